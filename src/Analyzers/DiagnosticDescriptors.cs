@@ -1,0 +1,51 @@
+using Microsoft.CodeAnalysis;
+
+namespace ResilienceAnalyzers;
+
+/// <summary>All descriptors, built through <see cref="Create"/> so each one links to its rule page.</summary>
+public static class DiagnosticDescriptors
+{
+    public const string Category = "Resilience";
+
+    public const string HelpLinkBase = "https://github.com/resilience-analyzers/ResilienceAnalyzers/blob/main/docs/rules/";
+
+    public static readonly DiagnosticDescriptor RetryHasNoAttemptLimit = Create(
+        RuleIdentifiers.RetryHasNoAttemptLimit,
+        title: "Retry has no attempt limit",
+        messageFormat: "{0} retries with no attempt limit; bound it so a failing dependency is not called forever",
+        description: "A retry with no attempt limit keeps calling a failing dependency for as long as it fails, multiplying its load exactly when it can least take it. Bound every retry by an attempt count or a deadline.");
+
+    public static readonly DiagnosticDescriptor RetryWithoutBackoff = Create(
+        RuleIdentifiers.RetryWithoutBackoff,
+        title: "Retry without backoff",
+        messageFormat: "{0} retries {1}; use exponential backoff with jitter",
+        description: "A retry that waits nothing, or the same time on every attempt, hammers a struggling dependency at a fixed rate. Let the delay grow with the attempt and add jitter.");
+
+    public static readonly DiagnosticDescriptor BackoffWithoutJitter = Create(
+        RuleIdentifiers.BackoffWithoutJitter,
+        title: "Backoff without jitter",
+        messageFormat: "{0} backs off without jitter; clients that failed together will retry together",
+        description: "A growing delay without randomness keeps every client that failed at the same moment retrying at the same moments, so the load arrives in synchronized waves. Add jitter to spread it.");
+
+    /// <summary>The one place descriptors are created: sets category, help link and defaults consistently.</summary>
+    public static DiagnosticDescriptor Create(
+        string id,
+        string title,
+        string messageFormat,
+        string description,
+        DiagnosticSeverity severity = DiagnosticSeverity.Warning,
+        bool isEnabledByDefault = true)
+    {
+#pragma warning disable RS0030 // The factory is the one sanctioned caller of the constructor.
+        return new DiagnosticDescriptor(
+            id,
+            title,
+            messageFormat,
+            Category,
+            severity,
+            isEnabledByDefault,
+            description,
+            helpLinkUri: HelpLinkBase + id + ".md");
+#pragma warning restore RS0030
+    }
+}

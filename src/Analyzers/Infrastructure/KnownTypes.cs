@@ -1,0 +1,73 @@
+using Microsoft.CodeAnalysis;
+
+namespace ResilienceAnalyzers.Infrastructure;
+
+/// <summary>
+/// The types the rules look for, resolved once per compilation. A library that is not referenced
+/// leaves its entries null, and the part of an analyzer that needs it registers nothing.
+/// </summary>
+public sealed class KnownTypes
+{
+    private KnownTypes(Compilation compilation)
+    {
+        Task = compilation.GetTypeByMetadataName("System.Threading.Tasks.Task");
+        Thread = compilation.GetTypeByMetadataName("System.Threading.Thread");
+        SpinWait = compilation.GetTypeByMetadataName("System.Threading.SpinWait");
+        TimeProvider = compilation.GetTypeByMetadataName("System.TimeProvider");
+        TimeSpan = compilation.GetTypeByMetadataName("System.TimeSpan");
+        DateTime = compilation.GetTypeByMetadataName("System.DateTime");
+        DateTimeOffset = compilation.GetTypeByMetadataName("System.DateTimeOffset");
+        Environment = compilation.GetTypeByMetadataName("System.Environment");
+        Stopwatch = compilation.GetTypeByMetadataName("System.Diagnostics.Stopwatch");
+        Random = compilation.GetTypeByMetadataName("System.Random");
+        RandomNumberGenerator = compilation.GetTypeByMetadataName("System.Security.Cryptography.RandomNumberGenerator");
+        CancellationToken = compilation.GetTypeByMetadataName("System.Threading.CancellationToken");
+        CancellationTokenSource = compilation.GetTypeByMetadataName("System.Threading.CancellationTokenSource");
+        Math = compilation.GetTypeByMetadataName("System.Math");
+        Console = compilation.GetTypeByMetadataName("System.Console");
+
+        Polly = new PollyTypes(compilation);
+
+        IsTestProject =
+            compilation.GetTypeByMetadataName("Xunit.FactAttribute") is not null
+            || compilation.GetTypeByMetadataName("NUnit.Framework.TestAttribute") is not null
+            || compilation.GetTypeByMetadataName("Microsoft.VisualStudio.TestTools.UnitTesting.TestMethodAttribute") is not null;
+    }
+
+    public INamedTypeSymbol? Task { get; }
+
+    public INamedTypeSymbol? Thread { get; }
+
+    public INamedTypeSymbol? SpinWait { get; }
+
+    public INamedTypeSymbol? TimeProvider { get; }
+
+    public INamedTypeSymbol? TimeSpan { get; }
+
+    public INamedTypeSymbol? DateTime { get; }
+
+    public INamedTypeSymbol? DateTimeOffset { get; }
+
+    public INamedTypeSymbol? Environment { get; }
+
+    public INamedTypeSymbol? Stopwatch { get; }
+
+    public INamedTypeSymbol? Random { get; }
+
+    public INamedTypeSymbol? RandomNumberGenerator { get; }
+
+    public INamedTypeSymbol? CancellationToken { get; }
+
+    public INamedTypeSymbol? CancellationTokenSource { get; }
+
+    public INamedTypeSymbol? Math { get; }
+
+    public INamedTypeSymbol? Console { get; }
+
+    public PollyTypes Polly { get; }
+
+    /// <summary>True when the compilation references xunit, NUnit or MSTest.</summary>
+    public bool IsTestProject { get; }
+
+    public static KnownTypes Create(Compilation compilation) => new(compilation);
+}

@@ -1,0 +1,9 @@
+namespace ResilienceAnalyzers;
+
+/// <summary>Every rule identifier, in one place. IDs are final once shipped.</summary>
+public static class RuleIdentifiers
+{
+    public const string RetryHasNoAttemptLimit = "RES001";
+    public const string RetryWithoutBackoff = "RES002";
+    public const string BackoffWithoutJitter = "RES003";
+}

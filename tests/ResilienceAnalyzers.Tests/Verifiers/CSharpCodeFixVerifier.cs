@@ -1,0 +1,56 @@
+using System.Threading;
+using System.Threading.Tasks;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CodeFixes;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Testing;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Testing;
+
+namespace ResilienceAnalyzers.Tests.Verifiers;
+
+public static class CSharpCodeFixVerifier<TAnalyzer, TCodeFix>
+    where TAnalyzer : DiagnosticAnalyzer, new()
+    where TCodeFix : CodeFixProvider, new()
+{
+    public static DiagnosticResult Diagnostic(string diagnosticId) => CSharpCodeFixVerifier<TAnalyzer, TCodeFix, DefaultVerifier>.Diagnostic(diagnosticId);
+
+    /// <summary>
+    /// Verifies that the fix turns <paramref name="source"/> into <paramref name="fixedSource"/>, one
+    /// diagnostic at a time and through Fix All, and that no diagnostic in the markup survives.
+    /// </summary>
+    public static Task VerifyCodeFixAsync(string source, string fixedSource, Libraries libraries = Libraries.All, string? editorConfig = null, string? equivalenceKey = null)
+    {
+        var test = new Test
+        {
+            TestCode = source,
+            FixedCode = fixedSource,
+            Libraries = libraries,
+            EditorConfig = editorConfig,
+            CodeActionEquivalenceKey = equivalenceKey,
+        };
+        return test.RunAsync(CancellationToken.None);
+    }
+
+    public sealed class Test : CSharpCodeFixTest<TAnalyzer, TCodeFix, DefaultVerifier>
+    {
+        public Test()
+        {
+            ReferenceAssemblies = TestReferences.ReferenceAssemblies;
+        }
+
+        public Libraries Libraries { get; set; } = Libraries.All;
+
+        public string? EditorConfig { get; set; }
+
+        protected override ParseOptions CreateParseOptions()
+            => ((CSharpParseOptions)base.CreateParseOptions()).WithLanguageVersion(LanguageVersion.Latest);
+
+        protected override Task RunImplAsync(CancellationToken cancellationToken)
+        {
+            // FixedState and BatchFixedState inherit references and .editorconfig from TestState.
+            TestSetup.Apply(TestState, Libraries, EditorConfig);
+            return base.RunImplAsync(cancellationToken);
+        }
+    }
+}

@@ -1,0 +1,107 @@
+using System;
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.IO;
+using System.Linq;
+using System.Reflection;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Testing;
+
+namespace ResilienceAnalyzers.Tests.Verifiers;
+
+/// <summary>Which third-party libraries a test compilation references, on top of the framework.</summary>
+[Flags]
+public enum Libraries
+{
+    None = 0,
+
+    /// <summary>Polly v7 API (package Polly) with Polly.Core, which it depends on.</summary>
+    Polly = 1,
+
+    /// <summary>Polly v8 (Polly.Core) alone.</summary>
+    PollyCore = 2,
+
+    /// <summary>Polly.Contrib.WaitAndRetry.</summary>
+    PollyContrib = 4,
+
+    /// <summary>Microsoft.Extensions.Http.Resilience, Microsoft.Extensions.Http.Polly and their Microsoft.Extensions dependencies.</summary>
+    HttpResilience = 8,
+
+    All = Polly | PollyCore | PollyContrib | HttpResilience,
+}
+
+/// <summary>
+/// The one place that decides what test compilations reference: the framework's reference pack from the
+/// installed SDK and real library assemblies restored with the test project. Nothing is downloaded.
+/// </summary>
+public static class TestReferences
+{
+    private static readonly string OutputDirectory = Path.GetDirectoryName(typeof(TestReferences).Assembly.Location)!;
+
+    /// <summary>No package to resolve: the framework comes in as plain metadata references.</summary>
+    public static ReferenceAssemblies ReferenceAssemblies { get; } = new("net10.0");
+
+    public static ImmutableArray<MetadataReference> Framework { get; } = LoadFramework();
+
+    public static ImmutableArray<MetadataReference> For(Libraries libraries)
+    {
+        var references = new List<MetadataReference>(Framework);
+        foreach (var file in Directory.EnumerateFiles(OutputDirectory, "*.dll"))
+        {
+            var name = Path.GetFileNameWithoutExtension(file);
+            if (Includes(libraries, name))
+            {
+                references.Add(MetadataReference.CreateFromFile(file));
+            }
+        }
+
+        return references.ToImmutableArray();
+    }
+
+    private static bool Includes(Libraries libraries, string name)
+    {
+        if (name == "Polly")
+        {
+            return libraries.HasFlag(Libraries.Polly);
+        }
+
+        if (name == "Polly.Core")
+        {
+            return (libraries & (Libraries.Polly | Libraries.PollyCore | Libraries.HttpResilience)) != 0;
+        }
+
+        if (name.StartsWith("Polly.Contrib", StringComparison.Ordinal))
+        {
+            return libraries.HasFlag(Libraries.PollyContrib);
+        }
+
+        if (name.StartsWith("Polly.", StringComparison.Ordinal))
+        {
+            return libraries.HasFlag(Libraries.HttpResilience);
+        }
+
+        if (name.StartsWith("Microsoft.Extensions.", StringComparison.Ordinal))
+        {
+            return libraries.HasFlag(Libraries.HttpResilience);
+        }
+
+        return false;
+    }
+
+    private static ImmutableArray<MetadataReference> LoadFramework()
+    {
+        var directory = typeof(TestReferences).Assembly
+            .GetCustomAttributes<AssemblyMetadataAttribute>()
+            .Single(a => a.Key == "NetCoreReferencePack")
+            .Value;
+        if (directory is null || !Directory.Exists(directory))
+        {
+            throw new InvalidOperationException(
+                $"The .NET reference pack was not found at '{directory}'. The tests compile against the installed SDK's Microsoft.NETCore.App.Ref pack.");
+        }
+
+        return Directory.EnumerateFiles(directory, "*.dll")
+            .Select(f => (MetadataReference)MetadataReference.CreateFromFile(f))
+            .ToImmutableArray();
+    }
+}
