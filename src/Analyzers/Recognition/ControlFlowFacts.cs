@@ -1,0 +1,206 @@
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace ResilienceAnalyzers.Recognition;
+
+/// <summary>Where control goes after a protected call succeeds or fails, answered from IOperation and the compiler's flow analysis.</summary>
+internal static class ControlFlowFacts
+{
+    /// <summary>The protected block calls out: an outbound call, an awaited call, or a catch of an I/O-only exception.</summary>
+    public static bool CallsOut(ITryOperation @try, RetryRecognitionContext context)
+    {
+        foreach (var operation in OperationWalker.Descendants(@try.Body))
+        {
+            if (context.Outbound.IsOutbound(operation))
+            {
+                return true;
+            }
+        }
+
+        foreach (var @catch in @try.Catches)
+        {
+            if (context.Outbound.IsOutboundException(@catch.ExceptionType))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// The success path leaves <paramref name="loop"/>: the protected block returns, breaks out, or sets
+    /// something the loop condition reads. Exits that only fire on "nothing received" (a drained queue) do not count.
+    /// </summary>
+    public static bool SuccessLeavesLoop(ITryOperation @try, ILoopOperation loop, IOperation? condition)
+    {
+        foreach (var operation in OperationWalker.Descendants(@try.Body))
+        {
+            if (IsExit(operation, loop) && !IsDrainExit(operation, @try.Body))
+            {
+                return true;
+            }
+
+            if (condition is not null
+                && operation is IAssignmentOperation assignment
+                && OperationWalker.ReferencedSymbol(assignment.Target) is { } target
+                && Reads(condition, target))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>An operation that leaves <paramref name="loop"/>: return, yield break, break to it, goto out of it.</summary>
+    public static bool IsExit(IOperation operation, ILoopOperation loop)
+        => operation switch
+        {
+            IReturnOperation { Kind: OperationKind.Return or OperationKind.YieldBreak } => true,
+            IBranchOperation { BranchKind: BranchKind.Break } branch => SymbolEqualityComparer.Default.Equals(branch.Target, loop.ExitLabel),
+            IBranchOperation { BranchKind: BranchKind.GoTo } branch => !loop.Syntax.Span.Contains(LabelPosition(branch.Target)),
+            _ => false,
+        };
+
+    /// <summary>
+    /// Indexes of the catch clauses after which the loop goes round again: they continue, or their end is
+    /// reachable and nothing after the try leaves the loop unconditionally.
+    /// </summary>
+    public static ImmutableArray<int> FailureCatches(ITryOperation @try, ILoopOperation loop, SemanticModel model)
+    {
+        var exitAfterTry = UnconditionalExitAfter(@try, loop);
+        var result = ImmutableArray.CreateBuilder<int>();
+        for (var i = 0; i < @try.Catches.Length; i++)
+        {
+            var handler = @try.Catches[i].Handler;
+            if (OperationWalker.Any(handler, o => o is IBranchOperation { BranchKind: BranchKind.Continue } branch
+                    && SymbolEqualityComparer.Default.Equals(branch.Target, loop.ContinueLabel)))
+            {
+                result.Add(i);
+                continue;
+            }
+
+            if (!exitAfterTry && handler.Syntax is BlockSyntax block && EndPointIsReachable(block, model))
+            {
+                result.Add(i);
+            }
+        }
+
+        return result.ToImmutable();
+    }
+
+    public static bool EndPointIsReachable(BlockSyntax block, SemanticModel model)
+    {
+        if (block.Statements.Count == 0)
+        {
+            return true;
+        }
+
+        var flow = model.AnalyzeControlFlow(block.Statements[0], block.Statements[block.Statements.Count - 1]);
+        return flow is { Succeeded: true, EndPointIsReachable: true };
+    }
+
+    /// <summary>A statement after the try, in its block, that always leaves the loop (<c>break;</c>, <c>return x;</c>).</summary>
+    private static bool UnconditionalExitAfter(ITryOperation @try, ILoopOperation loop)
+    {
+        if (@try.Parent is not IBlockOperation block)
+        {
+            return false;
+        }
+
+        var seen = false;
+        foreach (var statement in block.Operations)
+        {
+            if (seen && (IsExit(statement, loop) || statement is IThrowOperation or IExpressionStatementOperation { Operation: IThrowOperation }))
+            {
+                return true;
+            }
+
+            seen |= statement == @try;
+        }
+
+        return false;
+    }
+
+    /// <summary>A conditional exit in a loop body after the try (<c>if (done) break;</c>): success can leave through it.</summary>
+    public static bool ConditionalExitAfter(ITryOperation @try, ILoopOperation loop)
+    {
+        if (@try.Parent is not IBlockOperation block)
+        {
+            return false;
+        }
+
+        var seen = false;
+        foreach (var statement in block.Operations)
+        {
+            if (seen && statement is IConditionalOperation && OperationWalker.Any(statement, o => IsExit(o, loop)))
+            {
+                return true;
+            }
+
+            seen |= statement == @try;
+        }
+
+        return false;
+    }
+
+    private static bool IsDrainExit(IOperation exit, IOperation container)
+    {
+        for (var current = exit.Parent; current is not null && current != container; current = current.Parent)
+        {
+            if (current is IConditionalOperation conditional)
+            {
+                return IsEmptinessCheck(conditional.Condition);
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary><c>x == null</c>, <c>x is null</c>, <c>read == 0</c>, <c>string.IsNullOrEmpty(x)</c>: "nothing came".</summary>
+    private static bool IsEmptinessCheck(IOperation condition)
+    {
+        condition = OperationWalker.Unwrap(condition)!;
+        switch (condition)
+        {
+            case IBinaryOperation { OperatorKind: BinaryOperatorKind.Equals or BinaryOperatorKind.LessThanOrEqual } binary:
+                return IsNullOrZero(binary.RightOperand) || IsNullOrZero(binary.LeftOperand);
+            case IIsPatternOperation { Pattern: IConstantPatternOperation constant }:
+                return IsNullOrZero(constant.Value);
+            case IInvocationOperation { TargetMethod.Name: "IsNullOrEmpty" or "IsNullOrWhiteSpace" }:
+                return true;
+            case IBinaryOperation { OperatorKind: BinaryOperatorKind.ConditionalOr } or:
+                return IsEmptinessCheck(or.LeftOperand) || IsEmptinessCheck(or.RightOperand);
+            default:
+                return false;
+        }
+    }
+
+    private static bool IsNullOrZero(IOperation operation)
+        => operation.ConstantValue is { HasValue: true } constant
+           && (constant.Value is null || constant.Value is 0 or 0L);
+
+    private static bool Reads(IOperation condition, ISymbol symbol)
+        => OperationWalker.Any(condition, o => SymbolEqualityComparer.Default.Equals(OperationWalker.ReferencedSymbol(o), symbol));
+
+    private static int LabelPosition(ILabelSymbol label)
+        => label.Locations.Length > 0 ? label.Locations[0].SourceSpan.Start : -1;
+
+    /// <summary>Conditions that decide whether to go round again: if-statements whose branch throws, exits or continues.</summary>
+    public static IEnumerable<IOperation> ExitGuards(IOperation region, ILoopOperation? loop)
+    {
+        foreach (var operation in OperationWalker.Descendants(region))
+        {
+            if (operation is IConditionalOperation { Condition: { } condition } conditional
+                && OperationWalker.Any(conditional, o => o is IThrowOperation or IBranchOperation { BranchKind: BranchKind.Continue or BranchKind.GoTo }
+                    || (loop is null ? o is IReturnOperation : IsExit(o, loop))))
+            {
+                yield return condition;
+            }
+        }
+    }
+}

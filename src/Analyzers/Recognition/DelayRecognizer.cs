@@ -1,0 +1,128 @@
+using System.Collections.Generic;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Operations;
+using ResilienceAnalyzers.Infrastructure;
+
+namespace ResilienceAnalyzers.Recognition;
+
+/// <summary>
+/// Finds the waits on a retry's failure path (<c>Task.Delay</c>, <c>Thread.Sleep</c>, <c>TimeProvider.Delay</c>,
+/// the SpinWait family) and classifies them into one <see cref="DelayModel"/>.
+/// </summary>
+public static class DelayRecognizer
+{
+    public static DelayModel Recognize(IEnumerable<IOperation> region, DelayScope scope, out SyntaxNode? singleDelayCall)
+    {
+        singleDelayCall = null;
+        var found = 0;
+        var value = DelayValue.Constant;
+        Location? location = null;
+        foreach (var root in region)
+        {
+            foreach (var operation in OperationWalker.Descendants(root))
+            {
+                if (operation is not IInvocationOperation invocation)
+                {
+                    continue;
+                }
+
+                switch (Classify(invocation, scope.Types))
+                {
+                    case WaitKind.Delay:
+                        found++;
+                        singleDelayCall = invocation.Syntax;
+                        location ??= invocation.Syntax.GetLocation();
+                        value = value.Combine(DelayArgument(invocation) is { } argument
+                            ? DelayValueClassifier.Classify(argument, scope)
+                            : DelayValue.Unknown);
+                        break;
+                    case WaitKind.Opaque:
+                        return DelayModel.Unknown;
+                }
+            }
+        }
+
+        if (found != 1)
+        {
+            singleDelayCall = null;
+        }
+
+        return found == 0 ? DelayModel.Immediate : value.ToModel(location);
+    }
+
+    private enum WaitKind
+    {
+        NotAWait,
+        Delay,
+        Opaque,
+    }
+
+    private static WaitKind Classify(IInvocationOperation invocation, KnownTypes types)
+    {
+        var method = invocation.TargetMethod;
+        var type = method.ContainingType;
+        if (method.Name == "Delay" && SymbolEqualityComparer.Default.Equals(type, types.Task))
+        {
+            return WaitKind.Delay;
+        }
+
+        if (method.Name is "Sleep" or "SpinWait" && SymbolEqualityComparer.Default.Equals(type, types.Thread))
+        {
+            return WaitKind.Delay;
+        }
+
+        // TimeProvider.Delay(...) extensions and SpinWait.SpinUntil(..., timeout) wait for a time we can read.
+        if (method.Name == "Delay" && invocation.Arguments.Length > 0
+            && SymbolEqualityComparer.Default.Equals(invocation.Arguments[0].Value.Type, types.TimeProvider))
+        {
+            return WaitKind.Delay;
+        }
+
+        if (SymbolEqualityComparer.Default.Equals(type, types.SpinWait))
+        {
+            return WaitKind.Opaque;
+        }
+
+        // A helper that waits (BackoffAsync, WaitBeforeRetry, PauseAsync): its delay cannot be seen.
+        return LooksLikeWait(method.Name) && !IsFramework(type) ? WaitKind.Opaque : WaitKind.NotAWait;
+    }
+
+    private static bool IsFramework(INamedTypeSymbol? type)
+    {
+        var ns = type?.ContainingNamespace;
+        while (ns?.ContainingNamespace is { IsGlobalNamespace: false } parent)
+        {
+            ns = parent;
+        }
+
+        return ns?.Name is "System" or "Microsoft";
+    }
+
+    private static bool LooksLikeWait(string name)
+        => name.IndexOf("Delay", System.StringComparison.Ordinal) >= 0
+           || name.IndexOf("Sleep", System.StringComparison.Ordinal) >= 0
+           || name.IndexOf("Wait", System.StringComparison.Ordinal) >= 0
+           || name.IndexOf("Backoff", System.StringComparison.Ordinal) >= 0
+           || name.IndexOf("Pause", System.StringComparison.Ordinal) >= 0
+           || name.IndexOf("Throttle", System.StringComparison.Ordinal) >= 0;
+
+    /// <summary>The argument that says how long to wait (<c>Task.Delay(delay, token)</c> ⇒ <c>delay</c>).</summary>
+    private static IOperation? DelayArgument(IInvocationOperation invocation)
+    {
+        foreach (var argument in invocation.Arguments)
+        {
+            var type = argument.Parameter?.Type;
+            if (type is null || argument.ArgumentKind == ArgumentKind.DefaultValue)
+            {
+                continue;
+            }
+
+            if (type.SpecialType is SpecialType.System_Int32 or SpecialType.System_Int64 || type.Name == "TimeSpan")
+            {
+                return argument.Value;
+            }
+        }
+
+        return null;
+    }
+}

@@ -1,0 +1,430 @@
+using System.Collections.Generic;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Operations;
+using Microsoft.CodeAnalysis.Text;
+using ResilienceAnalyzers.Infrastructure;
+
+namespace ResilienceAnalyzers.Recognition;
+
+/// <summary>What a delay value depends on: the attempt (it grows), randomness (jitter), or something unseen.</summary>
+public readonly struct DelayValue
+{
+    public static readonly DelayValue Constant = new(grows: false, unknown: false, JitterKind.None);
+    public static readonly DelayValue Growing = new(grows: true, unknown: false, JitterKind.None);
+    public static readonly DelayValue Unknown = new(grows: false, unknown: true, JitterKind.None);
+
+    public DelayValue(bool grows, bool unknown, JitterKind jitter)
+    {
+        Grows = grows;
+        IsUnknown = unknown;
+        Jitter = jitter;
+    }
+
+    public bool Grows { get; }
+
+    /// <summary>Part of the value cannot be seen (a helper, configuration, a parameter): judge nothing.</summary>
+    public bool IsUnknown { get; }
+
+    public JitterKind Jitter { get; }
+
+    public DelayValue Combine(DelayValue other)
+        => new(Grows || other.Grows, IsUnknown || other.IsUnknown, Max(Jitter, other.Jitter));
+
+    public DelayModel ToModel(Location? location)
+        => IsUnknown
+            ? DelayModel.Unknown
+            : new DelayModel(Grows ? DelayKind.Growing : DelayKind.Constant, Jitter, location);
+
+    private static JitterKind Max(JitterKind a, JitterKind b) => a > b ? a : b;
+}
+
+/// <summary>Where a delay value is judged: the code that repeats, and what changes from one attempt to the next.</summary>
+public sealed class DelayScope
+{
+    private Dictionary<ISymbol, List<IOperation>>? _writes;
+
+    public DelayScope(KnownTypes types, IOperation root, TextSpan repeatedRegion, IReadOnlyCollection<ISymbol> counters, IParameterSymbol? attemptParameter = null)
+    {
+        Types = types;
+        Root = root;
+        RepeatedRegion = repeatedRegion;
+        Counters = counters;
+        AttemptParameter = attemptParameter;
+    }
+
+    public KnownTypes Types { get; }
+
+    /// <summary>The body that declares the locals a delay may read.</summary>
+    public IOperation Root { get; }
+
+    /// <summary>Code that runs once per attempt: a write inside it happens on every attempt.</summary>
+    public TextSpan RepeatedRegion { get; }
+
+    /// <summary>Locals, parameters and fields that grow on every attempt.</summary>
+    public IReadOnlyCollection<ISymbol> Counters { get; }
+
+    /// <summary>The attempt number of a Polly sleep-duration lambda or delay generator.</summary>
+    public IParameterSymbol? AttemptParameter { get; }
+
+    internal List<IOperation>? WritesOf(ISymbol symbol)
+    {
+        _writes ??= IndexWrites(Root);
+        return _writes.TryGetValue(symbol, out var writes) ? writes : null;
+    }
+
+    private static Dictionary<ISymbol, List<IOperation>> IndexWrites(IOperation root)
+    {
+        var writes = new Dictionary<ISymbol, List<IOperation>>(SymbolEqualityComparer.Default);
+        foreach (var operation in OperationWalker.Descendants(root))
+        {
+            ISymbol? target = operation switch
+            {
+                IVariableDeclaratorOperation declarator => declarator.Symbol,
+                IAssignmentOperation assignment => OperationWalker.ReferencedSymbol(assignment.Target),
+                IIncrementOrDecrementOperation increment => OperationWalker.ReferencedSymbol(increment.Target),
+                _ => null,
+            };
+            if (target is ILocalSymbol)
+            {
+                if (!writes.TryGetValue(target, out var list))
+                {
+                    writes[target] = list = new List<IOperation>();
+                }
+
+                list.Add(operation);
+            }
+        }
+
+        return writes;
+    }
+}
+
+/// <summary>
+/// Classifies a delay argument by what it depends on (DESIGN.md): constants only ⇒ constant; something that
+/// changes per attempt ⇒ growing; a call into Random/RandomNumberGenerator with a real range ⇒ jitter;
+/// anything that cannot be seen ⇒ unknown.
+/// </summary>
+public static class DelayValueClassifier
+{
+    private const int MaxDepth = 6;
+
+    public static DelayValue Classify(IOperation value, DelayScope scope) => Classify(value, scope, depth: 0, visiting: null);
+
+    private static DelayValue Classify(IOperation? value, DelayScope scope, int depth, HashSet<ISymbol>? visiting)
+    {
+        if (value is null || depth > MaxDepth)
+        {
+            return DelayValue.Unknown;
+        }
+
+        if (value.ConstantValue.HasValue)
+        {
+            return DelayValue.Constant;
+        }
+
+        switch (value)
+        {
+            case IConversionOperation conversion:
+                return Classify(conversion.Operand, scope, depth + 1, visiting);
+            case IParenthesizedOperation parenthesized:
+                return Classify(parenthesized.Operand, scope, depth + 1, visiting);
+            case IBinaryOperation binary:
+                return Classify(binary.LeftOperand, scope, depth + 1, visiting)
+                    .Combine(Classify(binary.RightOperand, scope, depth + 1, visiting));
+            case IUnaryOperation unary:
+                return Classify(unary.Operand, scope, depth + 1, visiting);
+            case IConditionalOperation conditional:
+                return Classify(conditional.WhenTrue, scope, depth + 1, visiting)
+                    .Combine(Classify(conditional.WhenFalse, scope, depth + 1, visiting));
+            case ICoalesceOperation coalesce:
+                return Classify(coalesce.Value, scope, depth + 1, visiting)
+                    .Combine(Classify(coalesce.WhenNull, scope, depth + 1, visiting));
+            case IIncrementOrDecrementOperation increment:
+                return Classify(increment.Target, scope, depth + 1, visiting);
+            case IInvocationOperation invocation:
+                return ClassifyInvocation(invocation, scope, depth, visiting);
+            case IObjectCreationOperation creation when SymbolEqualityComparer.Default.Equals(creation.Type, scope.Types.TimeSpan):
+                return ClassifyAll(creation.Arguments, scope, depth, visiting);
+            case ILocalReferenceOperation local:
+                return ClassifyLocal(local.Local, scope, depth, visiting);
+            case IParameterReferenceOperation parameter:
+                if (SymbolEqualityComparer.Default.Equals(parameter.Parameter, scope.AttemptParameter) || IsCounter(parameter.Parameter, scope))
+                {
+                    return DelayValue.Growing;
+                }
+
+                // A caller's value: configuration, not something the compilation shows.
+                return DelayValue.Unknown;
+            case IFieldReferenceOperation field:
+                return ClassifyField(field, scope, depth, visiting);
+            case IPropertyReferenceOperation property:
+                return ClassifyProperty(property, scope, depth, visiting);
+            case IArrayElementReferenceOperation element:
+                return ClassifyTable(element.ArrayReference, scope);
+            case IDefaultValueOperation:
+                return DelayValue.Constant;
+            default:
+                return DelayValue.Unknown;
+        }
+    }
+
+    private static DelayValue ClassifyAll(IEnumerable<IArgumentOperation> arguments, DelayScope scope, int depth, HashSet<ISymbol>? visiting)
+    {
+        var result = DelayValue.Constant;
+        foreach (var argument in arguments)
+        {
+            if (argument.ArgumentKind == ArgumentKind.DefaultValue)
+            {
+                continue;
+            }
+
+            result = result.Combine(Classify(argument.Value, scope, depth + 1, visiting));
+        }
+
+        return result;
+    }
+
+    private static DelayValue ClassifyInvocation(IInvocationOperation invocation, DelayScope scope, int depth, HashSet<ISymbol>? visiting)
+    {
+        var method = invocation.TargetMethod;
+        var containingType = method.ContainingType;
+        if (IsRandom(containingType, scope.Types))
+        {
+            return new DelayValue(grows: false, unknown: false, IsDegenerate(invocation) ? JitterKind.Fake : JitterKind.Real);
+        }
+
+        if (IsArithmetic(containingType, scope.Types))
+        {
+            var result = ClassifyAll(invocation.Arguments, scope, depth, visiting);
+            return invocation.Instance is null ? result : result.Combine(Classify(invocation.Instance, scope, depth + 1, visiting));
+        }
+
+        // A helper: the delay comes from code this rule does not judge.
+        return DelayValue.Unknown;
+    }
+
+    private static DelayValue ClassifyLocal(ILocalSymbol local, DelayScope scope, int depth, HashSet<ISymbol>? visiting)
+    {
+        if (IsCounter(local, scope))
+        {
+            return DelayValue.Growing;
+        }
+
+        if (local.IsConst)
+        {
+            return DelayValue.Constant;
+        }
+
+        var writes = scope.WritesOf(local);
+        if (writes is null)
+        {
+            // Declared by a pattern, an out argument or a foreach: not something we can see.
+            return DelayValue.Unknown;
+        }
+
+        visiting ??= new HashSet<ISymbol>(SymbolEqualityComparer.Default);
+        if (!visiting.Add(local))
+        {
+            // Reads itself: `delay = delay * 2`. Growth is decided by where that write happens.
+            return DelayValue.Constant;
+        }
+
+        var result = DelayValue.Constant;
+        foreach (var write in writes)
+        {
+            var perAttempt = scope.RepeatedRegion.Contains(write.Syntax.Span);
+            switch (write)
+            {
+                case IVariableDeclaratorOperation declarator:
+                    var initializer = declarator.Initializer?.Value ?? (declarator.Parent as IVariableDeclarationOperation)?.Initializer?.Value;
+                    result = result.Combine(initializer is null ? DelayValue.Constant : Classify(initializer, scope, depth + 1, visiting));
+                    break;
+                case ICompoundAssignmentOperation compound:
+                    var step = Classify(compound.Value, scope, depth + 1, visiting);
+                    result = result.Combine(perAttempt && IsGrowingOperator(compound.OperatorKind) ? DelayValue.Growing.Combine(step) : step);
+                    break;
+                case IIncrementOrDecrementOperation:
+                    result = result.Combine(perAttempt ? DelayValue.Growing : DelayValue.Constant);
+                    break;
+                case ISimpleAssignmentOperation assignment:
+                    var assigned = Classify(assignment.Value, scope, depth + 1, visiting);
+                    if (perAttempt && ReadsSymbol(assignment.Value, local))
+                    {
+                        assigned = assigned.Combine(DelayValue.Growing);
+                    }
+
+                    result = result.Combine(assigned);
+                    break;
+                default:
+                    result = result.Combine(DelayValue.Unknown);
+                    break;
+            }
+        }
+
+        visiting.Remove(local);
+        return result;
+    }
+
+    private static DelayValue ClassifyField(IFieldReferenceOperation field, DelayScope scope, int depth, HashSet<ISymbol>? visiting)
+    {
+        if (field.Field.IsConst || IsWellKnownConstant(field.Field, scope.Types))
+        {
+            return DelayValue.Constant;
+        }
+
+        if (IsCounter(field.Field, scope))
+        {
+            return DelayValue.Growing;
+        }
+
+        // A static readonly field initialized with literals only is as good as a constant.
+        if (field.Field.IsStatic && field.Field.IsReadOnly && FieldInitializer.IsLiteralOnly(field.Field))
+        {
+            return DelayValue.Constant;
+        }
+
+        return DelayValue.Unknown;
+    }
+
+    private static DelayValue ClassifyProperty(IPropertyReferenceOperation property, DelayScope scope, int depth, HashSet<ISymbol>? visiting)
+    {
+        // Polly v8 DelayGenerator: args.AttemptNumber.
+        if (property.Property.Name == "AttemptNumber"
+            && property.Instance is IParameterReferenceOperation parameter
+            && SymbolEqualityComparer.Default.Equals(parameter.Parameter, scope.AttemptParameter))
+        {
+            return DelayValue.Growing;
+        }
+
+        if (IsWellKnownConstant(property.Property, scope.Types))
+        {
+            return DelayValue.Constant;
+        }
+
+        // TimeSpan members (delay.TotalMilliseconds, delay.Ticks) follow the value they read.
+        if (property.Instance is not null && IsArithmetic(property.Property.ContainingType, scope.Types))
+        {
+            return Classify(property.Instance, scope, depth + 1, visiting);
+        }
+
+        // Array length of a visible table is fixed.
+        return DelayValue.Unknown;
+    }
+
+    /// <summary>A table of delays indexed by the attempt: equal entries are constant, increasing ones grow.</summary>
+    private static DelayValue ClassifyTable(IOperation arrayReference, DelayScope scope)
+    {
+        IArrayInitializerOperation? initializer = null;
+        var symbol = OperationWalker.ReferencedSymbol(arrayReference);
+        if (symbol is ILocalSymbol local && scope.WritesOf(local) is { Count: 1 } writes && writes[0] is IVariableDeclaratorOperation declarator)
+        {
+            var value = OperationWalker.Unwrap(declarator.Initializer?.Value);
+            initializer = (value as IArrayCreationOperation)?.Initializer;
+        }
+
+        if (initializer is null || initializer.ElementValues.Length == 0)
+        {
+            return DelayValue.Unknown;
+        }
+
+        return SequenceClassifier.Classify(initializer.ElementValues) switch
+        {
+            SequenceShape.Equal => DelayValue.Constant,
+            SequenceShape.Increasing => DelayValue.Growing,
+            _ => DelayValue.Unknown,
+        };
+    }
+
+    private static bool IsCounter(ISymbol symbol, DelayScope scope)
+    {
+        foreach (var counter in scope.Counters)
+        {
+            if (SymbolEqualityComparer.Default.Equals(counter, symbol))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool IsGrowingOperator(BinaryOperatorKind kind)
+        => kind is BinaryOperatorKind.Add or BinaryOperatorKind.Multiply or BinaryOperatorKind.LeftShift;
+
+    private static bool ReadsSymbol(IOperation operation, ISymbol symbol)
+        => OperationWalker.Any(operation, o => o is ILocalReferenceOperation reference && SymbolEqualityComparer.Default.Equals(reference.Local, symbol));
+
+    internal static bool IsRandom(INamedTypeSymbol? type, KnownTypes types)
+    {
+        for (var current = type; current is not null; current = current.BaseType)
+        {
+            if (SymbolEqualityComparer.Default.Equals(current, types.Random)
+                || SymbolEqualityComparer.Default.Equals(current, types.RandomNumberGenerator))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary><c>Next(x, x + 1)</c>, <c>Next(1)</c>, <c>Next(5, 5)</c>: calls that can only return one value.</summary>
+    internal static bool IsDegenerate(IInvocationOperation invocation)
+    {
+        if (invocation.TargetMethod.Name is not ("Next" or "NextInt64" or "GetInt32"))
+        {
+            return false;
+        }
+
+        var arguments = invocation.Arguments;
+        if (arguments.Length == 1)
+        {
+            return arguments[0].Value.ConstantValue is { HasValue: true, Value: int or long } single && System.Convert.ToInt64(single.Value) <= 1;
+        }
+
+        if (arguments.Length != 2)
+        {
+            return false;
+        }
+
+        var min = arguments[0].Value;
+        var max = arguments[1].Value;
+        if (min.ConstantValue.HasValue && max.ConstantValue.HasValue
+            && min.ConstantValue.Value is int or long && max.ConstantValue.Value is int or long)
+        {
+            return System.Convert.ToInt64(max.ConstantValue.Value) - System.Convert.ToInt64(min.ConstantValue.Value) <= 1;
+        }
+
+        // Next(x, x + 1) and Next(x, x)
+        var maxValue = OperationWalker.Unwrap(max);
+        if (maxValue is IBinaryOperation { OperatorKind: BinaryOperatorKind.Add } add
+            && add.RightOperand.ConstantValue is { HasValue: true, Value: 1 or 1L or 0 or 0L })
+        {
+            maxValue = OperationWalker.Unwrap(add.LeftOperand);
+        }
+
+        var minSymbol = OperationWalker.ReferencedSymbol(min);
+        return minSymbol is not null && SymbolEqualityComparer.Default.Equals(minSymbol, OperationWalker.ReferencedSymbol(maxValue));
+    }
+
+    private static bool IsArithmetic(INamedTypeSymbol? type, KnownTypes types)
+    {
+        if (type is null)
+        {
+            return false;
+        }
+
+        if (SymbolEqualityComparer.Default.Equals(type, types.Math) || SymbolEqualityComparer.Default.Equals(type, types.TimeSpan))
+        {
+            return true;
+        }
+
+        return type.SpecialType is SpecialType.System_Int32 or SpecialType.System_Int64 or SpecialType.System_Double or SpecialType.System_Single
+            || (type.Name is "MathF" or "Convert" && type.ContainingNamespace?.Name == "System");
+    }
+
+    private static bool IsWellKnownConstant(ISymbol member, KnownTypes types)
+        => member.IsStatic
+           && member.Name is "Zero" or "MaxValue" or "MinValue"
+           && (SymbolEqualityComparer.Default.Equals(member.ContainingType, types.TimeSpan) || member.ContainingType.SpecialType != SpecialType.None);
+}

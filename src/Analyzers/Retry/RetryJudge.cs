@@ -1,0 +1,99 @@
+using System.Collections.Immutable;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+using ResilienceAnalyzers.Infrastructure;
+using ResilienceAnalyzers.Recognition;
+
+namespace ResilienceAnalyzers.Retry;
+
+/// <summary>Judges a recognised hand-written retry against RES001-RES003 and reports with hints for the fixer.</summary>
+internal sealed class RetryJudge
+{
+    private readonly bool _isTestProject;
+
+    public RetryJudge(bool isTestProject)
+    {
+        _isTestProject = isTestProject;
+    }
+
+    /// <summary>False for test projects unless <c>resilience_analyzers.analyze_test_code</c> is on for this file.</summary>
+    public bool ShouldAnalyze(AnalyzerOptions options, SyntaxTree tree)
+        => !_isTestProject || Options.AnalyzeTestCode.GetValue(options, tree);
+
+    public void Report(OperationAnalysisContext context, RetryConstruct? construct)
+    {
+        if (construct is null)
+        {
+            return;
+        }
+
+        var tree = context.Operation.Syntax.SyntaxTree;
+        if (!ShouldAnalyze(context.Options, tree))
+        {
+            return;
+        }
+
+        var subject = construct.Kind switch
+        {
+            RetryConstructKind.Goto => "This goto",
+            RetryConstructKind.Recursion => "This recursive call",
+            _ => "This loop",
+        };
+
+        var properties = FixHints(construct);
+        var cancellationIsBound = Options.Res001CancellationIsBound.GetValue(context.Options, tree);
+        if (construct.Bound.Kind != AttemptBoundKind.Unknown && !construct.Bound.IsBounded(cancellationIsBound))
+        {
+            context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.RetryHasNoAttemptLimit, construct.ReportLocation, properties, subject));
+        }
+
+        ReportDelay(context.ReportDiagnostic, construct.Delay, construct.ReportLocation, properties, subject);
+    }
+
+    /// <summary>RES002 for a delay that does not grow, else RES003 for growth without jitter; never both.</summary>
+    public static void ReportDelay(
+        System.Action<Diagnostic> report,
+        DelayModel delay,
+        Location location,
+        ImmutableDictionary<string, string?> properties,
+        string subject)
+    {
+        if (delay.DoesNotBackOff)
+        {
+            var how = delay.Kind == DelayKind.None ? "immediately" : "after a delay that does not grow";
+            report(Diagnostic.Create(DiagnosticDescriptors.RetryWithoutBackoff, location, properties, subject, how));
+        }
+        else if (delay.GrowsWithoutJitter)
+        {
+            report(Diagnostic.Create(DiagnosticDescriptors.BackoffWithoutJitter, location, properties, subject));
+        }
+    }
+
+    private static ImmutableDictionary<string, string?> FixHints(RetryConstruct construct)
+    {
+        var builder = ImmutableDictionary.CreateBuilder<string, string?>();
+        builder[FixHintKeys.Construct] = construct.Kind.ToString();
+        if (construct.TryStatement is not null)
+        {
+            builder[FixHintKeys.TryPosition] = construct.TryStatement.SpanStart.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        if (!construct.FailureCatches.IsDefaultOrEmpty)
+        {
+            builder[FixHintKeys.FailureCatches] = string.Join(",", construct.FailureCatches);
+        }
+
+        if (construct.Bound.Counter is ILocalSymbol counter)
+        {
+            builder[FixHintKeys.Counter] = counter.Name;
+        }
+
+        if (construct.DelayCall is not null)
+        {
+            builder[FixHintKeys.DelayPosition] = construct.DelayCall.SpanStart.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        builder[FixHintKeys.Bounded] = construct.Bound.Kind is AttemptBoundKind.Counter or AttemptBoundKind.Deadline ? "true" : "false";
+        return builder.ToImmutable();
+    }
+}
