@@ -105,7 +105,7 @@ internal static class ControlFlowFacts
     }
 
     /// <summary>A statement after the try, in its block, that always leaves the loop (<c>break;</c>, <c>return x;</c>).</summary>
-    private static bool UnconditionalExitAfter(ITryOperation @try, ILoopOperation loop)
+    public static bool UnconditionalExitAfter(ITryOperation @try, ILoopOperation loop)
     {
         if (@try.Parent is not IBlockOperation block)
         {

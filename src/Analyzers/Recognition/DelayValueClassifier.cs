@@ -190,7 +190,9 @@ public static class DelayValueClassifier
         var containingType = method.ContainingType;
         if (IsRandom(containingType, scope.Types))
         {
-            return new DelayValue(grows: false, unknown: false, IsDegenerate(invocation) ? JitterKind.Fake : JitterKind.Real);
+            // The range can itself grow: Next(attempt * 100, attempt * 200).
+            var range = ClassifyAll(invocation.Arguments, scope, depth, visiting);
+            return range.Combine(new DelayValue(grows: false, unknown: false, IsDegenerate(invocation) ? JitterKind.Fake : JitterKind.Real));
         }
 
         if (IsArithmetic(containingType, scope.Types))
@@ -403,8 +405,7 @@ public static class DelayValueClassifier
             maxValue = OperationWalker.Unwrap(add.LeftOperand);
         }
 
-        var minSymbol = OperationWalker.ReferencedSymbol(min);
-        return minSymbol is not null && SymbolEqualityComparer.Default.Equals(minSymbol, OperationWalker.ReferencedSymbol(maxValue));
+        return maxValue is not null && OperationWalker.Unwrap(min)!.Syntax.IsEquivalentTo(maxValue.Syntax, topLevel: false);
     }
 
     private static bool IsArithmetic(INamedTypeSymbol? type, KnownTypes types)

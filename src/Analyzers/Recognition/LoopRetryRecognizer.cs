@@ -91,7 +91,8 @@ public static class LoopRetryRecognizer
             }
 
             var succeeds = ControlFlowFacts.SuccessLeavesLoop(candidate, loop, condition)
-                || ControlFlowFacts.ConditionalExitAfter(candidate, loop);
+                || ControlFlowFacts.ConditionalExitAfter(candidate, loop)
+                || ControlFlowFacts.UnconditionalExitAfter(candidate, loop);
             if (!succeeds)
             {
                 continue;
