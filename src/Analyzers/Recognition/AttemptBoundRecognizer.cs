@@ -47,9 +47,10 @@ public static class AttemptBoundRecognizer
         KnownTypes types)
     {
         var kind = AttemptBoundKind.None;
+        var limits = new LimitTracker();
         foreach (var guard in guards)
         {
-            kind = Stronger(kind, ClassifyGuard(guard, counters, types));
+            kind = Stronger(kind, ClassifyGuard(guard, counters, types, ref limits));
         }
 
         foreach (var root in body)
@@ -64,11 +65,19 @@ public static class AttemptBoundRecognizer
         }
 
         ISymbol? counter = counters.Count > 0 ? counters[0] : null;
-        return kind == AttemptBoundKind.None && counter is null ? AttemptBound.None : new AttemptBound(kind, counter);
+        return kind == AttemptBoundKind.None && counter is null
+            ? AttemptBound.None
+            : new AttemptBound(kind, counter, kind == AttemptBoundKind.Counter ? limits.Limit : null);
     }
 
     /// <summary>What one guard condition limits the retry by.</summary>
     public static AttemptBoundKind ClassifyGuard(IOperation condition, IReadOnlyList<ISymbol> counters, KnownTypes types)
+    {
+        var limits = new LimitTracker();
+        return ClassifyGuard(condition, counters, types, ref limits);
+    }
+
+    private static AttemptBoundKind ClassifyGuard(IOperation condition, IReadOnlyList<ISymbol> counters, KnownTypes types, ref LimitTracker limits)
     {
         var kind = AttemptBoundKind.None;
         foreach (var operation in Self(condition))
@@ -79,6 +88,7 @@ public static class AttemptBoundRecognizer
                     if (ReferencesAny(binary, counters))
                     {
                         kind = Stronger(kind, AttemptBoundKind.Counter);
+                        limits.Add(binary, counters);
                     }
                     else if (ReadsClock(binary, types))
                     {
@@ -96,6 +106,36 @@ public static class AttemptBoundRecognizer
         }
 
         return kind;
+    }
+
+    /// <summary>The constants growing counters are compared with; any other comparison makes the limit unknown.</summary>
+    private struct LimitTracker
+    {
+        private long _largest;
+        private bool _unknown;
+        private bool _seen;
+
+        public long? Limit => _seen && !_unknown ? _largest : null;
+
+        public void Add(IBinaryOperation comparison, IReadOnlyList<ISymbol> counters)
+        {
+            var left = OperationWalker.ReferencedSymbol(UnwrapStep(comparison.LeftOperand));
+            var limit = left is not null && Contains(counters, left) ? comparison.RightOperand : comparison.LeftOperand;
+            if (limit.ConstantValue is { HasValue: true, Value: int or long } constant)
+            {
+                _seen = true;
+                var value = System.Convert.ToInt64(constant.Value);
+                _largest = value > _largest ? value : _largest;
+            }
+            else
+            {
+                _unknown = true;
+            }
+        }
+
+        // attempt++ < 5, ++attempt >= 5: the counter is the operand of the step.
+        private static IOperation UnwrapStep(IOperation operation)
+            => OperationWalker.Unwrap(operation) is IIncrementOrDecrementOperation step ? step.Target : operation;
     }
 
     private static IEnumerable<IOperation> Self(IOperation root)

@@ -38,16 +38,20 @@ public sealed class AttemptBound
     public static readonly AttemptBound None = new(AttemptBoundKind.None, counter: null);
     public static readonly AttemptBound Unknown = new(AttemptBoundKind.Unknown, counter: null);
 
-    public AttemptBound(AttemptBoundKind kind, ISymbol? counter)
+    public AttemptBound(AttemptBoundKind kind, ISymbol? counter, long? limit = null)
     {
         Kind = kind;
         Counter = counter;
+        Limit = limit;
     }
 
     public AttemptBoundKind Kind { get; }
 
     /// <summary>A local, parameter or field that grows with the attempts, compared or not.</summary>
     public ISymbol? Counter { get; }
+
+    /// <summary>The largest constant a growing counter is compared with, when every comparison is with a constant.</summary>
+    public long? Limit { get; }
 
     public bool IsBounded(bool cancellationIsBound)
         => Kind is AttemptBoundKind.Counter or AttemptBoundKind.Deadline

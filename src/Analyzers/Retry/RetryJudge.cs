@@ -42,7 +42,9 @@ internal sealed class RetryJudge
 
         var properties = FixHints(construct);
         var cancellationIsBound = Options.Res001CancellationIsBound.GetValue(context.Options, tree);
-        if (construct.Bound.Kind != AttemptBoundKind.Unknown && !construct.Bound.IsBounded(cancellationIsBound))
+        var maxAttempts = Options.Res001MaxAttempts.GetValue(context.Options, tree);
+        if (construct.Bound.Kind != AttemptBoundKind.Unknown
+            && (!construct.Bound.IsBounded(cancellationIsBound) || construct.Bound.Limit > maxAttempts))
         {
             context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.RetryHasNoAttemptLimit, construct.ReportLocation, properties, subject));
         }
