@@ -18,6 +18,9 @@ public static class FixHintKeys
     /// <summary>Span start of the one delay call on the failure path, when there is exactly one.</summary>
     public const string DelayPosition = "DelayPosition";
 
+    /// <summary><c>true</c> when the failure path already waits somewhere.</summary>
+    public const string HasDelay = "HasDelay";
+
     /// <summary><c>true</c> when the retry already has an attempt bound.</summary>
     public const string Bounded = "Bounded";
 

@@ -95,6 +95,7 @@ internal sealed class RetryJudge
             builder[FixHintKeys.DelayPosition] = construct.DelayCall.SpanStart.ToString(System.Globalization.CultureInfo.InvariantCulture);
         }
 
+        builder[FixHintKeys.HasDelay] = construct.Delay.Kind == DelayKind.None ? "false" : "true";
         builder[FixHintKeys.Bounded] = construct.Bound.Kind is AttemptBoundKind.Counter or AttemptBoundKind.Deadline ? "true" : "false";
         return builder.ToImmutable();
     }

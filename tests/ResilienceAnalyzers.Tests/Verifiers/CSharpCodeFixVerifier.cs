@@ -50,6 +50,10 @@ public static class CSharpCodeFixVerifier<TAnalyzer, TCodeFix>
         {
             // FixedState and BatchFixedState inherit references and .editorconfig from TestState.
             TestSetup.Apply(TestState, Libraries, EditorConfig);
+
+            // Fixed code may keep markup for diagnostics that the fix under test leaves alone.
+            FixedState.MarkupHandling ??= MarkupMode.Allow;
+            BatchFixedState.MarkupHandling ??= MarkupMode.Allow;
             return base.RunImplAsync(cancellationToken);
         }
     }

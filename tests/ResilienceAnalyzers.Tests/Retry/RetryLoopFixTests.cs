@@ -1,0 +1,115 @@
+using ResilienceAnalyzers.CodeFixes;
+using ResilienceAnalyzers.Tests.Verifiers;
+using Fix = ResilienceAnalyzers.Tests.Verifiers.CSharpCodeFixVerifier<ResilienceAnalyzers.Retry.RetryAnalyzer, ResilienceAnalyzers.CodeFixes.RetryLoopCodeFixProvider>;
+
+namespace ResilienceAnalyzers.Tests.Retry;
+
+/// <summary>The loop fixes: one diagnostic at a time and through Fix All (the verifier runs both).</summary>
+public sealed class RetryLoopFixTests
+{
+    [Fact]
+    public Task Res001_AddsCounterAndRethrow()
+        => Fix.VerifyCodeFixAsync(
+            """
+            using System.Net.Http;
+            using System.Threading.Tasks;
+
+            class C
+            {
+                async Task<string> Get(HttpClient client, string url)
+                {
+                    {|RES001:{|RES002:while|}|} (true)
+                    {
+                        try
+                        {
+                            return await client.GetStringAsync(url);
+                        }
+                        catch (HttpRequestException)
+                        {
+                        }
+                    }
+                }
+            }
+            """,
+            """
+            using System.Net.Http;
+            using System.Threading.Tasks;
+
+            class C
+            {
+                async Task<string> Get(HttpClient client, string url)
+                {
+                    var attempt = 0;
+                    {|RES002:while|} (true)
+                    {
+                        try
+                        {
+                            return await client.GetStringAsync(url);
+                        }
+                        catch (HttpRequestException)
+                        {
+                            if (++attempt >= 3)
+                                throw;
+                        }
+                    }
+                }
+            }
+            """,
+            Libraries.None,
+            equivalenceKey: RetryLoopCodeFixProvider.BoundLoopKey);
+
+    [Fact]
+    public Task Res002_OnUnboundedAsyncLoop_AddsBoundAndJitteredDelayWithToken()
+        => Fix.VerifyCodeFixAsync(
+            """
+            using System.Net.Http;
+            using System.Threading;
+            using System.Threading.Tasks;
+
+            class C
+            {
+                async Task<string> Get(HttpClient client, string url, CancellationToken cancellationToken)
+                {
+                    {|RES001:{|RES002:while|}|} (true)
+                    {
+                        try
+                        {
+                            return await client.GetStringAsync(url, cancellationToken);
+                        }
+                        catch (HttpRequestException)
+                        {
+                        }
+                    }
+                }
+            }
+            """,
+            """
+            using System;
+            using System.Net.Http;
+            using System.Threading;
+            using System.Threading.Tasks;
+
+            class C
+            {
+                async Task<string> Get(HttpClient client, string url, CancellationToken cancellationToken)
+                {
+                    var attempt = 0;
+                    while (true)
+                    {
+                        try
+                        {
+                            return await client.GetStringAsync(url, cancellationToken);
+                        }
+                        catch (HttpRequestException)
+                        {
+                            if (++attempt >= 3)
+                                throw;
+                            await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.NextDouble() * Math.Min(20000, 200 * Math.Pow(2, attempt))), cancellationToken);
+                        }
+                    }
+                }
+            }
+            """,
+            Libraries.None,
+            equivalenceKey: RetryLoopCodeFixProvider.JitteredBackoffKey);
+}
