@@ -43,7 +43,12 @@ public static class TestReferences
 
     public static ImmutableArray<MetadataReference> Framework { get; } = LoadFramework();
 
-    public static ImmutableArray<MetadataReference> For(Libraries libraries)
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<Libraries, ImmutableArray<MetadataReference>> Cache = new();
+
+    /// <summary>Metadata references are loaded once per set and shared by every test.</summary>
+    public static ImmutableArray<MetadataReference> For(Libraries libraries) => Cache.GetOrAdd(libraries, Load);
+
+    private static ImmutableArray<MetadataReference> Load(Libraries libraries)
     {
         var references = new List<MetadataReference>(Framework);
         foreach (var file in Directory.EnumerateFiles(OutputDirectory, "*.dll"))

@@ -1,0 +1,316 @@
+using ResilienceAnalyzers.Tests.Verifiers;
+
+namespace ResilienceAnalyzers.Tests.Retry;
+
+/// <summary>Retry loops in the shapes people write them, beyond the textbook cases.</summary>
+public sealed class RealisticLoopTests
+{
+    private const string Usings = """
+        using System;
+        using System.Data;
+        using System.Data.Common;
+        using System.IO;
+        using System.Net;
+        using System.Net.Http;
+        using System.Threading;
+        using System.Threading.Tasks;
+
+        """;
+
+    private static Task Verify(string source, string? editorConfig = null)
+        => CSharpAnalyzerVerifier<ResilienceAnalyzers.Retry.RetryAnalyzer>.VerifyAnalyzerAsync(Usings + source, Libraries.None, editorConfig);
+
+    [Fact]
+    public Task DecrementingRetriesLeft_IsBounded_ConstantSleep()
+        => Verify("""
+            class C
+            {
+                void Upload(string path, Stream target)
+                {
+                    var retriesLeft = 5;
+                    {|RES002:while|} (retriesLeft > 0)
+                    {
+                        try
+                        {
+                            using var source = File.OpenRead(path);
+                            source.CopyTo(target);
+                            return;
+                        }
+                        catch (IOException)
+                        {
+                            retriesLeft--;
+                            Thread.Sleep(3000);
+                        }
+                    }
+                }
+            }
+            """);
+
+    [Fact]
+    public Task CountThenThrow_LinearSleep_ReportsRes003()
+        => Verify("""
+            class C
+            {
+                void Run(DbConnection connection)
+                {
+                    int retryCount = 0;
+                    {|RES003:while|} (true)
+                    {
+                        try
+                        {
+                            connection.Open();
+                            break;
+                        }
+                        catch (DbException)
+                        {
+                            retryCount++;
+                            if (retryCount > 5)
+                            {
+                                throw;
+                            }
+
+                            Thread.Sleep(1000 * retryCount);
+                        }
+                    }
+                }
+            }
+            """);
+
+    [Fact]
+    public Task SuccessFlag_WithGeneralCatch_ReportsRes001AndRes002()
+        => Verify("""
+            class C
+            {
+                void Save(IDbCommand command)
+                {
+                    bool success = false;
+                    {|RES001:{|RES002:while|}|} (!success)
+                    {
+                        try
+                        {
+                            command.ExecuteNonQuery();
+                            success = true;
+                        }
+                        catch (Exception ex)
+                        {
+                            Console.WriteLine(ex.Message);
+                            Thread.Sleep(5000);
+                        }
+                    }
+                }
+            }
+            """);
+
+    [Fact]
+    public Task DoWhileWithAttempts_ReportsRes002()
+        => Verify("""
+            class C
+            {
+                string Download(WebClient client, string url)
+                {
+                    var attempts = 0;
+                    {|RES002:do|}
+                    {
+                        try
+                        {
+                            return client.DownloadString(url);
+                        }
+                        catch (WebException)
+                        {
+                            attempts++;
+                        }
+                    }
+                    while (attempts < 3);
+
+                    return null;
+                }
+            }
+            """);
+
+    [Fact]
+    public Task ExceptionFilterOnErrorCode_IsNoBound()
+        => Verify("""
+            class C
+            {
+                async Task Execute(DbCommand command, CancellationToken token)
+                {
+                    {|RES001:{|RES002:while|}|} (true)
+                    {
+                        try
+                        {
+                            await command.ExecuteNonQueryAsync(token);
+                            return;
+                        }
+                        catch (DbException ex) when (ex.ErrorCode == 1205)
+                        {
+                        }
+                    }
+                }
+            }
+            """);
+
+    [Fact]
+    public Task IsTransientHelper_ClassifiesTheErrorButLimitsNothing()
+        => Verify("""
+            class C
+            {
+                async Task<string> Get(HttpClient client, string url)
+                {
+                    {|RES001:{|RES002:while|}|} (true)
+                    {
+                        try
+                        {
+                            return await client.GetStringAsync(url);
+                        }
+                        catch (HttpRequestException ex)
+                        {
+                            if (!IsTransient(ex)) throw;
+                            await Task.Delay(2000);
+                        }
+                    }
+                }
+
+                static bool IsTransient(HttpRequestException ex) => ex.StatusCode is null or HttpStatusCode.ServiceUnavailable;
+            }
+            """);
+
+    [Fact]
+    public Task MaxRetriesFromParameter_IsBounded()
+        => Verify("""
+            class C
+            {
+                async Task<string> Get(HttpClient client, string url, int maxRetries)
+                {
+                    for (var i = 0; i <= maxRetries; i++)
+                    {
+                        try
+                        {
+                            return await client.GetStringAsync(url);
+                        }
+                        catch (HttpRequestException) when (i < maxRetries)
+                        {
+                            await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(0, 100 * (1 << i))));
+                        }
+                    }
+
+                    return null;
+                }
+            }
+            """);
+
+    [Fact]
+    public Task LocalFunctionRetry_IsAnalysed()
+        => Verify("""
+            class C
+            {
+                Task<string> Get(HttpClient client, string url)
+                {
+                    return Attempt();
+
+                    async Task<string> Attempt()
+                    {
+                        {|RES001:{|RES002:while|}|} (true)
+                        {
+                            try { return await client.GetStringAsync(url); }
+                            catch (HttpRequestException) { }
+                        }
+                    }
+                }
+            }
+            """);
+
+    [Fact]
+    public Task LambdaRetry_IsAnalysed()
+        => Verify("""
+            class C
+            {
+                Func<Task<string>> Make(HttpClient client, string url) => async () =>
+                {
+                    {|RES001:{|RES002:while|}|} (true)
+                    {
+                        try { return await client.GetStringAsync(url); }
+                        catch (HttpRequestException) { await Task.Delay(500); }
+                    }
+                };
+            }
+            """);
+
+    [Fact]
+    public Task NestedLoops_OnlyTheRetryIsReported()
+        => Verify("""
+            class C
+            {
+                async Task SendAll(HttpClient client, string[] urls)
+                {
+                    foreach (var url in urls)
+                    {
+                        for (var attempt = 0; attempt < 3; attempt++)
+                        {
+                            try
+                            {
+                                await client.PostAsync(url, null);
+                                break;
+                            }
+                            catch (HttpRequestException)
+                            {
+                                await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.NextDouble() * 200 * Math.Pow(2, attempt)));
+                            }
+                        }
+                    }
+                }
+            }
+            """);
+
+    [Fact]
+    public Task PollingWorkerWithLogging_IsNotARetry()
+        => Verify("""
+            class C
+            {
+                async Task Poll(HttpClient client, CancellationToken token)
+                {
+                    while (!token.IsCancellationRequested)
+                    {
+                        try
+                        {
+                            var status = await client.GetStringAsync("https://status.example.test/", token);
+                            Console.WriteLine(status);
+                        }
+                        catch (HttpRequestException ex)
+                        {
+                            Console.WriteLine(ex);
+                        }
+
+                        await Task.Delay(TimeSpan.FromSeconds(30), token);
+                    }
+                }
+            }
+            """);
+
+    [Fact]
+    public Task StreamReadLoop_IsNotARetry()
+        => Verify("""
+            class C
+            {
+                async Task Copy(Stream source, Stream target)
+                {
+                    var buffer = new byte[4096];
+                    while (true)
+                    {
+                        try
+                        {
+                            var read = await source.ReadAsync(buffer, 0, buffer.Length);
+                            if (read == 0)
+                            {
+                                break;
+                            }
+
+                            await target.WriteAsync(buffer, 0, read);
+                        }
+                        catch (IOException)
+                        {
+                        }
+                    }
+                }
+            }
+            """);
+}

@@ -1,0 +1,141 @@
+using System;
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.IO;
+using System.Linq;
+using System.Threading;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CodeActions;
+using Microsoft.CodeAnalysis.CodeFixes;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Text;
+using ResilienceAnalyzers.Tests.Verifiers;
+
+namespace ResilienceAnalyzers.Tests;
+
+/// <summary>
+/// The IDE analyses half-typed code on every keystroke. Every analyzer and every code fix must get through
+/// broken variants of real retry code (truncated, a line dropped, a token doubled) without an exception and
+/// without a flood of diagnostics.
+/// </summary>
+public sealed class RobustnessTests
+{
+    private const int VariantsPerSource = 40;
+
+    private static readonly ImmutableArray<DiagnosticAnalyzer> Analyzers = typeof(DiagnosticDescriptors).Assembly.GetTypes()
+        .Where(t => !t.IsAbstract && typeof(DiagnosticAnalyzer).IsAssignableFrom(t))
+        .Select(t => (DiagnosticAnalyzer)Activator.CreateInstance(t)!)
+        .ToImmutableArray();
+
+    private static readonly ImmutableArray<CodeFixProvider> Fixers = typeof(ResilienceAnalyzers.CodeFixes.RetryLoopCodeFixProvider).Assembly.GetTypes()
+        .Where(t => !t.IsAbstract && typeof(CodeFixProvider).IsAssignableFrom(t))
+        .Select(t => (CodeFixProvider)Activator.CreateInstance(t)!)
+        .ToImmutableArray();
+
+    public static IEnumerable<object[]> Sources()
+    {
+        yield return new object[] { "samples/RetryStorm/Program.cs" };
+        foreach (var page in Directory.EnumerateFiles(Repository.PathOf("docs/rules"), "*.md").OrderBy(p => p, StringComparer.Ordinal))
+        {
+            yield return new object[] { "docs/rules/" + Path.GetFileName(page) };
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Sources))]
+    public async Task BrokenVariants_NeverThrow(string relativePath)
+    {
+        var text = File.ReadAllText(Repository.PathOf(relativePath));
+        var sources = relativePath.EndsWith(".md", StringComparison.Ordinal)
+            ? Repository.CodeBlocks(text, "csharp")
+            : new List<string> { text };
+
+        foreach (var source in sources)
+        {
+            foreach (var variant in Variants(source, seed: source.Length))
+            {
+                await AnalyzeAndFixAsync(variant, relativePath);
+            }
+        }
+    }
+
+    /// <summary>Truncations, dropped lines and doubled tokens, spread evenly over the source.</summary>
+    internal static IEnumerable<string> Variants(string source, int seed)
+    {
+        var random = new Random(seed);
+        var tokens = CSharpSyntaxTree.ParseText(source).GetRoot().DescendantTokens().ToList();
+        var lines = source.Split('\n');
+        for (var i = 0; i < VariantsPerSource; i++)
+        {
+            switch (i % 3)
+            {
+                case 0:
+                    yield return source.Substring(0, random.Next(source.Length));
+                    break;
+                case 1:
+                    var drop = random.Next(lines.Length);
+                    yield return string.Join("\n", lines.Where((_, index) => index != drop));
+                    break;
+                default:
+                    var token = tokens[random.Next(tokens.Count)];
+                    yield return source.Insert(token.Span.End, " " + token.Text);
+                    break;
+            }
+        }
+    }
+
+    private static async Task AnalyzeAndFixAsync(string source, string origin)
+    {
+        using var workspace = new AdhocWorkspace();
+        var project = workspace.AddProject("Broken", LanguageNames.CSharp)
+            .WithCompilationOptions(new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary))
+            .WithParseOptions(new CSharpParseOptions(LanguageVersion.Latest))
+            .AddMetadataReferences(TestReferences.For(Libraries.All));
+        var document = project.AddDocument("Broken.cs", SourceText.From(source));
+        var compilation = (await document.Project.GetCompilationAsync())!;
+
+        var exceptions = new List<Exception>();
+        var options = new CompilationWithAnalyzersOptions(
+            new AnalyzerOptions(ImmutableArray<AdditionalText>.Empty),
+            onAnalyzerException: (exception, _, _) => { lock (exceptions) { exceptions.Add(exception); } },
+            concurrentAnalysis: false,
+            logAnalyzerExecutionTime: false);
+        var diagnostics = await compilation.WithAnalyzers(Analyzers, options).GetAnalyzerDiagnosticsAsync(CancellationToken.None);
+
+        Assert.True(exceptions.Count == 0, $"An analyzer threw on a variant of {origin}:\n{exceptions.FirstOrDefault()}\n---\n{source}");
+        Assert.DoesNotContain(diagnostics, d => d.Id == "AD0001");
+
+        // No storm: a handful of findings per retry construct at most.
+        var constructs = Math.Max(1, CountRetryShapes(source));
+        Assert.True(diagnostics.Length <= 3 * constructs + 3, $"{diagnostics.Length} diagnostics on a variant of {origin}");
+
+        foreach (var diagnostic in diagnostics)
+        {
+            foreach (var fixer in Fixers.Where(f => f.FixableDiagnosticIds.Contains(diagnostic.Id)))
+            {
+                var actions = new List<CodeAction>();
+                var context = new CodeFixContext(document, diagnostic, (action, _) => actions.Add(action), CancellationToken.None);
+                await fixer.RegisterCodeFixesAsync(context);
+                foreach (var action in actions)
+                {
+                    await action.GetOperationsAsync(CancellationToken.None);
+                }
+            }
+        }
+    }
+
+    private static int CountRetryShapes(string source)
+    {
+        var count = 0;
+        foreach (var word in new[] { "while", "for", "do", "goto", "Retry", "new ", "catch" })
+        {
+            for (var index = source.IndexOf(word, StringComparison.Ordinal); index >= 0; index = source.IndexOf(word, index + word.Length, StringComparison.Ordinal))
+            {
+                count++;
+            }
+        }
+
+        return count;
+    }
+}
