@@ -313,4 +313,68 @@ public sealed class RealisticLoopTests
                 }
             }
             """);
+
+    [Fact]
+    public Task RetryOnUnsuccessfulResponse_WithoutTry_IsARetry()
+        => Verify("""
+            class C
+            {
+                async Task<HttpResponseMessage> Send(HttpClient client, string url)
+                {
+                    {|RES001:{|RES002:while|}|} (true)
+                    {
+                        var response = await client.GetAsync(url);
+                        if (response.IsSuccessStatusCode)
+                        {
+                            return response;
+                        }
+
+                        await Task.Delay(1000);
+                    }
+                }
+
+                async Task<HttpResponseMessage> SendBounded(HttpClient client, string url)
+                {
+                    HttpResponseMessage response = null;
+                    {|RES003:for|} (var attempt = 0; attempt < 3; attempt++)
+                    {
+                        response = await client.GetAsync(url);
+                        if (!response.IsSuccessStatusCode)
+                        {
+                            await Task.Delay(500 * (attempt + 1));
+                            continue;
+                        }
+
+                        break;
+                    }
+
+                    return response;
+                }
+            }
+            """);
+
+    [Fact]
+    public Task PollingUntilDone_IsNotARetry()
+        => Verify("""
+            class C
+            {
+                async Task WaitForJob(HttpClient client, string url, CancellationToken token)
+                {
+                    while (true)
+                    {
+                        var response = await client.GetAsync(url, token);
+                        if (response.IsSuccessStatusCode)
+                        {
+                            var state = await response.Content.ReadAsStringAsync(token);
+                            if (state == "done")
+                            {
+                                return;
+                            }
+                        }
+
+                        await Task.Delay(TimeSpan.FromSeconds(5), token);
+                    }
+                }
+            }
+            """);
 }
