@@ -102,6 +102,10 @@ public static class AttemptBoundRecognizer
                 case IInvocationOperation invocation when IsOpaqueHelper(invocation):
                     kind = Stronger(kind, AttemptBoundKind.Unknown);
                     break;
+                case IInvalidOperation:
+                    // Half-typed or unresolved: whatever it is, we cannot tell it is not a limit.
+                    kind = Stronger(kind, AttemptBoundKind.Unknown);
+                    break;
             }
         }
 
