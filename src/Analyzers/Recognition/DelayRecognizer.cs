@@ -21,6 +21,12 @@ public static class DelayRecognizer
         {
             foreach (var operation in OperationWalker.Descendants(root))
             {
+                if (operation is IInvalidOperation)
+                {
+                    // Unresolved or half-typed code may be a wait we cannot see: never claim there is none.
+                    return DelayModel.Unknown;
+                }
+
                 if (operation is not IInvocationOperation invocation)
                 {
                     continue;

@@ -377,4 +377,41 @@ public sealed class RealisticLoopTests
                 }
             }
             """);
+
+    [Fact]
+    public Task DelayAndGrowthFromConfiguration_AreSilent()
+        => Verify("""
+            class RetryOptions { public int InitialInterval { get; set; } public double Multiplier { get; set; } public int MaxInterval { get; set; } public int MaxAttempts { get; set; } }
+
+            class C
+            {
+                async Task<string> Load(HttpClient client, RetryOptions retry, CancellationToken cancellationToken)
+                {
+                    int attempts = 0;
+                    int backOff = retry.InitialInterval;
+                    do
+                    {
+                        try
+                        {
+                            return await client.GetStringAsync("https://config.example.test/", cancellationToken);
+                        }
+                        catch (HttpRequestException)
+                        {
+                            attempts++;
+                            if (attempts < retry.MaxAttempts)
+                            {
+                                await Task.Delay(backOff, cancellationToken);
+                                int nextBackOff = (int)(backOff * retry.Multiplier);
+                                backOff = Math.Min(nextBackOff, retry.MaxInterval);
+                            }
+                            else
+                            {
+                                throw;
+                            }
+                        }
+                    }
+                    while (true);
+                }
+            }
+            """);
 }

@@ -98,4 +98,11 @@ public sealed class RetryScopeAndOptionsTests
             UnboundedLoop.Replace("MARK (true)", "{|RES002:while|} ({|CS0103:ShouldRetry|}())").Replace("Task<string> Get(", "Task<string> {|CS0161:Get|}("),
             Libraries.None,
             editorConfig: null);
+
+    [Fact]
+    public Task UnresolvedWait_IsSilentForDelayRules()
+        => CSharpAnalyzerVerifier<ResilienceAnalyzers.Retry.RetryAnalyzer>.VerifyAnalyzerAsync(
+            UnboundedLoop.Replace("MARK", "{|RES001:while|}").Replace("catch (HttpRequestException)\n            {\n", "catch (HttpRequestException)\n            {\n                {|CS0103:Pause|}(1000);\n"),
+            Libraries.None,
+            editorConfig: null);
 }
