@@ -11,7 +11,9 @@ namespace ResilienceAnalyzers.Recognition;
 /// </summary>
 public static class DelayRecognizer
 {
-    public static DelayModel Recognize(IEnumerable<IOperation> region, DelayScope scope, out SyntaxNode? singleDelayCall)
+    /// <param name="protectedBlock">The try block that calls out: awaited helpers there are the operation, not a wait.</param>
+    /// <param name="repeatedCall">A recursive retry's call to itself: the retry, not a wait.</param>
+    public static DelayModel Recognize(IEnumerable<IOperation> region, DelayScope scope, out SyntaxNode? singleDelayCall, IOperation? protectedBlock = null, IOperation? repeatedCall = null)
     {
         singleDelayCall = null;
         var found = 0;
@@ -24,6 +26,15 @@ public static class DelayRecognizer
                 if (operation is IInvalidOperation)
                 {
                     // Unresolved or half-typed code may be a wait we cannot see: never claim there is none.
+                    return DelayModel.Unknown;
+                }
+
+                if (operation is IAwaitOperation awaited
+                    && AppHelpers.IsHelperCall(awaited.Operation)
+                    && (protectedBlock is null || !protectedBlock.Syntax.Span.Contains(awaited.Syntax.Span))
+                    && (repeatedCall is null || !awaited.Syntax.Span.Contains(repeatedCall.Syntax.Span)))
+                {
+                    // Awaiting the application's own code on the failure path: it may well be the wait.
                     return DelayModel.Unknown;
                 }
 
@@ -90,18 +101,7 @@ public static class DelayRecognizer
         }
 
         // A helper that waits (BackoffAsync, WaitBeforeRetry, PauseAsync): its delay cannot be seen.
-        return LooksLikeWait(method.Name) && !IsFramework(type) ? WaitKind.Opaque : WaitKind.NotAWait;
-    }
-
-    private static bool IsFramework(INamedTypeSymbol? type)
-    {
-        var ns = type?.ContainingNamespace;
-        while (ns?.ContainingNamespace is { IsGlobalNamespace: false } parent)
-        {
-            ns = parent;
-        }
-
-        return ns?.Name is "System" or "Microsoft";
+        return LooksLikeWait(method.Name) && !AppHelpers.IsFramework(type) ? WaitKind.Opaque : WaitKind.NotAWait;
     }
 
     private static bool LooksLikeWait(string name)

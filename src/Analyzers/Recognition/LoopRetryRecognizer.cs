@@ -61,10 +61,9 @@ public static class LoopRetryRecognizer
         }
 
         guards.AddRange(ControlFlowFacts.ExitGuards(loop.Body, loop));
-        var bound = AttemptBoundRecognizer.Recognize(guards, new[] { loop.Body }, counters, context.Types);
-
         var scope = new DelayScope(context.Types, OperationWalker.Root(loop), loop.Syntax.Span, counters);
-        var delay = DelayRecognizer.Recognize(new[] { loop.Body }, scope, out var delayCall);
+        var bound = AttemptBoundRecognizer.Recognize(guards, new[] { loop.Body }, counters, scope);
+        var delay = DelayRecognizer.Recognize(new[] { loop.Body }, scope, out var delayCall, @try?.Body);
 
         return new RetryConstruct(
             RetryConstructKind.Loop,

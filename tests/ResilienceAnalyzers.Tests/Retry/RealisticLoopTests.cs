@@ -414,4 +414,36 @@ public sealed class RealisticLoopTests
                 }
             }
             """);
+
+    [Fact]
+    public Task NextAttemptDecidedByHelper_IsSilent()
+        => Verify("""
+            interface ICall { }
+
+            class C
+            {
+                async Task Run(Func<ICall, Task> action)
+                {
+                    var call = await GetActiveCallAsync(null);
+                    while (true)
+                    {
+                        try
+                        {
+                            await action(call);
+                            return;
+                        }
+                        catch
+                        {
+                            call = await GetActiveCallAsync(call);
+                            if (call == null)
+                            {
+                                throw;
+                            }
+                        }
+                    }
+                }
+
+                Task<ICall> GetActiveCallAsync(ICall previous) => Task.FromResult<ICall>(null);
+            }
+            """);
 }
