@@ -35,6 +35,12 @@ public static class LoopRetryRecognizer
             return null;
         }
 
+        // An iterator's loop hands out each result and goes round for the next: a producer, not a retry.
+        if (OperationWalker.Any(loop.Body, o => o is IReturnOperation { Kind: OperationKind.YieldReturn }))
+        {
+            return null;
+        }
+
         ITryOperation? @try = null;
         var failureCatches = ImmutableArray<int>.Empty;
         if (!TryFindRetry(loop, condition, context, out @try, out failureCatches, cancellationToken)

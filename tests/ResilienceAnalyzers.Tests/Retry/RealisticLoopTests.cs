@@ -446,4 +446,112 @@ public sealed class RealisticLoopTests
                 Task<ICall> GetActiveCallAsync(ICall previous) => Task.FromResult<ICall>(null);
             }
             """);
+
+    [Fact]
+    public Task IteratorThatStopsOnFailure_IsNotARetry()
+        => Verify("""
+            using System.Collections.Generic;
+
+            class C
+            {
+                static async IAsyncEnumerable<string> Read(IAsyncEnumerator<string> source)
+                {
+                    while (true)
+                    {
+                        string item = null;
+                        Exception error = null;
+                        var hasItem = false;
+                        try
+                        {
+                            hasItem = await source.MoveNextAsync();
+                            if (hasItem) item = source.Current;
+                        }
+                        catch (Exception e) when (e is not OperationCanceledException)
+                        {
+                            error = e;
+                        }
+
+                        if (error != null)
+                        {
+                            yield break;
+                        }
+
+                        if (!hasItem)
+                            yield break;
+
+                        yield return item;
+                    }
+                }
+            }
+            """);
+
+    [Fact]
+    public Task PeriodicFlushWorker_IsNotARetry()
+        => Verify("""
+            class C
+            {
+                private readonly SemaphoreSlim signal = new SemaphoreSlim(0);
+
+                async Task Process(HttpClient client, CancellationToken cancellationToken)
+                {
+                    while (!cancellationToken.IsCancellationRequested)
+                    {
+                        try
+                        {
+                            await signal.WaitAsync(TimeSpan.FromSeconds(5), cancellationToken);
+                            if (cancellationToken.IsCancellationRequested)
+                                return;
+
+                            await client.PostAsync("https://logs.example.test/", null, cancellationToken);
+                        }
+                        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+                        {
+                            return;
+                        }
+                        catch (Exception e)
+                        {
+                            Console.WriteLine(e);
+                        }
+                    }
+                }
+            }
+            """);
+
+    [Fact]
+    public Task FailureRecordedThenExit_SuccessFlagThenExit()
+        => Verify("""
+            class C
+            {
+                string OnceWithFailureExit(HttpClient client)
+                {
+                    string result = null;
+                    Exception failure = null;
+                    while (true)
+                    {
+                        try { result = client.GetStringAsync("a").Result; }
+                        catch (AggregateException e) { failure = e; }
+
+                        if (failure != null) break;
+                        if (result != null) break;
+                    }
+
+                    return result;
+                }
+
+                string RetryWithFlag(HttpClient client)
+                {
+                    string result = null;
+                    var ok = false;
+                    {|RES001:{|RES002:while|}|} (true)
+                    {
+                        try { result = client.GetStringAsync("a").Result; ok = true; }
+                        catch (AggregateException) { }
+
+                        if (ok) break;
+                    }
+
+                    return result;
+                }
+            }
+            """);
 }
