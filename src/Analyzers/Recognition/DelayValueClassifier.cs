@@ -190,7 +190,10 @@ public static class DelayValueClassifier
         var containingType = method.ContainingType;
         if (IsRandom(containingType, scope.Types))
         {
-            return new DelayValue(grows: false, unknown: false, IsDegenerate(invocation) ? JitterKind.Fake : JitterKind.Real);
+            // A range that grows with the attempt (random.Next(100, 100 * attempt)) makes the value grow with it;
+            // a range that cannot be seen still yields a random value, so it does not make the delay unknown.
+            var range = ClassifyAll(invocation.Arguments, scope, depth, visiting);
+            return new DelayValue(grows: range.Grows, unknown: false, IsDegenerate(invocation) ? JitterKind.Fake : JitterKind.Real);
         }
 
         if (IsArithmetic(containingType, scope.Types))
@@ -213,6 +216,12 @@ public static class DelayValueClassifier
         if (local.IsConst)
         {
             return DelayValue.Constant;
+        }
+
+        if (!IsDeclaredIn(local, scope.Root))
+        {
+            // Captured from around a lambda: written at times this scope does not show.
+            return DelayValue.Unknown;
         }
 
         var writes = scope.WritesOf(local);
@@ -340,6 +349,20 @@ public static class DelayValueClassifier
         foreach (var counter in scope.Counters)
         {
             if (SymbolEqualityComparer.Default.Equals(counter, symbol))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool IsDeclaredIn(ILocalSymbol local, IOperation root)
+    {
+        var span = root.Syntax.Span;
+        foreach (var reference in local.DeclaringSyntaxReferences)
+        {
+            if (reference.SyntaxTree == root.Syntax.SyntaxTree && span.Contains(reference.Span))
             {
                 return true;
             }
