@@ -68,6 +68,41 @@ public static class PollyOptionsRecognizer
         return settings.ToModel("'" + type.Name + "'", creation.Syntax, CreationLocation(creation.Syntax));
     }
 
+    /// <summary>Cheap test for the settings the retry rules read.</summary>
+    public static bool IsSettingName(string name) => name is "MaxRetryAttempts" or "BackoffType" or "UseJitter" or "Delay" or "DelayGenerator";
+
+    /// <summary>
+    /// The options behind a later <c>local.Setting = ...</c> assignment: the object creation that initialized the
+    /// local, modelled as a whole. Null when the local does not hold a recognised options creation.
+    /// </summary>
+    public static PollyOptionsModel? RecognizeAssigned(ISimpleAssignmentOperation assignment, KnownTypes types)
+    {
+        if (assignment.Target is not IPropertyReferenceOperation { Instance: ILocalReferenceOperation { Local: { } local } } property
+            || !IsSettingName(property.Property.Name)
+            || !IsCandidateTypeName(local.Type.Name))
+        {
+            return null;
+        }
+
+        foreach (var operation in OperationWalker.Root(assignment).Descendants())
+        {
+            var creation = operation switch
+            {
+                IVariableDeclaratorOperation declarator when SymbolEqualityComparer.Default.Equals(declarator.Symbol, local)
+                    => OperationWalker.Unwrap(declarator.Initializer?.Value),
+                ISimpleAssignmentOperation { Target: ILocalReferenceOperation target } write when SymbolEqualityComparer.Default.Equals(target.Local, local)
+                    => OperationWalker.Unwrap(write.Value),
+                _ => null,
+            };
+            if (creation is IObjectCreationOperation objectCreation)
+            {
+                return Recognize(objectCreation, types);
+            }
+        }
+
+        return null;
+    }
+
     /// <summary>A lambda passed to <c>AddStandardResilienceHandler</c>/<c>Configure</c> whose parameter is <c>HttpStandardResilienceOptions</c>.</summary>
     public static PollyOptionsModel? RecognizeStandardHandler(IInvocationOperation invocation, KnownTypes types)
     {

@@ -51,13 +51,29 @@ internal sealed class PollyRetryAnalysis
         }
     }
 
-    /// <summary>Polly v8 retry options created with <c>new</c>.</summary>
+    /// <summary>Polly v8 retry options created with <c>new</c>: what the creation itself (the <c>new</c>, the initializer) shows.</summary>
     public void OnObjectCreation(OperationAnalysisContext context)
     {
         if (context.Operation is IObjectCreationOperation { Type: { } type } creation
             && PollyOptionsRecognizer.IsCandidateTypeName(type.Name)
             && _judge.ShouldAnalyze(context.Options, creation.Syntax.SyntaxTree)
             && PollyOptionsRecognizer.Recognize(creation, _recognition.Types) is { } options)
+        {
+            Report(context, options);
+        }
+    }
+
+    /// <summary>
+    /// A later <c>options.Setting = ...</c> on a local holding Polly v8 options. Its diagnostics are reported from
+    /// here rather than from the creation: the compiler counts a diagnostic outside the operation being analysed
+    /// as non-local, which the IDE neither shows live nor offers fixes for.
+    /// </summary>
+    public void OnSimpleAssignment(OperationAnalysisContext context)
+    {
+        if (context.Operation is ISimpleAssignmentOperation { Target: IPropertyReferenceOperation { Instance: ILocalReferenceOperation } property } assignment
+            && PollyOptionsRecognizer.IsSettingName(property.Property.Name)
+            && _judge.ShouldAnalyze(context.Options, assignment.Syntax.SyntaxTree)
+            && PollyOptionsRecognizer.RecognizeAssigned(assignment, _recognition.Types) is { } options)
         {
             Report(context, options);
         }
@@ -87,17 +103,27 @@ internal sealed class PollyRetryAnalysis
 
     private static void Report(OperationAnalysisContext context, PollyOptionsModel options)
     {
+        // Each diagnostic goes out from the operation it points at (see OnSimpleAssignment).
+        var analysed = context.Operation.Syntax.Span;
+        void ReportHere(Diagnostic diagnostic)
+        {
+            if (analysed.Contains(diagnostic.Location.SourceSpan))
+            {
+                context.ReportDiagnostic(diagnostic);
+            }
+        }
+
         var hints = FixHints(options);
         if (options.MaxRetryAttempts.Value is { } attempts && ExceedsLimit(attempts, context)
             && (options.MaxRetryAttempts.Assignment?.GetLocation() ?? options.CreationLocation) is { } limitLocation)
         {
             var setting = options.MaxRetryAttempts.IsDefault ? "Default" : "MaxRetryAttempts";
-            context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.RetryHasNoAttemptLimit, limitLocation, hints.SetItem(FixHintKeys.Setting, setting), options.Subject));
+            ReportHere(Diagnostic.Create(DiagnosticDescriptors.RetryHasNoAttemptLimit, limitLocation, hints.SetItem(FixHintKeys.Setting, setting), options.Subject));
         }
 
         if (DelayVerdict(options, out var faulty, out var at) is { } delay && (at?.GetLocation() ?? options.CreationLocation) is { } delayLocation)
         {
-            RetryJudge.ReportDelay(context.ReportDiagnostic, delay, delayLocation, hints.SetItem(FixHintKeys.Setting, at is null ? "Default" : faulty), options.Subject);
+            RetryJudge.ReportDelay(ReportHere, delay, delayLocation, hints.SetItem(FixHintKeys.Setting, at is null ? "Default" : faulty), options.Subject);
         }
     }
 
