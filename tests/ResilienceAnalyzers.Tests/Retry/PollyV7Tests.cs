@@ -453,6 +453,10 @@ public sealed class PollyV7Tests
                     services.AddHttpClient("api")
                         .AddTransientHttpErrorPolicy(p => p.{|RES001:{|RES002:WaitAndRetryForeverAsync|}|}(_ => TimeSpan.FromSeconds(1)));
                 }
+
+                IAsyncPolicy<System.Net.Http.HttpResponseMessage> P() => Polly.Extensions.Http.HttpPolicyExtensions
+                    .HandleTransientHttpError()
+                    .{|RES003:WaitAndRetryAsync|}(3, attempt => TimeSpan.FromSeconds(Math.Pow(2, attempt)));
             }
             """);
 }
