@@ -67,8 +67,9 @@ public static class SequenceClassifier
         value = OperationWalker.Unwrap(value);
         if (value is ILocalReferenceOperation local)
         {
-            // Followed only when written once, where it is declared.
-            value = scope.WritesOf(local.Local) is { Count: 1 } writes && writes[0] is IVariableDeclaratorOperation declarator
+            // Followed only when written once, where it is declared, and read nowhere else: a table can also
+            // change through its contents (delays.Add(...), delays[i] = ...), which are no writes to the local.
+            value = scope.WritesOf(local.Local) is { Count: 1 } writes && writes[0] is IVariableDeclaratorOperation declarator && IsOnlyUse(local, scope.Root)
                 ? OperationWalker.Unwrap(declarator.Initializer?.Value ?? (declarator.Parent as IVariableDeclarationOperation)?.Initializer?.Value)
                 : null;
         }
@@ -92,6 +93,19 @@ public static class SequenceClassifier
             SequenceShape.Increasing => DelayValue.Growing,
             _ => DelayValue.Unknown,
         };
+    }
+
+    private static bool IsOnlyUse(ILocalReferenceOperation use, IOperation root)
+    {
+        foreach (var operation in root.Descendants())
+        {
+            if (operation is ILocalReferenceOperation other && other != use && SymbolEqualityComparer.Default.Equals(other.Local, use.Local))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     private static ImmutableArray<IOperation> Elements(IOperation? value)

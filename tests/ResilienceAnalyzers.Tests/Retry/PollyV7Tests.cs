@@ -322,6 +322,20 @@ public sealed class PollyV7Tests
 
                     return Policy.Handle<HttpRequestException>().WaitAndRetry(delays);
                 }
+
+                ISyncPolicy Grown()
+                {
+                    var delays = new List<TimeSpan> { TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1) };
+                    delays.Add(TimeSpan.FromSeconds(10));
+                    return Policy.Handle<HttpRequestException>().WaitAndRetry(delays);
+                }
+
+                ISyncPolicy Overwritten()
+                {
+                    var delays = new[] { TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1) };
+                    delays[1] = TimeSpan.FromSeconds(5);
+                    return Policy.Handle<HttpRequestException>().WaitAndRetry(delays);
+                }
             }
             """);
 
