@@ -91,7 +91,7 @@ internal static class PollyV7PolicyFix
                     : properties.TryGetValue(FixHintKeys.RetryCount, out var known) && int.TryParse(known, NumberStyles.Integer, CultureInfo.InvariantCulture, out var retries)
                         ? (ExpressionSyntax)generator.LiteralExpression(retries)
                         : null;
-            if (count is null || !TryAddJitteredDelays(newArguments, count, generator, model.Compilation, options, tree))
+            if (count is null || !TryAddJitteredDelays(newArguments, count, generator, model, invocation.SpanStart, options, tree))
             {
                 return null;
             }
@@ -150,8 +150,9 @@ internal static class PollyV7PolicyFix
         return SyntaxFactory.SeparatedList<ArgumentSyntax>(nodes);
     }
 
-    private static bool TryAddJitteredDelays(List<ArgumentSyntax> arguments, ExpressionSyntax count, SyntaxGenerator generator, Compilation compilation, AnalyzerOptions options, SyntaxTree tree)
+    private static bool TryAddJitteredDelays(List<ArgumentSyntax> arguments, ExpressionSyntax count, SyntaxGenerator generator, SemanticModel model, int position, AnalyzerOptions options, SyntaxTree tree)
     {
+        var compilation = model.Compilation;
         var baseMilliseconds = Options.BackoffBaseMilliseconds.GetValue(options, tree);
         if (compilation.GetTypeByMetadataName("Polly.Contrib.WaitAndRetry.Backoff") is { } backoff
             && BackoffSyntax.Milliseconds(generator, compilation, baseMilliseconds) is { } median)
@@ -166,7 +167,7 @@ internal static class PollyV7PolicyFix
         }
 
         var capMilliseconds = Options.BackoffCapMilliseconds.GetValue(options, tree);
-        if (BackoffSyntax.FullJitterLambda(generator, compilation, AttemptName, baseMilliseconds, capMilliseconds) is not { } lambda)
+        if (BackoffSyntax.FullJitterLambda(generator, compilation, FreeName(model, position, AttemptName), baseMilliseconds, capMilliseconds) is not { } lambda)
         {
             return false;
         }
@@ -174,6 +175,18 @@ internal static class PollyV7PolicyFix
         arguments.Add(SyntaxFactory.Argument(count));
         arguments.Add(SyntaxFactory.Argument((ExpressionSyntax)lambda));
         return true;
+    }
+
+    /// <summary>A parameter name nothing in scope uses: before C# 8 a lambda parameter may not shadow a local.</summary>
+    private static string FreeName(SemanticModel model, int position, string name)
+    {
+        var candidate = name;
+        for (var i = 1; !model.LookupSymbols(position, name: candidate).IsEmpty; i++)
+        {
+            candidate = name + i.ToString(CultureInfo.InvariantCulture);
+        }
+
+        return candidate;
     }
 
     private static SimpleNameSyntax RenamedName(SimpleNameSyntax name, string newName)

@@ -465,6 +465,39 @@ public sealed class PollyFixTests
             Libraries.Polly);
 
     [Fact]
+    public Task V7_LambdaParameter_DoesNotShadowALocal()
+        => Fix.VerifyCodeFixAsync(
+            """
+            using System;
+            using System.Net.Http;
+            using Polly;
+
+            class C
+            {
+                ISyncPolicy A()
+                {
+                    var retryAttempt = 0;
+                    return Policy.Handle<HttpRequestException>().{|RES002:Retry|}(retryAttempt + 2);
+                }
+            }
+            """,
+            """
+            using System;
+            using System.Net.Http;
+            using Polly;
+
+            class C
+            {
+                ISyncPolicy A()
+                {
+                    var retryAttempt = 0;
+                    return Policy.Handle<HttpRequestException>().WaitAndRetry(retryAttempt + 2, retryAttempt1 => TimeSpan.FromMilliseconds(Random.Shared.NextDouble() * Math.Min(20000, 200 * Math.Pow(2, retryAttempt1))));
+                }
+            }
+            """,
+            Libraries.Polly);
+
+    [Fact]
     public Task V7_LambdaFix_AddsUsingSystem_AndReadsBackoffOptions()
         => Fix.VerifyCodeFixAsync(
             """
