@@ -580,6 +580,29 @@ public sealed class PollyFixTests
     }
 
     [Fact]
+    public Task V7_WithoutRandomShared_AndWithoutContrib_HasNoBackoffFix()
+    {
+        // Stands in for a framework before .NET 6: the compilation's System.Random has no Shared.
+        const string source = """
+            using System.Net.Http;
+            using Polly;
+
+            namespace System
+            {
+                public class Random
+                {
+                }
+            }
+
+            class C
+            {
+                ISyncPolicy A() => Policy.Handle<HttpRequestException>().{|RES002:Retry|}(3);
+            }
+            """;
+        return Fix.VerifyCodeFixAsync(source, source, Libraries.Polly);
+    }
+
+    [Fact]
     public Task V7_CountInsideAContribHelper_HasNoBoundFix()
     {
         const string source = """
