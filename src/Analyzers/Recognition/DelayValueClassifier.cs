@@ -106,7 +106,8 @@ public sealed class DelayScope
 /// </summary>
 public static class DelayValueClassifier
 {
-    private const int MaxDepth = 6;
+    // Deep enough for real delay expressions (locals feeding locals); cycles are cut by the visiting set.
+    private const int MaxDepth = 16;
 
     public static DelayValue Classify(IOperation value, DelayScope scope) => Classify(value, scope, depth: 0, visiting: null);
 
@@ -215,6 +216,12 @@ public static class DelayValueClassifier
         if (local.IsConst)
         {
             return DelayValue.Constant;
+        }
+
+        if (!IsDeclaredIn(local, scope.Root))
+        {
+            // Captured from around a lambda: written at times this scope does not show.
+            return DelayValue.Unknown;
         }
 
         var writes = scope.WritesOf(local);
@@ -342,6 +349,20 @@ public static class DelayValueClassifier
         foreach (var counter in scope.Counters)
         {
             if (SymbolEqualityComparer.Default.Equals(counter, symbol))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool IsDeclaredIn(ILocalSymbol local, IOperation root)
+    {
+        var span = root.Syntax.Span;
+        foreach (var reference in local.DeclaringSyntaxReferences)
+        {
+            if (reference.SyntaxTree == root.Syntax.SyntaxTree && span.Contains(reference.Span))
             {
                 return true;
             }

@@ -1,0 +1,62 @@
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Editing;
+using Microsoft.CodeAnalysis.Formatting;
+using Microsoft.CodeAnalysis.Simplification;
+
+namespace ResilienceAnalyzers.CodeFixes;
+
+/// <summary>
+/// The expressions the retry fixes write (RULES.md "Fix shapes"). Type references are fully qualified and
+/// annotated, so the simplifier shortens them and adds the <c>using</c> directives they need.
+/// </summary>
+internal static class BackoffSyntax
+{
+    /// <summary>
+    /// A fully qualified reference to <paramref name="type"/>, annotated for <see cref="PlannedFix"/> to import
+    /// its namespace and for the code action's cleanup to shorten it. (Roslyn 4.8's generator puts no
+    /// <see cref="Simplifier.AddImportsAnnotation"/> on the node itself, so it is added here.)
+    /// </summary>
+    public static SyntaxNode Type(SyntaxGenerator generator, ITypeSymbol type)
+        => generator.TypeExpression(type).WithAdditionalAnnotations(Simplifier.AddImportsAnnotation);
+
+    /// <summary><c>TimeSpan.FromMilliseconds(milliseconds)</c>.</summary>
+    public static SyntaxNode? Milliseconds(SyntaxGenerator generator, Compilation compilation, int milliseconds)
+        => compilation.GetTypeByMetadataName("System.TimeSpan") is { } timeSpan
+            ? generator.InvocationExpression(
+                generator.MemberAccessExpression(Type(generator, timeSpan), "FromMilliseconds"),
+                generator.LiteralExpression(milliseconds))
+            : null;
+
+    /// <summary>
+    /// Full jitter: <c>attempt =&gt; TimeSpan.FromMilliseconds(Random.Shared.NextDouble() * Math.Min(cap, base * Math.Pow(2, attempt)))</c>.
+    /// Null when the compilation has no <c>Random.Shared</c> (before .NET 6).
+    /// </summary>
+    public static SyntaxNode? FullJitterLambda(SyntaxGenerator generator, Compilation compilation, string attempt, int baseMilliseconds, int capMilliseconds)
+    {
+        var timeSpan = compilation.GetTypeByMetadataName("System.TimeSpan");
+        var random = compilation.GetTypeByMetadataName("System.Random");
+        var math = compilation.GetTypeByMetadataName("System.Math");
+        if (timeSpan is null || math is null || random is null || random.GetMembers("Shared").IsEmpty)
+        {
+            return null;
+        }
+
+        var growth = generator.MultiplyExpression(
+            generator.LiteralExpression(baseMilliseconds),
+            generator.InvocationExpression(
+                generator.MemberAccessExpression(Type(generator, math), "Pow"),
+                generator.LiteralExpression(2),
+                generator.IdentifierName(attempt)));
+        var capped = generator.InvocationExpression(
+            generator.MemberAccessExpression(Type(generator, math), "Min"),
+            generator.LiteralExpression(capMilliseconds),
+            growth);
+        var jittered = generator.MultiplyExpression(
+            generator.InvocationExpression(generator.MemberAccessExpression(generator.MemberAccessExpression(Type(generator, random), "Shared"), "NextDouble")),
+            capped);
+        var body = generator.InvocationExpression(
+            generator.MemberAccessExpression(Type(generator, timeSpan), "FromMilliseconds"),
+            jittered);
+        return generator.ValueReturningLambdaExpression(attempt, body).WithAdditionalAnnotations(Formatter.Annotation);
+    }
+}
