@@ -32,6 +32,20 @@ internal static class BackoffSyntax
     /// Null when the compilation has no <c>Random.Shared</c> (before .NET 6).
     /// </summary>
     public static SyntaxNode? FullJitterLambda(SyntaxGenerator generator, Compilation compilation, string attempt, int baseMilliseconds, int capMilliseconds)
+        => FullJitter(generator, compilation, generator.IdentifierName(attempt), baseMilliseconds, capMilliseconds) is { } body
+            ? generator.ValueReturningLambdaExpression(attempt, body).WithAdditionalAnnotations(Formatter.Annotation)
+            : null;
+
+    /// <summary><c>Random.Shared</c> exists (.NET 6 and later); without it the fixes that need it offer nothing.</summary>
+    public static bool HasSharedRandom(Compilation compilation)
+        => compilation.GetTypeByMetadataName("System.Random") is { } random && !random.GetMembers("Shared").IsEmpty;
+
+    /// <summary>
+    /// Full jitter for the attempt in <paramref name="attempt"/>:
+    /// <c>TimeSpan.FromMilliseconds(Random.Shared.NextDouble() * Math.Min(cap, base * Math.Pow(2, attempt)))</c>.
+    /// Null when the compilation has no <c>Random.Shared</c>.
+    /// </summary>
+    public static SyntaxNode? FullJitter(SyntaxGenerator generator, Compilation compilation, SyntaxNode attempt, int baseMilliseconds, int capMilliseconds)
     {
         var timeSpan = compilation.GetTypeByMetadataName("System.TimeSpan");
         var random = compilation.GetTypeByMetadataName("System.Random");
@@ -46,7 +60,7 @@ internal static class BackoffSyntax
             generator.InvocationExpression(
                 generator.MemberAccessExpression(Type(generator, math), "Pow"),
                 generator.LiteralExpression(2),
-                generator.IdentifierName(attempt)));
+                attempt));
         var capped = generator.InvocationExpression(
             generator.MemberAccessExpression(Type(generator, math), "Min"),
             generator.LiteralExpression(capMilliseconds),
@@ -54,9 +68,8 @@ internal static class BackoffSyntax
         var jittered = generator.MultiplyExpression(
             generator.InvocationExpression(generator.MemberAccessExpression(generator.MemberAccessExpression(Type(generator, random), "Shared"), "NextDouble")),
             capped);
-        var body = generator.InvocationExpression(
+        return generator.InvocationExpression(
             generator.MemberAccessExpression(Type(generator, timeSpan), "FromMilliseconds"),
             jittered);
-        return generator.ValueReturningLambdaExpression(attempt, body).WithAdditionalAnnotations(Formatter.Annotation);
     }
 }

@@ -75,69 +75,10 @@ internal static class CancellationTokens
 internal static class Imports
 {
     /// <summary>
-    /// Imports each namespace whose types do not already resolve by simple name at <paramref name="position"/>
-    /// (a using directive, a global using, an enclosing namespace); the code action's cleanup then shortens the
-    /// generated names. Directives go in sorted position, System first.
+    /// Roslyn 4.8's code action cleanup simplifies and formats but adds no imports for type references marked
+    /// with <see cref="Simplifier.AddImportsAnnotation"/> (see <see cref="BackoffSyntax.Type"/>): add them here,
+    /// before the cleanup shortens the names.
     /// </summary>
-    public static async Task<Document> AddMissingAsync(Document document, IEnumerable<string> namespaces, SemanticModel originalModel, int position, CancellationToken cancellationToken)
-    {
-        var missing = namespaces.Where(ns => !IsInScope(originalModel, position, ns)).Distinct().OrderBy(ns => ns, System.StringComparer.Ordinal).ToList();
-        if (missing.Count == 0 || await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false) is not CompilationUnitSyntax root)
-        {
-            return document;
-        }
-
-        var text = root.ToFullString();
-        var newLine = SyntaxFactory.EndOfLine(text.Contains("\r\n") ? "\r\n" : "\n");
-        var hadUsings = root.Usings.Count > 0;
-        var usings = root.Usings;
-        foreach (var ns in missing)
-        {
-            var directive = SyntaxFactory.UsingDirective(SyntaxFactory.ParseName(ns).WithLeadingTrivia(SyntaxFactory.Space))
-                .WithTrailingTrivia(newLine);
-            var index = 0;
-            while (index < usings.Count && usings[index].Alias is null && usings[index].StaticKeyword.IsKind(SyntaxKind.None)
-                   && string.CompareOrdinal(usings[index].Name?.ToString(), ns) < 0)
-            {
-                index++;
-            }
-
-            if (index == 0 && usings.Count > 0)
-            {
-                // Keep the file's leading trivia (a header comment) ahead of the new first directive.
-                directive = directive.WithLeadingTrivia(usings[0].GetLeadingTrivia());
-                usings = usings.Replace(usings[0], usings[0].WithLeadingTrivia());
-            }
-
-            usings = usings.Insert(index, directive);
-        }
-
-        if (!hadUsings)
-        {
-            // Separate the new directives from the code with a blank line, after any leading comment.
-            var first = root.Members.FirstOrDefault();
-            var leading = first?.GetLeadingTrivia() ?? default;
-            usings = usings.Replace(usings[0], usings[0].WithLeadingTrivia(leading));
-            usings = usings.Replace(usings[usings.Count - 1], usings[usings.Count - 1].WithTrailingTrivia(newLine, newLine));
-            if (first is not null)
-            {
-                root = root.ReplaceNode(first, first.WithLeadingTrivia());
-            }
-        }
-
-        return document.WithSyntaxRoot(root.WithUsings(usings));
-    }
-
-    private static bool IsInScope(SemanticModel model, int position, string ns)
-    {
-        foreach (var symbol in model.LookupNamespacesAndTypes(position))
-        {
-            if (symbol is INamedTypeSymbol type && type.ContainingNamespace?.ToDisplayString() == ns)
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
+    public static Task<Document> AddAsync(Document document, CancellationToken cancellationToken)
+        => ImportAdder.AddImportsAsync(document, Simplifier.AddImportsAnnotation, cancellationToken: cancellationToken);
 }

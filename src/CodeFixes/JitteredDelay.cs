@@ -1,83 +1,51 @@
-using System.Collections.Generic;
-using System.Globalization;
 using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Editing;
 using Microsoft.CodeAnalysis.Formatting;
-using Microsoft.CodeAnalysis.Simplification;
 
 namespace ResilienceAnalyzers.CodeFixes;
 
 /// <summary>
-/// The backoff every retry fix writes: full jitter over a capped exponential,
-/// <c>TimeSpan.FromMilliseconds(Random.Shared.NextDouble() * Math.Min(cap, base * Math.Pow(2, attempt)))</c>.
-/// Type names are generated from symbols so the simplifier shortens them and adds the <c>using</c> directives.
+/// The waits the loop fixes write, built on <see cref="BackoffSyntax.FullJitter"/>: a new
+/// <c>await Task.Delay(backoff, token);</c> or <c>Thread.Sleep(backoff);</c>, or a new duration for an existing wait.
 /// </summary>
 internal sealed class JitteredDelay
 {
     private readonly SyntaxGenerator _generator;
-    private readonly Dictionary<string, INamedTypeSymbol?> _types;
+    private readonly Compilation _compilation;
     private readonly int _baseMilliseconds;
     private readonly int _capMilliseconds;
 
     public JitteredDelay(SyntaxGenerator generator, Compilation compilation, int baseMilliseconds, int capMilliseconds)
     {
         _generator = generator;
+        _compilation = compilation;
         _baseMilliseconds = baseMilliseconds;
         _capMilliseconds = capMilliseconds;
-        _types = new Dictionary<string, INamedTypeSymbol?>
-        {
-            ["TimeSpan"] = compilation.GetTypeByMetadataName("System.TimeSpan"),
-            ["Random"] = compilation.GetTypeByMetadataName("System.Random"),
-            ["Math"] = compilation.GetTypeByMetadataName("System.Math"),
-            ["Task"] = compilation.GetTypeByMetadataName("System.Threading.Tasks.Task"),
-            ["Thread"] = compilation.GetTypeByMetadataName("System.Threading.Thread"),
-        };
     }
 
-    /// <summary><c>Random.Shared</c> exists (.NET 6 and later); without it the fixes that need it offer nothing.</summary>
-    public static bool IsAvailable(Compilation compilation)
-        => compilation.GetTypeByMetadataName("System.Random")?.GetMembers("Shared").Any(m => m.IsStatic) == true;
-
-    /// <summary>The delay for the attempt held in <paramref name="attempt"/>.</summary>
+    /// <summary>The delay for the attempt held in the local <paramref name="attempt"/>.</summary>
     public ExpressionSyntax Expression(string attempt)
-        => Build(string.Format(
-            CultureInfo.InvariantCulture,
-            "ΦTimeSpan.FromMilliseconds(ΦRandom.Shared.NextDouble() * ΦMath.Min({0}, {1} * ΦMath.Pow(2, {2})))",
-            _capMilliseconds,
-            _baseMilliseconds,
-            attempt));
-
-    /// <summary><c>retryAttempt =&gt; &lt;delay&gt;</c>, for Polly v7 sleep-duration providers.</summary>
-    public ExpressionSyntax Lambda(string parameter)
-        => SyntaxFactory.SimpleLambdaExpression(SyntaxFactory.Parameter(SyntaxFactory.Identifier(parameter)), Expression(parameter));
+        => (ExpressionSyntax)BackoffSyntax.FullJitter(_generator, _compilation, SyntaxFactory.IdentifierName(attempt), _baseMilliseconds, _capMilliseconds)!;
 
     /// <summary>A wait statement: <c>await Task.Delay(delay, token);</c> in async code, <c>Thread.Sleep(delay);</c> otherwise.</summary>
     public StatementSyntax Statement(string attempt, bool isAsync, string? token)
     {
         var delay = Expression(attempt);
-        ExpressionSyntax call;
+        SyntaxNode call;
         if (isAsync)
         {
-            var arguments = new List<ArgumentSyntax> { SyntaxFactory.Argument(delay) };
-            if (token is not null)
-            {
-                arguments.Add(SyntaxFactory.Argument(SyntaxFactory.IdentifierName(token)));
-            }
-
-            call = SyntaxFactory.AwaitExpression(
-                SyntaxFactory.InvocationExpression(Member("Task", "Delay"), SyntaxFactory.ArgumentList(SyntaxFactory.SeparatedList(arguments))));
+            var arguments = token is null ? new[] { (SyntaxNode)delay } : new[] { delay, _generator.IdentifierName(token) };
+            call = _generator.AwaitExpression(_generator.InvocationExpression(Member("System.Threading.Tasks.Task", "Delay"), arguments));
         }
         else
         {
-            call = SyntaxFactory.InvocationExpression(
-                Member("Thread", "Sleep"),
-                SyntaxFactory.ArgumentList(SyntaxFactory.SingletonSeparatedList(SyntaxFactory.Argument(delay))));
+            call = _generator.InvocationExpression(Member("System.Threading.Thread", "Sleep"), delay);
         }
 
-        return SyntaxFactory.ExpressionStatement(call).WithAdditionalAnnotations(Formatter.Annotation);
+        return SyntaxFactory.ExpressionStatement((ExpressionSyntax)call).WithAdditionalAnnotations(Formatter.Annotation);
     }
 
     /// <summary>
@@ -106,29 +74,10 @@ internal sealed class JitteredDelay
         return current.WithArgumentList(current.ArgumentList.WithArguments(arguments));
     }
 
-    private ExpressionSyntax Member(string type, string member)
-        => SyntaxFactory.MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, TypeName(type), SyntaxFactory.IdentifierName(member));
-
-    /// <summary>Namespaces the generated code refers to; the fix imports the ones not yet in scope.</summary>
-    public HashSet<string> Namespaces { get; } = new();
-
-    private ExpressionSyntax TypeName(string type)
+    private SyntaxNode Member(string typeName, string member)
     {
-        if (_types[type] is not { } symbol)
-        {
-            return SyntaxFactory.IdentifierName(type);
-        }
-
-        Namespaces.Add(symbol.ContainingNamespace.ToDisplayString());
-        return ((ExpressionSyntax)_generator.TypeExpression(symbol)).WithAdditionalAnnotations(Simplifier.Annotation);
-    }
-
-    /// <summary>Parses <paramref name="text"/> and swaps each <c>ΦName</c> placeholder for a generated type reference.</summary>
-    private ExpressionSyntax Build(string text)
-    {
-        var parsed = SyntaxFactory.ParseExpression(text);
-        return parsed.ReplaceNodes(
-            parsed.DescendantNodes().OfType<IdentifierNameSyntax>().Where(n => n.Identifier.ValueText.StartsWith("Φ", System.StringComparison.Ordinal)),
-            (original, _) => TypeName(original.Identifier.ValueText.Substring(1)).WithTriviaFrom(original));
+        var type = _compilation.GetTypeByMetadataName(typeName);
+        var receiver = type is null ? _generator.IdentifierName(typeName) : BackoffSyntax.Type(_generator, type);
+        return _generator.MemberAccessExpression(receiver, member);
     }
 }

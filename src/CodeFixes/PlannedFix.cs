@@ -27,8 +27,6 @@ internal sealed class PlannedFix
         var editor = await DocumentEditor.CreateAsync(_document, cancellationToken).ConfigureAwait(false);
         _edit(editor);
 
-        // Roslyn 4.8's code action cleanup simplifies and formats but adds no imports for annotated type
-        // references: add them here, before the cleanup shortens the names.
-        return await ImportAdder.AddImportsAsync(editor.GetChangedDocument(), Simplifier.AddImportsAnnotation, cancellationToken: cancellationToken).ConfigureAwait(false);
+        return await Imports.AddAsync(editor.GetChangedDocument(), cancellationToken).ConfigureAwait(false);
     }
 }
