@@ -101,7 +101,19 @@ public static class DelayRecognizer
         }
 
         // A helper that waits (BackoffAsync, WaitBeforeRetry, PauseAsync): its delay cannot be seen.
-        return LooksLikeWait(method.Name) && !AppHelpers.IsFramework(type) ? WaitKind.Opaque : WaitKind.NotAWait;
+        // Only as a statement of its own: a call whose value is used (Task.Delay(Backoff(attempt))) computes, not waits.
+        return LooksLikeWait(method.Name) && !AppHelpers.IsFramework(type) && IsStatement(invocation) ? WaitKind.Opaque : WaitKind.NotAWait;
+    }
+
+    private static bool IsStatement(IOperation operation)
+    {
+        var parent = operation.Parent;
+        while (parent is IConversionOperation or IAwaitOperation or IInvocationOperation { TargetMethod.Name: "ConfigureAwait" })
+        {
+            parent = parent.Parent;
+        }
+
+        return parent is IExpressionStatementOperation;
     }
 
     private static bool LooksLikeWait(string name)

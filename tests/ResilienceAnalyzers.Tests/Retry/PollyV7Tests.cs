@@ -217,19 +217,23 @@ public sealed class PollyV7Tests
             """);
 
     [Fact]
-    public Task SleepDurationFromSomethingInvisible_IsSilent()
+    public Task SleepDurationFromSomethingInvisible_IsSilent_FromAHelperInTheSameFile_IsJudged()
         => Verify.VerifyAnalyzerAsync("""
             using System;
             using System.Net.Http;
             using Polly;
+
+            interface IBackoff { TimeSpan Next(int attempt); }
 
             class C
             {
                 static TimeSpan Backoff(int attempt) => TimeSpan.FromSeconds(attempt);
 
                 readonly Func<int, TimeSpan> _provider = Backoff;
+                readonly IBackoff _backoff = null;
 
-                ISyncPolicy A() => Policy.Handle<HttpRequestException>().WaitAndRetry(3, attempt => Backoff(attempt));
+                ISyncPolicy A() => Policy.Handle<HttpRequestException>().{|RES003:WaitAndRetry|}(3, attempt => Backoff(attempt));
+                ISyncPolicy F() => Policy.Handle<HttpRequestException>().WaitAndRetry(3, attempt => _backoff.Next(attempt));
                 ISyncPolicy B() => Policy.Handle<HttpRequestException>().WaitAndRetry(3, Backoff);
                 ISyncPolicy D() => Policy.Handle<HttpRequestException>().WaitAndRetry(3, _provider);
                 ISyncPolicy E(TimeSpan delay) => Policy.Handle<HttpRequestException>().WaitAndRetry(3, _ => delay);

@@ -354,4 +354,34 @@ public sealed class PollyV8Tests
                 object B() => new RetryStrategyOptions { {|CS0117:Unknown|} = 3, BackoffType = DelayBackoffType.Exponential, UseJitter = true };
             }
             """);
+
+    [Fact]
+    public Task DelayGeneratorCallingALocalFunction_IsJudgedByWhatItReturns()
+        => Verify.VerifyAnalyzerAsync("""
+            using System;
+            using System.Net.Sockets;
+            using System.Threading.Tasks;
+            using Polly;
+            using Polly.Retry;
+
+            class C
+            {
+                ResiliencePipeline Create(int retryCount)
+                {
+                    var retryOptions = new RetryStrategyOptions
+                    {
+                        ShouldHandle = new PredicateBuilder().Handle<SocketException>(),
+                        MaxRetryAttempts = retryCount,
+                        {|RES003:DelayGenerator = (context) => ValueTask.FromResult(GenerateDelay(context.AttemptNumber))|}
+                    };
+
+                    return new ResiliencePipelineBuilder().AddRetry(retryOptions).Build();
+
+                    static TimeSpan? GenerateDelay(int attempt)
+                    {
+                        return TimeSpan.FromSeconds(Math.Pow(2, attempt));
+                    }
+                }
+            }
+            """);
 }

@@ -554,4 +554,44 @@ public sealed class RealisticLoopTests
                 }
             }
             """);
+
+    [Fact]
+    public Task DelayFromHelperInTheSameFile_IsJudged()
+        => Verify("""
+            class C
+            {
+                async Task<string> Get(HttpClient client, string url)
+                {
+                    {|RES003:for|} (var attempt = 1; attempt <= 4; attempt++)
+                    {
+                        try { return await client.GetStringAsync(url); }
+                        catch (HttpRequestException) { await Task.Delay(Backoff(attempt)); }
+                    }
+
+                    {|RES002:for|} (var attempt = 1; attempt <= 4; attempt++)
+                    {
+                        try { return await client.GetStringAsync(url); }
+                        catch (HttpRequestException) { await Task.Delay(Fixed()); }
+                    }
+
+                    for (var attempt = 1; attempt <= 4; attempt++)
+                    {
+                        try { return await client.GetStringAsync(url); }
+                        catch (HttpRequestException) { await Task.Delay(Jittered(attempt)); }
+                    }
+
+                    return null;
+
+                    static TimeSpan Fixed() => TimeSpan.FromSeconds(1);
+                }
+
+                static TimeSpan Backoff(int attempt)
+                {
+                    var seconds = Math.Pow(2, attempt);
+                    return TimeSpan.FromSeconds(seconds);
+                }
+
+                static TimeSpan Jittered(int attempt) => TimeSpan.FromMilliseconds(Random.Shared.Next(0, 100 << attempt));
+            }
+            """);
 }
