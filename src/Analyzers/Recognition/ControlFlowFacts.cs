@@ -35,11 +35,13 @@ internal static class ControlFlowFacts
     /// The success path leaves <paramref name="loop"/>: the protected block returns, breaks out, or sets
     /// something the loop condition reads. Exits that only fire on "nothing received" (a drained queue) do not count.
     /// </summary>
-    public static bool SuccessLeavesLoop(ITryOperation @try, ILoopOperation loop, IOperation? condition)
+    public static bool SuccessLeavesLoop(ITryOperation @try, ILoopOperation loop, IOperation? condition, RetryRecognitionContext context)
     {
+        var firstCall = FirstOutboundStart(@try.Body, context);
         foreach (var operation in OperationWalker.Descendants(@try.Body))
         {
-            if (IsExit(operation, loop) && !IsDrainExit(operation, @try.Body))
+            // An exit that ends before anything is called (if (stopRequested) break;) is a guard, not success.
+            if (IsExit(operation, loop) && operation.Syntax.Span.End > firstCall && !IsDrainExit(operation, @try.Body))
             {
                 return true;
             }
@@ -54,6 +56,19 @@ internal static class ControlFlowFacts
         }
 
         return false;
+    }
+
+    private static int FirstOutboundStart(IOperation body, RetryRecognitionContext context)
+    {
+        foreach (var operation in OperationWalker.Descendants(body))
+        {
+            if (context.Outbound.IsOutbound(operation))
+            {
+                return operation.Syntax.SpanStart;
+            }
+        }
+
+        return body.Syntax.SpanStart;
     }
 
     /// <summary>An operation that leaves <paramref name="loop"/>: return, yield break, break to it, goto out of it.</summary>

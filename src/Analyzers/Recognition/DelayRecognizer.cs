@@ -17,6 +17,7 @@ public static class DelayRecognizer
     {
         singleDelayCall = null;
         var found = 0;
+        var mayWait = false;
         var value = DelayValue.Constant;
         Location? location = null;
         foreach (var root in region)
@@ -34,8 +35,9 @@ public static class DelayRecognizer
                     && (protectedBlock is null || !protectedBlock.Syntax.Span.Contains(awaited.Syntax.Span))
                     && (repeatedCall is null || !awaited.Syntax.Span.Contains(repeatedCall.Syntax.Span)))
                 {
-                    // Awaiting the application's own code on the failure path: it may well be the wait.
-                    return DelayModel.Unknown;
+                    // Awaiting the application's own code on the failure path: it may be the wait, so with no
+                    // visible wait there is no saying the retry is immediate.
+                    mayWait = true;
                 }
 
                 if (operation is not IInvocationOperation invocation)
@@ -64,7 +66,12 @@ public static class DelayRecognizer
             singleDelayCall = null;
         }
 
-        return found == 0 ? DelayModel.Immediate : value.ToModel(location);
+        if (found == 0)
+        {
+            return mayWait ? DelayModel.Unknown : DelayModel.Immediate;
+        }
+
+        return value.ToModel(location);
     }
 
     private enum WaitKind
@@ -101,11 +108,11 @@ public static class DelayRecognizer
         }
 
         // A helper that waits (BackoffAsync, WaitBeforeRetry, PauseAsync): its delay cannot be seen.
-        // Only as a statement of its own: a call whose value is used (Task.Delay(Backoff(attempt))) computes, not waits.
-        return LooksLikeWait(method.Name) && !AppHelpers.IsFramework(type) && IsStatement(invocation) ? WaitKind.Opaque : WaitKind.NotAWait;
+        // A call whose value is passed on (Task.Delay(Backoff(attempt))) computes a delay; it does not wait.
+        return LooksLikeWait(method.Name) && !AppHelpers.IsFramework(type) && !IsArgument(invocation) ? WaitKind.Opaque : WaitKind.NotAWait;
     }
 
-    private static bool IsStatement(IOperation operation)
+    private static bool IsArgument(IOperation operation)
     {
         var parent = operation.Parent;
         while (parent is IConversionOperation or IAwaitOperation or IInvocationOperation { TargetMethod.Name: "ConfigureAwait" })
@@ -113,7 +120,7 @@ public static class DelayRecognizer
             parent = parent.Parent;
         }
 
-        return parent is IExpressionStatementOperation;
+        return parent is IArgumentOperation;
     }
 
     private static bool LooksLikeWait(string name)

@@ -100,7 +100,7 @@ public static class LoopRetryRecognizer
                 continue;
             }
 
-            var succeeds = ControlFlowFacts.SuccessLeavesLoop(candidate, loop, condition)
+            var succeeds = ControlFlowFacts.SuccessLeavesLoop(candidate, loop, condition, context)
                 || ControlFlowFacts.ConditionalExitAfter(candidate, loop)
                 || ControlFlowFacts.UnconditionalExitAfter(candidate, loop);
             if (!succeeds)

@@ -594,4 +594,44 @@ public sealed class RealisticLoopTests
                 static TimeSpan Jittered(int attempt) => TimeSpan.FromMilliseconds(Random.Shared.Next(0, 100 << attempt));
             }
             """);
+
+    [Fact]
+    public Task BackgroundExecutionLoop_WithStopGuardAndDelayHelper_IsSilent()
+        => Verify("""
+            class C
+            {
+                private volatile bool stopRequested;
+
+                async Task Run(Func<Task> callback)
+                {
+                    var nextDelay = TimeSpan.Zero;
+                    while (true)
+                    {
+                        try
+                        {
+                            if (stopRequested) break;
+
+                            if (nextDelay != TimeSpan.Zero)
+                            {
+                                if (!await HandleDelayAsync(nextDelay).ConfigureAwait(false))
+                                {
+                                    break;
+                                }
+                            }
+
+                            await callback().ConfigureAwait(false);
+                            nextDelay = TimeSpan.Zero;
+                        }
+                        catch (Exception ex)
+                        {
+                            HandleException(ex, out nextDelay);
+                        }
+                    }
+                }
+
+                Task<bool> HandleDelayAsync(TimeSpan delay) => Task.FromResult(true);
+
+                void HandleException(Exception ex, out TimeSpan delay) => delay = TimeSpan.FromSeconds(1);
+            }
+            """);
 }
