@@ -26,4 +26,13 @@ public static class FixHintKeys
 
     /// <summary>Polly: which setting is at fault (<c>MaxRetryAttempts</c>, <c>BackoffType</c>, <c>Delay</c>, <c>UseJitter</c>, <c>DelayGenerator</c>, or <c>Default</c>).</summary>
     public const string Setting = "Setting";
+
+    /// <summary>
+    /// RES020/RES021: the rewrite the fixer should make (<c>DropRegionArgument</c>, <c>NewHandler</c>,
+    /// <c>ReplaceHandler</c>, <c>AddLifetime</c>, <c>FiniteHandlerLifetime</c>); absent when no rewrite is safe.
+    /// </summary>
+    public const string Rewrite = "Rewrite";
+
+    /// <summary>RES021: span start of the handler creation that the fix rewrites.</summary>
+    public const string HandlerPosition = "HandlerPosition";
 }
