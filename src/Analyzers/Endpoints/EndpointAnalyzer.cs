@@ -37,8 +37,8 @@ public sealed class EndpointAnalyzer : DiagnosticAnalyzer
             context.RegisterOperationAction(c => Report(c, types, regions.RecognizeProperty((IPropertyReferenceOperation)c.Operation)), OperationKind.PropertyReference);
         }
 
-        // RES021: only where System.Net.Http is referenced.
-        if (types.Http.HttpClient is null)
+        // RES021: only where System.Net.Http is referenced and its handlers own the connections.
+        if (types.Http.HttpClient is null || types.Http.UsesPlatformHandler)
         {
             return;
         }

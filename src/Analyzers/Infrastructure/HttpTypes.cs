@@ -19,7 +19,18 @@ public sealed class HttpTypes
         Timeout = compilation.GetTypeByMetadataName("System.Threading.Timeout");
         HttpClientBuilderExtensions = compilation.GetTypeByMetadataName("Microsoft.Extensions.DependencyInjection.HttpClientBuilderExtensions");
         HttpClientFactoryOptions = compilation.GetTypeByMetadataName("Microsoft.Extensions.Http.HttpClientFactoryOptions");
+
+        // Blazor WebAssembly sends through the browser's fetch, Android and iOS through the platform's own stack:
+        // there HttpClient's default handler does not pool sockets itself.
+        UsesPlatformHandler =
+            compilation.GetTypeByMetadataName("Microsoft.AspNetCore.Components.WebAssembly.Hosting.WebAssemblyHostBuilder") is not null
+            || compilation.GetTypeByMetadataName("Xamarin.Android.Net.AndroidMessageHandler") is not null
+            || compilation.GetTypeByMetadataName("Xamarin.Android.Net.AndroidClientHandler") is not null
+            || compilation.GetTypeByMetadataName("System.Net.Http.NSUrlSessionHandler") is not null;
     }
+
+    /// <summary>The platform, not SocketsHttpHandler, owns HttpClient's connections (browser, Android, iOS).</summary>
+    public bool UsesPlatformHandler { get; }
 
     public INamedTypeSymbol? HttpClient { get; }
 

@@ -176,19 +176,35 @@ internal sealed class HttpClientLifetimeRecognizer
             IFieldInitializerOperation { InitializedFields.Length: 1 } fields => fields.InitializedFields[0],
             IPropertyInitializerOperation { InitializedProperties.Length: 1 } properties => properties.InitializedProperties[0],
             IAssignmentOperation assignment when assignment.Value == top && IsOwnMember(assignment.Target) => OperationWalker.ReferencedSymbol(assignment.Target),
-            IReturnOperation { Parent: IBlockOperation { Parent: IAnonymousFunctionOperation { Parent: IDelegateCreationOperation { Parent: IArgumentOperation { Parent: IObjectCreationOperation lazy } } } } }
-                when lazy.Type is INamedTypeSymbol { Name: "Lazy", ContainingNamespace.Name: "System" } => LifetimeOf(lazy) is null ? null : lazy.Type,
+            IArgumentOperation { Parent: IInvocationOperation registration } when IsSingletonRegistration(registration) => registration.TargetMethod,
+            IReturnOperation { Parent: IBlockOperation { Parent: IAnonymousFunctionOperation { Parent: IDelegateCreationOperation { Parent: IArgumentOperation argument } } } }
+                => argument.Parent switch
+                {
+                    // new Lazy<HttpClient>(() => new HttpClient()) held by a static member.
+                    IObjectCreationOperation lazy when lazy.Type is INamedTypeSymbol { Name: "Lazy", ContainingNamespace.Name: "System" }
+                        => LifetimeOf(lazy) is null ? null : lazy.Type,
+
+                    // services.AddSingleton(_ => new HttpClient()).
+                    IInvocationOperation registration when IsSingletonRegistration(registration) => registration.TargetMethod,
+                    _ => null,
+                },
             _ => null,
         };
 
         return member switch
         {
             INamedTypeSymbol => "This HttpClient, created once for a process-wide Lazy,",
+            IMethodSymbol => "This HttpClient, registered as a singleton,",
             { IsStatic: true } => "This static HttpClient",
             IFieldSymbol or IPropertySymbol when IsSingleton(member.ContainingType) => "This HttpClient of a singleton",
             _ => null,
         };
     }
+
+    /// <summary><c>services.AddSingleton(...)</c> / <c>TryAddSingleton(...)</c> of Microsoft.Extensions.DependencyInjection.</summary>
+    private static bool IsSingletonRegistration(IInvocationOperation invocation)
+        => invocation.TargetMethod.Name is "AddSingleton" or "TryAddSingleton"
+           && invocation.TargetMethod.ContainingNamespace?.ToDisplayString() is "Microsoft.Extensions.DependencyInjection" or "Microsoft.Extensions.DependencyInjection.Extensions";
 
     /// <summary>A field or property of the object itself (<c>_client = ...</c>, <c>this.Client = ...</c>, a static member).</summary>
     private static bool IsOwnMember(IOperation target)

@@ -142,6 +142,39 @@ internal static class RegionCatalog
         return GoogleCloudShape.IsMatch(code) ? CloudProvider.GoogleCloud : null;
     }
 
+    /// <summary>
+    /// The region code a short literal names: the code itself, or an Azure display name (<c>"West Europe"</c>,
+    /// <c>"East US 2"</c>, as Cosmos DB's <c>Regions</c> constants spell them) reduced to its code.
+    /// </summary>
+    public static RegionMention? Parse(string text)
+    {
+        if (ProviderOf(text) is { } provider)
+        {
+            return new RegionMention(provider, text);
+        }
+
+        if (text.Length < 6 || text.Length > 32 || text.IndexOf(' ') < 0)
+        {
+            return null;
+        }
+
+        var code = new System.Text.StringBuilder(text.Length);
+        foreach (var c in text)
+        {
+            if (char.IsLetterOrDigit(c))
+            {
+                code.Append(char.ToLowerInvariant(c));
+            }
+            else if (c != ' ')
+            {
+                return null;
+            }
+        }
+
+        var name = code.ToString();
+        return Codes.TryGetValue(name, out var azure) && azure == CloudProvider.Azure ? new RegionMention(CloudProvider.Azure, name) : null;
+    }
+
     /// <summary>True when <paramref name="code"/> is a region of <paramref name="provider"/>.</summary>
     public static bool IsRegion(string code, CloudProvider provider) => ProviderOf(code) == provider;
 

@@ -73,12 +73,12 @@ internal sealed class RegionUsageRecognizer
 
         // A string constant or a static readonly string that holds a region code and reaches a region parameter.
         if (field.Type.SpecialType != SpecialType.System_String || !TryGetStringValue(field, out var value)
-            || RegionCatalog.ProviderOf(value) is not { } provider || WouldReportDeclaration(field))
+            || RegionCatalog.Parse(value) is not { } region || WouldReportDeclaration(field))
         {
             return null;
         }
 
-        return SinkFinding(reference, new RegionMention(provider, value), containingSymbol, reference.Syntax, "The region '" + value + "'");
+        return SinkFinding(reference, region, containingSymbol, reference.Syntax, "The region '" + value + "'");
     }
 
     /// <summary><c>AzureLocation.WestEurope</c>.</summary>
@@ -103,9 +103,9 @@ internal sealed class RegionUsageRecognizer
             return null;
         }
 
-        if (RegionCatalog.ProviderOf(text) is { } provider)
+        if (RegionCatalog.Parse(text) is { } region)
         {
-            return SinkFinding(literal, new RegionMention(provider, text), containingSymbol, literal.Syntax, "The region '" + text + "'");
+            return SinkFinding(literal, region, containingSymbol, literal.Syntax, "The region '" + text + "'");
         }
 
         return RegionalEndpointText.Find(text) is { } endpoint ? MemberFinding(literal, endpoint, "This endpoint") : null;
@@ -458,12 +458,7 @@ internal sealed class RegionUsageRecognizer
 
     private static string? CodeOf(string text)
     {
-        if (text.Length < 10)
-        {
-            return RegionCatalog.ProviderOf(text) is null ? null : text;
-        }
-
-        return RegionalEndpointText.Find(text)?.Code;
+        return RegionCatalog.Parse(text)?.Code ?? RegionalEndpointText.Find(text)?.Code;
     }
 
     private static string? CodeOfInterpolation(InterpolatedStringExpressionSyntax interpolated)

@@ -54,13 +54,10 @@ internal static class RegionalEndpointText
             return null;
         }
 
-        foreach (var c in text)
+        if (IsProse(text))
         {
-            if (char.IsWhiteSpace(c))
-            {
-                // Prose: an error message or a log line that names an endpoint is not a call to it.
-                return null;
-            }
+            // An error message or a log line that names an endpoint is not a call to it.
+            return null;
         }
 
         var lower = text.ToLowerInvariant();
@@ -97,6 +94,21 @@ internal static class RegionalEndpointText
 
         // A resource path, either alone ("projects/p/locations/us-central1") or on a Google API host.
         return !sawHost || sawGoogleHost ? FindLocationsPath(lower) : null;
+    }
+
+    /// <summary>White space outside a connection string (<c>Server=...;User Id=...</c> keeps its keys' spaces).</summary>
+    private static bool IsProse(string text)
+    {
+        var connectionString = text.IndexOf('=') > 0 && text.IndexOf(';') > 0;
+        foreach (var c in text)
+        {
+            if (c is '\n' or '\r' or '\t' || (c == ' ' && !connectionString))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static bool PassesPreFilter(string text)

@@ -123,6 +123,41 @@ public sealed class HardCodedRegionTests
             """);
 
     [Fact]
+    public Task AzureDisplayNameAndSdkStyleParameters()
+        => Verify("""
+            class CosmosOptions
+            {
+                public string ApplicationRegion { get; init; }
+            }
+
+            static class SpeechConfig
+            {
+                public static object FromSubscription(string subscriptionKey, string region) => null;
+            }
+
+            static class Regions
+            {
+                public const string WestEurope = "West Europe";
+            }
+
+            class Setup
+            {
+                CosmosOptions Cosmos() => new CosmosOptions { ApplicationRegion = {|RES020:"East US 2"|} };
+                CosmosOptions Constant() => new CosmosOptions { ApplicationRegion = {|RES020:Regions.WestEurope|} };
+                object Speech(string key) => SpeechConfig.FromSubscription(key, {|RES020:"westus"|});
+            }
+            """);
+
+    [Fact]
+    public Task ConnectionStringWithSpaces_IsNotProse()
+        => Verify("""
+            class Database
+            {
+                public const string ConnectionString = {|RES020:"Server=orders.abc123.us-east-1.rds.amazonaws.com;Database=orders;User Id=app"|};
+            }
+            """);
+
+    [Fact]
     public Task RegionNamedConstant()
         => Verify("""
             static class Aws

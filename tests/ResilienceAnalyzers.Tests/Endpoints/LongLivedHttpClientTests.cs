@@ -103,6 +103,41 @@ public sealed class LongLivedHttpClientTests
             """);
 
     [Fact]
+    public Task SingletonRegistration()
+        => Verify("""
+            using System.Net.Http;
+            using Microsoft.Extensions.DependencyInjection;
+            using Microsoft.Extensions.DependencyInjection.Extensions;
+
+            static class Registration
+            {
+                public static void Add(IServiceCollection services)
+                {
+                    services.AddSingleton({|RES021:new HttpClient()|});
+                    services.AddSingleton(_ => {|RES021:new HttpClient(new HttpClientHandler())|});
+                    services.TryAddSingleton({|RES021:new HttpClient()|});
+                    services.AddScoped(_ => new HttpClient());
+                }
+            }
+            """);
+
+    [Fact]
+    public Task BlazorWebAssembly_IsSkipped()
+        => Verify("""
+            using System.Net.Http;
+
+            static class Api
+            {
+                public static readonly HttpClient Client = new HttpClient();
+            }
+
+            namespace Microsoft.AspNetCore.Components.WebAssembly.Hosting
+            {
+                public sealed class WebAssemblyHostBuilder { }
+            }
+            """);
+
+    [Fact]
     public Task SharedStaticHandler_UsedPerRequest()
         => Verify("""
             using System.Net.Http;
