@@ -35,21 +35,5 @@ public sealed class CloudTypes
     }
 
     /// <summary>An AWS service client (<c>AmazonDynamoDBClient</c>, <c>AmazonS3Client</c>...).</summary>
-    public bool IsAwsServiceClient(ITypeSymbol? type)
-    {
-        if (AmazonServiceClient is null)
-        {
-            return false;
-        }
-
-        for (var current = type as INamedTypeSymbol; current is not null; current = current.BaseType)
-        {
-            if (SymbolEqualityComparer.Default.Equals(current, AmazonServiceClient))
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
+    public bool IsAwsServiceClient(ITypeSymbol? type) => TypeFacts.IsOrDerivesFrom(type, AmazonServiceClient);
 }

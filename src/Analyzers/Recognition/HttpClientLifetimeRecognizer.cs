@@ -309,7 +309,7 @@ internal sealed class HttpClientLifetimeRecognizer
         handler = OperationWalker.Unwrap(handler)!;
         switch (handler)
         {
-            case IObjectCreationOperation creation when IsA(creation.Type, _types.SocketsHttpHandler):
+            case IObjectCreationOperation creation when TypeFacts.IsOrDerivesFrom(creation.Type, _types.SocketsHttpHandler):
                 var lifetime = AssignedIn(creation.Initializer, "PooledConnectionLifetime");
                 if (lifetime is not null && !IsInfinite(lifetime))
                 {
@@ -318,10 +318,10 @@ internal sealed class HttpClientLifetimeRecognizer
 
                 return new HandlerModel(ConnectionLifetime.Infinite, AddLifetime, creation.Syntax);
 
-            case IObjectCreationOperation creation when IsA(creation.Type, _types.HttpClientHandler):
+            case IObjectCreationOperation creation when TypeFacts.IsOrDerivesFrom(creation.Type, _types.HttpClientHandler):
                 return new HandlerModel(ConnectionLifetime.Infinite, CanReplace(creation) ? ReplaceHandler : null, creation.Syntax);
 
-            case IObjectCreationOperation creation when IsA(creation.Type, _types.DelegatingHandler):
+            case IObjectCreationOperation creation when TypeFacts.IsOrDerivesFrom(creation.Type, _types.DelegatingHandler):
                 // new LoggingHandler { InnerHandler = ... } or new LoggingHandler(inner): judge the primary handler.
                 if (AssignedIn(creation.Initializer, "InnerHandler") is { } inner)
                 {
@@ -330,7 +330,7 @@ internal sealed class HttpClientLifetimeRecognizer
 
                 foreach (var argument in creation.Arguments)
                 {
-                    if (IsA(argument.Parameter?.Type, _types.HttpMessageHandler))
+                    if (TypeFacts.IsOrDerivesFrom(argument.Parameter?.Type, _types.HttpMessageHandler))
                     {
                         return Judge(argument.Value, followLocal);
                     }
@@ -535,23 +535,5 @@ internal sealed class HttpClientLifetimeRecognizer
                 => call.Arguments[0].Value.ConstantValue is { HasValue: true, Value: var constant } && System.Convert.ToDouble(constant, System.Globalization.CultureInfo.InvariantCulture) == -1,
             _ => false,
         };
-    }
-
-    private static bool IsA(ITypeSymbol? type, INamedTypeSymbol? expected)
-    {
-        if (expected is null)
-        {
-            return false;
-        }
-
-        for (var current = type; current is not null; current = current.BaseType)
-        {
-            if (SymbolEqualityComparer.Default.Equals(current, expected))
-            {
-                return true;
-            }
-        }
-
-        return false;
     }
 }

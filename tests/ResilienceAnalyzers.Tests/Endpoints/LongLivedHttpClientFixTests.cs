@@ -10,6 +10,9 @@ public sealed class LongLivedHttpClientFixTests
     private static Task Verify(string source, string fixedSource)
         => Fix.VerifyCodeFixAsync(source, fixedSource, Libraries.HttpResilience, equivalenceKey: PooledConnectionLifetimeCodeFixProvider.EquivalenceKey);
 
+    /// <summary>The diagnostics stay and no code action is offered.</summary>
+    private static Task VerifyNoFix(string source) => Verify(source, source);
+
     [Fact]
     public Task NewHttpClient_GetsSocketsHandler_AndUsingSystem()
         => Verify(
@@ -200,23 +203,7 @@ public sealed class LongLivedHttpClientFixTests
 
     [Fact]
     public Task SettingsWithoutCounterpart_GetNoFix()
-        => Verify(
-            """
-            using System.Net.Http;
-            using System.Security.Authentication;
-
-            static class Api
-            {
-                private static readonly HttpClient Callback = {|RES021:new HttpClient(new HttpClientHandler
-                {
-                    ServerCertificateCustomValidationCallback = HttpClientHandler.DangerousAcceptAnyServerCertificateValidator,
-                })|};
-
-                private static readonly HttpClient Certificates = {|RES021:new HttpClient(new HttpClientHandler { ClientCertificateOptions = ClientCertificateOption.Manual })|};
-
-                private static readonly HttpClient Protocols = {|RES021:new HttpClient(new HttpClientHandler { SslProtocols = SslProtocols.Tls12 })|};
-            }
-            """,
+        => VerifyNoFix(
             """
             using System.Net.Http;
             using System.Security.Authentication;
@@ -236,21 +223,7 @@ public sealed class LongLivedHttpClientFixTests
 
     [Fact]
     public Task HandlerLocalOfHttpClientHandler_GetsNoFix()
-        => Verify(
-            """
-            using System.Net.Http;
-
-            static class Api
-            {
-                private static readonly HttpClient Client;
-
-                static Api()
-                {
-                    var handler = new HttpClientHandler();
-                    Client = {|RES021:new HttpClient(handler)|};
-                }
-            }
-            """,
+        => VerifyNoFix(
             """
             using System.Net.Http;
 
