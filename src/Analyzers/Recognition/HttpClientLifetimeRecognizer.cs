@@ -219,11 +219,24 @@ internal sealed class HttpClientLifetimeRecognizer
     private static bool IsProcessLived(ISymbol member)
         => member is IFieldSymbol or IPropertySymbol && (member.IsStatic || IsSingleton(member.ContainingType));
 
+    /// <summary>
+    /// A type with one instance for the process: it exposes a static instance of itself (or a static
+    /// <c>Lazy</c> of itself), or it is a hosted service (<c>IHostedService</c>, <c>BackgroundService</c>), which the
+    /// host creates once and keeps until shutdown.
+    /// </summary>
     private static bool IsSingleton(INamedTypeSymbol? type)
     {
         if (type is not { TypeKind: TypeKind.Class })
         {
             return false;
+        }
+
+        foreach (var implemented in type.AllInterfaces)
+        {
+            if (implemented is { Name: "IHostedService", ContainingNamespace: { Name: "Hosting", ContainingNamespace.Name: "Extensions" } })
+            {
+                return true;
+            }
         }
 
         foreach (var member in type.GetMembers())

@@ -215,7 +215,7 @@ internal sealed class RegionUsageRecognizer
 
     private RegionFinding? MemberFinding(IOperation operation, RegionMention mention, string subject)
     {
-        if (!TryClimb(operation, out var top, out var fallback) || IsComparison(top) || InNameOf(operation))
+        if (!TryClimb(operation, out var top, out var fallback) || IsComparison(top) || InNameOf(operation) || IsGlobalServiceHome(top, mention))
         {
             return null;
         }
@@ -234,7 +234,7 @@ internal sealed class RegionUsageRecognizer
         // RegionEndpoint.GetBySystemName("us-east-1"): the call carries the region on, maybe as a fallback.
         if (top?.Parent is IArgumentOperation { Parent: IInvocationOperation { TargetMethod.Name: "GetBySystemName" } lookup })
         {
-            if (!TryClimb(lookup, out top, out var lookupFallback) || IsComparison(top))
+            if (!TryClimb(lookup, out top, out var lookupFallback) || IsComparison(top) || IsGlobalServiceHome(top, mention))
             {
                 return null;
             }
@@ -421,6 +421,42 @@ internal sealed class RegionUsageRecognizer
         }
 
         return false;
+    }
+
+    /// <summary>
+    /// The home region of a global AWS service, which its client must name: Route 53, CloudFront, IAM, Organizations,
+    /// Cost Explorer, Pricing, Budgets, Shield and WAF Classic live in us-east-1, Global Accelerator in us-west-2.
+    /// </summary>
+    private static bool IsGlobalServiceHome(IOperation top, RegionMention mention)
+    {
+        if (mention.Provider != CloudProvider.Aws)
+        {
+            return false;
+        }
+
+        var owner = top.Parent switch
+        {
+            IArgumentOperation { Parent: IObjectCreationOperation creation } => creation.Type,
+            ISimpleAssignmentOperation { Target: IPropertyReferenceOperation { Property.Name: "RegionEndpoint", Instance: { } config } } => config.Type,
+            _ => null,
+        };
+        if (owner is null || !owner.Name.StartsWith("Amazon", StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        var service = owner.Name.Substring("Amazon".Length);
+        service = service.EndsWith("Client", StringComparison.Ordinal) ? service.Substring(0, service.Length - "Client".Length)
+            : service.EndsWith("Config", StringComparison.Ordinal) ? service.Substring(0, service.Length - "Config".Length)
+            : string.Empty;
+        var home = service switch
+        {
+            "Route53" or "Route53Domains" or "CloudFront" or "CloudFrontKeyValueStore" or "IdentityManagementService" or "Organizations"
+                or "CostExplorer" or "Pricing" or "Budgets" or "Shield" or "WAF" or "Account" => "us-east-1",
+            "GlobalAccelerator" => "us-west-2",
+            _ => null,
+        };
+        return home == mention.Code;
     }
 
     /// <summary>The region argument of an AWS service client constructor (<c>new AmazonS3Client(creds, RegionEndpoint.USEast1)</c>).</summary>

@@ -276,6 +276,32 @@ public sealed class HardCodedRegionTests
             """);
 
     [Fact]
+    public Task GlobalServicesInTheirHomeRegion_AreSilent()
+        => Verify("""
+            using Amazon;
+
+            namespace Amazon.Route53
+            {
+                public class AmazonRoute53Client
+                {
+                    public AmazonRoute53Client(RegionEndpoint region) { }
+                }
+
+                public class AmazonRoute53Config
+                {
+                    public RegionEndpoint RegionEndpoint { get; set; }
+                }
+            }
+
+            class Dns
+            {
+                object Client() => new Amazon.Route53.AmazonRoute53Client(RegionEndpoint.USEast1);
+                object Config() => new Amazon.Route53.AmazonRoute53Config { RegionEndpoint = RegionEndpoint.USEast1 };
+                object Elsewhere() => new Amazon.Route53.AmazonRoute53Client({|RES020:RegionEndpoint.EUWest1|});
+            }
+            """);
+
+    [Fact]
     public Task Fallbacks_AreSilentByDefault()
         => Verify(FallbackSource);
 

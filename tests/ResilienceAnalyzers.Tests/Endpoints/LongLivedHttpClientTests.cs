@@ -103,6 +103,29 @@ public sealed class LongLivedHttpClientTests
             """);
 
     [Fact]
+    public Task InstanceFieldOfHostedService()
+        => Verify("""
+            using System.Net.Http;
+            using System.Threading;
+            using System.Threading.Tasks;
+            using Microsoft.Extensions.Hosting;
+
+            sealed class Poller : BackgroundService
+            {
+                private readonly HttpClient _http = {|RES021:new HttpClient()|};
+
+                protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+                {
+                    while (!stoppingToken.IsCancellationRequested)
+                    {
+                        await _http.GetStringAsync("https://status.example.com/", stoppingToken);
+                        await Task.Delay(60000, stoppingToken);
+                    }
+                }
+            }
+            """);
+
+    [Fact]
     public Task SingletonRegistration()
         => Verify("""
             using System.Net.Http;
