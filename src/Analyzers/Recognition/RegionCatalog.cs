@@ -158,20 +158,15 @@ internal static class RegionCatalog
             return null;
         }
 
-        var code = new System.Text.StringBuilder(text.Length);
         foreach (var c in text)
         {
-            if (char.IsLetterOrDigit(c))
-            {
-                code.Append(char.ToLowerInvariant(c));
-            }
-            else if (c != ' ')
+            if (c != ' ' && !char.IsLetterOrDigit(c))
             {
                 return null;
             }
         }
 
-        var name = code.ToString();
+        var name = text.Replace(" ", string.Empty).ToLowerInvariant();
         return Codes.TryGetValue(name, out var azure) && azure == CloudProvider.Azure ? new RegionMention(CloudProvider.Azure, name) : null;
     }
 

@@ -120,6 +120,18 @@ internal sealed class RegionUsageRecognizer
             return RegionalEndpointText.Find(constant) is { } whole ? MemberFinding(interpolation, whole, "This endpoint") : null;
         }
 
+        // Most interpolated strings are messages: look at the text parts before building anything.
+        var candidate = false;
+        foreach (var part in interpolation.Parts)
+        {
+            candidate |= part is IInterpolatedStringTextOperation { Text.ConstantValue.Value: string piece } && RegionalEndpointText.PassesPreFilter(piece);
+        }
+
+        if (!candidate)
+        {
+            return null;
+        }
+
         var text = new System.Text.StringBuilder();
         foreach (var part in interpolation.Parts)
         {

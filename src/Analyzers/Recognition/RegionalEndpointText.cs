@@ -111,7 +111,8 @@ internal static class RegionalEndpointText
         return false;
     }
 
-    private static bool PassesPreFilter(string text)
+    /// <summary>The cheap test alone: false when <paramref name="text"/> cannot be part of a regional endpoint.</summary>
+    public static bool PassesPreFilter(string text)
     {
         foreach (var needle in PreFilter)
         {
