@@ -31,6 +31,7 @@ public sealed class EndpointAnalyzer : DiagnosticAnalyzer
         var regions = new RegionUsageRecognizer(types.Cloud);
         context.RegisterOperationAction(c => Report(c, types, regions.RecognizeLiteral((ILiteralOperation)c.Operation, c.ContainingSymbol)), OperationKind.Literal);
         context.RegisterOperationAction(c => Report(c, types, regions.RecognizeInterpolation((IInterpolatedStringOperation)c.Operation)), OperationKind.InterpolatedString);
+        context.RegisterOperationAction(c => Report(c, types, regions.RecognizeConcatenation((IBinaryOperation)c.Operation)), OperationKind.Binary);
         context.RegisterOperationAction(c => Report(c, types, regions.RecognizeField((IFieldReferenceOperation)c.Operation, c.ContainingSymbol)), OperationKind.FieldReference);
         if (types.Cloud.AzureLocation is not null)
         {

@@ -140,7 +140,7 @@ internal sealed class RegionUsageRecognizer
                 case IInterpolatedStringTextOperation { Text.ConstantValue.Value: string piece }:
                     text.Append(piece);
                     break;
-                case IInterpolationOperation hole when hole.Expression.ConstantValue is { HasValue: true, Value: string value } && hole.Alignment is null && hole.FormatString is null:
+                case IInterpolationOperation { Alignment: null, FormatString: null } hole when ConstantText(hole.Expression) is { } value:
                     text.Append(value);
                     break;
                 default:
@@ -150,6 +150,49 @@ internal sealed class RegionUsageRecognizer
         }
 
         return RegionalEndpointText.Find(text.ToString()) is { } endpoint ? MemberFinding(interpolation, endpoint, "This endpoint") : null;
+    }
+
+    /// <summary><c>"https://dynamodb." + Region + ".amazonaws.com"</c>: a concatenation the compiler folds into one constant.</summary>
+    public RegionFinding? RecognizeConcatenation(IBinaryOperation concatenation)
+    {
+        if (concatenation.ConstantValue is not { HasValue: true, Value: string text }
+            || concatenation.Parent is IBinaryOperation { ConstantValue.HasValue: true }
+            || !RegionalEndpointText.PassesPreFilter(text))
+        {
+            return null;
+        }
+
+        return RegionalEndpointText.Find(text) is { } endpoint ? MemberFinding(concatenation, endpoint, "This endpoint") : null;
+    }
+
+    /// <summary>A constant, or a local written once with a string literal (<c>var region = "us-east-1";</c>).</summary>
+    private static string? ConstantText(IOperation value)
+    {
+        if (value.ConstantValue is { HasValue: true, Value: string constant })
+        {
+            return constant;
+        }
+
+        if (OperationWalker.Unwrap(value) is not ILocalReferenceOperation use)
+        {
+            return null;
+        }
+
+        string? initial = null;
+        foreach (var operation in OperationWalker.Descendants(OperationWalker.Root(use)))
+        {
+            switch (operation)
+            {
+                case IVariableDeclaratorOperation declarator when SymbolEqualityComparer.Default.Equals(declarator.Symbol, use.Local):
+                    initial = declarator.Initializer?.Value.ConstantValue.Value as string;
+                    break;
+                case ILocalReferenceOperation written when SymbolEqualityComparer.Default.Equals(written.Local, use.Local)
+                                                         && written.Parent is IAssignmentOperation assignment && assignment.Target == written:
+                    return null;
+            }
+        }
+
+        return initial;
     }
 
     /// <summary>

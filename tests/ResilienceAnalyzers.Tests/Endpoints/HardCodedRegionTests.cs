@@ -213,6 +213,31 @@ public sealed class HardCodedRegionTests
                 string Model(string project) => {|RES020:$"projects/{project}/locations/us-central1/models/m"|};
 
                 string Constant() => {|RES020:$"https://{Service}.ap-northeast-1.amazonaws.com"|};
+
+                string Local()
+                {
+                    var region = "eu-north-1";
+                    return {|RES020:$"https://{Service}.{region}.amazonaws.com"|};
+                }
+
+                string Configured(string region) => $"https://{Service}.{region}.amazonaws.com";
+
+                string Reassigned(bool gov)
+                {
+                    var region = "us-west-2";
+                    if (gov)
+                    {
+                        region = "us-gov-west-1";
+                    }
+
+                    return $"https://{Service}.{region}.amazonaws.com";
+                }
+            }
+
+            class Concatenation
+            {
+                private const string Region = {|RES020:"sa-east-1"|};
+                private const string Host = {|RES020:"https://dynamodb." + Region + ".amazonaws.com"|};
             }
             """);
 
