@@ -30,7 +30,7 @@ public static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor HardCodedSingleRegionEndpoint = Create(
         RuleIdentifiers.HardCodedSingleRegionEndpoint,
         title: "Hard-coded single-region endpoint",
-        messageFormat: "{0} pins this code to the single region '{1}'; take the region from configuration or the environment and plan where to fail over",
+        messageFormat: "{0} pins the code to the single region '{1}'; take the region from configuration or the environment and plan where to fail over",
         description: "Code that names one region in source keeps calling that region when it fails: a regional DNS or service outage becomes an outage of this code, and moving it elsewhere needs a rebuild. Read the region from configuration, the environment or the SDK's profile, and keep a second region to fail over to.");
 
     public static readonly DiagnosticDescriptor LongLivedHttpClientIgnoresDns = Create(

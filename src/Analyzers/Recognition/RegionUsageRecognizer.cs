@@ -78,7 +78,7 @@ internal sealed class RegionUsageRecognizer
             return null;
         }
 
-        return SinkFinding(reference, region, containingSymbol, reference.Syntax, "The region '" + value + "'");
+        return SinkFinding(reference, region, containingSymbol, reference.Syntax, "This region name");
     }
 
     /// <summary><c>AzureLocation.WestEurope</c>.</summary>
@@ -105,7 +105,7 @@ internal sealed class RegionUsageRecognizer
 
         if (RegionCatalog.Parse(text) is { } region)
         {
-            return SinkFinding(literal, region, containingSymbol, literal.Syntax, "The region '" + text + "'");
+            return SinkFinding(literal, region, containingSymbol, literal.Syntax, "This region name");
         }
 
         return RegionalEndpointText.Find(text) is { } endpoint ? MemberFinding(literal, endpoint, "This endpoint") : null;
