@@ -27,6 +27,18 @@ public static class DiagnosticDescriptors
         messageFormat: "{0} backs off without jitter; clients that failed together will retry together",
         description: "A growing delay without randomness keeps every client that failed at the same moment retrying at the same moments, so the load arrives in synchronized waves. Add jitter to spread it.");
 
+    public static readonly DiagnosticDescriptor HardCodedSingleRegionEndpoint = Create(
+        RuleIdentifiers.HardCodedSingleRegionEndpoint,
+        title: "Hard-coded single-region endpoint",
+        messageFormat: "{0} pins the code to the single region '{1}'; take the region from configuration or the environment and plan where to fail over",
+        description: "Code that names one region in source keeps calling that region when it fails: a regional DNS or service outage becomes an outage of this code, and moving it elsewhere needs a rebuild. Read the region from configuration, the environment or the SDK's profile, and keep a second region to fail over to.");
+
+    public static readonly DiagnosticDescriptor LongLivedHttpClientIgnoresDns = Create(
+        RuleIdentifiers.LongLivedHttpClientIgnoresDns,
+        title: "Long-lived HttpClient never refreshes DNS",
+        messageFormat: "{0} keeps its pooled connections for as long as the process runs, so it never re-resolves DNS; {1}",
+        description: "DNS is only resolved when a connection is opened. A client that lives for the process, on a handler without a finite PooledConnectionLifetime, keeps reusing its first connections and never sees DNS move traffic away from a failed endpoint. Give it a SocketsHttpHandler with PooledConnectionLifetime set, or let IHttpClientFactory rotate its handlers.");
+
     /// <summary>The one place descriptors are created: sets category, help link and defaults consistently.</summary>
     public static DiagnosticDescriptor Create(
         string id,

@@ -53,4 +53,13 @@ public static class FixHintKeys
 
     /// <summary>Polly v8: comma-separated settings (<c>BackoffType</c>, <c>UseJitter</c>) whose default is at fault and that the fix adds.</summary>
     public const string MissingSettings = "MissingSettings";
+
+    /// <summary>
+    /// RES020/RES021: the rewrite the fixer should make (<c>DropRegionArgument</c>, <c>NewHandler</c>,
+    /// <c>ReplaceHandler</c>, <c>AddLifetime</c>, <c>FiniteHandlerLifetime</c>); absent when no rewrite is safe.
+    /// </summary>
+    public const string Rewrite = "Rewrite";
+
+    /// <summary>RES021: span start of the handler creation that the fix rewrites.</summary>
+    public const string HandlerPosition = "HandlerPosition";
 }

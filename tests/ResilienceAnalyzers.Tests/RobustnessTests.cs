@@ -85,7 +85,7 @@ public sealed class RobustnessTests
         }
     }
 
-    private static async Task AnalyzeAndFixAsync(string source, string origin)
+    internal static async Task AnalyzeAndFixAsync(string source, string origin)
     {
         using var workspace = new AdhocWorkspace();
         var project = workspace.AddProject("Broken", LanguageNames.CSharp)

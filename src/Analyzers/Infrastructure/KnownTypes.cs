@@ -1,4 +1,5 @@
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
 
 namespace ResilienceAnalyzers.Infrastructure;
 
@@ -27,6 +28,8 @@ public sealed class KnownTypes
         Console = compilation.GetTypeByMetadataName("System.Console");
 
         Polly = new PollyTypes(compilation);
+        Http = new HttpTypes(compilation);
+        Cloud = new CloudTypes(compilation);
 
         IsTestProject =
             compilation.GetTypeByMetadataName("Xunit.FactAttribute") is not null
@@ -66,8 +69,16 @@ public sealed class KnownTypes
 
     public PollyTypes Polly { get; }
 
+    public HttpTypes Http { get; }
+
+    public CloudTypes Cloud { get; }
+
     /// <summary>True when the compilation references xunit, NUnit or MSTest.</summary>
     public bool IsTestProject { get; }
+
+    /// <summary>False in a test project unless <c>resilience_analyzers.analyze_test_code</c> is on for this file.</summary>
+    public bool ShouldAnalyze(AnalyzerOptions options, SyntaxTree tree)
+        => !IsTestProject || Options.AnalyzeTestCode.GetValue(options, tree);
 
     public static KnownTypes Create(Compilation compilation) => new(compilation);
 }

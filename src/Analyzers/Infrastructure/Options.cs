@@ -24,6 +24,12 @@ public static class Options
     /// <summary>RES001: treat a cancellation token check as an attempt bound.</summary>
     public static readonly BoolOption Res001CancellationIsBound = new("RES001.cancellation_is_bound", false);
 
+    /// <summary>RES020: also report a region literal used only as the fallback after configuration or the environment.</summary>
+    public static readonly BoolOption Res020FlagFallbacks = new("RES020.flag_fallbacks", false);
+
+    /// <summary>RES020: region codes that may be hard-coded (comma-separated, e.g. <c>us-gov-west-1</c> for a GovCloud-only system).</summary>
+    public static readonly StringListOption Res020AllowedRegions = new("RES020.allowed_regions");
+
     /// <summary>Every option, for the documentation meta-test.</summary>
     public static readonly string[] AllKeys =
     {
@@ -33,5 +39,7 @@ public static class Options
         BackoffCapMilliseconds.Key,
         Res001MaxAttempts.Key,
         Res001CancellationIsBound.Key,
+        Res020FlagFallbacks.Key,
+        Res020AllowedRegions.Key,
     };
 }

@@ -27,7 +27,13 @@ public enum Libraries
     /// <summary>Microsoft.Extensions.Http.Resilience, Microsoft.Extensions.Http.Polly and their Microsoft.Extensions dependencies.</summary>
     HttpResilience = 8,
 
-    All = Polly | PollyCore | PollyContrib | HttpResilience,
+    /// <summary>AWSSDK.Core with the DynamoDB and S3 service packages.</summary>
+    Aws = 16,
+
+    /// <summary>Azure.Core and its System.ClientModel and System.Memory.Data dependencies.</summary>
+    Azure = 32,
+
+    All = Polly | PollyCore | PollyContrib | HttpResilience | Aws | Azure,
 }
 
 /// <summary>
@@ -88,6 +94,16 @@ public static class TestReferences
         if (name.StartsWith("Microsoft.Extensions.", StringComparison.Ordinal))
         {
             return libraries.HasFlag(Libraries.HttpResilience);
+        }
+
+        if (name.StartsWith("AWSSDK.", StringComparison.Ordinal))
+        {
+            return libraries.HasFlag(Libraries.Aws);
+        }
+
+        if (name.StartsWith("Azure.", StringComparison.Ordinal) || name is "System.ClientModel" or "System.Memory.Data")
+        {
+            return libraries.HasFlag(Libraries.Azure);
         }
 
         return false;
