@@ -11,19 +11,11 @@ namespace ResilienceAnalyzers.CodeFixes;
 /// </summary>
 internal static class BackoffSyntax
 {
-    /// <summary>
-    /// A fully qualified reference to <paramref name="type"/>, annotated for <see cref="PlannedFix"/> to import
-    /// its namespace and for the code action's cleanup to shorten it. (Roslyn 4.8's generator puts no
-    /// <see cref="Simplifier.AddImportsAnnotation"/> on the node itself, so it is added here.)
-    /// </summary>
-    public static SyntaxNode Type(SyntaxGenerator generator, ITypeSymbol type)
-        => generator.TypeExpression(type).WithAdditionalAnnotations(Simplifier.AddImportsAnnotation);
-
     /// <summary><c>TimeSpan.FromMilliseconds(milliseconds)</c>.</summary>
     public static SyntaxNode? Milliseconds(SyntaxGenerator generator, Compilation compilation, int milliseconds)
         => compilation.GetTypeByMetadataName("System.TimeSpan") is { } timeSpan
             ? generator.InvocationExpression(
-                generator.MemberAccessExpression(Type(generator, timeSpan), "FromMilliseconds"),
+                generator.MemberAccessExpression(Imports.TypeReference(generator, timeSpan), "FromMilliseconds"),
                 generator.LiteralExpression(milliseconds))
             : null;
 
@@ -58,18 +50,18 @@ internal static class BackoffSyntax
         var growth = generator.MultiplyExpression(
             generator.LiteralExpression(baseMilliseconds),
             generator.InvocationExpression(
-                generator.MemberAccessExpression(Type(generator, math), "Pow"),
+                generator.MemberAccessExpression(Imports.TypeReference(generator, math), "Pow"),
                 generator.LiteralExpression(2),
                 attempt));
         var capped = generator.InvocationExpression(
-            generator.MemberAccessExpression(Type(generator, math), "Min"),
+            generator.MemberAccessExpression(Imports.TypeReference(generator, math), "Min"),
             generator.LiteralExpression(capMilliseconds),
             growth);
         var jittered = generator.MultiplyExpression(
-            generator.InvocationExpression(generator.MemberAccessExpression(generator.MemberAccessExpression(Type(generator, random), "Shared"), "NextDouble")),
+            generator.InvocationExpression(generator.MemberAccessExpression(generator.MemberAccessExpression(Imports.TypeReference(generator, random), "Shared"), "NextDouble")),
             capped);
         return generator.InvocationExpression(
-            generator.MemberAccessExpression(Type(generator, timeSpan), "FromMilliseconds"),
+            generator.MemberAccessExpression(Imports.TypeReference(generator, timeSpan), "FromMilliseconds"),
             jittered);
     }
 }

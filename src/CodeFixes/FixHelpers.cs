@@ -81,4 +81,12 @@ internal static class Imports
     /// </summary>
     public static Task<Document> AddAsync(Document document, CancellationToken cancellationToken)
         => ImportAdder.AddImportsAsync(document, Simplifier.AddImportsAnnotation, cancellationToken: cancellationToken);
+
+    /// <summary>
+    /// A fully qualified reference to <paramref name="type"/>, annotated for <see cref="AddAsync"/> to import its
+    /// namespace and for the code action's cleanup to shorten it. (Roslyn 4.8's generator puts no
+    /// <see cref="Simplifier.AddImportsAnnotation"/> on the node itself, so it is added here.)
+    /// </summary>
+    public static SyntaxNode TypeReference(SyntaxGenerator generator, ITypeSymbol type)
+        => generator.TypeExpression(type).WithAdditionalAnnotations(Simplifier.AddImportsAnnotation);
 }

@@ -77,7 +77,7 @@ internal sealed class JitteredDelay
     private SyntaxNode Member(string typeName, string member)
     {
         var type = _compilation.GetTypeByMetadataName(typeName);
-        var receiver = type is null ? _generator.IdentifierName(typeName) : BackoffSyntax.Type(_generator, type);
+        var receiver = type is null ? _generator.IdentifierName(typeName) : Imports.TypeReference(_generator, type);
         return _generator.MemberAccessExpression(receiver, member);
     }
 }

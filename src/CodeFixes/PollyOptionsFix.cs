@@ -60,7 +60,7 @@ internal static class PollyOptionsFix
             return null;
         }
 
-        var exponential = generator.MemberAccessExpression(BackoffSyntax.Type(generator, backoffType), "Exponential");
+        var exponential = generator.MemberAccessExpression(Imports.TypeReference(generator, backoffType), "Exponential");
         var replacements = new List<(AssignmentExpressionSyntax Assignment, SyntaxNode Value)>();
         AddReplacement(replacements, root, properties, FixHintKeys.BackoffTypePosition, exponential);
         AddReplacement(replacements, root, properties, FixHintKeys.UseJitterPosition, generator.TrueLiteralExpression());

@@ -159,7 +159,7 @@ internal static class PollyV7PolicyFix
         {
             // WaitAndRetry(IEnumerable<TimeSpan> sleepDurations, ...)
             var delays = generator.InvocationExpression(
-                generator.MemberAccessExpression(BackoffSyntax.Type(generator, backoff), "DecorrelatedJitterBackoffV2"),
+                generator.MemberAccessExpression(Imports.TypeReference(generator, backoff), "DecorrelatedJitterBackoffV2"),
                 median,
                 count);
             arguments.Add(SyntaxFactory.Argument((ExpressionSyntax)delays));

@@ -221,7 +221,7 @@ public sealed class PooledConnectionLifetimeCodeFixProvider : CodeFixProvider
                 return SyntaxFactory.ParseTypeName(metadataName.Substring(metadataName.LastIndexOf('.') + 1));
             }
 
-            return ((TypeSyntax)BackoffSyntax.Type(_generator, symbol)).WithAdditionalAnnotations(Simplifier.Annotation);
+            return ((TypeSyntax)Imports.TypeReference(_generator, symbol)).WithAdditionalAnnotations(Simplifier.Annotation);
         }
 
         /// <summary><c>TimeSpan.FromMinutes(2)</c></summary>

@@ -450,18 +450,7 @@ public static class DelayValueClassifier
         => OperationWalker.Any(operation, o => o is ILocalReferenceOperation reference && SymbolEqualityComparer.Default.Equals(reference.Local, symbol));
 
     internal static bool IsRandom(INamedTypeSymbol? type, KnownTypes types)
-    {
-        for (var current = type; current is not null; current = current.BaseType)
-        {
-            if (SymbolEqualityComparer.Default.Equals(current, types.Random)
-                || SymbolEqualityComparer.Default.Equals(current, types.RandomNumberGenerator))
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
+        => TypeFacts.IsOrDerivesFrom(type, types.Random) || TypeFacts.IsOrDerivesFrom(type, types.RandomNumberGenerator);
 
     /// <summary><c>Next(x, x + 1)</c>, <c>Next(1)</c>, <c>Next(5, 5)</c>: calls that can only return one value.</summary>
     internal static bool IsDegenerate(IInvocationOperation invocation)

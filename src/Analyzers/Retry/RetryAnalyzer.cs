@@ -33,7 +33,7 @@ public sealed class RetryAnalyzer : DiagnosticAnalyzer
             return;
         }
 
-        var judge = new RetryJudge(types.IsTestProject);
+        var judge = new RetryJudge(types);
 
         context.RegisterOperationAction(
             c => judge.Report(c, LoopRetryRecognizer.Recognize((ILoopOperation)c.Operation, recognition, c.CancellationToken)),

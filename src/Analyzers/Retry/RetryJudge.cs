@@ -9,16 +9,15 @@ namespace ResilienceAnalyzers.Retry;
 /// <summary>Judges a recognised hand-written retry against RES001-RES003 and reports with hints for the fixer.</summary>
 internal sealed class RetryJudge
 {
-    private readonly bool _isTestProject;
+    private readonly KnownTypes _types;
 
-    public RetryJudge(bool isTestProject)
+    public RetryJudge(KnownTypes types)
     {
-        _isTestProject = isTestProject;
+        _types = types;
     }
 
     /// <summary>False for test projects unless <c>resilience_analyzers.analyze_test_code</c> is on for this file.</summary>
-    public bool ShouldAnalyze(AnalyzerOptions options, SyntaxTree tree)
-        => !_isTestProject || Options.AnalyzeTestCode.GetValue(options, tree);
+    public bool ShouldAnalyze(AnalyzerOptions options, SyntaxTree tree) => _types.ShouldAnalyze(options, tree);
 
     public void Report(OperationAnalysisContext context, RetryConstruct? construct)
     {
