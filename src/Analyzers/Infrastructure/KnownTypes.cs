@@ -28,10 +28,7 @@ public sealed class KnownTypes
 
         Polly = new PollyTypes(compilation);
 
-        IsTestProject =
-            compilation.GetTypeByMetadataName("Xunit.FactAttribute") is not null
-            || compilation.GetTypeByMetadataName("NUnit.Framework.TestAttribute") is not null
-            || compilation.GetTypeByMetadataName("Microsoft.VisualStudio.TestTools.UnitTesting.TestMethodAttribute") is not null;
+        IsTestProject = TestCode.IsTestProject(compilation);
     }
 
     public INamedTypeSymbol? Task { get; }

@@ -18,7 +18,7 @@ internal sealed class RetryJudge
 
     /// <summary>False for test projects unless <c>resilience_analyzers.analyze_test_code</c> is on for this file.</summary>
     public bool ShouldAnalyze(AnalyzerOptions options, SyntaxTree tree)
-        => !_isTestProject || Options.AnalyzeTestCode.GetValue(options, tree);
+        => TestCode.ShouldAnalyze(_isTestProject, options, tree);
 
     public void Report(OperationAnalysisContext context, RetryConstruct? construct)
     {

@@ -27,7 +27,22 @@ public enum Libraries
     /// <summary>Microsoft.Extensions.Http.Resilience, Microsoft.Extensions.Http.Polly and their Microsoft.Extensions dependencies.</summary>
     HttpResilience = 8,
 
-    All = Polly | PollyCore | PollyContrib | HttpResilience,
+    /// <summary>Grpc.Core.Api and Grpc.Net.Client (with Grpc.Net.Common and the logging abstractions it uses).</summary>
+    Grpc = 16,
+
+    /// <summary>Microsoft.Data.SqlClient.</summary>
+    SqlClient = 32,
+
+    /// <summary>Dapper.</summary>
+    Dapper = 64,
+
+    /// <summary>AWSSDK.Core.</summary>
+    Aws = 128,
+
+    /// <summary>Azure.Core with System.ClientModel.</summary>
+    Azure = 256,
+
+    All = Polly | PollyCore | PollyContrib | HttpResilience | Grpc | SqlClient | Dapper | Aws | Azure,
 }
 
 /// <summary>
@@ -65,6 +80,11 @@ public static class TestReferences
 
     private static bool Includes(Libraries libraries, string name)
     {
+        if (IncludesTimeoutLibrary(libraries, name) is { } timeoutLibrary)
+        {
+            return timeoutLibrary;
+        }
+
         if (name == "Polly")
         {
             return libraries.HasFlag(Libraries.Polly);
@@ -91,6 +111,33 @@ public static class TestReferences
         }
 
         return false;
+    }
+
+    /// <summary>The libraries of the timeout family; null for a name that is none of theirs.</summary>
+    private static bool? IncludesTimeoutLibrary(Libraries libraries, string name)
+    {
+        if (name.StartsWith("Grpc.", StringComparison.Ordinal))
+        {
+            return libraries.HasFlag(Libraries.Grpc);
+        }
+
+        if (name == "Microsoft.Extensions.Logging.Abstractions" && libraries.HasFlag(Libraries.Grpc))
+        {
+            return true;
+        }
+
+        if (name.StartsWith("Microsoft.Data.SqlClient", StringComparison.Ordinal))
+        {
+            return libraries.HasFlag(Libraries.SqlClient);
+        }
+
+        return name switch
+        {
+            "Dapper" => libraries.HasFlag(Libraries.Dapper),
+            "AWSSDK.Core" => libraries.HasFlag(Libraries.Aws),
+            "Azure.Core" or "System.ClientModel" or "System.Memory.Data" => libraries.HasFlag(Libraries.Azure),
+            _ => null,
+        };
     }
 
     private static ImmutableArray<MetadataReference> LoadFramework()
