@@ -81,7 +81,7 @@ internal static class Imports
     /// </summary>
     public static async Task<Document> AddMissingAsync(Document document, IEnumerable<string> namespaces, SemanticModel originalModel, int position, CancellationToken cancellationToken)
     {
-        var missing = namespaces.Where(ns => !IsInScope(originalModel, position, ns)).Distinct().OrderBy(ns => ns, System.StringComparer.Ordinal).ToList();
+        var missing = namespaces.Where(ns => !IsInScope(originalModel, position, ns)).Distinct().OrderBy(ns => ns, SystemFirst.Instance).ToList();
         if (missing.Count == 0 || await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false) is not CompilationUnitSyntax root)
         {
             return document;
@@ -97,7 +97,7 @@ internal static class Imports
                 .WithTrailingTrivia(newLine);
             var index = 0;
             while (index < usings.Count && usings[index].Alias is null && usings[index].StaticKeyword.IsKind(SyntaxKind.None)
-                   && string.CompareOrdinal(usings[index].Name?.ToString(), ns) < 0)
+                   && SystemFirst.Instance.Compare(usings[index].Name?.ToString(), ns) < 0)
             {
                 index++;
             }
@@ -128,6 +128,21 @@ internal static class Imports
         return document.WithSyntaxRoot(root.WithUsings(usings));
     }
 
+    /// <summary>Ordinal order with <c>System</c> and its children first, as <c>dotnet_sort_system_directives_first</c> sorts.</summary>
+    private sealed class SystemFirst : IComparer<string?>
+    {
+        public static readonly SystemFirst Instance = new();
+
+        public int Compare(string? x, string? y)
+        {
+            var xSystem = IsSystem(x);
+            var ySystem = IsSystem(y);
+            return xSystem != ySystem ? (xSystem ? -1 : 1) : string.CompareOrdinal(x, y);
+        }
+
+        private static bool IsSystem(string? ns) => ns is not null && (ns == "System" || ns.StartsWith("System.", System.StringComparison.Ordinal));
+    }
+
     private static bool IsInScope(SemanticModel model, int position, string ns)
     {
         foreach (var symbol in model.LookupNamespacesAndTypes(position))
@@ -140,4 +155,73 @@ internal static class Imports
 
         return false;
     }
+}
+
+/// <summary>
+/// Expressions parsed from text in which <c>ΦName</c> stands for a type reference: each becomes a reference
+/// built from the symbol with <see cref="Simplifier.Annotation"/>, so the code action's cleanup shortens it, and
+/// its namespace is recorded for <see cref="Imports.AddMissingAsync"/>.
+/// </summary>
+internal sealed class GeneratedExpressions
+{
+    private readonly SyntaxGenerator _generator;
+    private readonly Dictionary<string, INamedTypeSymbol?> _types = new(System.StringComparer.Ordinal);
+
+    /// <param name="metadataNames">The types the text may name, by full metadata name; referred to by simple name.</param>
+    public GeneratedExpressions(SyntaxGenerator generator, Compilation compilation, params string[] metadataNames)
+    {
+        _generator = generator;
+        foreach (var metadataName in metadataNames)
+        {
+            _types[metadataName.Substring(metadataName.LastIndexOf('.') + 1)] = compilation.GetTypeByMetadataName(metadataName);
+        }
+    }
+
+    /// <summary>Namespaces the generated code refers to.</summary>
+    public HashSet<string> Namespaces { get; } = new();
+
+    /// <summary>A reference to the type registered under <paramref name="type"/>; its simple name when the compilation lacks it.</summary>
+    public ExpressionSyntax TypeName(string type)
+    {
+        if (!_types.TryGetValue(type, out var symbol) || symbol is null)
+        {
+            return SyntaxFactory.IdentifierName(type);
+        }
+
+        Namespaces.Add(symbol.ContainingNamespace.ToDisplayString());
+        return ((ExpressionSyntax)_generator.TypeExpression(symbol)).WithAdditionalAnnotations(Simplifier.Annotation);
+    }
+
+    /// <summary>Parses <paramref name="text"/> and swaps each <c>ΦName</c> placeholder for a generated type reference.</summary>
+    public ExpressionSyntax Build(string text)
+    {
+        var parsed = SyntaxFactory.ParseExpression(text);
+        return parsed.ReplaceNodes(
+            parsed.DescendantNodes().OfType<IdentifierNameSyntax>().Where(n => n.Identifier.ValueText.StartsWith("Φ", System.StringComparison.Ordinal)),
+            (original, _) => TypeName(original.Identifier.ValueText.Substring(1)).WithTriviaFrom(original));
+    }
+}
+
+/// <summary>Reads the analyzer's hints that locate what a fix rewrites.</summary>
+internal static class FixHints
+{
+    /// <summary>The node spanning <see cref="FixHintKeys.ValueStart"/>/<see cref="FixHintKeys.ValueLength"/>, innermost on a tie; null when absent.</summary>
+    public static SyntaxNode? ValueNode(SyntaxNode root, Diagnostic diagnostic)
+    {
+        if (!diagnostic.Properties.TryGetValue(FixHintKeys.ValueStart, out var startText)
+            || !diagnostic.Properties.TryGetValue(FixHintKeys.ValueLength, out var lengthText)
+            || !int.TryParse(startText, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var start)
+            || !int.TryParse(lengthText, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var length)
+            || start < 0 || length <= 0 || start + length > root.FullSpan.End)
+        {
+            return null;
+        }
+
+        var node = root.FindNode(new Microsoft.CodeAnalysis.Text.TextSpan(start, length), getInnermostNodeForTie: true);
+        return node.Span.Start == start && node.Span.Length == length ? node : null;
+    }
+
+    /// <summary>An <c>int</c> literal.</summary>
+    public static LiteralExpressionSyntax Number(int value)
+        => SyntaxFactory.LiteralExpression(SyntaxKind.NumericLiteralExpression, SyntaxFactory.Literal(value));
 }

@@ -6,7 +6,6 @@ using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Editing;
 using Microsoft.CodeAnalysis.Formatting;
-using Microsoft.CodeAnalysis.Simplification;
 
 namespace ResilienceAnalyzers.CodeFixes;
 
@@ -17,24 +16,15 @@ namespace ResilienceAnalyzers.CodeFixes;
 /// </summary>
 internal sealed class JitteredDelay
 {
-    private readonly SyntaxGenerator _generator;
-    private readonly Dictionary<string, INamedTypeSymbol?> _types;
+    private readonly GeneratedExpressions _expressions;
     private readonly int _baseMilliseconds;
     private readonly int _capMilliseconds;
 
     public JitteredDelay(SyntaxGenerator generator, Compilation compilation, int baseMilliseconds, int capMilliseconds)
     {
-        _generator = generator;
         _baseMilliseconds = baseMilliseconds;
         _capMilliseconds = capMilliseconds;
-        _types = new Dictionary<string, INamedTypeSymbol?>
-        {
-            ["TimeSpan"] = compilation.GetTypeByMetadataName("System.TimeSpan"),
-            ["Random"] = compilation.GetTypeByMetadataName("System.Random"),
-            ["Math"] = compilation.GetTypeByMetadataName("System.Math"),
-            ["Task"] = compilation.GetTypeByMetadataName("System.Threading.Tasks.Task"),
-            ["Thread"] = compilation.GetTypeByMetadataName("System.Threading.Thread"),
-        };
+        _expressions = new GeneratedExpressions(generator, compilation, "System.TimeSpan", "System.Random", "System.Math", "System.Threading.Tasks.Task", "System.Threading.Thread");
     }
 
     /// <summary><c>Random.Shared</c> exists (.NET 6 and later); without it the fixes that need it offer nothing.</summary>
@@ -43,7 +33,7 @@ internal sealed class JitteredDelay
 
     /// <summary>The delay for the attempt held in <paramref name="attempt"/>.</summary>
     public ExpressionSyntax Expression(string attempt)
-        => Build(string.Format(
+        => _expressions.Build(string.Format(
             CultureInfo.InvariantCulture,
             "ΦTimeSpan.FromMilliseconds(ΦRandom.Shared.NextDouble() * ΦMath.Min({0}, {1} * ΦMath.Pow(2, {2})))",
             _capMilliseconds,
@@ -107,28 +97,8 @@ internal sealed class JitteredDelay
     }
 
     private ExpressionSyntax Member(string type, string member)
-        => SyntaxFactory.MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, TypeName(type), SyntaxFactory.IdentifierName(member));
+        => SyntaxFactory.MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, _expressions.TypeName(type), SyntaxFactory.IdentifierName(member));
 
     /// <summary>Namespaces the generated code refers to; the fix imports the ones not yet in scope.</summary>
-    public HashSet<string> Namespaces { get; } = new();
-
-    private ExpressionSyntax TypeName(string type)
-    {
-        if (_types[type] is not { } symbol)
-        {
-            return SyntaxFactory.IdentifierName(type);
-        }
-
-        Namespaces.Add(symbol.ContainingNamespace.ToDisplayString());
-        return ((ExpressionSyntax)_generator.TypeExpression(symbol)).WithAdditionalAnnotations(Simplifier.Annotation);
-    }
-
-    /// <summary>Parses <paramref name="text"/> and swaps each <c>ΦName</c> placeholder for a generated type reference.</summary>
-    private ExpressionSyntax Build(string text)
-    {
-        var parsed = SyntaxFactory.ParseExpression(text);
-        return parsed.ReplaceNodes(
-            parsed.DescendantNodes().OfType<IdentifierNameSyntax>().Where(n => n.Identifier.ValueText.StartsWith("Φ", System.StringComparison.Ordinal)),
-            (original, _) => TypeName(original.Identifier.ValueText.Substring(1)).WithTriviaFrom(original));
-    }
+    public HashSet<string> Namespaces => _expressions.Namespaces;
 }

@@ -1,0 +1,160 @@
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Composition;
+using System.Globalization;
+using System.Text.RegularExpressions;
+using System.Threading;
+using System.Threading.Tasks;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CodeActions;
+using Microsoft.CodeAnalysis.CodeFixes;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Editing;
+using ResilienceAnalyzers.Infrastructure;
+using ResilienceAnalyzers.Recognition;
+
+namespace ResilienceAnalyzers.CodeFixes;
+
+/// <summary>
+/// RES010: replaces an infinite timeout with a bounded one of <c>RES010.timeout_seconds</c> (unset: 100 s for
+/// HTTP, 30 s otherwise), in the unit of the target: <c>TimeSpan.FromSeconds(n)</c>, seconds for ADO.NET
+/// command and connect timeouts, milliseconds for sockets, streams and WebRequest, the number inside a
+/// connection string. A timeout whose unit is not known gets no fix.
+/// </summary>
+[ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(TimeoutCodeFixProvider))]
+[Shared]
+public sealed class TimeoutCodeFixProvider : CodeFixProvider
+{
+    public const string BoundedTimeoutKey = "RES010:BoundedTimeout";
+
+    /// <summary>A connection-string timeout key set to 0, with the 0 alone captured.</summary>
+    private static readonly Regex ConnectionStringZero = new(
+        @"(?<=(?:^|;|"")\s*(?:connect(?:ion)?\s*timeout|(?:default\s*)?command\s*timeout|timeout)\s*=\s*['""]?)0(?=['""]?\s*(?:;|""|$))",
+        RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
+
+    public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(RuleIdentifiers.InfiniteTimeout);
+
+    /// <summary>Fix All edits each document once, adding <c>using System;</c> once for all the TimeSpans it writes.</summary>
+    public override FixAllProvider GetFixAllProvider() => FixAllProvider.Create(FixAllInDocumentAsync);
+
+    public override async Task RegisterCodeFixesAsync(CodeFixContext context)
+    {
+        var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
+        if (root is null)
+        {
+            return;
+        }
+
+        foreach (var diagnostic in context.Diagnostics)
+        {
+            if (!diagnostic.Properties.TryGetValue(FixHintKeys.TimeoutUnit, out var unitText)
+                || !System.Enum.TryParse<TimeoutUnit>(unitText, out var unit)
+                || unit == TimeoutUnit.Unknown
+                || FixHints.ValueNode(root, diagnostic) is not { } value)
+            {
+                continue;
+            }
+
+            var seconds = Seconds(context.Document, diagnostic, root.SyntaxTree);
+            if (unit == TimeoutUnit.ConnectionString && BoundConnectionString(value, seconds) is null)
+            {
+                continue;
+            }
+
+            context.RegisterCodeFix(
+                CodeAction.Create(
+                    string.Format(CultureInfo.InvariantCulture, "Use a bounded timeout of {0} seconds", seconds),
+                    ct => FixAsync(context.Document, value, unit, seconds, ct),
+                    BoundedTimeoutKey),
+                diagnostic);
+        }
+    }
+
+    private static int Seconds(Document document, Diagnostic diagnostic, SyntaxTree tree)
+    {
+        if (Options.Res010TimeoutSeconds.TryGetConfiguredValue(document.Project.AnalyzerOptions, tree, out var configured))
+        {
+            return configured;
+        }
+
+        // HttpClient's own default is 100 s; ADO.NET's command timeout default is 30 s.
+        return diagnostic.Properties.TryGetValue(FixHintKeys.TimeoutDomain, out var domain) && domain == "Http" ? 100 : 30;
+    }
+
+    private static Task<Document> FixAsync(Document document, SyntaxNode value, TimeoutUnit unit, int seconds, CancellationToken cancellationToken)
+        => FixAllAsync(document, new[] { (value, unit, seconds) }, cancellationToken);
+
+    private static async Task<Document?> FixAllInDocumentAsync(FixAllContext context, Document document, ImmutableArray<Diagnostic> diagnostics)
+    {
+        var root = await document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
+        if (root is null)
+        {
+            return null;
+        }
+
+        var targets = new List<(SyntaxNode Value, TimeoutUnit Unit, int Seconds)>();
+        foreach (var diagnostic in diagnostics)
+        {
+            if (diagnostic.Properties.TryGetValue(FixHintKeys.TimeoutUnit, out var unitText)
+                && System.Enum.TryParse<TimeoutUnit>(unitText, out var unit)
+                && unit != TimeoutUnit.Unknown
+                && FixHints.ValueNode(root, diagnostic) is { } value)
+            {
+                targets.Add((value, unit, Seconds(document, diagnostic, root.SyntaxTree)));
+            }
+        }
+
+        return targets.Count == 0 ? null : await FixAllAsync(document, targets, context.CancellationToken).ConfigureAwait(false);
+    }
+
+    private static async Task<Document> FixAllAsync(Document document, IReadOnlyList<(SyntaxNode Value, TimeoutUnit Unit, int Seconds)> targets, CancellationToken cancellationToken)
+    {
+        var editor = await DocumentEditor.CreateAsync(document, cancellationToken).ConfigureAwait(false);
+        var expressions = new GeneratedExpressions(editor.Generator, editor.SemanticModel.Compilation, "System.TimeSpan");
+        foreach (var (value, unit, seconds) in targets)
+        {
+            if (unit == TimeoutUnit.ConnectionString)
+            {
+                if (BoundConnectionString(value, seconds) is { } bounded)
+                {
+                    editor.ReplaceNode(value, (current, _) => current.ReplaceToken(current.GetFirstToken(), bounded));
+                }
+
+                continue;
+            }
+
+            ExpressionSyntax replacement = unit switch
+            {
+                TimeoutUnit.TimeSpan => expressions.Build(string.Format(CultureInfo.InvariantCulture, "ΦTimeSpan.FromSeconds({0})", seconds)),
+                TimeoutUnit.Milliseconds => FixHints.Number(seconds * 1000),
+                _ => FixHints.Number(seconds),
+            };
+            editor.ReplaceNode(value, (current, _) => replacement.WithTriviaFrom(current));
+        }
+
+        return await Imports.AddMissingAsync(editor.GetChangedDocument(), expressions.Namespaces, editor.SemanticModel, targets[0].Value.SpanStart, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The string token with each timeout key set to 0 given <paramref name="seconds"/>; null when there is none to change.</summary>
+    private static SyntaxToken? BoundConnectionString(SyntaxNode value, int seconds)
+    {
+        var token = value.GetFirstToken();
+        var number = seconds.ToString(CultureInfo.InvariantCulture);
+        var text = ConnectionStringZero.Replace(token.Text, number);
+        if (text == token.Text)
+        {
+            return null;
+        }
+
+        if (token.IsKind(SyntaxKind.InterpolatedStringTextToken))
+        {
+            return SyntaxFactory.Token(token.LeadingTrivia, SyntaxKind.InterpolatedStringTextToken, text, ConnectionStringZero.Replace(token.ValueText, number), token.TrailingTrivia);
+        }
+
+        var parsed = SyntaxFactory.ParseToken(text);
+        return parsed.IsKind(token.Kind()) && parsed.Span.Length == text.Length
+            ? parsed.WithLeadingTrivia(token.LeadingTrivia).WithTrailingTrivia(token.TrailingTrivia)
+            : null;
+    }
+}
