@@ -20,6 +20,9 @@ internal static class ConnectionStringTimeouts
         "attachdbfilename", "encrypt", "trustservercertificate", "sslmode", "applicationname", "multipleactiveresultsets",
     };
 
+    /// <summary>A connection-string key that sets a connect or command timeout (<c>Connect Timeout</c>, <c>CommandTimeout</c>).</summary>
+    public static bool IsTimeoutKey(string key) => Array.IndexOf(TimeoutKeys, Normalize(key)) >= 0;
+
     /// <summary>Cheap test on the text before anything else.</summary>
     public static bool MayHold(string text)
         => text.Length >= 9 && text.IndexOf('=') >= 0 && text.IndexOf("timeout", StringComparison.OrdinalIgnoreCase) >= 0;

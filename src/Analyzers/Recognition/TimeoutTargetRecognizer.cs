@@ -1,5 +1,6 @@
 using System;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Operations;
 using ResilienceAnalyzers.Infrastructure;
 
 namespace ResilienceAnalyzers.Recognition;
@@ -66,6 +67,10 @@ public sealed class TimeoutTargetRecognizer
         "Microsoft.EntityFrameworkCore",
     };
 
+    // System.Net.Sockets.SocketOptionName values.
+    private const int SocketOptionSendTimeout = 0x1005;
+    private const int SocketOptionReceiveTimeout = 0x1006;
+
     private readonly TimeoutTypes _types;
     private readonly OutboundOperations _outbound;
 
@@ -107,6 +112,47 @@ public sealed class TimeoutTargetRecognizer
         return Create(declaring, ns, property.Type, $"{declaring.Name}.{property.Name}", isSocket, isHttpClientTimeout: property.Name == "Timeout" && SymbolEqualityComparer.Default.Equals(declaring, _types.HttpClient));
     }
 
+    /// <summary><c>builder["Connect Timeout"] = …</c> on a <c>DbConnectionStringBuilder</c>: seconds, 0 = no limit.</summary>
+    public static TimeoutTarget? ConnectionStringBuilderIndexer(IPropertyReferenceOperation indexer)
+    {
+        if (!indexer.Property.IsIndexer
+            || indexer.Arguments.Length != 1
+            || indexer.Arguments[0].Value.ConstantValue is not { HasValue: true, Value: string key }
+            || !ConnectionStringTimeouts.IsTimeoutKey(key)
+            || !IsConnectionStringBuilder(indexer.Property.ContainingType))
+        {
+            return null;
+        }
+
+        return new TimeoutTarget($"'{key}'", zeroIsInfinite: true, TimeoutUnit.Seconds, isHttp: false, isHttpClientTimeout: false);
+    }
+
+    /// <summary>
+    /// <c>socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReceiveTimeout, 0)</c>: the option value
+    /// of a send or receive timeout, in milliseconds, 0 = no limit.
+    /// </summary>
+    public static TimeoutTarget? SocketOption(IArgumentOperation argument)
+    {
+        if (argument.Parameter is not { Name: "optionValue", Type.SpecialType: SpecialType.System_Int32 }
+            || argument.Parent is not IInvocationOperation { TargetMethod: { Name: "SetSocketOption", ContainingType.Name: "Socket" } } call
+            || call.TargetMethod.ContainingType.ContainingNamespace?.ToDisplayString() != "System.Net.Sockets")
+        {
+            return null;
+        }
+
+        foreach (var other in call.Arguments)
+        {
+            if (other.Parameter?.Name == "optionName"
+                && other.Value.ConstantValue is { HasValue: true, Value: int option }
+                && option is SocketOptionSendTimeout or SocketOptionReceiveTimeout)
+            {
+                return new TimeoutTarget(option == SocketOptionSendTimeout ? "SocketOptionName.SendTimeout" : "SocketOptionName.ReceiveTimeout", zeroIsInfinite: true, TimeoutUnit.Milliseconds, isHttp: false, isHttpClientTimeout: false);
+            }
+        }
+
+        return null;
+    }
+
     public TimeoutTarget? Parameter(IParameterSymbol parameter)
     {
         if (!HasTimeoutName(parameter.Name)
@@ -125,8 +171,9 @@ public sealed class TimeoutTargetRecognizer
             return null;
         }
 
-        // Readiness waits on a socket (Poll, Select) are how servers idle; they are not calls that hang.
-        if (ns == "System.Net.Sockets" && method.Name is "Poll" or "Select")
+        // Readiness waits (Socket.Poll and Select, a message consumer's Consume) are how servers and workers
+        // idle until there is work; they are not calls that hang.
+        if (method.Name is "Poll" or "Select" or "Consume")
         {
             return null;
         }
@@ -173,6 +220,19 @@ public sealed class TimeoutTargetRecognizer
 
         // FileSystemWatcher waits for local file events, not for a dependency.
         return type.Name != "FileSystemWatcher" && _outbound.IsOutboundType(type);
+    }
+
+    private static bool IsConnectionStringBuilder(INamedTypeSymbol? type)
+    {
+        for (var current = type; current is not null; current = current.BaseType)
+        {
+            if (current.Name == "DbConnectionStringBuilder" && current.ContainingNamespace?.ToDisplayString() == "System.Data.Common")
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static bool IsNotCallTimeout(string name)

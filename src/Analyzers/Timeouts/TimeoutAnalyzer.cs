@@ -70,9 +70,9 @@ public sealed class TimeoutAnalyzer : DiagnosticAnalyzer
         {
             var assignment = (ISimpleAssignmentOperation)context.Operation;
             if (assignment.Target is not IPropertyReferenceOperation { Property: { } property } target
-                || !TimeoutTargetRecognizer.HasTimeoutName(property.Name)
+                || !(TimeoutTargetRecognizer.HasTimeoutName(property.Name) || property.IsIndexer)
                 || !ShouldAnalyze(context)
-                || _targets.Property(property) is not { } timeout
+                || (property.IsIndexer ? TimeoutTargetRecognizer.ConnectionStringBuilderIndexer(target) : _targets.Property(property)) is not { } timeout
                 || !InfiniteValueRecognizer.IsInfinite(assignment.Value, timeout.ZeroIsInfinite, _types))
             {
                 return;
@@ -92,9 +92,9 @@ public sealed class TimeoutAnalyzer : DiagnosticAnalyzer
             var argument = (IArgumentOperation)context.Operation;
             if (argument.ArgumentKind != ArgumentKind.Explicit
                 || argument.Parameter is not { } parameter
-                || !TimeoutTargetRecognizer.HasTimeoutName(parameter.Name)
+                || !(TimeoutTargetRecognizer.HasTimeoutName(parameter.Name) || parameter.Name == "optionValue")
                 || !ShouldAnalyze(context)
-                || _targets.Parameter(parameter) is not { } timeout
+                || (_targets.Parameter(parameter) ?? TimeoutTargetRecognizer.SocketOption(argument)) is not { } timeout
                 || !InfiniteValueRecognizer.IsInfinite(argument.Value, timeout.ZeroIsInfinite, _types))
             {
                 return;

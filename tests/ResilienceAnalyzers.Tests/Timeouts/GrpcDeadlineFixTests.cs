@@ -162,4 +162,32 @@ public sealed class GrpcDeadlineFixTests
         test.FixedState.Sources.Add(("/0/App.cs", fixedApp));
         await test.RunAsync();
     }
+
+    [Fact]
+    public Task Nested_Calls_Are_Fixed_Together()
+        => Verify(
+            """
+            namespace App
+            {
+                using Shop;
+
+                class C
+                {
+                    OrderReply Call(Orders.OrdersClient client)
+                        => client.{|RES011:GetOrder|}(new OrderRequest { Id = client.{|RES011:GetOrder|}(new OrderRequest()).Status.Length });
+                }
+            }
+            """,
+            """
+            namespace App
+            {
+                using Shop;
+
+                class C
+                {
+                    OrderReply Call(Orders.OrdersClient client)
+                        => client.GetOrder(new OrderRequest { Id = client.GetOrder(new OrderRequest(), deadline: DateTime.UtcNow.AddSeconds(30)).Status.Length }, deadline: DateTime.UtcNow.AddSeconds(30));
+                }
+            }
+            """);
 }

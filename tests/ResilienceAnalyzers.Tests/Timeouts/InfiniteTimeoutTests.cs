@@ -463,4 +463,104 @@ public sealed class InfiniteTimeoutTests
                 }
             }
             """);
+
+    // ---- More spellings ----
+
+    [Fact]
+    public Task ConnectionStringBuilder_Indexer_And_SetSocketOption()
+        => Verify("""
+            using Microsoft.Data.SqlClient;
+
+            class C
+            {
+                void Configure(SqlConnectionStringBuilder builder, DbConnectionStringBuilder generic, Socket socket)
+                {
+                    {|RES010:builder["Connect Timeout"] = 0|};
+                    {|RES010:generic["CommandTimeout"] = 0|};
+                    generic["Connect Timeout"] = 15;
+                    generic["Application Name"] = "0";
+                    socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReceiveTimeout, {|RES010:0|});
+                    socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.SendTimeout, {|RES010:Timeout.Infinite|});
+                    socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.KeepAlive, 0);
+                }
+            }
+            """,
+            Libraries.SqlClient);
+
+    [Fact]
+    public Task Polly_V7_Timeout_Policy()
+        => Verify("""
+            using Polly;
+
+            class C
+            {
+                IAsyncPolicy Build() => Policy.TimeoutAsync({|RES010:Timeout.InfiniteTimeSpan|});
+                IAsyncPolicy<HttpResponseMessage> Typed() => Policy.TimeoutAsync<HttpResponseMessage>({|RES010:timeout: Timeout.InfiniteTimeSpan|});
+                IAsyncPolicy Bounded() => Policy.TimeoutAsync(TimeSpan.FromSeconds(10));
+            }
+            """,
+            Libraries.Polly);
+
+    [Fact]
+    public Task Entity_Framework_Style_Command_Timeouts()
+        => Verify("""
+            namespace Microsoft.EntityFrameworkCore
+            {
+                public sealed class DatabaseFacade { }
+
+                public static class RelationalDatabaseFacadeExtensions
+                {
+                    public static void SetCommandTimeout(this DatabaseFacade database, int? timeout) { }
+                }
+
+                public sealed class SqlServerDbContextOptionsBuilder
+                {
+                    public SqlServerDbContextOptionsBuilder CommandTimeout(int? commandTimeout) => this;
+                }
+            }
+
+            namespace App
+            {
+                using Microsoft.EntityFrameworkCore;
+
+                class C
+                {
+                    void Configure(DatabaseFacade database, SqlServerDbContextOptionsBuilder sql)
+                    {
+                        database.SetCommandTimeout({|RES010:0|});
+                        sql.CommandTimeout({|RES010:commandTimeout: 0|});
+                        database.SetCommandTimeout(120);
+                        database.SetCommandTimeout(null);
+                    }
+                }
+            }
+            """);
+
+    [Fact]
+    public Task Worker_Waits_For_Messages_Are_Not_Flagged()
+        => Verify("""
+            namespace Confluent.Kafka
+            {
+                public interface IConsumer
+                {
+                    string Consume(TimeSpan timeout);
+                    void Flush(TimeSpan timeout);
+                }
+            }
+
+            namespace App
+            {
+                using Confluent.Kafka;
+
+                class C
+                {
+                    void Run(IConsumer consumer, Socket socket)
+                    {
+                        consumer.Consume(Timeout.InfiniteTimeSpan);
+                        socket.Poll(Timeout.InfiniteTimeSpan, SelectMode.SelectRead);
+                        consumer.Flush({|RES010:Timeout.InfiniteTimeSpan|});
+                    }
+                }
+            }
+            """);
 }

@@ -237,4 +237,70 @@ public sealed class TimeoutFixTests
         };
         await test.RunAsync();
     }
+
+    [Fact]
+    public Task Builder_Indexer_Seconds_And_Socket_Option_Milliseconds()
+        => Fix.VerifyCodeFixAsync(
+            """
+            using System.Data.Common;
+            using System.Net.Sockets;
+
+            class C
+            {
+                void Configure(DbConnectionStringBuilder builder, Socket socket)
+                {
+                    {|RES010:builder["Connect Timeout"] = 0|};
+                    socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReceiveTimeout, {|RES010:0|});
+                }
+            }
+            """,
+            """
+            using System.Data.Common;
+            using System.Net.Sockets;
+
+            class C
+            {
+                void Configure(DbConnectionStringBuilder builder, Socket socket)
+                {
+                    builder["Connect Timeout"] = 30;
+                    socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReceiveTimeout, 30000);
+                }
+            }
+            """,
+            Libraries.None);
+
+    [Fact]
+    public Task Named_Constant_Is_Replaced_At_The_Use_Only()
+        => Fix.VerifyCodeFixAsync(
+            """
+            using System;
+            using System.Net.Http;
+            using System.Threading;
+
+            static class Defaults
+            {
+                public static readonly TimeSpan Forever = Timeout.InfiniteTimeSpan;
+            }
+
+            class C
+            {
+                void Configure(HttpClient client) => {|RES010:client.Timeout = Defaults.Forever|};
+            }
+            """,
+            """
+            using System;
+            using System.Net.Http;
+            using System.Threading;
+
+            static class Defaults
+            {
+                public static readonly TimeSpan Forever = Timeout.InfiniteTimeSpan;
+            }
+
+            class C
+            {
+                void Configure(HttpClient client) => client.Timeout = TimeSpan.FromSeconds(100);
+            }
+            """,
+            Libraries.None);
 }
