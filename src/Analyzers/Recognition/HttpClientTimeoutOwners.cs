@@ -339,7 +339,20 @@ internal sealed class HttpClientTimeoutOwners
             _ => null,
         };
 
-    private static bool MentionsTimeout(SyntaxNode node) => node.ToString().IndexOf("Timeout", StringComparison.Ordinal) >= 0;
+    /// <summary>The text names a timeout (<c>AddTimeout</c>, <c>Policy.TimeoutAsync</c>, <c>TimeoutStrategyOptions</c>), not only <c>TimeoutException</c>.</summary>
+    private static bool MentionsTimeout(SyntaxNode node)
+    {
+        var text = node.ToString();
+        for (var index = text.IndexOf("Timeout", StringComparison.Ordinal); index >= 0; index = text.IndexOf("Timeout", index + 1, StringComparison.Ordinal))
+        {
+            if (string.CompareOrdinal(text, index + "Timeout".Length, "Exception", 0, "Exception".Length) != 0)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     private static Evidence Max(Evidence a, Evidence b) => a > b ? a : b;
 }

@@ -154,4 +154,31 @@ public sealed class FactoryHttpClientTimeoutTests
                 }
             }
             """);
+
+    [Fact]
+    public Task Policies_In_Locals_Are_Read_And_TimeoutException_Is_Not_A_Timeout()
+        => Verify("""
+            using Polly.Extensions.Http;
+
+            class Startup
+            {
+                void Configure(IServiceCollection services)
+                {
+                    var retry = HttpPolicyExtensions.HandleTransientHttpError().RetryAsync(3);
+                    var timeout = Policy.TimeoutAsync<HttpResponseMessage>(10);
+                    services.AddHttpClient("catalog")
+                        .ConfigureHttpClient(c => c.Timeout = Timeout.InfiniteTimeSpan)
+                        .AddPolicyHandler(Policy.WrapAsync(retry, timeout));
+                    services.AddHttpClient("orders")
+                        .ConfigureHttpClient(c => {|RES010:c.Timeout = Timeout.InfiniteTimeSpan|})
+                        .AddPolicyHandler(retry);
+                    services.AddHttpClient("billing")
+                        .ConfigureHttpClient(c => {|RES010:c.Timeout = Timeout.InfiniteTimeSpan|})
+                        .AddPolicyHandler(Policy<HttpResponseMessage>.Handle<TimeoutException>().RetryAsync(2));
+                    services.AddHttpClient("stock")
+                        .ConfigureHttpClient(c => {|RES010:c.Timeout = Timeout.InfiniteTimeSpan|})
+                        .AddResilienceHandler("stock", b => b.AddRetry(new Microsoft.Extensions.Http.Resilience.HttpRetryStrategyOptions()));
+                }
+            }
+            """);
 }
