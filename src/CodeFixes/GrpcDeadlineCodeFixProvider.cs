@@ -6,7 +6,6 @@ using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -23,109 +22,63 @@ namespace ResilienceAnalyzers.CodeFixes;
 /// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(GrpcDeadlineCodeFixProvider))]
 [Shared]
-public sealed class GrpcDeadlineCodeFixProvider : CodeFixProvider
+public sealed class GrpcDeadlineCodeFixProvider : HintedFixProvider<GrpcDeadlineCodeFixProvider.Target>
 {
     public const string AddDeadlineKey = "RES011:AddDeadline";
 
     public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(RuleIdentifiers.GrpcCallWithoutDeadline);
 
-    /// <summary>
-    /// Fix All edits each document once: batching single fixes would merge conflicting <c>using</c> insertions
-    /// (<c>System</c> for DateTime, <c>Grpc.Core</c> for CallOptions) and leave diagnostics for a second pass.
-    /// </summary>
-    public override FixAllProvider GetFixAllProvider() => FixAllProvider.Create(FixAllInDocumentAsync);
-
-    public override async Task RegisterCodeFixesAsync(CodeFixContext context)
-    {
-        var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
-        if (root is null)
-        {
-            return;
-        }
-
-        foreach (var diagnostic in context.Diagnostics)
-        {
-            if (!diagnostic.Properties.TryGetValue(FixHintKeys.DeadlineFix, out var fixText)
-                || !System.Enum.TryParse<DeadlineFixKind>(fixText, out var fix)
-                || Target(root, diagnostic, fix) is not { } target)
-            {
-                continue;
-            }
-
-            var seconds = Options.Res011DeadlineSeconds.GetValue(context.Document.Project.AnalyzerOptions, root.SyntaxTree);
-            context.RegisterCodeFix(
-                CodeAction.Create(
-                    string.Format(CultureInfo.InvariantCulture, "Add a deadline {0} seconds from now", seconds),
-                    ct => FixAsync(context.Document, target, fix, seconds, ct),
-                    AddDeadlineKey),
-                diagnostic);
-        }
-    }
+    protected override string EquivalenceKey => AddDeadlineKey;
 
     /// <summary>The invocation for <see cref="DeadlineFixKind.AddArgument"/>, else the expression the analyzer pointed at.</summary>
-    private static SyntaxNode? Target(SyntaxNode root, Diagnostic diagnostic, DeadlineFixKind fix)
+    protected override Target? FindTarget(Document document, SyntaxNode root, Diagnostic diagnostic)
     {
-        if (fix != DeadlineFixKind.AddArgument)
-        {
-            var value = FixHints.ValueNode(root, diagnostic);
-            return fix switch
-            {
-                DeadlineFixKind.CallOptionsCreation => value as BaseObjectCreationExpressionSyntax,
-                _ => value as ExpressionSyntax,
-            };
-        }
-
-        var name = root.FindToken(diagnostic.Location.SourceSpan.Start);
-        return name.Parent?.AncestorsAndSelf().OfType<InvocationExpressionSyntax>()
-            .FirstOrDefault(i => i.Expression.Span.End == name.Span.End || (i.Expression is GenericNameSyntax generic && generic.Identifier == name));
-    }
-
-    private static Task<Document> FixAsync(Document document, SyntaxNode target, DeadlineFixKind fix, int seconds, CancellationToken cancellationToken)
-        => FixAllAsync(document, new[] { (target, fix) }, seconds, cancellationToken);
-
-    private static async Task<Document?> FixAllInDocumentAsync(FixAllContext context, Document document, ImmutableArray<Diagnostic> diagnostics)
-    {
-        var root = await document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
-        if (root is null)
+        if (!diagnostic.Properties.TryGetValue(FixHintKeys.DeadlineFix, out var fixText)
+            || !System.Enum.TryParse<DeadlineFixKind>(fixText, out var fix))
         {
             return null;
         }
 
-        var targets = new List<(SyntaxNode Target, DeadlineFixKind Fix)>();
-        foreach (var diagnostic in diagnostics)
+        SyntaxNode? node;
+        if (fix == DeadlineFixKind.AddArgument)
         {
-            if (diagnostic.Properties.TryGetValue(FixHintKeys.DeadlineFix, out var fixText)
-                && System.Enum.TryParse<DeadlineFixKind>(fixText, out var fix)
-                && Target(root, diagnostic, fix) is { } target)
-            {
-                targets.Add((target, fix));
-            }
+            var name = root.FindToken(diagnostic.Location.SourceSpan.Start);
+            node = name.Parent?.AncestorsAndSelf().OfType<InvocationExpressionSyntax>()
+                .FirstOrDefault(i => i.Expression.Span.End == name.Span.End);
+        }
+        else
+        {
+            var value = FixHints.ValueNode(root, diagnostic);
+            node = fix == DeadlineFixKind.CallOptionsCreation ? value as BaseObjectCreationExpressionSyntax : value as ExpressionSyntax;
         }
 
         var seconds = Options.Res011DeadlineSeconds.GetValue(document.Project.AnalyzerOptions, root.SyntaxTree);
-        return targets.Count == 0 ? null : await FixAllAsync(document, targets, seconds, context.CancellationToken).ConfigureAwait(false);
+        return node is null ? null : new Target(node, fix, seconds);
     }
 
-    private static async Task<Document> FixAllAsync(Document document, IReadOnlyList<(SyntaxNode Target, DeadlineFixKind Fix)> targets, int seconds, CancellationToken cancellationToken)
+    protected override string Title(Target target)
+        => string.Format(CultureInfo.InvariantCulture, "Add a deadline {0} seconds from now", target.Seconds);
+
+    protected override async Task<Document> ApplyAsync(Document document, IReadOnlyList<Target> targets, CancellationToken cancellationToken)
     {
         var editor = await DocumentEditor.CreateAsync(document, cancellationToken).ConfigureAwait(false);
         var expressions = new GeneratedExpressions(editor.Generator, editor.SemanticModel.Compilation, "System.DateTime", "Grpc.Core.CallOptions");
-        var deadlineText = string.Format(CultureInfo.InvariantCulture, "ΦDateTime.UtcNow.AddSeconds({0})", seconds);
 
         // Nested calls (client.A(client.B(x))) are edited through the callbacks, each seeing the other's change.
-        foreach (var (target, fix) in targets)
+        foreach (var target in targets)
         {
-            var deadline = expressions.Build(deadlineText);
-            switch (fix)
+            var node = target.Node;
+            var deadline = expressions.Build(string.Format(CultureInfo.InvariantCulture, "ΦDateTime.UtcNow.AddSeconds({0})", target.Seconds));
+            switch (target.Fix)
             {
                 case DeadlineFixKind.AddArgument:
-                    editor.ReplaceNode(((InvocationExpressionSyntax)target).ArgumentList, (current, _) => ((ArgumentListSyntax)current).AddArguments(DeadlineArgument(deadline)));
+                    editor.ReplaceNode(((InvocationExpressionSyntax)node).ArgumentList, (current, _) => ((ArgumentListSyntax)current).AddArguments(DeadlineArgument(deadline)));
                     break;
                 case DeadlineFixKind.ReplaceArgument:
-                    editor.ReplaceNode(target, (current, _) => deadline.WithTriviaFrom(current));
+                    editor.ReplaceNode(node, (current, _) => deadline.WithTriviaFrom(current));
                     break;
                 case DeadlineFixKind.CallOptionsCreation:
-                    editor.ReplaceNode(target, (current, _) => WithDeadlineArgument((BaseObjectCreationExpressionSyntax)current, deadline));
+                    editor.ReplaceNode(node, (current, _) => WithDeadlineArgument((BaseObjectCreationExpressionSyntax)current, deadline));
                     break;
                 case DeadlineFixKind.CallOptionsDefault:
                     var creation = SyntaxFactory.ObjectCreationExpression(
@@ -133,15 +86,15 @@ public sealed class GrpcDeadlineCodeFixProvider : CodeFixProvider
                         (TypeSyntax)expressions.TypeName("CallOptions"),
                         SyntaxFactory.ArgumentList(SyntaxFactory.SingletonSeparatedList(DeadlineArgument(deadline))),
                         initializer: null);
-                    editor.ReplaceNode(target, (current, _) => creation.WithTriviaFrom(current));
+                    editor.ReplaceNode(node, (current, _) => creation.WithTriviaFrom(current));
                     break;
                 default:
-                    editor.ReplaceNode(target, (current, _) => WithDeadlineCall((ExpressionSyntax)current, deadline));
+                    editor.ReplaceNode(node, (current, _) => WithDeadlineCall((ExpressionSyntax)current, deadline));
                     break;
             }
         }
 
-        return await Imports.AddMissingAsync(editor.GetChangedDocument(), expressions.Namespaces, editor.SemanticModel, targets[0].Target.SpanStart, cancellationToken).ConfigureAwait(false);
+        return await Imports.AddMissingAsync(editor.GetChangedDocument(), expressions.Namespaces, editor.SemanticModel, targets[0].Node.SpanStart, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary><c>options.WithDeadline(deadline)</c>, parenthesizing a receiver that needs it.</summary>
@@ -178,5 +131,22 @@ public sealed class GrpcDeadlineCodeFixProvider : CodeFixProvider
         return creation.ArgumentList is null && creation is ObjectCreationExpressionSyntax objectCreation
             ? objectCreation.WithType(objectCreation.Type.WithoutTrailingTrivia()).WithArgumentList(updated.WithTrailingTrivia(objectCreation.Type.GetTrailingTrivia()))
             : creation.WithArgumentList(updated);
+    }
+
+    /// <summary>Where one call gets its deadline, and how many seconds away.</summary>
+    public sealed class Target
+    {
+        internal Target(SyntaxNode node, DeadlineFixKind fix, int seconds)
+        {
+            Node = node;
+            Fix = fix;
+            Seconds = seconds;
+        }
+
+        internal SyntaxNode Node { get; }
+
+        internal DeadlineFixKind Fix { get; }
+
+        internal int Seconds { get; }
     }
 }

@@ -6,7 +6,6 @@ using System.Text.RegularExpressions;
 using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -24,7 +23,7 @@ namespace ResilienceAnalyzers.CodeFixes;
 /// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(TimeoutCodeFixProvider))]
 [Shared]
-public sealed class TimeoutCodeFixProvider : CodeFixProvider
+public sealed class TimeoutCodeFixProvider : HintedFixProvider<TimeoutCodeFixProvider.Target>
 {
     public const string BoundedTimeoutKey = "RES010:BoundedTimeout";
 
@@ -35,40 +34,52 @@ public sealed class TimeoutCodeFixProvider : CodeFixProvider
 
     public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(RuleIdentifiers.InfiniteTimeout);
 
-    /// <summary>Fix All edits each document once, adding <c>using System;</c> once for all the TimeSpans it writes.</summary>
-    public override FixAllProvider GetFixAllProvider() => FixAllProvider.Create(FixAllInDocumentAsync);
+    protected override string EquivalenceKey => BoundedTimeoutKey;
 
-    public override async Task RegisterCodeFixesAsync(CodeFixContext context)
+    protected override Target? FindTarget(Document document, SyntaxNode root, Diagnostic diagnostic)
     {
-        var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
-        if (root is null)
+        if (!diagnostic.Properties.TryGetValue(FixHintKeys.TimeoutUnit, out var unitText)
+            || !System.Enum.TryParse<TimeoutUnit>(unitText, out var unit)
+            || unit == TimeoutUnit.Unknown
+            || FixHints.ValueNode(root, diagnostic) is not { } value)
         {
-            return;
+            return null;
         }
 
-        foreach (var diagnostic in context.Diagnostics)
+        var seconds = Seconds(document, diagnostic, root.SyntaxTree);
+        return unit == TimeoutUnit.ConnectionString && BoundConnectionString(value, seconds) is null ? null : new Target(value, unit, seconds);
+    }
+
+    protected override string Title(Target target)
+        => string.Format(CultureInfo.InvariantCulture, "Use a bounded timeout of {0} seconds", target.Seconds);
+
+    protected override async Task<Document> ApplyAsync(Document document, IReadOnlyList<Target> targets, CancellationToken cancellationToken)
+    {
+        var editor = await DocumentEditor.CreateAsync(document, cancellationToken).ConfigureAwait(false);
+        var expressions = new GeneratedExpressions(editor.Generator, editor.SemanticModel.Compilation, "System.TimeSpan");
+        foreach (var target in targets)
         {
-            if (!diagnostic.Properties.TryGetValue(FixHintKeys.TimeoutUnit, out var unitText)
-                || !System.Enum.TryParse<TimeoutUnit>(unitText, out var unit)
-                || unit == TimeoutUnit.Unknown
-                || FixHints.ValueNode(root, diagnostic) is not { } value)
+            var seconds = target.Seconds;
+            if (target.Unit == TimeoutUnit.ConnectionString)
             {
+                if (BoundConnectionString(target.Value, seconds) is { } bounded)
+                {
+                    editor.ReplaceNode(target.Value, (current, _) => current.ReplaceToken(current.GetFirstToken(), bounded));
+                }
+
                 continue;
             }
 
-            var seconds = Seconds(context.Document, diagnostic, root.SyntaxTree);
-            if (unit == TimeoutUnit.ConnectionString && BoundConnectionString(value, seconds) is null)
+            ExpressionSyntax replacement = target.Unit switch
             {
-                continue;
-            }
-
-            context.RegisterCodeFix(
-                CodeAction.Create(
-                    string.Format(CultureInfo.InvariantCulture, "Use a bounded timeout of {0} seconds", seconds),
-                    ct => FixAsync(context.Document, value, unit, seconds, ct),
-                    BoundedTimeoutKey),
-                diagnostic);
+                TimeoutUnit.TimeSpan => expressions.Build(string.Format(CultureInfo.InvariantCulture, "ΦTimeSpan.FromSeconds({0})", seconds)),
+                TimeoutUnit.Milliseconds => FixHints.Number(seconds * 1000),
+                _ => FixHints.Number(seconds),
+            };
+            editor.ReplaceNode(target.Value, (current, _) => replacement.WithTriviaFrom(current));
         }
+
+        return await Imports.AddMissingAsync(editor.GetChangedDocument(), expressions.Namespaces, editor.SemanticModel, targets[0].Value.SpanStart, cancellationToken).ConfigureAwait(false);
     }
 
     private static int Seconds(Document document, Diagnostic diagnostic, SyntaxTree tree)
@@ -80,60 +91,6 @@ public sealed class TimeoutCodeFixProvider : CodeFixProvider
 
         // HttpClient's own default is 100 s; ADO.NET's command timeout default is 30 s.
         return diagnostic.Properties.TryGetValue(FixHintKeys.TimeoutDomain, out var domain) && domain == "Http" ? 100 : 30;
-    }
-
-    private static Task<Document> FixAsync(Document document, SyntaxNode value, TimeoutUnit unit, int seconds, CancellationToken cancellationToken)
-        => FixAllAsync(document, new[] { (value, unit, seconds) }, cancellationToken);
-
-    private static async Task<Document?> FixAllInDocumentAsync(FixAllContext context, Document document, ImmutableArray<Diagnostic> diagnostics)
-    {
-        var root = await document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
-        if (root is null)
-        {
-            return null;
-        }
-
-        var targets = new List<(SyntaxNode Value, TimeoutUnit Unit, int Seconds)>();
-        foreach (var diagnostic in diagnostics)
-        {
-            if (diagnostic.Properties.TryGetValue(FixHintKeys.TimeoutUnit, out var unitText)
-                && System.Enum.TryParse<TimeoutUnit>(unitText, out var unit)
-                && unit != TimeoutUnit.Unknown
-                && FixHints.ValueNode(root, diagnostic) is { } value)
-            {
-                targets.Add((value, unit, Seconds(document, diagnostic, root.SyntaxTree)));
-            }
-        }
-
-        return targets.Count == 0 ? null : await FixAllAsync(document, targets, context.CancellationToken).ConfigureAwait(false);
-    }
-
-    private static async Task<Document> FixAllAsync(Document document, IReadOnlyList<(SyntaxNode Value, TimeoutUnit Unit, int Seconds)> targets, CancellationToken cancellationToken)
-    {
-        var editor = await DocumentEditor.CreateAsync(document, cancellationToken).ConfigureAwait(false);
-        var expressions = new GeneratedExpressions(editor.Generator, editor.SemanticModel.Compilation, "System.TimeSpan");
-        foreach (var (value, unit, seconds) in targets)
-        {
-            if (unit == TimeoutUnit.ConnectionString)
-            {
-                if (BoundConnectionString(value, seconds) is { } bounded)
-                {
-                    editor.ReplaceNode(value, (current, _) => current.ReplaceToken(current.GetFirstToken(), bounded));
-                }
-
-                continue;
-            }
-
-            ExpressionSyntax replacement = unit switch
-            {
-                TimeoutUnit.TimeSpan => expressions.Build(string.Format(CultureInfo.InvariantCulture, "ΦTimeSpan.FromSeconds({0})", seconds)),
-                TimeoutUnit.Milliseconds => FixHints.Number(seconds * 1000),
-                _ => FixHints.Number(seconds),
-            };
-            editor.ReplaceNode(value, (current, _) => replacement.WithTriviaFrom(current));
-        }
-
-        return await Imports.AddMissingAsync(editor.GetChangedDocument(), expressions.Namespaces, editor.SemanticModel, targets[0].Value.SpanStart, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>The string token with each timeout key set to 0 given <paramref name="seconds"/>; null when there is none to change.</summary>
@@ -156,5 +113,22 @@ public sealed class TimeoutCodeFixProvider : CodeFixProvider
         return parsed.IsKind(token.Kind()) && parsed.Span.Length == text.Length
             ? parsed.WithLeadingTrivia(token.LeadingTrivia).WithTrailingTrivia(token.TrailingTrivia)
             : null;
+    }
+
+    /// <summary>The infinite value to replace, in the unit the target takes.</summary>
+    public sealed class Target
+    {
+        internal Target(SyntaxNode value, TimeoutUnit unit, int seconds)
+        {
+            Value = value;
+            Unit = unit;
+            Seconds = seconds;
+        }
+
+        internal SyntaxNode Value { get; }
+
+        internal TimeoutUnit Unit { get; }
+
+        internal int Seconds { get; }
     }
 }

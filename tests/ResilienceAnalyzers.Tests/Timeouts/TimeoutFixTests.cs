@@ -203,38 +203,21 @@ public sealed class TimeoutFixTests
     [Fact]
     public async Task A_Timeout_Whose_Unit_Is_Not_Known_Gets_No_Fix()
     {
-        var test = new Fix.Test
-        {
-            TestCode = """
-                namespace Amazon.Widgets
+        const string source = """
+            namespace Amazon.Widgets
+            {
+                public sealed class WidgetClient
                 {
-                    public sealed class WidgetClient
-                    {
-                        public double ReadTimeout { get; set; }
-                    }
+                    public double ReadTimeout { get; set; }
                 }
+            }
 
-                class C
-                {
-                    void Configure(Amazon.Widgets.WidgetClient client) => {|RES010:client.ReadTimeout = -1|};
-                }
-                """,
-            FixedCode = """
-                namespace Amazon.Widgets
-                {
-                    public sealed class WidgetClient
-                    {
-                        public double ReadTimeout { get; set; }
-                    }
-                }
-
-                class C
-                {
-                    void Configure(Amazon.Widgets.WidgetClient client) => {|RES010:client.ReadTimeout = -1|};
-                }
-                """,
-            Libraries = Libraries.None,
-        };
+            class C
+            {
+                void Configure(Amazon.Widgets.WidgetClient client) => {|RES010:client.ReadTimeout = -1|};
+            }
+            """;
+        var test = new Fix.Test { TestCode = source, FixedCode = source, Libraries = Libraries.None };
         await test.RunAsync();
     }
 
