@@ -18,6 +18,7 @@ public sealed class TimeoutTypes
         TimeoutStrategyOptions = compilation.GetTypeByMetadataName("Polly.Timeout.TimeoutStrategyOptions");
         GrpcClientBase = compilation.GetTypeByMetadataName("Grpc.Core.ClientBase");
         GrpcCallOptions = compilation.GetTypeByMetadataName("Grpc.Core.CallOptions");
+        GrpcLiteClientBase = compilation.GetTypeByMetadataName("Grpc.Core.LiteClientBase");
     }
 
     public INamedTypeSymbol? Timeout { get; }
@@ -35,6 +36,12 @@ public sealed class TimeoutTypes
     public INamedTypeSymbol? GrpcClientBase { get; }
 
     public INamedTypeSymbol? GrpcCallOptions { get; }
+
+    /// <summary>Base of clients generated with the <c>lite_client</c> option.</summary>
+    public INamedTypeSymbol? GrpcLiteClientBase { get; }
+
+    /// <summary>A generated gRPC client: derives from <c>ClientBase</c> or <c>LiteClientBase</c>.</summary>
+    public bool IsGrpcClient(ITypeSymbol? type) => DerivesFrom(type, GrpcClientBase) || DerivesFrom(type, GrpcLiteClientBase);
 
     /// <summary>Grpc.Core.Api is referenced: RES011 has something to look at.</summary>
     public bool HasGrpc => GrpcClientBase is not null && GrpcCallOptions is not null;

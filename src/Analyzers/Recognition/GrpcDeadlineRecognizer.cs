@@ -61,7 +61,7 @@ internal static class GrpcDeadlineRecognizer
     {
         var method = call.TargetMethod;
         if (method.IsStatic || method.MethodKind != MethodKind.Ordinary || method.ContainingType is not { } client
-            || !TimeoutTypes.DerivesFrom(client.BaseType, types.GrpcClientBase)
+            || !types.IsGrpcClient(client.BaseType)
             || client.ContainingNamespace?.ToDisplayString() == "Grpc.Core")
         {
             return null;
