@@ -39,7 +39,10 @@ internal static class InfiniteValueRecognizer
         switch (value)
         {
             case IFieldReferenceOperation field:
-                return IsInfiniteTimeSpanField(field.Field, types) || IsInfiniteField(field.Field, value, zeroIsInfinite, types, depth);
+                return IsInfiniteTimeSpanField(field.Field, types)
+                    || (field.Field.IsReadOnly && IsInfiniteDeclaration(field.Field, value, zeroIsInfinite, types, depth));
+            case IPropertyReferenceOperation { Property: { SetMethod: null, IsIndexer: false } property }:
+                return IsInfiniteDeclaration(property, value, zeroIsInfinite, types, depth);
             case IInvocationOperation invocation:
                 return TimeSpanTicks(invocation, types) == InfiniteTicks;
             case IObjectCreationOperation creation:
@@ -72,12 +75,24 @@ internal static class InfiniteValueRecognizer
     private static bool IsInfiniteTimeSpanField(IFieldSymbol field, TimeoutTypes types)
         => field.Name == "InfiniteTimeSpan" && SymbolEqualityComparer.Default.Equals(field.ContainingType, types.Timeout);
 
-    /// <summary>A <c>readonly</c> field with an initializer: judged from the initializer.</summary>
-    private static bool IsInfiniteField(IFieldSymbol field, IOperation reference, bool zeroIsInfinite, TimeoutTypes types, int depth)
+    /// <summary>
+    /// A <c>readonly</c> field or get-only property judged from its initializer or expression body
+    /// (<c>static readonly TimeSpan Forever = Timeout.InfiniteTimeSpan;</c>, <c>static int None =&gt; 0;</c>).
+    /// </summary>
+    private static bool IsInfiniteDeclaration(ISymbol symbol, IOperation reference, bool zeroIsInfinite, TimeoutTypes types, int depth)
     {
-        if (!field.IsReadOnly
-            || field.DeclaringSyntaxReferences.Length != 1
-            || field.DeclaringSyntaxReferences[0].GetSyntax() is not VariableDeclaratorSyntax { Initializer.Value: { } initializer })
+        if (symbol.DeclaringSyntaxReferences.Length != 1)
+        {
+            return false;
+        }
+
+        var initializer = symbol.DeclaringSyntaxReferences[0].GetSyntax() switch
+        {
+            VariableDeclaratorSyntax declarator => declarator.Initializer?.Value,
+            PropertyDeclarationSyntax property => property.ExpressionBody?.Expression ?? property.Initializer?.Value,
+            _ => null,
+        };
+        if (initializer is null)
         {
             return false;
         }

@@ -308,6 +308,9 @@ public sealed class InfiniteTimeoutTests
             {
                 private const int Infinite = -1;
                 private readonly TimeSpan _none = Timeout.InfiniteTimeSpan;
+                private static TimeSpan Never => Timeout.InfiniteTimeSpan;
+                private static int NoLimit { get; } = 0;
+                private static TimeSpan _mutable = Timeout.InfiniteTimeSpan;
 
                 void Configure(HttpClient a, HttpClient b, HttpClient c, SqlCommand command, Socket socket)
                 {
@@ -316,6 +319,9 @@ public sealed class InfiniteTimeoutTests
                     {|RES010:c.Timeout = _none|};
                     {|RES010:command.CommandTimeout = Timeouts.NoCommandTimeout|};
                     {|RES010:socket.ReceiveTimeout = Infinite|};
+                    {|RES010:a.Timeout = Never|};
+                    {|RES010:command.CommandTimeout = NoLimit|};
+                    b.Timeout = _mutable;
 
                     var forever = Timeout.InfiniteTimeSpan;
                     var client = new HttpClient();
@@ -563,4 +569,38 @@ public sealed class InfiniteTimeoutTests
                 }
             }
             """);
+
+    [Fact]
+    public async Task Static_Readonly_In_Another_File_Is_Read_From_Its_Initializer()
+    {
+        var test = new CSharpAnalyzerVerifier<ResilienceAnalyzers.Timeouts.TimeoutAnalyzer>.Test { Libraries = Libraries.None };
+        test.TestState.Sources.Add(("/0/Defaults.cs", """
+            using System;
+            using System.Threading;
+
+            public static class Defaults
+            {
+                public static readonly TimeSpan Forever = Timeout.InfiniteTimeSpan;
+                public static readonly TimeSpan AlsoForever = TimeSpan.FromMilliseconds(-1);
+                public static readonly int NoSocketLimit = 0;
+                public static readonly TimeSpan Bounded = TimeSpan.FromSeconds(5);
+            }
+            """));
+        test.TestState.Sources.Add(("/0/Use.cs", """
+            using System.Net.Http;
+            using System.Net.Sockets;
+
+            class C
+            {
+                void Configure(HttpClient a, HttpClient b, HttpClient c, Socket socket)
+                {
+                    {|RES010:a.Timeout = Defaults.Forever|};
+                    {|RES010:b.Timeout = Defaults.AlsoForever|};
+                    c.Timeout = Defaults.Bounded;
+                    {|RES010:socket.SendTimeout = Defaults.NoSocketLimit|};
+                }
+            }
+            """));
+        await test.RunAsync();
+    }
 }
