@@ -26,6 +26,9 @@ internal sealed class HttpClientTimeoutOwners
     private readonly Compilation _compilation;
     private readonly ConcurrentDictionary<string, bool> _typedClients = new(StringComparer.Ordinal);
 
+    // 0: not scanned yet, 1: no defaults add a timeout strategy, 2: they do. A race only scans twice.
+    private volatile int _defaults;
+
     public HttpClientTimeoutOwners(Compilation compilation)
     {
         _compilation = compilation;
@@ -41,7 +44,8 @@ internal sealed class HttpClientTimeoutOwners
             if (current is IAnonymousFunctionOperation lambda)
             {
                 return lambda.Parent is IDelegateCreationOperation { Parent: IArgumentOperation { Parent: IInvocationOperation builderCall } }
-                    && BuilderAddsTimeout(builderCall);
+                    && builderCall.TargetMethod.ReturnType.Name == "IHttpClientBuilder"
+                    && (BuilderAddsTimeout(builderCall) || DefaultsAddTimeout(cancellationToken));
             }
         }
 
@@ -49,10 +53,59 @@ internal sealed class HttpClientTimeoutOwners
         if (OperationWalker.Unwrap(client) is IParameterReferenceOperation or IFieldReferenceOperation { Field.IsStatic: false }
             && containingSymbol is IMethodSymbol { MethodKind: MethodKind.Constructor, ContainingType: { } typedClient })
         {
-            return _typedClients.GetOrAdd(typedClient.Name, name => TypedClientAddsTimeout(name, cancellationToken));
+            return _typedClients.GetOrAdd(typedClient.Name, name => TypedClientAddsTimeout(name, cancellationToken)) || DefaultsAddTimeout(cancellationToken);
         }
 
         return false;
+    }
+
+    /// <summary>
+    /// <c>services.ConfigureHttpClientDefaults(b =&gt; b.AddStandardResilienceHandler())</c> anywhere in the compilation
+    /// (the .NET Aspire service defaults): every factory client then has a timeout strategy.
+    /// </summary>
+    private bool DefaultsAddTimeout(CancellationToken cancellationToken)
+    {
+        if (_defaults == 0)
+        {
+            _defaults = ScanDefaults(cancellationToken) ? 2 : 1;
+        }
+
+        return _defaults == 2;
+    }
+
+    private bool ScanDefaults(CancellationToken cancellationToken)
+    {
+        foreach (var tree in _compilation.SyntaxTrees)
+        {
+            if (tree.GetText(cancellationToken).ToString().IndexOf("ConfigureHttpClientDefaults", StringComparison.Ordinal) < 0)
+            {
+                continue;
+            }
+
+            foreach (var node in tree.GetRoot(cancellationToken).DescendantNodes())
+            {
+                if (node is InvocationExpressionSyntax
+                    {
+                        Expression: MemberAccessExpressionSyntax { Name.Identifier.ValueText: "ConfigureHttpClientDefaults" },
+                    } defaults
+                    && AddsStrategy(defaults.ArgumentList))
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Syntax that adds a timeout strategy: the standard handlers, or a handler or policy that names a timeout.</summary>
+    private static bool AddsStrategy(SyntaxNode node)
+    {
+        var text = node.ToString();
+        return text.IndexOf("AddStandardResilienceHandler", StringComparison.Ordinal) >= 0
+               || text.IndexOf("AddStandardHedgingHandler", StringComparison.Ordinal) >= 0
+               || ((text.IndexOf("AddResilienceHandler", StringComparison.Ordinal) >= 0 || text.IndexOf("AddPolicyHandler", StringComparison.Ordinal) >= 0)
+                   && MentionsTimeout(node));
     }
 
     private static bool BuilderAddsTimeout(IInvocationOperation call)
@@ -339,19 +392,43 @@ internal sealed class HttpClientTimeoutOwners
             _ => null,
         };
 
-    /// <summary>The text names a timeout (<c>AddTimeout</c>, <c>Policy.TimeoutAsync</c>, <c>TimeoutStrategyOptions</c>), not only <c>TimeoutException</c>.</summary>
+    /// <summary>
+    /// The text names a timeout strategy (<c>AddTimeout</c>, <c>Policy.TimeoutAsync</c>, <c>TimeoutStrategyOptions</c>,
+    /// <c>TotalRequestTimeout</c>): not only <c>TimeoutException</c>, <c>Timeout.Infinite…</c> or an assignment to a
+    /// client's <c>.Timeout</c>.
+    /// </summary>
     private static bool MentionsTimeout(SyntaxNode node)
     {
+        const string Word = "Timeout";
         var text = node.ToString();
-        for (var index = text.IndexOf("Timeout", StringComparison.Ordinal); index >= 0; index = text.IndexOf("Timeout", index + 1, StringComparison.Ordinal))
+        for (var index = text.IndexOf(Word, StringComparison.Ordinal); index >= 0; index = text.IndexOf(Word, index + 1, StringComparison.Ordinal))
         {
-            if (string.CompareOrdinal(text, index + "Timeout".Length, "Exception", 0, "Exception".Length) != 0)
+            var end = index + Word.Length;
+            if (string.CompareOrdinal(text, end, "Exception", 0, "Exception".Length) == 0
+                || string.CompareOrdinal(text, end, ".Infinite", 0, ".Infinite".Length) == 0)
             {
-                return true;
+                continue;
             }
+
+            if (index > 0 && text[index - 1] == '.' && IsAssignmentAt(text, end))
+            {
+                continue;
+            }
+
+            return true;
         }
 
         return false;
+    }
+
+    private static bool IsAssignmentAt(string text, int position)
+    {
+        while (position < text.Length && char.IsWhiteSpace(text[position]))
+        {
+            position++;
+        }
+
+        return position < text.Length && text[position] == '=' && (position + 1 == text.Length || text[position + 1] != '=');
     }
 
     private static Evidence Max(Evidence a, Evidence b) => a > b ? a : b;

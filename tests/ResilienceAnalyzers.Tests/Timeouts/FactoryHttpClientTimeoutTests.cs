@@ -181,4 +181,47 @@ public sealed class FactoryHttpClientTimeoutTests
                 }
             }
             """);
+
+    [Fact]
+    public Task Service_Defaults_With_The_Standard_Handler_Own_Every_Factory_Client()
+        => Verify("""
+            public sealed class CatalogClient
+            {
+                public CatalogClient(HttpClient http) => http.Timeout = Timeout.InfiniteTimeSpan;
+            }
+
+            static class ServiceDefaults
+            {
+                public static IServiceCollection AddServiceDefaults(this IServiceCollection services)
+                    => services.ConfigureHttpClientDefaults(http => http.AddStandardResilienceHandler());
+            }
+
+            class Startup
+            {
+                void Configure(IServiceCollection services)
+                {
+                    services.AddServiceDefaults();
+                    services.AddHttpClient("orders", c => c.Timeout = Timeout.InfiniteTimeSpan);
+                    services.AddHttpClient<CatalogClient>();
+                    services.AddSingleton(_ => new HttpClient { {|RES010:Timeout = Timeout.InfiniteTimeSpan|} });
+                }
+            }
+            """);
+
+    [Fact]
+    public Task Service_Defaults_Without_A_Timeout_Strategy_Own_Nothing()
+        => Verify("""
+            class Startup
+            {
+                void Configure(IServiceCollection services, IAsyncPolicy<HttpResponseMessage> unused)
+                {
+                    services.ConfigureHttpClientDefaults(http =>
+                    {
+                        http.ConfigureHttpClient(c => {|RES010:c.Timeout = Timeout.InfiniteTimeSpan|});
+                        http.AddPolicyHandler(Policy<HttpResponseMessage>.Handle<HttpRequestException>().RetryAsync(2));
+                    });
+                    services.AddHttpClient("orders", c => {|RES010:c.Timeout = Timeout.InfiniteTimeSpan|});
+                }
+            }
+            """);
 }
