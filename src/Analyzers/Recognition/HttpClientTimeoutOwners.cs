@@ -130,12 +130,15 @@ internal sealed class HttpClientTimeoutOwners
             builder = declarator.Symbol;
         }
 
-        if (builder is not null)
+        // A named or typed client registered again in the same body (AddHttpClient("x") twice) is the same client.
+        var client = ClientKey(steps);
+        if (builder is not null || client is not null)
         {
             foreach (var operation in OperationWalker.Root(call).Descendants())
             {
                 if (operation is IInvocationOperation other && !steps.Contains(other)
-                    && Receiver(other) is { } receiver && SymbolEqualityComparer.Default.Equals(OperationWalker.ReferencedSymbol(receiver), builder))
+                    && ((builder is not null && Receiver(other) is { } receiver && SymbolEqualityComparer.Default.Equals(OperationWalker.ReferencedSymbol(receiver), builder))
+                        || (client is not null && other.TargetMethod.Name == "AddHttpClient" && ClientKey(other) == client)))
                 {
                     CollectChain(other, steps);
                 }
@@ -151,6 +154,34 @@ internal sealed class HttpClientTimeoutOwners
         }
 
         return false;
+    }
+
+    /// <summary>The client an <c>AddHttpClient</c> in the chain registers: its constant name or its type arguments.</summary>
+    private static string? ClientKey(List<IInvocationOperation> steps)
+    {
+        foreach (var step in steps)
+        {
+            if (step.TargetMethod.Name == "AddHttpClient" && ClientKey(step) is { } key)
+            {
+                return key;
+            }
+        }
+
+        return null;
+    }
+
+    private static string? ClientKey(IInvocationOperation addHttpClient)
+    {
+        foreach (var argument in addHttpClient.Arguments)
+        {
+            if (argument.Parameter?.Name == "name" && argument.Value.ConstantValue is { HasValue: true, Value: string name })
+            {
+                return "name:" + name;
+            }
+        }
+
+        var typeArguments = addHttpClient.TargetMethod.TypeArguments;
+        return typeArguments.Length > 0 ? "type:" + typeArguments[typeArguments.Length - 1].ToDisplayString() : null;
     }
 
     /// <summary>Adds <paramref name="call"/>, what it is called on, and what is called on its result; returns the outermost call.</summary>

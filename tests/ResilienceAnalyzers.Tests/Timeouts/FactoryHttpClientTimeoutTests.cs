@@ -224,4 +224,21 @@ public sealed class FactoryHttpClientTimeoutTests
                 }
             }
             """);
+
+    [Fact]
+    public Task The_Same_Named_Or_Typed_Client_Registered_Twice_Is_One_Client()
+        => Verify("""
+            class Startup
+            {
+                void Configure(IServiceCollection services)
+                {
+                    services.AddHttpClient("catalog", c => c.Timeout = Timeout.InfiniteTimeSpan);
+                    services.AddHttpClient("catalog").AddStandardResilienceHandler();
+                    services.AddHttpClient<Startup>(c => c.Timeout = Timeout.InfiniteTimeSpan);
+                    services.AddHttpClient<Startup>().AddStandardResilienceHandler();
+                    services.AddHttpClient("orders", c => {|RES010:c.Timeout = Timeout.InfiniteTimeSpan|});
+                    services.AddHttpClient("billing").AddStandardResilienceHandler();
+                }
+            }
+            """);
 }
