@@ -27,6 +27,33 @@ public static class FixHintKeys
     /// <summary>Polly: which setting is at fault (<c>MaxRetryAttempts</c>, <c>BackoffType</c>, <c>Delay</c>, <c>UseJitter</c>, <c>DelayGenerator</c>, or <c>Default</c>).</summary>
     public const string Setting = "Setting";
 
+    /// <summary>Polly v7: index, in the call's argument list, of the retry count argument.</summary>
+    public const string CountArgument = "CountArgument";
+
+    /// <summary>Polly v7: index, in the call's argument list, of the sleep-duration provider or sleep durations.</summary>
+    public const string DelayArgument = "DelayArgument";
+
+    /// <summary>Polly v7: the number of retries, when it is known without a count argument (<c>Retry()</c>, a visible table).</summary>
+    public const string RetryCount = "RetryCount";
+
+    /// <summary>Polly v7: <c>true</c> for <c>RetryForever*</c> and <c>WaitAndRetryForever*</c>.</summary>
+    public const string Forever = "Forever";
+
+    /// <summary>Polly v8: span start of the options object creation, where the fix adds missing settings.</summary>
+    public const string CreationPosition = "CreationPosition";
+
+    /// <summary>Polly v8: span start of the <c>BackoffType</c> assignment whose value is at fault.</summary>
+    public const string BackoffTypePosition = "BackoffTypePosition";
+
+    /// <summary>Polly v8: span start of the <c>UseJitter = false</c> assignment.</summary>
+    public const string UseJitterPosition = "UseJitterPosition";
+
+    /// <summary>Polly v8: span start of the <c>Delay = TimeSpan.Zero</c> assignment.</summary>
+    public const string DelaySettingPosition = "DelaySettingPosition";
+
+    /// <summary>Polly v8: comma-separated settings (<c>BackoffType</c>, <c>UseJitter</c>) whose default is at fault and that the fix adds.</summary>
+    public const string MissingSettings = "MissingSettings";
+
     /// <summary>RES010: the unit of the bounded value the fix writes (<c>TimeSpan</c>, <c>Seconds</c>, <c>Milliseconds</c>, <c>ConnectionString</c>); absent when no single rewrite is right.</summary>
     public const string TimeoutUnit = "TimeoutUnit";
 

@@ -62,13 +62,23 @@ public sealed class GrpcDeadlineCodeFixProvider : HintedFixProvider<GrpcDeadline
     protected override async Task<Document> ApplyAsync(Document document, IReadOnlyList<Target> targets, CancellationToken cancellationToken)
     {
         var editor = await DocumentEditor.CreateAsync(document, cancellationToken).ConfigureAwait(false);
-        var expressions = new GeneratedExpressions(editor.Generator, editor.SemanticModel.Compilation, "System.DateTime", "Grpc.Core.CallOptions");
+        var generator = editor.Generator;
+        var compilation = editor.SemanticModel.Compilation;
+        if (compilation.GetTypeByMetadataName("System.DateTime") is not { } dateTime
+            || compilation.GetTypeByMetadataName("Grpc.Core.CallOptions") is not { } callOptions)
+        {
+            return document;
+        }
 
         // Nested calls (client.A(client.B(x))) are edited through the callbacks, each seeing the other's change.
         foreach (var target in targets)
         {
             var node = target.Node;
-            var deadline = expressions.Build(string.Format(CultureInfo.InvariantCulture, "ΦDateTime.UtcNow.AddSeconds({0})", target.Seconds));
+
+            // DateTime.UtcNow.AddSeconds(n), fully qualified and annotated for Imports.AddAsync, shortened by the cleanup.
+            var deadline = (ExpressionSyntax)generator.InvocationExpression(
+                generator.MemberAccessExpression(generator.MemberAccessExpression(BackoffSyntax.Type(generator, dateTime), "UtcNow"), "AddSeconds"),
+                generator.LiteralExpression(target.Seconds));
             switch (target.Fix)
             {
                 case DeadlineFixKind.AddArgument:
@@ -83,7 +93,7 @@ public sealed class GrpcDeadlineCodeFixProvider : HintedFixProvider<GrpcDeadline
                 case DeadlineFixKind.CallOptionsDefault:
                     var creation = SyntaxFactory.ObjectCreationExpression(
                         SyntaxFactory.Token(SyntaxKind.NewKeyword).WithTrailingTrivia(SyntaxFactory.Space),
-                        (TypeSyntax)expressions.TypeName("CallOptions"),
+                        (TypeSyntax)BackoffSyntax.Type(generator, callOptions),
                         SyntaxFactory.ArgumentList(SyntaxFactory.SingletonSeparatedList(DeadlineArgument(deadline))),
                         initializer: null);
                     editor.ReplaceNode(node, (current, _) => creation.WithTriviaFrom(current));
@@ -94,7 +104,7 @@ public sealed class GrpcDeadlineCodeFixProvider : HintedFixProvider<GrpcDeadline
             }
         }
 
-        return await Imports.AddMissingAsync(editor.GetChangedDocument(), expressions.Namespaces, editor.SemanticModel, targets[0].Node.SpanStart, cancellationToken).ConfigureAwait(false);
+        return await Imports.AddAsync(editor.GetChangedDocument(), cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary><c>options.WithDeadline(deadline)</c>, parenthesizing a receiver that needs it.</summary>

@@ -1,5 +1,3 @@
-using System.Collections.Generic;
-using System.Globalization;
 using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
@@ -10,64 +8,44 @@ using Microsoft.CodeAnalysis.Formatting;
 namespace ResilienceAnalyzers.CodeFixes;
 
 /// <summary>
-/// The backoff every retry fix writes: full jitter over a capped exponential,
-/// <c>TimeSpan.FromMilliseconds(Random.Shared.NextDouble() * Math.Min(cap, base * Math.Pow(2, attempt)))</c>.
-/// Type names are generated from symbols so the simplifier shortens them and adds the <c>using</c> directives.
+/// The waits the loop fixes write, built on <see cref="BackoffSyntax.FullJitter"/>: a new
+/// <c>await Task.Delay(backoff, token);</c> or <c>Thread.Sleep(backoff);</c>, or a new duration for an existing wait.
 /// </summary>
 internal sealed class JitteredDelay
 {
-    private readonly GeneratedExpressions _expressions;
+    private readonly SyntaxGenerator _generator;
+    private readonly Compilation _compilation;
     private readonly int _baseMilliseconds;
     private readonly int _capMilliseconds;
 
     public JitteredDelay(SyntaxGenerator generator, Compilation compilation, int baseMilliseconds, int capMilliseconds)
     {
+        _generator = generator;
+        _compilation = compilation;
         _baseMilliseconds = baseMilliseconds;
         _capMilliseconds = capMilliseconds;
-        _expressions = new GeneratedExpressions(generator, compilation, "System.TimeSpan", "System.Random", "System.Math", "System.Threading.Tasks.Task", "System.Threading.Thread");
     }
 
-    /// <summary><c>Random.Shared</c> exists (.NET 6 and later); without it the fixes that need it offer nothing.</summary>
-    public static bool IsAvailable(Compilation compilation)
-        => compilation.GetTypeByMetadataName("System.Random")?.GetMembers("Shared").Any(m => m.IsStatic) == true;
-
-    /// <summary>The delay for the attempt held in <paramref name="attempt"/>.</summary>
+    /// <summary>The delay for the attempt held in the local <paramref name="attempt"/>.</summary>
     public ExpressionSyntax Expression(string attempt)
-        => _expressions.Build(string.Format(
-            CultureInfo.InvariantCulture,
-            "ΦTimeSpan.FromMilliseconds(ΦRandom.Shared.NextDouble() * ΦMath.Min({0}, {1} * ΦMath.Pow(2, {2})))",
-            _capMilliseconds,
-            _baseMilliseconds,
-            attempt));
-
-    /// <summary><c>retryAttempt =&gt; &lt;delay&gt;</c>, for Polly v7 sleep-duration providers.</summary>
-    public ExpressionSyntax Lambda(string parameter)
-        => SyntaxFactory.SimpleLambdaExpression(SyntaxFactory.Parameter(SyntaxFactory.Identifier(parameter)), Expression(parameter));
+        => (ExpressionSyntax)BackoffSyntax.FullJitter(_generator, _compilation, SyntaxFactory.IdentifierName(attempt), _baseMilliseconds, _capMilliseconds)!;
 
     /// <summary>A wait statement: <c>await Task.Delay(delay, token);</c> in async code, <c>Thread.Sleep(delay);</c> otherwise.</summary>
     public StatementSyntax Statement(string attempt, bool isAsync, string? token)
     {
         var delay = Expression(attempt);
-        ExpressionSyntax call;
+        SyntaxNode call;
         if (isAsync)
         {
-            var arguments = new List<ArgumentSyntax> { SyntaxFactory.Argument(delay) };
-            if (token is not null)
-            {
-                arguments.Add(SyntaxFactory.Argument(SyntaxFactory.IdentifierName(token)));
-            }
-
-            call = SyntaxFactory.AwaitExpression(
-                SyntaxFactory.InvocationExpression(Member("Task", "Delay"), SyntaxFactory.ArgumentList(SyntaxFactory.SeparatedList(arguments))));
+            var arguments = token is null ? new[] { (SyntaxNode)delay } : new[] { delay, _generator.IdentifierName(token) };
+            call = _generator.AwaitExpression(_generator.InvocationExpression(Member("System.Threading.Tasks.Task", "Delay"), arguments));
         }
         else
         {
-            call = SyntaxFactory.InvocationExpression(
-                Member("Thread", "Sleep"),
-                SyntaxFactory.ArgumentList(SyntaxFactory.SingletonSeparatedList(SyntaxFactory.Argument(delay))));
+            call = _generator.InvocationExpression(Member("System.Threading.Thread", "Sleep"), delay);
         }
 
-        return SyntaxFactory.ExpressionStatement(call).WithAdditionalAnnotations(Formatter.Annotation);
+        return SyntaxFactory.ExpressionStatement((ExpressionSyntax)call).WithAdditionalAnnotations(Formatter.Annotation);
     }
 
     /// <summary>
@@ -96,9 +74,10 @@ internal sealed class JitteredDelay
         return current.WithArgumentList(current.ArgumentList.WithArguments(arguments));
     }
 
-    private ExpressionSyntax Member(string type, string member)
-        => SyntaxFactory.MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, _expressions.TypeName(type), SyntaxFactory.IdentifierName(member));
-
-    /// <summary>Namespaces the generated code refers to; the fix imports the ones not yet in scope.</summary>
-    public HashSet<string> Namespaces => _expressions.Namespaces;
+    private SyntaxNode Member(string typeName, string member)
+    {
+        var type = _compilation.GetTypeByMetadataName(typeName);
+        var receiver = type is null ? _generator.IdentifierName(typeName) : BackoffSyntax.Type(_generator, type);
+        return _generator.MemberAccessExpression(receiver, member);
+    }
 }

@@ -69,7 +69,7 @@ public sealed class RetryLoopCodeFixProvider : CodeFixProvider
             }
 
             var semanticModel = await context.Document.GetSemanticModelAsync(context.CancellationToken).ConfigureAwait(false);
-            if (semanticModel is null || !JitteredDelay.IsAvailable(semanticModel.Compilation))
+            if (semanticModel is null || !BackoffSyntax.HasSharedRandom(semanticModel.Compilation))
             {
                 continue;
             }
@@ -163,7 +163,7 @@ public sealed class RetryLoopCodeFixProvider : CodeFixProvider
             DeclareCounterBefore(editor, target.Loop, counter);
         }
 
-        return await Imports.AddMissingAsync(editor.GetChangedDocument(), backoff.Namespaces, semanticModel, target.Loop.SpanStart, cancellationToken).ConfigureAwait(false);
+        return await Imports.AddAsync(editor.GetChangedDocument(), cancellationToken).ConfigureAwait(false);
     }
 
     private static void InsertAtStart(DocumentEditor editor, CatchClauseSyntax @catch, StatementSyntax statement)

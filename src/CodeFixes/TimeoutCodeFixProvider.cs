@@ -56,7 +56,8 @@ public sealed class TimeoutCodeFixProvider : HintedFixProvider<TimeoutCodeFixPro
     protected override async Task<Document> ApplyAsync(Document document, IReadOnlyList<Target> targets, CancellationToken cancellationToken)
     {
         var editor = await DocumentEditor.CreateAsync(document, cancellationToken).ConfigureAwait(false);
-        var expressions = new GeneratedExpressions(editor.Generator, editor.SemanticModel.Compilation, "System.TimeSpan");
+        var generator = editor.Generator;
+        var timeSpan = editor.SemanticModel.Compilation.GetTypeByMetadataName("System.TimeSpan");
         foreach (var target in targets)
         {
             var seconds = target.Seconds;
@@ -70,16 +71,23 @@ public sealed class TimeoutCodeFixProvider : HintedFixProvider<TimeoutCodeFixPro
                 continue;
             }
 
-            ExpressionSyntax replacement = target.Unit switch
+            var replacement = target.Unit switch
             {
-                TimeoutUnit.TimeSpan => expressions.Build(string.Format(CultureInfo.InvariantCulture, "ΦTimeSpan.FromSeconds({0})", seconds)),
-                TimeoutUnit.Milliseconds => FixHints.Number(seconds * 1000),
-                _ => FixHints.Number(seconds),
+                // The fully qualified type is annotated for Imports.AddAsync, then shortened by the cleanup.
+                TimeoutUnit.TimeSpan when timeSpan is not null => generator.InvocationExpression(
+                    generator.MemberAccessExpression(BackoffSyntax.Type(generator, timeSpan), "FromSeconds"),
+                    generator.LiteralExpression(seconds)),
+                TimeoutUnit.Milliseconds => generator.LiteralExpression(seconds * 1000),
+                TimeoutUnit.Seconds => generator.LiteralExpression(seconds),
+                _ => null,
             };
-            editor.ReplaceNode(target.Value, (current, _) => replacement.WithTriviaFrom(current));
+            if (replacement is not null)
+            {
+                editor.ReplaceNode(target.Value, (current, _) => replacement.WithTriviaFrom(current));
+            }
         }
 
-        return await Imports.AddMissingAsync(editor.GetChangedDocument(), expressions.Namespaces, editor.SemanticModel, targets[0].Value.SpanStart, cancellationToken).ConfigureAwait(false);
+        return await Imports.AddAsync(editor.GetChangedDocument(), cancellationToken).ConfigureAwait(false);
     }
 
     private static int Seconds(Document document, Diagnostic diagnostic, SyntaxTree tree)

@@ -44,13 +44,13 @@ public static class AttemptBoundRecognizer
         IEnumerable<IOperation> guards,
         IEnumerable<IOperation> body,
         IReadOnlyList<ISymbol> counters,
-        KnownTypes types)
+        DelayScope scope)
     {
         var kind = AttemptBoundKind.None;
         var limits = new LimitTracker();
         foreach (var guard in guards)
         {
-            kind = Stronger(kind, ClassifyGuard(guard, counters, types, ref limits));
+            kind = Stronger(kind, ClassifyGuard(guard, counters, scope.Types, ref limits, scope));
         }
 
         foreach (var root in body)
@@ -74,10 +74,10 @@ public static class AttemptBoundRecognizer
     public static AttemptBoundKind ClassifyGuard(IOperation condition, IReadOnlyList<ISymbol> counters, KnownTypes types)
     {
         var limits = new LimitTracker();
-        return ClassifyGuard(condition, counters, types, ref limits);
+        return ClassifyGuard(condition, counters, types, ref limits, scope: null);
     }
 
-    private static AttemptBoundKind ClassifyGuard(IOperation condition, IReadOnlyList<ISymbol> counters, KnownTypes types, ref LimitTracker limits)
+    private static AttemptBoundKind ClassifyGuard(IOperation condition, IReadOnlyList<ISymbol> counters, KnownTypes types, ref LimitTracker limits, DelayScope? scope)
     {
         var kind = AttemptBoundKind.None;
         foreach (var operation in Self(condition))
@@ -100,6 +100,14 @@ public static class AttemptBoundRecognizer
                     kind = Stronger(kind, AttemptBoundKind.Cancellation);
                     break;
                 case IInvocationOperation invocation when IsOpaqueHelper(invocation):
+                    kind = Stronger(kind, AttemptBoundKind.Unknown);
+                    break;
+                case IInvalidOperation:
+                    // Half-typed or unresolved: whatever it is, we cannot tell it is not a limit.
+                    kind = Stronger(kind, AttemptBoundKind.Unknown);
+                    break;
+                case ILocalReferenceOperation local when scope is not null && IsHelperResult(local.Local, scope):
+                    // `call = await NextAttemptAsync(); if (call == null) throw;`: a helper decides.
                     kind = Stronger(kind, AttemptBoundKind.Unknown);
                     break;
             }
@@ -136,6 +144,32 @@ public static class AttemptBoundRecognizer
         // attempt++ < 5, ++attempt >= 5: the counter is the operand of the step.
         private static IOperation UnwrapStep(IOperation operation)
             => OperationWalker.Unwrap(operation) is IIncrementOrDecrementOperation step ? step.Target : operation;
+    }
+
+    /// <summary>A local whose value comes from a helper of the application's own (awaited or not).</summary>
+    private static bool IsHelperResult(ILocalSymbol local, DelayScope scope)
+    {
+        var writes = scope.WritesOf(local);
+        if (writes is null)
+        {
+            return false;
+        }
+
+        foreach (var write in writes)
+        {
+            var value = write switch
+            {
+                IVariableDeclaratorOperation declarator => declarator.Initializer?.Value,
+                ISimpleAssignmentOperation assignment => assignment.Value,
+                _ => null,
+            };
+            if (AppHelpers.IsHelperCall(value))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static IEnumerable<IOperation> Self(IOperation root)

@@ -35,11 +35,13 @@ internal static class ControlFlowFacts
     /// The success path leaves <paramref name="loop"/>: the protected block returns, breaks out, or sets
     /// something the loop condition reads. Exits that only fire on "nothing received" (a drained queue) do not count.
     /// </summary>
-    public static bool SuccessLeavesLoop(ITryOperation @try, ILoopOperation loop, IOperation? condition)
+    public static bool SuccessLeavesLoop(ITryOperation @try, ILoopOperation loop, IOperation? condition, RetryRecognitionContext context)
     {
+        var firstCall = FirstOutboundStart(@try.Body, context);
         foreach (var operation in OperationWalker.Descendants(@try.Body))
         {
-            if (IsExit(operation, loop) && !IsDrainExit(operation, @try.Body))
+            // An exit that ends before anything is called (if (stopRequested) break;) is a guard, not success.
+            if (IsExit(operation, loop) && operation.Syntax.Span.End > firstCall && !IsDrainExit(operation, @try.Body))
             {
                 return true;
             }
@@ -54,6 +56,19 @@ internal static class ControlFlowFacts
         }
 
         return false;
+    }
+
+    private static int FirstOutboundStart(IOperation body, RetryRecognitionContext context)
+    {
+        foreach (var operation in OperationWalker.Descendants(body))
+        {
+            if (context.Outbound.IsOutbound(operation))
+            {
+                return operation.Syntax.SpanStart;
+            }
+        }
+
+        return body.Syntax.SpanStart;
     }
 
     /// <summary>An operation that leaves <paramref name="loop"/>: return, yield break, break to it, goto out of it.</summary>
@@ -84,7 +99,8 @@ internal static class ControlFlowFacts
                 continue;
             }
 
-            if (!exitAfterTry && handler.Syntax is BlockSyntax block && EndPointIsReachable(block, model))
+            if (!exitAfterTry && handler.Syntax is BlockSyntax block && EndPointIsReachable(block, model)
+                && !FailureLeavesAfter(@try.Catches[i], @try, loop))
             {
                 result.Add(i);
             }
@@ -126,40 +142,88 @@ internal static class ControlFlowFacts
         return false;
     }
 
-    /// <summary>A conditional exit in a loop body after the try (<c>if (done) break;</c>): success can leave through it.</summary>
+    /// <summary>
+    /// A conditional exit after the try on a flag the protected block sets (<c>ok = true;</c> … <c>if (ok) break;</c>):
+    /// success can leave through it. "Nothing came" and cancellation checks are not success.
+    /// </summary>
     public static bool ConditionalExitAfter(ITryOperation @try, ILoopOperation loop)
     {
-        if (@try.Parent is not IBlockOperation block)
+        foreach (var conditional in ConditionalExitsAfter(@try, loop))
         {
-            return false;
-        }
-
-        var seen = false;
-        foreach (var statement in block.Operations)
-        {
-            if (seen && statement is IConditionalOperation && OperationWalker.Any(statement, o => IsExit(o, loop)))
+            if (!IsNotSuccessCheck(conditional.Condition) && ReadsAnyWrittenIn(conditional.Condition, @try.Body))
             {
                 return true;
             }
-
-            seen |= statement == @try;
         }
 
         return false;
     }
 
+    /// <summary>The catch records the failure and a conditional exit after the try reads it: failure leaves the loop.</summary>
+    private static bool FailureLeavesAfter(ICatchClauseOperation @catch, ITryOperation @try, ILoopOperation loop)
+    {
+        foreach (var conditional in ConditionalExitsAfter(@try, loop))
+        {
+            if (ReadsAnyWrittenIn(conditional.Condition, @catch.Handler))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static IEnumerable<IConditionalOperation> ConditionalExitsAfter(ITryOperation @try, ILoopOperation loop)
+    {
+        if (@try.Parent is not IBlockOperation block)
+        {
+            yield break;
+        }
+
+        var seen = false;
+        foreach (var statement in block.Operations)
+        {
+            if (seen && statement is IConditionalOperation conditional && OperationWalker.Any(statement, o => IsExit(o, loop)))
+            {
+                yield return conditional;
+            }
+
+            seen |= statement == @try;
+        }
+    }
+
+    private static bool ReadsAnyWrittenIn(IOperation condition, IOperation region)
+    {
+        foreach (var operation in OperationWalker.Descendants(region))
+        {
+            if (operation is IAssignmentOperation assignment
+                && OperationWalker.ReferencedSymbol(assignment.Target) is { } written
+                && Reads(condition, written))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>An exit that fires on "nothing came" or on cancellation: not the success of a call.</summary>
     private static bool IsDrainExit(IOperation exit, IOperation container)
     {
         for (var current = exit.Parent; current is not null && current != container; current = current.Parent)
         {
             if (current is IConditionalOperation conditional)
             {
-                return IsEmptinessCheck(conditional.Condition);
+                return IsNotSuccessCheck(conditional.Condition);
             }
         }
 
         return false;
     }
+
+    private static bool IsNotSuccessCheck(IOperation condition)
+        => IsEmptinessCheck(condition)
+           || OperationWalker.Any(condition, o => o is IPropertyReferenceOperation { Property.Name: "IsCancellationRequested" });
 
     /// <summary><c>x == null</c>, <c>x is null</c>, <c>read == 0</c>, <c>string.IsNullOrEmpty(x)</c>: "nothing came".</summary>
     private static bool IsEmptinessCheck(IOperation condition)

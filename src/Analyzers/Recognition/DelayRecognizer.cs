@@ -11,16 +11,35 @@ namespace ResilienceAnalyzers.Recognition;
 /// </summary>
 public static class DelayRecognizer
 {
-    public static DelayModel Recognize(IEnumerable<IOperation> region, DelayScope scope, out SyntaxNode? singleDelayCall)
+    /// <param name="protectedBlock">The try block that calls out: awaited helpers there are the operation, not a wait.</param>
+    /// <param name="repeatedCall">A recursive retry's call to itself: the retry, not a wait.</param>
+    public static DelayModel Recognize(IEnumerable<IOperation> region, DelayScope scope, out SyntaxNode? singleDelayCall, IOperation? protectedBlock = null, IOperation? repeatedCall = null)
     {
         singleDelayCall = null;
         var found = 0;
+        var mayWait = false;
         var value = DelayValue.Constant;
         Location? location = null;
         foreach (var root in region)
         {
             foreach (var operation in OperationWalker.Descendants(root))
             {
+                if (operation is IInvalidOperation)
+                {
+                    // Unresolved or half-typed code may be a wait we cannot see: never claim there is none.
+                    return DelayModel.Unknown;
+                }
+
+                if (operation is IAwaitOperation awaited
+                    && AppHelpers.IsHelperCall(awaited.Operation)
+                    && (protectedBlock is null || !protectedBlock.Syntax.Span.Contains(awaited.Syntax.Span))
+                    && (repeatedCall is null || !awaited.Syntax.Span.Contains(repeatedCall.Syntax.Span)))
+                {
+                    // Awaiting the application's own code on the failure path: it may be the wait, so with no
+                    // visible wait there is no saying the retry is immediate.
+                    mayWait = true;
+                }
+
                 if (operation is not IInvocationOperation invocation)
                 {
                     continue;
@@ -47,7 +66,12 @@ public static class DelayRecognizer
             singleDelayCall = null;
         }
 
-        return found == 0 ? DelayModel.Immediate : value.ToModel(location);
+        if (found == 0)
+        {
+            return mayWait ? DelayModel.Unknown : DelayModel.Immediate;
+        }
+
+        return value.ToModel(location);
     }
 
     private enum WaitKind
@@ -84,18 +108,19 @@ public static class DelayRecognizer
         }
 
         // A helper that waits (BackoffAsync, WaitBeforeRetry, PauseAsync): its delay cannot be seen.
-        return LooksLikeWait(method.Name) && !IsFramework(type) ? WaitKind.Opaque : WaitKind.NotAWait;
+        // A call whose value is passed on (Task.Delay(Backoff(attempt))) computes a delay; it does not wait.
+        return LooksLikeWait(method.Name) && !AppHelpers.IsFramework(type) && !IsArgument(invocation) ? WaitKind.Opaque : WaitKind.NotAWait;
     }
 
-    private static bool IsFramework(INamedTypeSymbol? type)
+    private static bool IsArgument(IOperation operation)
     {
-        var ns = type?.ContainingNamespace;
-        while (ns?.ContainingNamespace is { IsGlobalNamespace: false } parent)
+        var parent = operation.Parent;
+        while (parent is IConversionOperation or IAwaitOperation or IInvocationOperation { TargetMethod.Name: "ConfigureAwait" })
         {
-            ns = parent;
+            parent = parent.Parent;
         }
 
-        return ns?.Name is "System" or "Microsoft";
+        return parent is IArgumentOperation;
     }
 
     private static bool LooksLikeWait(string name)

@@ -66,6 +66,9 @@ public sealed class DelayScope
     /// <summary>The attempt number of a Polly sleep-duration lambda or delay generator.</summary>
     public IParameterSymbol? AttemptParameter { get; }
 
+    /// <summary>Inside a helper being judged: what each of its parameters was passed.</summary>
+    internal IReadOnlyDictionary<IParameterSymbol, DelayValue>? Arguments { get; init; }
+
     internal List<IOperation>? WritesOf(ISymbol symbol)
     {
         _writes ??= IndexWrites(Root);
@@ -106,7 +109,8 @@ public sealed class DelayScope
 /// </summary>
 public static class DelayValueClassifier
 {
-    private const int MaxDepth = 6;
+    // Deep enough for real delay expressions (locals feeding locals); cycles are cut by the visiting set.
+    private const int MaxDepth = 16;
 
     public static DelayValue Classify(IOperation value, DelayScope scope) => Classify(value, scope, depth: 0, visiting: null);
 
@@ -151,6 +155,11 @@ public static class DelayValueClassifier
                 if (SymbolEqualityComparer.Default.Equals(parameter.Parameter, scope.AttemptParameter) || IsCounter(parameter.Parameter, scope))
                 {
                     return DelayValue.Growing;
+                }
+
+                if (scope.Arguments is not null && scope.Arguments.TryGetValue(parameter.Parameter, out var passed))
+                {
+                    return passed;
                 }
 
                 // A caller's value: configuration, not something the compilation shows.
@@ -201,8 +210,72 @@ public static class DelayValueClassifier
             return invocation.Instance is null ? result : result.Combine(Classify(invocation.Instance, scope, depth + 1, visiting));
         }
 
-        // A helper: the delay comes from code this rule does not judge.
-        return DelayValue.Unknown;
+        return ClassifyHelper(invocation, scope, depth, visiting);
+    }
+
+    /// <summary>
+    /// A helper written in the same file (<c>static TimeSpan Backoff(int attempt) =&gt; ...</c>, a local function) is
+    /// judged by what it returns, each parameter standing for what the call passed. Anything else, or a
+    /// helper in another file or assembly, cannot be seen: unknown.
+    /// </summary>
+    private static DelayValue ClassifyHelper(IInvocationOperation invocation, DelayScope scope, int depth, HashSet<ISymbol>? visiting)
+    {
+        var method = invocation.TargetMethod.OriginalDefinition;
+        if (method.DeclaringSyntaxReferences.Length != 1
+            || invocation.SemanticModel is not { } model
+            || method.DeclaringSyntaxReferences[0].SyntaxTree != invocation.Syntax.SyntaxTree
+            || (invocation.Instance is not null and not IInstanceReferenceOperation))
+        {
+            return DelayValue.Unknown;
+        }
+
+        visiting ??= new HashSet<ISymbol>(SymbolEqualityComparer.Default);
+        if (!visiting.Add(method))
+        {
+            return DelayValue.Unknown;
+        }
+
+        var body = model.GetOperation(method.DeclaringSyntaxReferences[0].GetSyntax()) switch
+        {
+            IMethodBodyOperation methodBody => (IOperation?)methodBody.BlockBody ?? methodBody.ExpressionBody,
+            ILocalFunctionOperation localFunction => localFunction.Body,
+            _ => null,
+        };
+
+        var result = DelayValue.Unknown;
+        if (body is not null)
+        {
+            var arguments = new Dictionary<IParameterSymbol, DelayValue>(SymbolEqualityComparer.Default);
+            foreach (var argument in invocation.Arguments)
+            {
+                if (argument.Parameter is { } parameter)
+                {
+                    arguments[parameter.OriginalDefinition] = Classify(argument.Value, scope, depth + 1, visiting);
+                }
+            }
+
+            // The helper runs afresh on each call: nothing it declares carries from one attempt to the next.
+            var helperScope = new DelayScope(scope.Types, body, new TextSpan(body.Syntax.SpanStart, 0), System.Array.Empty<ISymbol>())
+            {
+                Arguments = arguments,
+            };
+
+            var returned = false;
+            result = DelayValue.Constant;
+            foreach (var operation in OperationWalker.Descendants(body))
+            {
+                if (operation is IReturnOperation { Kind: OperationKind.Return, ReturnedValue: { } value })
+                {
+                    returned = true;
+                    result = result.Combine(Classify(value, helperScope, depth + 1, visiting));
+                }
+            }
+
+            result = returned ? result : DelayValue.Unknown;
+        }
+
+        visiting.Remove(method);
+        return result;
     }
 
     private static DelayValue ClassifyLocal(ILocalSymbol local, DelayScope scope, int depth, HashSet<ISymbol>? visiting)
@@ -215,6 +288,12 @@ public static class DelayValueClassifier
         if (local.IsConst)
         {
             return DelayValue.Constant;
+        }
+
+        if (!IsDeclaredIn(local, scope.Root))
+        {
+            // Captured from around a lambda: written at times this scope does not show.
+            return DelayValue.Unknown;
         }
 
         var writes = scope.WritesOf(local);
@@ -342,6 +421,20 @@ public static class DelayValueClassifier
         foreach (var counter in scope.Counters)
         {
             if (SymbolEqualityComparer.Default.Equals(counter, symbol))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool IsDeclaredIn(ILocalSymbol local, IOperation root)
+    {
+        var span = root.Syntax.Span;
+        foreach (var reference in local.DeclaringSyntaxReferences)
+        {
+            if (reference.SyntaxTree == root.Syntax.SyntaxTree && span.Contains(reference.Span))
             {
                 return true;
             }

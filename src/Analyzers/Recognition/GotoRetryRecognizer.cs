@@ -48,9 +48,9 @@ public static class GotoRetryRecognizer
         }
 
         guards.AddRange(ControlFlowFacts.ExitGuards(@catch.Handler, loop: null));
-        var bound = AttemptBoundRecognizer.Recognize(guards, region, counters, context.Types);
         var scope = new DelayScope(context.Types, root, repeated, counters);
-        var delay = DelayRecognizer.Recognize(region, scope, out var delayCall);
+        var bound = AttemptBoundRecognizer.Recognize(guards, region, counters, scope);
+        var delay = DelayRecognizer.Recognize(region, scope, out var delayCall, @try.Body);
 
         var index = @try.Catches.IndexOf(@catch);
         return new RetryConstruct(

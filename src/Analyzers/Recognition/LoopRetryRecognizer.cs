@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Collections.Immutable;
 using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -9,7 +10,8 @@ namespace ResilienceAnalyzers.Recognition;
 /// <summary>
 /// A <c>while</c>, <c>do</c> or <c>for</c> loop is a retry when its body has a try around an outbound call,
 /// success leaves the loop and failure goes round again. A loop whose success also goes round (an accept
-/// loop, a queue consumer) is a worker loop, not a retry.
+/// loop, a queue consumer) is a worker loop, not a retry. A loop that checks an HTTP response for success,
+/// leaves on success and goes round otherwise is a retry too, with no try at all.
 /// </summary>
 public static class LoopRetryRecognizer
 {
@@ -33,7 +35,16 @@ public static class LoopRetryRecognizer
             return null;
         }
 
-        if (!TryFindRetry(loop, condition, context, out var @try, out var failureCatches, cancellationToken))
+        // An iterator's loop hands out each result and goes round for the next: a producer, not a retry.
+        if (OperationWalker.Any(loop.Body, o => o is IReturnOperation { Kind: OperationKind.YieldReturn }))
+        {
+            return null;
+        }
+
+        ITryOperation? @try = null;
+        var failureCatches = ImmutableArray<int>.Empty;
+        if (!TryFindRetry(loop, condition, context, out @try, out failureCatches, cancellationToken)
+            && !ResultRetry.IsResultRetry(loop, context))
         {
             return null;
         }
@@ -49,24 +60,23 @@ public static class LoopRetryRecognizer
 
         foreach (var index in failureCatches)
         {
-            if (@try.Catches[index].Filter is { } filter)
+            if (@try!.Catches[index].Filter is { } filter)
             {
                 guards.Add(filter);
             }
         }
 
         guards.AddRange(ControlFlowFacts.ExitGuards(loop.Body, loop));
-        var bound = AttemptBoundRecognizer.Recognize(guards, new[] { loop.Body }, counters, context.Types);
-
         var scope = new DelayScope(context.Types, OperationWalker.Root(loop), loop.Syntax.Span, counters);
-        var delay = DelayRecognizer.Recognize(new[] { loop.Body }, scope, out var delayCall);
+        var bound = AttemptBoundRecognizer.Recognize(guards, new[] { loop.Body }, counters, scope);
+        var delay = DelayRecognizer.Recognize(new[] { loop.Body }, scope, out var delayCall, @try?.Body);
 
         return new RetryConstruct(
             RetryConstructKind.Loop,
             KeywordLocation(loop.Syntax),
             bound,
             delay,
-            @try.Syntax,
+            @try?.Syntax,
             failureCatches,
             delayCall);
     }
@@ -75,8 +85,8 @@ public static class LoopRetryRecognizer
         ILoopOperation loop,
         IOperation? condition,
         RetryRecognitionContext context,
-        out ITryOperation @try,
-        out System.Collections.Immutable.ImmutableArray<int> failureCatches,
+        out ITryOperation? @try,
+        out ImmutableArray<int> failureCatches,
         CancellationToken cancellationToken)
     {
         // Tries of nested loops belong to those loops.
@@ -90,7 +100,7 @@ public static class LoopRetryRecognizer
                 continue;
             }
 
-            var succeeds = ControlFlowFacts.SuccessLeavesLoop(candidate, loop, condition)
+            var succeeds = ControlFlowFacts.SuccessLeavesLoop(candidate, loop, condition, context)
                 || ControlFlowFacts.ConditionalExitAfter(candidate, loop)
                 || ControlFlowFacts.UnconditionalExitAfter(candidate, loop);
             if (!succeeds)
@@ -107,8 +117,8 @@ public static class LoopRetryRecognizer
             }
         }
 
-        @try = null!;
-        failureCatches = default;
+        @try = null;
+        failureCatches = ImmutableArray<int>.Empty;
         return false;
     }
 

@@ -71,9 +71,9 @@ public static class RecursiveRetryRecognizer
 
         // A guard anywhere in the method can end the recursion (if (attempt > 3) throw; at the top).
         guards.AddRange(ControlFlowFacts.ExitGuards(root, loop: null));
-        var bound = AttemptBoundRecognizer.Recognize(guards, new[] { @catch.Handler }, counters, context.Types);
         var scope = new DelayScope(context.Types, root, root.Syntax.Span, counters);
-        var delay = DelayRecognizer.Recognize(new[] { (IOperation)@catch.Handler }, scope, out var delayCall);
+        var bound = AttemptBoundRecognizer.Recognize(guards, new[] { @catch.Handler }, counters, scope);
+        var delay = DelayRecognizer.Recognize(new[] { (IOperation)@catch.Handler }, scope, out var delayCall, @try.Body, invocation);
 
         return new RetryConstruct(
             RetryConstructKind.Recursion,

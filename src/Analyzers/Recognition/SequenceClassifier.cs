@@ -1,5 +1,7 @@
+using System.Collections.Generic;
 using System.Collections.Immutable;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.Operations;
 
 namespace ResilienceAnalyzers.Recognition;
@@ -51,6 +53,145 @@ public static class SequenceClassifier
         }
 
         return nonDecreasing ? SequenceShape.Increasing : SequenceShape.Unknown;
+    }
+
+    /// <summary>
+    /// Judges a value that yields one delay per attempt (an <c>IEnumerable&lt;TimeSpan&gt;</c>): a table written
+    /// out in place (array, collection expression, collection initializer), a local initialized once with one,
+    /// or a Polly.Contrib.WaitAndRetry <c>Backoff</c> helper. <paramref name="count"/> is how many delays it
+    /// yields, when that is visible.
+    /// </summary>
+    public static DelayValue ClassifyDelays(IOperation? value, DelayScope scope, out int? count)
+    {
+        count = null;
+        value = OperationWalker.Unwrap(value);
+        if (value is ILocalReferenceOperation local)
+        {
+            // Followed only when written once, where it is declared, and read nowhere else: a table can also
+            // change through its contents (delays.Add(...), delays[i] = ...), which are no writes to the local.
+            value = scope.WritesOf(local.Local) is { Count: 1 } writes && writes[0] is IVariableDeclaratorOperation declarator && IsOnlyUse(local, scope.Root)
+                ? OperationWalker.Unwrap(declarator.Initializer?.Value ?? (declarator.Parent as IVariableDeclarationOperation)?.Initializer?.Value)
+                : null;
+        }
+
+        if (value is IInvocationOperation invocation
+            && SymbolEqualityComparer.Default.Equals(invocation.TargetMethod.ContainingType, scope.Types.Polly.ContribBackoff))
+        {
+            return ClassifyContribBackoff(invocation, out count);
+        }
+
+        var elements = Elements(value);
+        if (elements.IsDefaultOrEmpty)
+        {
+            return DelayValue.Unknown;
+        }
+
+        count = elements.Length;
+        return Classify(elements) switch
+        {
+            SequenceShape.Equal => DelayValue.Constant,
+            SequenceShape.Increasing => DelayValue.Growing,
+            _ => DelayValue.Unknown,
+        };
+    }
+
+    private static bool IsOnlyUse(ILocalReferenceOperation use, IOperation root)
+    {
+        foreach (var operation in root.Descendants())
+        {
+            if (operation is ILocalReferenceOperation other && other != use && SymbolEqualityComparer.Default.Equals(other.Local, use.Local))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static ImmutableArray<IOperation> Elements(IOperation? value)
+    {
+        switch (value)
+        {
+            case IArrayCreationOperation { Initializer: { } initializer }:
+                return initializer.ElementValues;
+            case IObjectCreationOperation { Initializer: { } initializer }:
+                // new List<TimeSpan> { a, b }: one Add call per element.
+                var builder = ImmutableArray.CreateBuilder<IOperation>(initializer.Initializers.Length);
+                foreach (var element in initializer.Initializers)
+                {
+                    if (element is not IInvocationOperation { Arguments.Length: 1 } add)
+                    {
+                        return default;
+                    }
+
+                    builder.Add(add.Arguments[0].Value);
+                }
+
+                return builder.MoveToImmutable();
+            case { } when value.Syntax.IsKind(SyntaxKind.CollectionExpression):
+                // [a, b]: Roslyn 4.8 has no operation kind for collection expressions; the elements are its children.
+                var elements = new List<IOperation>();
+                foreach (var child in value.ChildOperations)
+                {
+                    elements.Add(child);
+                }
+
+                return elements.ToImmutableArray();
+            default:
+                return default;
+        }
+    }
+
+    /// <summary>
+    /// Polly.Contrib.WaitAndRetry 1.1.1 <c>Backoff</c>: <c>ConstantBackoff</c> waits the same each time;
+    /// <c>LinearBackoff</c> (factor 1 by default) and <c>ExponentialBackoff</c> (factor 2) grow without
+    /// randomness; <c>DecorrelatedJitterBackoffV2</c> and <c>AwsDecorrelatedJitterBackoff</c> are jittered.
+    /// Every helper takes the number of delays as <c>retryCount</c>.
+    /// </summary>
+    private static DelayValue ClassifyContribBackoff(IInvocationOperation invocation, out int? count)
+    {
+        count = null;
+        double? factor = null;
+        foreach (var argument in invocation.Arguments)
+        {
+            var constant = argument.Value.ConstantValue;
+            switch (argument.Parameter?.Name)
+            {
+                case "retryCount" when constant is { HasValue: true, Value: int retries }:
+                    count = retries;
+                    break;
+                case "factor" when constant is { HasValue: true, Value: double value }:
+                    factor = value;
+                    break;
+            }
+        }
+
+        switch (invocation.TargetMethod.Name)
+        {
+            case "ConstantBackoff":
+                return DelayValue.Constant;
+            case "LinearBackoff":
+                return factor switch
+                {
+                    null => DelayValue.Growing,
+                    0 => DelayValue.Constant,
+                    > 0 => DelayValue.Growing,
+                    _ => DelayValue.Unknown,
+                };
+            case "ExponentialBackoff":
+                return factor switch
+                {
+                    null => DelayValue.Growing,
+                    1 => DelayValue.Constant,
+                    > 1 => DelayValue.Growing,
+                    _ => DelayValue.Unknown,
+                };
+            case "DecorrelatedJitterBackoffV2":
+            case "AwsDecorrelatedJitterBackoff":
+                return new DelayValue(grows: true, unknown: false, JitterKind.Real);
+            default:
+                return DelayValue.Unknown;
+        }
     }
 }
 

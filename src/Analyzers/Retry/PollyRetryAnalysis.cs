@@ -1,4 +1,5 @@
 using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Operations;
 using ResilienceAnalyzers.Recognition;
 
 namespace ResilienceAnalyzers.Retry;
@@ -22,10 +23,55 @@ internal sealed class PollyRetryAnalysis
     /// <summary>Polly v7 retry policies, and standard-handler configure lambdas.</summary>
     public void OnInvocation(OperationAnalysisContext context)
     {
+        if (context.Operation is not IInvocationOperation { TargetMethod: { } method } invocation)
+        {
+            return;
+        }
+
+        var types = _recognition.Types;
+        if (PollyV7PolicyRecognizer.IsCandidateName(method.Name))
+        {
+            if (types.Polly.HasV7 && _judge.ShouldAnalyze(context.Options, invocation.Syntax.SyntaxTree)
+                && PollyV7PolicyRecognizer.Recognize(invocation, types) is { } policy)
+            {
+                PollyJudge.Report(context, policy);
+            }
+        }
+        else if (PollyOptionsRecognizer.IsCandidateConfigureName(method.Name))
+        {
+            if (types.Polly.HttpStandardResilienceOptions is not null && _judge.ShouldAnalyze(context.Options, invocation.Syntax.SyntaxTree)
+                && PollyOptionsRecognizer.RecognizeStandardHandler(invocation, types) is { } options)
+            {
+                PollyJudge.Report(context, options);
+            }
+        }
     }
 
-    /// <summary>Polly v8 retry options created with <c>new</c>.</summary>
+    /// <summary>Polly v8 retry options created with <c>new</c>: what the creation itself (the <c>new</c>, the initializer) shows.</summary>
     public void OnObjectCreation(OperationAnalysisContext context)
     {
+        if (context.Operation is IObjectCreationOperation { Type: { } type } creation
+            && PollyOptionsRecognizer.IsCandidateTypeName(type.Name)
+            && _judge.ShouldAnalyze(context.Options, creation.Syntax.SyntaxTree)
+            && PollyOptionsRecognizer.Recognize(creation, _recognition.Types) is { } options)
+        {
+            PollyJudge.Report(context, options);
+        }
+    }
+
+    /// <summary>
+    /// A later <c>options.Setting = ...</c> on a local holding Polly v8 options. Its diagnostics are reported from
+    /// here rather than from the creation: the compiler counts a diagnostic outside the operation being analysed
+    /// as non-local, which the IDE neither shows live nor offers fixes for.
+    /// </summary>
+    public void OnSimpleAssignment(OperationAnalysisContext context)
+    {
+        if (context.Operation is ISimpleAssignmentOperation { Target: IPropertyReferenceOperation { Instance: ILocalReferenceOperation } property } assignment
+            && PollyOptionsRecognizer.IsSettingName(property.Property.Name)
+            && _judge.ShouldAnalyze(context.Options, assignment.Syntax.SyntaxTree)
+            && PollyOptionsRecognizer.RecognizeAssigned(assignment, _recognition.Types) is { } options)
+        {
+            PollyJudge.Report(context, options);
+        }
     }
 }

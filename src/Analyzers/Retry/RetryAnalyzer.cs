@@ -51,6 +51,7 @@ public sealed class RetryAnalyzer : DiagnosticAnalyzer
         if (polly is not null && types.Polly.HasV8)
         {
             context.RegisterOperationAction(polly.OnObjectCreation, OperationKind.ObjectCreation);
+            context.RegisterOperationAction(polly.OnSimpleAssignment, OperationKind.SimpleAssignment);
         }
     }
 

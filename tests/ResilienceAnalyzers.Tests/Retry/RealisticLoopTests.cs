@@ -313,4 +313,325 @@ public sealed class RealisticLoopTests
                 }
             }
             """);
+
+    [Fact]
+    public Task RetryOnUnsuccessfulResponse_WithoutTry_IsARetry()
+        => Verify("""
+            class C
+            {
+                async Task<HttpResponseMessage> Send(HttpClient client, string url)
+                {
+                    {|RES001:{|RES002:while|}|} (true)
+                    {
+                        var response = await client.GetAsync(url);
+                        if (response.IsSuccessStatusCode)
+                        {
+                            return response;
+                        }
+
+                        await Task.Delay(1000);
+                    }
+                }
+
+                async Task<HttpResponseMessage> SendBounded(HttpClient client, string url)
+                {
+                    HttpResponseMessage response = null;
+                    {|RES003:for|} (var attempt = 0; attempt < 3; attempt++)
+                    {
+                        response = await client.GetAsync(url);
+                        if (!response.IsSuccessStatusCode)
+                        {
+                            await Task.Delay(500 * (attempt + 1));
+                            continue;
+                        }
+
+                        break;
+                    }
+
+                    return response;
+                }
+            }
+            """);
+
+    [Fact]
+    public Task PollingUntilDone_IsNotARetry()
+        => Verify("""
+            class C
+            {
+                async Task WaitForJob(HttpClient client, string url, CancellationToken token)
+                {
+                    while (true)
+                    {
+                        var response = await client.GetAsync(url, token);
+                        if (response.IsSuccessStatusCode)
+                        {
+                            var state = await response.Content.ReadAsStringAsync(token);
+                            if (state == "done")
+                            {
+                                return;
+                            }
+                        }
+
+                        await Task.Delay(TimeSpan.FromSeconds(5), token);
+                    }
+                }
+            }
+            """);
+
+    [Fact]
+    public Task DelayAndGrowthFromConfiguration_AreSilent()
+        => Verify("""
+            class RetryOptions { public int InitialInterval { get; set; } public double Multiplier { get; set; } public int MaxInterval { get; set; } public int MaxAttempts { get; set; } }
+
+            class C
+            {
+                async Task<string> Load(HttpClient client, RetryOptions retry, CancellationToken cancellationToken)
+                {
+                    int attempts = 0;
+                    int backOff = retry.InitialInterval;
+                    do
+                    {
+                        try
+                        {
+                            return await client.GetStringAsync("https://config.example.test/", cancellationToken);
+                        }
+                        catch (HttpRequestException)
+                        {
+                            attempts++;
+                            if (attempts < retry.MaxAttempts)
+                            {
+                                await Task.Delay(backOff, cancellationToken);
+                                int nextBackOff = (int)(backOff * retry.Multiplier);
+                                backOff = Math.Min(nextBackOff, retry.MaxInterval);
+                            }
+                            else
+                            {
+                                throw;
+                            }
+                        }
+                    }
+                    while (true);
+                }
+            }
+            """);
+
+    [Fact]
+    public Task NextAttemptDecidedByHelper_IsSilent()
+        => Verify("""
+            interface ICall { }
+
+            class C
+            {
+                async Task Run(Func<ICall, Task> action)
+                {
+                    var call = await GetActiveCallAsync(null);
+                    while (true)
+                    {
+                        try
+                        {
+                            await action(call);
+                            return;
+                        }
+                        catch
+                        {
+                            call = await GetActiveCallAsync(call);
+                            if (call == null)
+                            {
+                                throw;
+                            }
+                        }
+                    }
+                }
+
+                Task<ICall> GetActiveCallAsync(ICall previous) => Task.FromResult<ICall>(null);
+            }
+            """);
+
+    [Fact]
+    public Task IteratorThatStopsOnFailure_IsNotARetry()
+        => Verify("""
+            using System.Collections.Generic;
+
+            class C
+            {
+                static async IAsyncEnumerable<string> Read(IAsyncEnumerator<string> source)
+                {
+                    while (true)
+                    {
+                        string item = null;
+                        Exception error = null;
+                        var hasItem = false;
+                        try
+                        {
+                            hasItem = await source.MoveNextAsync();
+                            if (hasItem) item = source.Current;
+                        }
+                        catch (Exception e) when (e is not OperationCanceledException)
+                        {
+                            error = e;
+                        }
+
+                        if (error != null)
+                        {
+                            yield break;
+                        }
+
+                        if (!hasItem)
+                            yield break;
+
+                        yield return item;
+                    }
+                }
+            }
+            """);
+
+    [Fact]
+    public Task PeriodicFlushWorker_IsNotARetry()
+        => Verify("""
+            class C
+            {
+                private readonly SemaphoreSlim signal = new SemaphoreSlim(0);
+
+                async Task Process(HttpClient client, CancellationToken cancellationToken)
+                {
+                    while (!cancellationToken.IsCancellationRequested)
+                    {
+                        try
+                        {
+                            await signal.WaitAsync(TimeSpan.FromSeconds(5), cancellationToken);
+                            if (cancellationToken.IsCancellationRequested)
+                                return;
+
+                            await client.PostAsync("https://logs.example.test/", null, cancellationToken);
+                        }
+                        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+                        {
+                            return;
+                        }
+                        catch (Exception e)
+                        {
+                            Console.WriteLine(e);
+                        }
+                    }
+                }
+            }
+            """);
+
+    [Fact]
+    public Task FailureRecordedThenExit_SuccessFlagThenExit()
+        => Verify("""
+            class C
+            {
+                string OnceWithFailureExit(HttpClient client)
+                {
+                    string result = null;
+                    Exception failure = null;
+                    while (true)
+                    {
+                        try { result = client.GetStringAsync("a").Result; }
+                        catch (AggregateException e) { failure = e; }
+
+                        if (failure != null) break;
+                        if (result != null) break;
+                    }
+
+                    return result;
+                }
+
+                string RetryWithFlag(HttpClient client)
+                {
+                    string result = null;
+                    var ok = false;
+                    {|RES001:{|RES002:while|}|} (true)
+                    {
+                        try { result = client.GetStringAsync("a").Result; ok = true; }
+                        catch (AggregateException) { }
+
+                        if (ok) break;
+                    }
+
+                    return result;
+                }
+            }
+            """);
+
+    [Fact]
+    public Task DelayFromHelperInTheSameFile_IsJudged()
+        => Verify("""
+            class C
+            {
+                async Task<string> Get(HttpClient client, string url)
+                {
+                    {|RES003:for|} (var attempt = 1; attempt <= 4; attempt++)
+                    {
+                        try { return await client.GetStringAsync(url); }
+                        catch (HttpRequestException) { await Task.Delay(Backoff(attempt)); }
+                    }
+
+                    {|RES002:for|} (var attempt = 1; attempt <= 4; attempt++)
+                    {
+                        try { return await client.GetStringAsync(url); }
+                        catch (HttpRequestException) { await Task.Delay(Fixed()); }
+                    }
+
+                    for (var attempt = 1; attempt <= 4; attempt++)
+                    {
+                        try { return await client.GetStringAsync(url); }
+                        catch (HttpRequestException) { await Task.Delay(Jittered(attempt)); }
+                    }
+
+                    return null;
+
+                    static TimeSpan Fixed() => TimeSpan.FromSeconds(1);
+                }
+
+                static TimeSpan Backoff(int attempt)
+                {
+                    var seconds = Math.Pow(2, attempt);
+                    return TimeSpan.FromSeconds(seconds);
+                }
+
+                static TimeSpan Jittered(int attempt) => TimeSpan.FromMilliseconds(Random.Shared.Next(0, 100 << attempt));
+            }
+            """);
+
+    [Fact]
+    public Task BackgroundExecutionLoop_WithStopGuardAndDelayHelper_IsSilent()
+        => Verify("""
+            class C
+            {
+                private volatile bool stopRequested;
+
+                async Task Run(Func<Task> callback)
+                {
+                    var nextDelay = TimeSpan.Zero;
+                    while (true)
+                    {
+                        try
+                        {
+                            if (stopRequested) break;
+
+                            if (nextDelay != TimeSpan.Zero)
+                            {
+                                if (!await HandleDelayAsync(nextDelay).ConfigureAwait(false))
+                                {
+                                    break;
+                                }
+                            }
+
+                            await callback().ConfigureAwait(false);
+                            nextDelay = TimeSpan.Zero;
+                        }
+                        catch (Exception ex)
+                        {
+                            HandleException(ex, out nextDelay);
+                        }
+                    }
+                }
+
+                Task<bool> HandleDelayAsync(TimeSpan delay) => Task.FromResult(true);
+
+                void HandleException(Exception ex, out TimeSpan delay) => delay = TimeSpan.FromSeconds(1);
+            }
+            """);
 }

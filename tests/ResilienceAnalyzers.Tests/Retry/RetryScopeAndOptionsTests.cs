@@ -91,4 +91,18 @@ public sealed class RetryScopeAndOptionsTests
     [Fact]
     public Task SeverityCanBeTurnedOff()
         => Verify(UnboundedLoop.Replace("MARK", "{|RES002:while|}"), "dotnet_diagnostic.RES001.severity = none");
+
+    [Fact]
+    public Task UnresolvedGuard_IsSilentNotWrong()
+        => CSharpAnalyzerVerifier<ResilienceAnalyzers.Retry.RetryAnalyzer>.VerifyAnalyzerAsync(
+            UnboundedLoop.Replace("MARK (true)", "{|RES002:while|} ({|CS0103:ShouldRetry|}())").Replace("Task<string> Get(", "Task<string> {|CS0161:Get|}("),
+            Libraries.None,
+            editorConfig: null);
+
+    [Fact]
+    public Task UnresolvedWait_IsSilentForDelayRules()
+        => CSharpAnalyzerVerifier<ResilienceAnalyzers.Retry.RetryAnalyzer>.VerifyAnalyzerAsync(
+            UnboundedLoop.Replace("MARK", "{|RES001:while|}").Replace("catch (HttpRequestException)\n            {\n", "catch (HttpRequestException)\n            {\n                {|CS0103:Pause|}(1000);\n"),
+            Libraries.None,
+            editorConfig: null);
 }

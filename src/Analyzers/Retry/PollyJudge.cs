@@ -1,0 +1,88 @@
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+using ResilienceAnalyzers.Infrastructure;
+using ResilienceAnalyzers.Recognition;
+
+namespace ResilienceAnalyzers.Retry;
+
+/// <summary>Judges recognised Polly constructs against RES001-RES003 and reports them with hints for the fixer.</summary>
+internal static class PollyJudge
+{
+    public static void Report(OperationAnalysisContext context, PollyV7Policy policy)
+    {
+        var hints = PollyFixHints.For(policy);
+        var subject = "'" + policy.MethodName + "'";
+        if (policy.IsForever || (policy.RetryCount is { } retries && ExceedsLimit(retries, context)))
+        {
+            context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.RetryHasNoAttemptLimit, policy.NameLocation, hints, subject));
+        }
+
+        RetryJudge.ReportDelay(context.ReportDiagnostic, policy.Delay, policy.NameLocation, hints, subject);
+    }
+
+    public static void Report(OperationAnalysisContext context, PollyOptionsModel options)
+    {
+        // Each diagnostic goes out from the operation it points at (see OnSimpleAssignment).
+        var analysed = context.Operation.Syntax.Span;
+        void ReportHere(Diagnostic diagnostic)
+        {
+            if (analysed.Contains(diagnostic.Location.SourceSpan))
+            {
+                context.ReportDiagnostic(diagnostic);
+            }
+        }
+
+        var hints = PollyFixHints.For(options);
+        if (options.MaxRetryAttempts.Value is { } attempts && ExceedsLimit(attempts, context)
+            && (options.MaxRetryAttempts.Assignment?.GetLocation() ?? options.CreationLocation) is { } limitLocation)
+        {
+            var setting = options.MaxRetryAttempts.IsDefault ? "Default" : "MaxRetryAttempts";
+            ReportHere(Diagnostic.Create(DiagnosticDescriptors.RetryHasNoAttemptLimit, limitLocation, hints.SetItem(FixHintKeys.Setting, setting), options.Subject));
+        }
+
+        if (DelayVerdict(options, out var faulty, out var at) is { } delay && (at?.GetLocation() ?? options.CreationLocation) is { } delayLocation)
+        {
+            RetryJudge.ReportDelay(ReportHere, delay, delayLocation, hints.SetItem(FixHintKeys.Setting, at is null ? "Default" : faulty), options.Subject);
+        }
+    }
+
+    /// <summary>One verdict per options object, so RES002 and RES003 never both fire on it.</summary>
+    private static DelayModel? DelayVerdict(PollyOptionsModel options, out string setting, out SyntaxNode? at)
+    {
+        if (options.DelayGenerator is { } generator)
+        {
+            // The generator's delay wins over the backoff settings (Polly 8: BackoffType is ignored when it is set).
+            setting = "DelayGenerator";
+            at = options.DelayGeneratorAssignment;
+            return at is null ? null : generator;
+        }
+
+        if (options.DelayMilliseconds.Value == 0)
+        {
+            setting = "Delay";
+            at = options.DelayMilliseconds.Assignment;
+            return DelayModel.Immediate;
+        }
+
+        setting = "BackoffType";
+        at = options.BackoffType.Assignment;
+        switch (options.BackoffType.Value)
+        {
+            case BackoffKind.Constant:
+                return new DelayModel(DelayKind.Constant, JitterKind.None, location: null);
+            case BackoffKind.Linear or BackoffKind.Exponential when options.UseJitter.Value == false:
+                if (options.UseJitter.Assignment is { } jitter)
+                {
+                    setting = "UseJitter";
+                    at = jitter;
+                }
+
+                return new DelayModel(DelayKind.Growing, JitterKind.None, location: null);
+            default:
+                return null;
+        }
+    }
+
+    private static bool ExceedsLimit(int attempts, OperationAnalysisContext context)
+        => attempts == int.MaxValue || attempts > Options.Res001MaxAttempts.GetValue(context.Options, context.Operation.Syntax.SyntaxTree);
+}
