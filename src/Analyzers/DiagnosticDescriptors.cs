@@ -27,6 +27,18 @@ public static class DiagnosticDescriptors
         messageFormat: "{0} backs off without jitter; clients that failed together will retry together",
         description: "A growing delay without randomness keeps every client that failed at the same moment retrying at the same moments, so the load arrives in synchronized waves. Add jitter to spread it.");
 
+    public static readonly DiagnosticDescriptor InfiniteTimeout = Create(
+        RuleIdentifiers.InfiniteTimeout,
+        title: "Infinite timeout on an outbound call",
+        messageFormat: "{0} waits forever; give the call a bounded timeout so a hung dependency cannot hold it indefinitely",
+        description: "A network, storage or database call with no timeout waits for as long as the dependency does: during an impairment that is hours, and every hung call holds a thread, a connection and a pool slot. Replace infinite timeouts with bounded ones.");
+
+    public static readonly DiagnosticDescriptor GrpcCallWithoutDeadline = Create(
+        RuleIdentifiers.GrpcCallWithoutDeadline,
+        title: "gRPC call without a deadline",
+        messageFormat: "gRPC call '{0}' has no deadline; pass one so a slow or unreachable server cannot hold the call forever",
+        description: "gRPC calls have no deadline unless the caller sets one, so a call to a server that stopped answering waits forever. Pass a deadline with every call, as a deadline argument or in CallOptions.");
+
     public static readonly DiagnosticDescriptor HardCodedSingleRegionEndpoint = Create(
         RuleIdentifiers.HardCodedSingleRegionEndpoint,
         title: "Hard-coded single-region endpoint",

@@ -54,6 +54,21 @@ public static class FixHintKeys
     /// <summary>Polly v8: comma-separated settings (<c>BackoffType</c>, <c>UseJitter</c>) whose default is at fault and that the fix adds.</summary>
     public const string MissingSettings = "MissingSettings";
 
+    /// <summary>RES010: the unit of the bounded value the fix writes (<c>TimeSpan</c>, <c>Seconds</c>, <c>Milliseconds</c>, <c>ConnectionString</c>); absent when no single rewrite is right.</summary>
+    public const string TimeoutUnit = "TimeoutUnit";
+
+    /// <summary>RES010: <c>Http</c> for HTTP timeouts (100 s by default), <c>Other</c> for commands and everything else (30 s).</summary>
+    public const string TimeoutDomain = "TimeoutDomain";
+
+    /// <summary>RES011: how the fix adds a deadline (<c>AddArgument</c>, <c>ReplaceArgument</c>, <c>CallOptionsCreation</c>, <c>CallOptionsDefault</c>, <c>WithDeadline</c>).</summary>
+    public const string DeadlineFix = "DeadlineFix";
+
+    /// <summary>Span start of the expression the fix rewrites (RES010: the infinite value; RES011: the argument or CallOptions).</summary>
+    public const string ValueStart = "ValueStart";
+
+    /// <summary>Span length of the expression at <see cref="ValueStart"/>.</summary>
+    public const string ValueLength = "ValueLength";
+
     /// <summary>
     /// RES020/RES021: the rewrite the fixer should make (<c>DropRegionArgument</c>, <c>NewHandler</c>,
     /// <c>ReplaceHandler</c>, <c>AddLifetime</c>, <c>FiniteHandlerLifetime</c>); absent when no rewrite is safe.

@@ -90,3 +90,23 @@ internal static class Imports
     public static SyntaxNode TypeReference(SyntaxGenerator generator, ITypeSymbol type)
         => generator.TypeExpression(type).WithAdditionalAnnotations(Simplifier.AddImportsAnnotation);
 }
+
+/// <summary>Reads the analyzer's hints that locate what a fix rewrites.</summary>
+internal static class FixHints
+{
+    /// <summary>The node spanning <see cref="FixHintKeys.ValueStart"/>/<see cref="FixHintKeys.ValueLength"/>, innermost on a tie; null when absent.</summary>
+    public static SyntaxNode? ValueNode(SyntaxNode root, Diagnostic diagnostic)
+    {
+        if (!diagnostic.Properties.TryGetValue(FixHintKeys.ValueStart, out var startText)
+            || !diagnostic.Properties.TryGetValue(FixHintKeys.ValueLength, out var lengthText)
+            || !int.TryParse(startText, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var start)
+            || !int.TryParse(lengthText, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var length)
+            || start < 0 || length <= 0 || start + length > root.FullSpan.End)
+        {
+            return null;
+        }
+
+        var node = root.FindNode(new Microsoft.CodeAnalysis.Text.TextSpan(start, length), getInnermostNodeForTie: true);
+        return node.Span.Start == start && node.Span.Length == length ? node : null;
+    }
+}

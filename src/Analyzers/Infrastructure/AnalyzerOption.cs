@@ -35,6 +35,13 @@ public abstract class AnalyzerOption<T>
 
     public T GetValue(AnalyzerOptions options, SyntaxTree? tree) => GetValue(options.AnalyzerConfigOptionsProvider, tree);
 
+    /// <summary>The value set for a syntax tree or globally; false when none is set, for options whose default depends on context.</summary>
+    public bool TryGetConfiguredValue(AnalyzerOptions options, SyntaxTree? tree, out T value)
+    {
+        var provider = options.AnalyzerConfigOptionsProvider;
+        return (tree is not null && TryRead(provider.GetOptions(tree), out value)) || TryRead(provider.GlobalOptions, out value);
+    }
+
     private bool TryRead(AnalyzerConfigOptions options, out T value)
     {
         // .editorconfig keys are matched case-insensitively by the compiler; try the documented spelling

@@ -31,10 +31,7 @@ public sealed class KnownTypes
         Http = new HttpTypes(compilation);
         Cloud = new CloudTypes(compilation);
 
-        IsTestProject =
-            compilation.GetTypeByMetadataName("Xunit.FactAttribute") is not null
-            || compilation.GetTypeByMetadataName("NUnit.Framework.TestAttribute") is not null
-            || compilation.GetTypeByMetadataName("Microsoft.VisualStudio.TestTools.UnitTesting.TestMethodAttribute") is not null;
+        IsTestProject = TestCode.IsTestProject(compilation);
     }
 
     public INamedTypeSymbol? Task { get; }

@@ -24,6 +24,12 @@ public static class Options
     /// <summary>RES001: treat a cancellation token check as an attempt bound.</summary>
     public static readonly BoolOption Res001CancellationIsBound = new("RES001.cancellation_is_bound", false);
 
+    /// <summary>RES010: the bounded timeout, in seconds, the fix writes; unset, 100 for HTTP timeouts and 30 for the others.</summary>
+    public static readonly IntOption Res010TimeoutSeconds = new("RES010.timeout_seconds", 30, minimum: 1);
+
+    /// <summary>RES011: how many seconds from now the deadline the fix writes lies.</summary>
+    public static readonly IntOption Res011DeadlineSeconds = new("RES011.deadline_seconds", 30, minimum: 1);
+
     /// <summary>RES020: also report a region literal used only as the fallback after configuration or the environment.</summary>
     public static readonly BoolOption Res020FlagFallbacks = new("RES020.flag_fallbacks", false);
 
@@ -39,6 +45,8 @@ public static class Options
         BackoffCapMilliseconds.Key,
         Res001MaxAttempts.Key,
         Res001CancellationIsBound.Key,
+        Res010TimeoutSeconds.Key,
+        Res011DeadlineSeconds.Key,
         Res020FlagFallbacks.Key,
         Res020AllowedRegions.Key,
     };

@@ -167,6 +167,6 @@ public sealed class OutboundOperations
         return false;
     }
 
-    private static bool IsSameOrChild(string ns, string parent)
+    internal static bool IsSameOrChild(string ns, string parent)
         => ns.StartsWith(parent, StringComparison.Ordinal) && (ns.Length == parent.Length || ns[parent.Length] == '.');
 }

@@ -27,13 +27,22 @@ public enum Libraries
     /// <summary>Microsoft.Extensions.Http.Resilience, Microsoft.Extensions.Http.Polly and their Microsoft.Extensions dependencies.</summary>
     HttpResilience = 8,
 
+    /// <summary>Grpc.Core.Api and Grpc.Net.Client (with Grpc.Net.Common and the logging abstractions it uses).</summary>
+    Grpc = 16,
+
+    /// <summary>Microsoft.Data.SqlClient.</summary>
+    SqlClient = 32,
+
+    /// <summary>Dapper.</summary>
+    Dapper = 64,
+
     /// <summary>AWSSDK.Core with the DynamoDB and S3 service packages.</summary>
-    Aws = 16,
+    Aws = 128,
 
-    /// <summary>Azure.Core and its System.ClientModel and System.Memory.Data dependencies.</summary>
-    Azure = 32,
+    /// <summary>Azure.Core with System.ClientModel.</summary>
+    Azure = 256,
 
-    All = Polly | PollyCore | PollyContrib | HttpResilience | Aws | Azure,
+    All = Polly | PollyCore | PollyContrib | HttpResilience | Grpc | SqlClient | Dapper | Aws | Azure,
 }
 
 /// <summary>
@@ -91,9 +100,30 @@ public static class TestReferences
             return libraries.HasFlag(Libraries.HttpResilience);
         }
 
+        if (name.StartsWith("Grpc.", StringComparison.Ordinal))
+        {
+            return libraries.HasFlag(Libraries.Grpc);
+        }
+
+        if (name == "Microsoft.Extensions.Logging.Abstractions" && libraries.HasFlag(Libraries.Grpc))
+        {
+            // Grpc.Net.Client logs through it.
+            return true;
+        }
+
         if (name.StartsWith("Microsoft.Extensions.", StringComparison.Ordinal))
         {
             return libraries.HasFlag(Libraries.HttpResilience);
+        }
+
+        if (name.StartsWith("Microsoft.Data.SqlClient", StringComparison.Ordinal))
+        {
+            return libraries.HasFlag(Libraries.SqlClient);
+        }
+
+        if (name == "Dapper")
+        {
+            return libraries.HasFlag(Libraries.Dapper);
         }
 
         if (name.StartsWith("AWSSDK.", StringComparison.Ordinal))
