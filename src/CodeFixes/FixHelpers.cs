@@ -94,13 +94,18 @@ internal static class Imports
 /// <summary>Reads the analyzer's hints that locate what a fix rewrites.</summary>
 internal static class FixHints
 {
+    /// <summary>A whole number the analyzer put in the diagnostic's properties; null when absent or malformed.</summary>
+    public static int? Int(System.Collections.Immutable.ImmutableDictionary<string, string?> properties, string key)
+        => properties.TryGetValue(key, out var text)
+           && int.TryParse(text, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var value)
+            ? value
+            : null;
+
     /// <summary>The node spanning <see cref="FixHintKeys.ValueStart"/>/<see cref="FixHintKeys.ValueLength"/>, innermost on a tie; null when absent.</summary>
     public static SyntaxNode? ValueNode(SyntaxNode root, Diagnostic diagnostic)
     {
-        if (!diagnostic.Properties.TryGetValue(FixHintKeys.ValueStart, out var startText)
-            || !diagnostic.Properties.TryGetValue(FixHintKeys.ValueLength, out var lengthText)
-            || !int.TryParse(startText, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var start)
-            || !int.TryParse(lengthText, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var length)
+        if (Int(diagnostic.Properties, FixHintKeys.ValueStart) is not { } start
+            || Int(diagnostic.Properties, FixHintKeys.ValueLength) is not { } length
             || start < 0 || length <= 0 || start + length > root.FullSpan.End)
         {
             return null;

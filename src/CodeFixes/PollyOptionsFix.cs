@@ -144,5 +144,5 @@ internal static class PollyOptionsFix
     }
 
     private static int? Position(System.Collections.Immutable.ImmutableDictionary<string, string?> properties, string key)
-        => properties.TryGetValue(key, out var text) && int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var position) ? position : null;
+        => FixHints.Int(properties, key);
 }

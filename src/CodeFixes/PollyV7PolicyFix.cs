@@ -88,7 +88,7 @@ internal static class PollyV7PolicyFix
                 ? arguments[countIndex].Expression.WithoutTrivia()
                 : forever
                     ? (ExpressionSyntax)generator.LiteralExpression(attempts)
-                    : properties.TryGetValue(FixHintKeys.RetryCount, out var known) && int.TryParse(known, NumberStyles.Integer, CultureInfo.InvariantCulture, out var retries)
+                    : FixHints.Int(properties, FixHintKeys.RetryCount) is { } retries
                         ? (ExpressionSyntax)generator.LiteralExpression(retries)
                         : null;
             if (count is null || !TryAddJitteredDelays(newArguments, count, generator, model, invocation.SpanStart, options, tree))
@@ -253,7 +253,5 @@ internal static class PollyV7PolicyFix
     }
 
     private static int Index(System.Collections.Immutable.ImmutableDictionary<string, string?> properties, string key, int count)
-        => properties.TryGetValue(key, out var text) && int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var index) && index < count
-            ? index
-            : -1;
+        => FixHints.Int(properties, key) is { } index && index < count ? index : -1;
 }

@@ -98,8 +98,7 @@ public sealed class PooledConnectionLifetimeCodeFixProvider : CodeFixProvider
 
     private static BaseObjectCreationExpressionSyntax? FindHandler(SyntaxNode root, Diagnostic diagnostic)
     {
-        if (!diagnostic.Properties.TryGetValue(FixHintKeys.HandlerPosition, out var text)
-            || !int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var position)
+        if (FixHints.Int(diagnostic.Properties, FixHintKeys.HandlerPosition) is not { } position
             || position < 0 || position >= root.FullSpan.End)
         {
             return null;

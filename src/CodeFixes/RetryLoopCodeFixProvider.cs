@@ -272,7 +272,8 @@ internal sealed class LoopFixTarget
         var properties = diagnostic.Properties;
         var loop = root.FindToken(diagnostic.Location.SourceSpan.Start).Parent as StatementSyntax;
         if (loop is not (WhileStatementSyntax or DoStatementSyntax or ForStatementSyntax)
-            || !TryGetPosition(properties, FixHintKeys.TryPosition, out var tryPosition)
+            || FixHints.Int(properties, FixHintKeys.TryPosition) is not { } tryPosition
+            || tryPosition < 0 || tryPosition >= root.FullSpan.End
             || root.FindToken(tryPosition).Parent is not TryStatementSyntax @try
             || !properties.TryGetValue(FixHintKeys.FailureCatches, out var indexes) || indexes is null)
         {
@@ -291,8 +292,13 @@ internal sealed class LoopFixTarget
         }
 
         InvocationExpressionSyntax? delayCall = null;
-        if (TryGetPosition(properties, FixHintKeys.DelayPosition, out var delayPosition))
+        if (FixHints.Int(properties, FixHintKeys.DelayPosition) is { } delayPosition)
         {
+            if (delayPosition < 0 || delayPosition >= root.FullSpan.End)
+            {
+                return null;
+            }
+
             delayCall = root.FindToken(delayPosition).Parent?.AncestorsAndSelf()
                 .OfType<InvocationExpressionSyntax>()
                 .FirstOrDefault(i => i.SpanStart == delayPosition);
@@ -306,12 +312,5 @@ internal sealed class LoopFixTarget
         properties.TryGetValue(FixHintKeys.HasDelay, out var hasDelay);
         properties.TryGetValue(FixHintKeys.Bounded, out var bounded);
         return new LoopFixTarget(loop, catches.ToImmutable(), counter, delayCall, hasDelay == "true", bounded == "true");
-    }
-
-    private static bool TryGetPosition(ImmutableDictionary<string, string?> properties, string key, out int position)
-    {
-        position = -1;
-        return properties.TryGetValue(key, out var text)
-            && int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out position);
     }
 }
