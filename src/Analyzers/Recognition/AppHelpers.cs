@@ -24,15 +24,15 @@ internal static class AppHelpers
     /// </summary>
     public static bool IsHelperCall(IOperation? operation)
     {
-        operation = OperationWalker.Unwrap(operation);
+        operation = OperationTree.Unwrap(operation);
         if (operation is IAwaitOperation await)
         {
-            operation = OperationWalker.Unwrap(await.Operation);
+            operation = OperationTree.Unwrap(await.Operation);
         }
 
         if (operation is IInvocationOperation { TargetMethod.Name: "ConfigureAwait", Instance: { } inner })
         {
-            operation = OperationWalker.Unwrap(inner);
+            operation = OperationTree.Unwrap(inner);
         }
 
         return operation switch

@@ -18,18 +18,18 @@ public static class AttemptBoundRecognizer
         var counters = new List<ISymbol>();
         foreach (var root in region)
         {
-            foreach (var operation in OperationWalker.Descendants(root))
+            foreach (var operation in OperationTree.Descendants(root))
             {
                 var target = operation switch
                 {
                     IIncrementOrDecrementOperation increment => increment.Target,
                     ICompoundAssignmentOperation { OperatorKind: BinaryOperatorKind.Add or BinaryOperatorKind.Subtract } compound => compound.Target,
                     ISimpleAssignmentOperation { Value: IBinaryOperation { OperatorKind: BinaryOperatorKind.Add or BinaryOperatorKind.Subtract } step } assignment
-                        when SymbolEqualityComparer.Default.Equals(OperationWalker.ReferencedSymbol(step.LeftOperand), OperationWalker.ReferencedSymbol(assignment.Target))
+                        when SymbolEqualityComparer.Default.Equals(OperationTree.ReferencedSymbol(step.LeftOperand), OperationTree.ReferencedSymbol(assignment.Target))
                         => assignment.Target,
                     _ => null,
                 };
-                if (OperationWalker.ReferencedSymbol(target) is { } symbol && IsNumeric(symbol) && !Contains(counters, symbol))
+                if (OperationTree.ReferencedSymbol(target) is { } symbol && IsNumeric(symbol) && !Contains(counters, symbol))
                 {
                     counters.Add(symbol);
                 }
@@ -55,7 +55,7 @@ public static class AttemptBoundRecognizer
 
         foreach (var root in body)
         {
-            foreach (var operation in OperationWalker.Descendants(root))
+            foreach (var operation in OperationTree.Descendants(root))
             {
                 if (operation is IInvocationOperation { TargetMethod.Name: "ThrowIfCancellationRequested" })
                 {
@@ -127,7 +127,7 @@ public static class AttemptBoundRecognizer
 
         public void Add(IBinaryOperation comparison, IReadOnlyList<ISymbol> counters)
         {
-            var left = OperationWalker.ReferencedSymbol(UnwrapStep(comparison.LeftOperand));
+            var left = OperationTree.ReferencedSymbol(UnwrapStep(comparison.LeftOperand));
             var limit = left is not null && Contains(counters, left) ? comparison.RightOperand : comparison.LeftOperand;
             if (limit.ConstantValue is { HasValue: true, Value: int or long } constant)
             {
@@ -143,7 +143,7 @@ public static class AttemptBoundRecognizer
 
         // attempt++ < 5, ++attempt >= 5: the counter is the operand of the step.
         private static IOperation UnwrapStep(IOperation operation)
-            => OperationWalker.Unwrap(operation) is IIncrementOrDecrementOperation step ? step.Target : operation;
+            => OperationTree.Unwrap(operation) is IIncrementOrDecrementOperation step ? step.Target : operation;
     }
 
     /// <summary>A local whose value comes from a helper of the application's own (awaited or not).</summary>
@@ -175,7 +175,7 @@ public static class AttemptBoundRecognizer
     private static IEnumerable<IOperation> Self(IOperation root)
     {
         yield return root;
-        foreach (var operation in OperationWalker.Descendants(root))
+        foreach (var operation in OperationTree.Descendants(root))
         {
             yield return operation;
         }
@@ -224,7 +224,7 @@ public static class AttemptBoundRecognizer
 
     private static bool IsExceptionValue(IOperation value)
     {
-        var type = OperationWalker.Unwrap(value)?.Type;
+        var type = OperationTree.Unwrap(value)?.Type;
         for (var current = type; current is not null; current = current.BaseType)
         {
             if (current.Name == "Exception" && current.ContainingNamespace?.Name == "System")
@@ -245,7 +245,7 @@ public static class AttemptBoundRecognizer
 
         foreach (var node in Self(operation))
         {
-            if (OperationWalker.ReferencedSymbol(node) is { } symbol && Contains(counters, symbol))
+            if (OperationTree.ReferencedSymbol(node) is { } symbol && Contains(counters, symbol))
             {
                 return true;
             }

@@ -86,7 +86,7 @@ internal static class ConnectionStringTimeouts
         return current.Parent switch
         {
             IArgumentOperation { Parameter: { } parameter } => NamesConnectionString(parameter.Name),
-            ISimpleAssignmentOperation assignment => NamesConnectionString(OperationWalker.ReferencedSymbol(assignment.Target)?.Name),
+            ISimpleAssignmentOperation assignment => NamesConnectionString(OperationTree.ReferencedSymbol(assignment.Target)?.Name),
             IVariableInitializerOperation { Parent: IVariableDeclaratorOperation declarator } => NamesConnectionString(declarator.Symbol.Name),
             IFieldInitializerOperation field => field.InitializedFields.Length == 1 && NamesConnectionString(field.InitializedFields[0].Name),
             IPropertyInitializerOperation property => property.InitializedProperties.Length == 1 && NamesConnectionString(property.InitializedProperties[0].Name),

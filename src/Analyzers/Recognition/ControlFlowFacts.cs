@@ -12,7 +12,7 @@ internal static class ControlFlowFacts
     /// <summary>The protected block calls out: an outbound call, an awaited call, or a catch of an I/O-only exception.</summary>
     public static bool CallsOut(ITryOperation @try, RetryRecognitionContext context)
     {
-        foreach (var operation in OperationWalker.Descendants(@try.Body))
+        foreach (var operation in OperationTree.Descendants(@try.Body))
         {
             if (context.Outbound.IsOutbound(operation))
             {
@@ -38,7 +38,7 @@ internal static class ControlFlowFacts
     public static bool SuccessLeavesLoop(ITryOperation @try, ILoopOperation loop, IOperation? condition, RetryRecognitionContext context)
     {
         var firstCall = FirstOutboundStart(@try.Body, context);
-        foreach (var operation in OperationWalker.Descendants(@try.Body))
+        foreach (var operation in OperationTree.Descendants(@try.Body))
         {
             // An exit that ends before anything is called (if (stopRequested) break;) is a guard, not success.
             if (IsExit(operation, loop) && operation.Syntax.Span.End > firstCall && !IsDrainExit(operation, @try.Body))
@@ -48,7 +48,7 @@ internal static class ControlFlowFacts
 
             if (condition is not null
                 && operation is IAssignmentOperation assignment
-                && OperationWalker.ReferencedSymbol(assignment.Target) is { } target
+                && OperationTree.ReferencedSymbol(assignment.Target) is { } target
                 && Reads(condition, target))
             {
                 return true;
@@ -60,7 +60,7 @@ internal static class ControlFlowFacts
 
     private static int FirstOutboundStart(IOperation body, RetryRecognitionContext context)
     {
-        foreach (var operation in OperationWalker.Descendants(body))
+        foreach (var operation in OperationTree.Descendants(body))
         {
             if (context.Outbound.IsOutbound(operation))
             {
@@ -92,7 +92,7 @@ internal static class ControlFlowFacts
         for (var i = 0; i < @try.Catches.Length; i++)
         {
             var handler = @try.Catches[i].Handler;
-            if (OperationWalker.Any(handler, o => o is IBranchOperation { BranchKind: BranchKind.Continue } branch
+            if (OperationTree.Any(handler, o => o is IBranchOperation { BranchKind: BranchKind.Continue } branch
                     && SymbolEqualityComparer.Default.Equals(branch.Target, loop.ContinueLabel)))
             {
                 result.Add(i);
@@ -183,7 +183,7 @@ internal static class ControlFlowFacts
         var seen = false;
         foreach (var statement in block.Operations)
         {
-            if (seen && statement is IConditionalOperation conditional && OperationWalker.Any(statement, o => IsExit(o, loop)))
+            if (seen && statement is IConditionalOperation conditional && OperationTree.Any(statement, o => IsExit(o, loop)))
             {
                 yield return conditional;
             }
@@ -194,10 +194,10 @@ internal static class ControlFlowFacts
 
     private static bool ReadsAnyWrittenIn(IOperation condition, IOperation region)
     {
-        foreach (var operation in OperationWalker.Descendants(region))
+        foreach (var operation in OperationTree.Descendants(region))
         {
             if (operation is IAssignmentOperation assignment
-                && OperationWalker.ReferencedSymbol(assignment.Target) is { } written
+                && OperationTree.ReferencedSymbol(assignment.Target) is { } written
                 && Reads(condition, written))
             {
                 return true;
@@ -223,12 +223,12 @@ internal static class ControlFlowFacts
 
     private static bool IsNotSuccessCheck(IOperation condition)
         => IsEmptinessCheck(condition)
-           || OperationWalker.Any(condition, o => o is IPropertyReferenceOperation { Property.Name: "IsCancellationRequested" });
+           || OperationTree.Any(condition, o => o is IPropertyReferenceOperation { Property.Name: "IsCancellationRequested" });
 
     /// <summary><c>x == null</c>, <c>x is null</c>, <c>read == 0</c>, <c>string.IsNullOrEmpty(x)</c>: "nothing came".</summary>
     private static bool IsEmptinessCheck(IOperation condition)
     {
-        condition = OperationWalker.Unwrap(condition)!;
+        condition = OperationTree.Unwrap(condition)!;
         switch (condition)
         {
             case IBinaryOperation { OperatorKind: BinaryOperatorKind.Equals or BinaryOperatorKind.LessThanOrEqual } binary:
@@ -249,7 +249,7 @@ internal static class ControlFlowFacts
            && (constant.Value is null || constant.Value is 0 or 0L);
 
     private static bool Reads(IOperation condition, ISymbol symbol)
-        => OperationWalker.Any(condition, o => SymbolEqualityComparer.Default.Equals(OperationWalker.ReferencedSymbol(o), symbol));
+        => OperationTree.Any(condition, o => SymbolEqualityComparer.Default.Equals(OperationTree.ReferencedSymbol(o), symbol));
 
     private static int LabelPosition(ILabelSymbol label)
         => label.Locations.Length > 0 ? label.Locations[0].SourceSpan.Start : -1;
@@ -257,10 +257,10 @@ internal static class ControlFlowFacts
     /// <summary>Conditions that decide whether to go round again: if-statements whose branch throws, exits or continues.</summary>
     public static IEnumerable<IOperation> ExitGuards(IOperation region, ILoopOperation? loop)
     {
-        foreach (var operation in OperationWalker.Descendants(region))
+        foreach (var operation in OperationTree.Descendants(region))
         {
             if (operation is IConditionalOperation { Condition: { } condition } conditional
-                && OperationWalker.Any(conditional, o => o is IThrowOperation or IBranchOperation { BranchKind: BranchKind.Continue or BranchKind.GoTo }
+                && OperationTree.Any(conditional, o => o is IThrowOperation or IBranchOperation { BranchKind: BranchKind.Continue or BranchKind.GoTo }
                     || (loop is null ? o is IReturnOperation : IsExit(o, loop))))
             {
                 yield return condition;

@@ -23,7 +23,7 @@ public static class DelayLambdaRecognizer
         }
 
         var returned = new List<IOperation>();
-        foreach (var operation in OperationWalker.Descendants(body))
+        foreach (var operation in OperationTree.Descendants(body))
         {
             if (operation is IReturnOperation { Kind: OperationKind.Return, ReturnedValue: { } result })
             {
@@ -74,10 +74,10 @@ public static class DelayLambdaRecognizer
 
     private static IAnonymousFunctionOperation? Lambda(IOperation? value)
     {
-        value = OperationWalker.Unwrap(value);
+        value = OperationTree.Unwrap(value);
         return value switch
         {
-            IDelegateCreationOperation creation => OperationWalker.Unwrap(creation.Target) as IAnonymousFunctionOperation,
+            IDelegateCreationOperation creation => OperationTree.Unwrap(creation.Target) as IAnonymousFunctionOperation,
             IAnonymousFunctionOperation lambda => lambda,
             _ => null,
         };
@@ -89,7 +89,7 @@ public static class DelayLambdaRecognizer
     /// </summary>
     private static void CollectResults(IOperation value, List<IOperation> results)
     {
-        var unwrapped = OperationWalker.Unwrap(value);
+        var unwrapped = OperationTree.Unwrap(value);
         switch (unwrapped)
         {
             case IConditionalOperation { WhenFalse: { } whenFalse } conditional:

@@ -22,7 +22,7 @@ public static class DelayRecognizer
         Location? location = null;
         foreach (var root in region)
         {
-            foreach (var operation in OperationWalker.Descendants(root))
+            foreach (var operation in OperationTree.Descendants(root))
             {
                 if (operation is IInvalidOperation)
                 {

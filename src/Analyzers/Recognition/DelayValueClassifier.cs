@@ -78,13 +78,13 @@ public sealed class DelayScope
     private static Dictionary<ISymbol, List<IOperation>> IndexWrites(IOperation root)
     {
         var writes = new Dictionary<ISymbol, List<IOperation>>(SymbolEqualityComparer.Default);
-        foreach (var operation in OperationWalker.Descendants(root))
+        foreach (var operation in OperationTree.Descendants(root))
         {
             ISymbol? target = operation switch
             {
                 IVariableDeclaratorOperation declarator => declarator.Symbol,
-                IAssignmentOperation assignment => OperationWalker.ReferencedSymbol(assignment.Target),
-                IIncrementOrDecrementOperation increment => OperationWalker.ReferencedSymbol(increment.Target),
+                IAssignmentOperation assignment => OperationTree.ReferencedSymbol(assignment.Target),
+                IIncrementOrDecrementOperation increment => OperationTree.ReferencedSymbol(increment.Target),
                 _ => null,
             };
             if (target is ILocalSymbol)
@@ -262,7 +262,7 @@ public static class DelayValueClassifier
 
             var returned = false;
             result = DelayValue.Constant;
-            foreach (var operation in OperationWalker.Descendants(body))
+            foreach (var operation in OperationTree.Descendants(body))
             {
                 if (operation is IReturnOperation { Kind: OperationKind.Return, ReturnedValue: { } value })
                 {
@@ -396,10 +396,10 @@ public static class DelayValueClassifier
     private static DelayValue ClassifyTable(IOperation arrayReference, DelayScope scope)
     {
         IArrayInitializerOperation? initializer = null;
-        var symbol = OperationWalker.ReferencedSymbol(arrayReference);
+        var symbol = OperationTree.ReferencedSymbol(arrayReference);
         if (symbol is ILocalSymbol local && scope.WritesOf(local) is { Count: 1 } writes && writes[0] is IVariableDeclaratorOperation declarator)
         {
-            var value = OperationWalker.Unwrap(declarator.Initializer?.Value);
+            var value = OperationTree.Unwrap(declarator.Initializer?.Value);
             initializer = (value as IArrayCreationOperation)?.Initializer;
         }
 
@@ -447,7 +447,7 @@ public static class DelayValueClassifier
         => kind is BinaryOperatorKind.Add or BinaryOperatorKind.Multiply or BinaryOperatorKind.LeftShift;
 
     private static bool ReadsSymbol(IOperation operation, ISymbol symbol)
-        => OperationWalker.Any(operation, o => o is ILocalReferenceOperation reference && SymbolEqualityComparer.Default.Equals(reference.Local, symbol));
+        => OperationTree.Any(operation, o => o is ILocalReferenceOperation reference && SymbolEqualityComparer.Default.Equals(reference.Local, symbol));
 
     internal static bool IsRandom(INamedTypeSymbol? type, KnownTypes types)
         => TypeFacts.IsOrDerivesFrom(type, types.Random) || TypeFacts.IsOrDerivesFrom(type, types.RandomNumberGenerator);
@@ -480,14 +480,14 @@ public static class DelayValueClassifier
         }
 
         // Next(x, x + 1) and Next(x, x)
-        var maxValue = OperationWalker.Unwrap(max);
+        var maxValue = OperationTree.Unwrap(max);
         if (maxValue is IBinaryOperation { OperatorKind: BinaryOperatorKind.Add } add
             && add.RightOperand.ConstantValue is { HasValue: true, Value: 1 or 1L or 0 or 0L })
         {
-            maxValue = OperationWalker.Unwrap(add.LeftOperand);
+            maxValue = OperationTree.Unwrap(add.LeftOperand);
         }
 
-        return maxValue is not null && OperationWalker.Unwrap(min)!.Syntax.IsEquivalentTo(maxValue.Syntax, topLevel: false);
+        return maxValue is not null && OperationTree.Unwrap(min)!.Syntax.IsEquivalentTo(maxValue.Syntax, topLevel: false);
     }
 
     private static bool IsArithmetic(INamedTypeSymbol? type, KnownTypes types)

@@ -13,7 +13,7 @@ public static class GotoRetryRecognizer
     {
         if (branch.BranchKind != BranchKind.GoTo
             || branch.Syntax is not GotoStatementSyntax gotoStatement
-            || OperationWalker.Ancestor<ICatchClauseOperation>(branch) is not { } @catch
+            || OperationTree.Ancestor<ICatchClauseOperation>(branch) is not { } @catch
             || @catch.Parent is not ITryOperation @try
             || branch.Target.Locations.Length == 0)
         {
@@ -29,10 +29,10 @@ public static class GotoRetryRecognizer
         }
 
         // The code that repeats: from the label to the end of the try.
-        var root = OperationWalker.Root(branch);
+        var root = OperationTree.Root(branch);
         var repeated = Microsoft.CodeAnalysis.Text.TextSpan.FromBounds(labelStart, @try.Syntax.Span.End);
         var region = new List<IOperation>();
-        foreach (var operation in OperationWalker.Descendants(root))
+        foreach (var operation in OperationTree.Descendants(root))
         {
             if (operation.Parent is IBlockOperation && repeated.Contains(operation.Syntax.Span))
             {

@@ -106,7 +106,7 @@ internal static class GrpcDeadlineRecognizer
     {
         fix = DeadlineFixKind.WithDeadline;
         value = options;
-        var unwrapped = OperationWalker.Unwrap(options);
+        var unwrapped = OperationTree.Unwrap(options);
         if (unwrapped is null || depth > MaxDepth)
         {
             return Deadline.Unknown;
@@ -188,14 +188,14 @@ internal static class GrpcDeadlineRecognizer
             return true;
         }
 
-        var unwrapped = OperationWalker.Unwrap(value);
+        var unwrapped = OperationTree.Unwrap(value);
         return unwrapped is IFieldReferenceOperation { Field.Name: "MaxValue" } field
                && SymbolEqualityComparer.Default.Equals(field.Field.ContainingType, types.DateTime);
     }
 
     private static bool IsNull(IOperation value)
     {
-        var unwrapped = OperationWalker.Unwrap(value);
+        var unwrapped = OperationTree.Unwrap(value);
         return unwrapped is IDefaultValueOperation || (unwrapped?.ConstantValue is { HasValue: true, Value: null });
     }
 }

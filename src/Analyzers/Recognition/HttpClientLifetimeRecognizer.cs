@@ -96,13 +96,13 @@ internal sealed class HttpClientLifetimeRecognizer
         {
             if (argument.Parameter is { Name: "handler" })
             {
-                handler = OperationWalker.Unwrap(argument.Value);
+                handler = OperationTree.Unwrap(argument.Value);
             }
         }
 
         // A handler kept in a static member, or in a singleton, outlives every client made on it.
         if (handler is IFieldReferenceOperation or IPropertyReferenceOperation
-            && OperationWalker.ReferencedSymbol(handler) is { } shared && IsProcessLived(shared))
+            && OperationTree.ReferencedSymbol(handler) is { } shared && IsProcessLived(shared))
         {
             var model = JudgeSharedHandler(shared, creation);
             return model.Lifetime == ConnectionLifetime.Infinite
@@ -175,7 +175,7 @@ internal sealed class HttpClientLifetimeRecognizer
         {
             IFieldInitializerOperation { InitializedFields.Length: 1 } fields => fields.InitializedFields[0],
             IPropertyInitializerOperation { InitializedProperties.Length: 1 } properties => properties.InitializedProperties[0],
-            IAssignmentOperation assignment when assignment.Value == top && IsOwnMember(assignment.Target) => OperationWalker.ReferencedSymbol(assignment.Target),
+            IAssignmentOperation assignment when assignment.Value == top && IsOwnMember(assignment.Target) => OperationTree.ReferencedSymbol(assignment.Target),
             IArgumentOperation { Parent: IInvocationOperation registration } when IsSingletonRegistration(registration) => registration.TargetMethod,
             IReturnOperation { Parent: IBlockOperation { Parent: IAnonymousFunctionOperation { Parent: IDelegateCreationOperation { Parent: IArgumentOperation argument } } } }
                 => argument.Parent switch
@@ -319,7 +319,7 @@ internal sealed class HttpClientLifetimeRecognizer
     /// <summary>The connection lifetime a handler expression gives its clients.</summary>
     private HandlerModel Judge(IOperation handler, bool followLocal)
     {
-        handler = OperationWalker.Unwrap(handler)!;
+        handler = OperationTree.Unwrap(handler)!;
         switch (handler)
         {
             case IObjectCreationOperation creation when TypeFacts.IsOrDerivesFrom(creation.Type, _types.SocketsHttpHandler):
@@ -365,7 +365,7 @@ internal sealed class HttpClientLifetimeRecognizer
         IOperation? initial = null;
         var model = HandlerModel.Unknown;
         var lifetimeSet = false;
-        foreach (var operation in OperationWalker.Descendants(OperationWalker.Root(use)))
+        foreach (var operation in OperationTree.Descendants(OperationTree.Root(use)))
         {
             switch (operation)
             {
@@ -404,7 +404,7 @@ internal sealed class HttpClientLifetimeRecognizer
     private HandlerModel PrimaryHandlerOf(IInvocationOperation setLifetime)
     {
         // Down the receivers (services.AddHttpClient("x").ConfigurePrimaryHttpMessageHandler(...)) and up the calls made on the result.
-        for (IOperation? current = setLifetime; current is IInvocationOperation call; current = call.Arguments.Length > 0 ? OperationWalker.Unwrap(call.Arguments[0].Value) : null)
+        for (IOperation? current = setLifetime; current is IInvocationOperation call; current = call.Arguments.Length > 0 ? OperationTree.Unwrap(call.Arguments[0].Value) : null)
         {
             if (PrimaryHandlerCall(call) is { } found)
             {
@@ -430,9 +430,9 @@ internal sealed class HttpClientLifetimeRecognizer
             case "ConfigurePrimaryHttpMessageHandler":
                 foreach (var argument in call.Arguments)
                 {
-                    if (OperationWalker.Unwrap(argument.Value) is IDelegateCreationOperation { Target: IAnonymousFunctionOperation lambda })
+                    if (OperationTree.Unwrap(argument.Value) is IDelegateCreationOperation { Target: IAnonymousFunctionOperation lambda })
                     {
-                        foreach (var operation in OperationWalker.Descendants(lambda.Body))
+                        foreach (var operation in OperationTree.Descendants(lambda.Body))
                         {
                             if (operation is IReturnOperation { ReturnedValue: { } returned })
                             {
@@ -449,8 +449,8 @@ internal sealed class HttpClientLifetimeRecognizer
                 // Only a visible lambda that sets other things and not the lifetime leaves it infinite.
                 foreach (var argument in call.Arguments)
                 {
-                    if (OperationWalker.Unwrap(argument.Value) is IDelegateCreationOperation { Target: IAnonymousFunctionOperation lambda }
-                        && !OperationWalker.Any(lambda.Body, o => o is IInvocationOperation || o is IPropertyReferenceOperation { Property.Name: "PooledConnectionLifetime" }))
+                    if (OperationTree.Unwrap(argument.Value) is IDelegateCreationOperation { Target: IAnonymousFunctionOperation lambda }
+                        && !OperationTree.Any(lambda.Body, o => o is IInvocationOperation || o is IPropertyReferenceOperation { Property.Name: "PooledConnectionLifetime" }))
                     {
                         return new HandlerModel(ConnectionLifetime.Infinite);
                     }
@@ -538,7 +538,7 @@ internal sealed class HttpClientLifetimeRecognizer
     /// <summary><c>Timeout.InfiniteTimeSpan</c>, <c>TimeSpan.MaxValue</c>, <c>TimeSpan.FromMilliseconds(-1)</c>.</summary>
     private bool IsInfinite(IOperation value)
     {
-        value = OperationWalker.Unwrap(value)!;
+        value = OperationTree.Unwrap(value)!;
         return value switch
         {
             IPropertyReferenceOperation { Property.Name: "InfiniteTimeSpan" } property => SymbolEqualityComparer.Default.Equals(property.Property.ContainingType, _types.Timeout),

@@ -50,7 +50,7 @@ internal sealed class HttpClientTimeoutOwners
         }
 
         // A typed client's constructor: the registration AddHttpClient<TClient>() elsewhere says what owns the timeout.
-        if (OperationWalker.Unwrap(client) is IParameterReferenceOperation or IFieldReferenceOperation { Field.IsStatic: false }
+        if (OperationTree.Unwrap(client) is IParameterReferenceOperation or IFieldReferenceOperation { Field.IsStatic: false }
             && containingSymbol is IMethodSymbol { MethodKind: MethodKind.Constructor, ContainingType: { } typedClient })
         {
             return _typedClients.GetOrAdd(typedClient.Name, name => TypedClientAddsTimeout(name, cancellationToken)) || DefaultsAddTimeout(cancellationToken);
@@ -115,7 +115,7 @@ internal sealed class HttpClientTimeoutOwners
 
         // The builder held in a local or a lambda's parameter: every chain on it in the same body counts.
         ISymbol? builder = null;
-        if (Receiver(steps[steps.Count - 1]) is { } bottom && OperationWalker.ReferencedSymbol(bottom) is { } symbol && IsBuilder(symbol))
+        if (Receiver(steps[steps.Count - 1]) is { } bottom && OperationTree.ReferencedSymbol(bottom) is { } symbol && IsBuilder(symbol))
         {
             if (symbol is IParameterSymbol { ContainingSymbol: IMethodSymbol { MethodKind: not MethodKind.AnonymousFunction } })
             {
@@ -134,10 +134,10 @@ internal sealed class HttpClientTimeoutOwners
         var client = ClientKey(steps);
         if (builder is not null || client is not null)
         {
-            foreach (var operation in OperationWalker.Root(call).Descendants())
+            foreach (var operation in OperationTree.Root(call).Descendants())
             {
                 if (operation is IInvocationOperation other && !steps.Contains(other)
-                    && ((builder is not null && Receiver(other) is { } receiver && SymbolEqualityComparer.Default.Equals(OperationWalker.ReferencedSymbol(receiver), builder))
+                    && ((builder is not null && Receiver(other) is { } receiver && SymbolEqualityComparer.Default.Equals(OperationTree.ReferencedSymbol(receiver), builder))
                         || (client is not null && other.TargetMethod.Name == "AddHttpClient" && ClientKey(other) == client)))
                 {
                     CollectChain(other, steps);
@@ -210,7 +210,7 @@ internal sealed class HttpClientTimeoutOwners
             {
                 top = extension;
             }
-            else if (parent is IInvocationOperation instanceCall && instanceCall.Instance is not null && OperationWalker.Unwrap(instanceCall.Instance) == top)
+            else if (parent is IInvocationOperation instanceCall && instanceCall.Instance is not null && OperationTree.Unwrap(instanceCall.Instance) == top)
             {
                 top = instanceCall;
             }
@@ -229,7 +229,7 @@ internal sealed class HttpClientTimeoutOwners
     }
 
     private static IOperation? Receiver(IInvocationOperation call)
-        => OperationWalker.Unwrap(call.Instance ?? (call.TargetMethod.IsExtensionMethod && call.Arguments.Length > 0 ? call.Arguments[0].Value : null));
+        => OperationTree.Unwrap(call.Instance ?? (call.TargetMethod.IsExtensionMethod && call.Arguments.Length > 0 ? call.Arguments[0].Value : null));
 
     private static bool IsBuilder(ISymbol symbol)
     {

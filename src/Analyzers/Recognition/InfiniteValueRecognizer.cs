@@ -25,7 +25,7 @@ internal static class InfiniteValueRecognizer
 
     private static bool IsInfinite(IOperation? value, bool zeroIsInfinite, TimeoutTypes types, int depth)
     {
-        value = OperationWalker.Unwrap(value);
+        value = OperationTree.Unwrap(value);
         if (value is null || depth > MaxDepth)
         {
             return false;

@@ -16,7 +16,7 @@ internal static class LocalWrites
     public static List<IOperation>? Values(ILocalSymbol local, IOperation within)
     {
         var values = new List<IOperation>();
-        foreach (var operation in OperationWalker.Root(within).Descendants())
+        foreach (var operation in OperationTree.Root(within).Descendants())
         {
             switch (operation)
             {
@@ -51,7 +51,7 @@ internal static class LocalWrites
         => Values(local, within) is { Count: 1 } values ? values[0] : null;
 
     private static bool IsLocal(IOperation? operation, ILocalSymbol local)
-        => OperationWalker.Unwrap(operation) is ILocalReferenceOperation reference && SymbolEqualityComparer.Default.Equals(reference.Local, local);
+        => OperationTree.Unwrap(operation) is ILocalReferenceOperation reference && SymbolEqualityComparer.Default.Equals(reference.Local, local);
 
     private static bool References(IOperation operation, ILocalSymbol local)
     {

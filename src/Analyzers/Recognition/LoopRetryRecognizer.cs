@@ -36,7 +36,7 @@ public static class LoopRetryRecognizer
         }
 
         // An iterator's loop hands out each result and goes round for the next: a producer, not a retry.
-        if (OperationWalker.Any(loop.Body, o => o is IReturnOperation { Kind: OperationKind.YieldReturn }))
+        if (OperationTree.Any(loop.Body, o => o is IReturnOperation { Kind: OperationKind.YieldReturn }))
         {
             return null;
         }
@@ -67,7 +67,7 @@ public static class LoopRetryRecognizer
         }
 
         guards.AddRange(ControlFlowFacts.ExitGuards(loop.Body, loop));
-        var scope = new DelayScope(context.Types, OperationWalker.Root(loop), loop.Syntax.Span, counters);
+        var scope = new DelayScope(context.Types, OperationTree.Root(loop), loop.Syntax.Span, counters);
         var bound = AttemptBoundRecognizer.Recognize(guards, new[] { loop.Body }, counters, scope);
         var delay = DelayRecognizer.Recognize(new[] { loop.Body }, scope, out var delayCall, @try?.Body);
 
@@ -90,11 +90,11 @@ public static class LoopRetryRecognizer
         CancellationToken cancellationToken)
     {
         // Tries of nested loops belong to those loops.
-        foreach (var operation in OperationWalker.Descendants(loop.Body, skip: o => o is ILoopOperation))
+        foreach (var operation in OperationTree.Descendants(loop.Body, skip: o => o is ILoopOperation))
         {
             cancellationToken.ThrowIfCancellationRequested();
             if (operation is not ITryOperation { Catches.Length: > 0 } candidate
-                || OperationWalker.Ancestor<ILoopOperation>(candidate) != loop
+                || OperationTree.Ancestor<ILoopOperation>(candidate) != loop
                 || !ControlFlowFacts.CallsOut(candidate, context))
             {
                 continue;

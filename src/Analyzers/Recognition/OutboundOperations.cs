@@ -122,12 +122,12 @@ public sealed class OutboundOperations
 
     private static bool IsAwaitedCall(IOperation awaited)
     {
-        var operation = OperationWalker.Unwrap(awaited);
+        var operation = OperationTree.Unwrap(awaited);
 
         // ConfigureAwait(false) wraps the real call.
         if (operation is IInvocationOperation { TargetMethod.Name: "ConfigureAwait", Instance: { } inner })
         {
-            operation = OperationWalker.Unwrap(inner);
+            operation = OperationTree.Unwrap(inner);
         }
 
         if (operation is not IInvocationOperation invocation)

@@ -84,14 +84,14 @@ public static class PollyOptionsRecognizer
             return null;
         }
 
-        foreach (var operation in OperationWalker.Root(assignment).Descendants())
+        foreach (var operation in OperationTree.Root(assignment).Descendants())
         {
             var creation = operation switch
             {
                 IVariableDeclaratorOperation declarator when SymbolEqualityComparer.Default.Equals(declarator.Symbol, local)
-                    => OperationWalker.Unwrap(declarator.Initializer?.Value),
+                    => OperationTree.Unwrap(declarator.Initializer?.Value),
                 ISimpleAssignmentOperation { Target: ILocalReferenceOperation target } write when SymbolEqualityComparer.Default.Equals(target.Local, local)
-                    => OperationWalker.Unwrap(write.Value),
+                    => OperationTree.Unwrap(write.Value),
                 _ => null,
             };
             if (creation is IObjectCreationOperation objectCreation)
@@ -114,7 +114,7 @@ public static class PollyOptionsRecognizer
 
         foreach (var argument in invocation.Arguments)
         {
-            if (OperationWalker.Unwrap(argument.Value) is IDelegateCreationOperation { Target: IAnonymousFunctionOperation { Body: { } body } lambda }
+            if (OperationTree.Unwrap(argument.Value) is IDelegateCreationOperation { Target: IAnonymousFunctionOperation { Body: { } body } lambda }
                 && lambda.Symbol.Parameters.Length > 0
                 && SymbolEqualityComparer.Default.Equals(lambda.Symbol.Parameters[0].Type, optionsType))
             {
@@ -189,7 +189,7 @@ public static class PollyOptionsRecognizer
             return false;
         }
 
-        foreach (var operation in OperationWalker.Root(creation).Descendants())
+        foreach (var operation in OperationTree.Root(creation).Descendants())
         {
             if (operation is ILocalReferenceOperation reference
                 && reference != ownWrite

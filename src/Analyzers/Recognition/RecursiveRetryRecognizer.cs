@@ -16,7 +16,7 @@ public static class RecursiveRetryRecognizer
         if (containingSymbol is not IMethodSymbol method
             || !SymbolEqualityComparer.Default.Equals(invocation.TargetMethod.OriginalDefinition, method.OriginalDefinition)
             || invocation.Instance is not (null or IInstanceReferenceOperation)
-            || OperationWalker.Ancestor<ICatchClauseOperation>(invocation) is not { } @catch
+            || OperationTree.Ancestor<ICatchClauseOperation>(invocation) is not { } @catch
             || @catch.Parent is not ITryOperation @try
             || !ControlFlowFacts.CallsOut(@try, context))
         {
@@ -31,7 +31,7 @@ public static class RecursiveRetryRecognizer
                 continue;
             }
 
-            var value = OperationWalker.Unwrap(argument.Value);
+            var value = OperationTree.Unwrap(argument.Value);
             if (value is IParameterReferenceOperation same && SymbolEqualityComparer.Default.Equals(same.Parameter, argument.Parameter))
             {
                 continue;
@@ -40,8 +40,8 @@ public static class RecursiveRetryRecognizer
             // attempt + 1, ++attempt, attempt - 1: the attempt travels through the call.
             var stepped = value switch
             {
-                IBinaryOperation { OperatorKind: BinaryOperatorKind.Add or BinaryOperatorKind.Subtract } step => OperationWalker.Unwrap(step.LeftOperand),
-                IIncrementOrDecrementOperation increment => OperationWalker.Unwrap(increment.Target),
+                IBinaryOperation { OperatorKind: BinaryOperatorKind.Add or BinaryOperatorKind.Subtract } step => OperationTree.Unwrap(step.LeftOperand),
+                IIncrementOrDecrementOperation increment => OperationTree.Unwrap(increment.Target),
                 _ => null,
             };
             if (stepped is IParameterReferenceOperation counter && SymbolEqualityComparer.Default.Equals(counter.Parameter, argument.Parameter))
@@ -54,7 +54,7 @@ public static class RecursiveRetryRecognizer
             return null;
         }
 
-        var root = OperationWalker.Root(invocation);
+        var root = OperationTree.Root(invocation);
         foreach (var field in AttemptBoundRecognizer.FindCounters(new[] { root }))
         {
             if (!AttemptBoundRecognizer.Contains(counters, field))

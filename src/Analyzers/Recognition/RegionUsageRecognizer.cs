@@ -173,13 +173,13 @@ internal sealed class RegionUsageRecognizer
             return constant;
         }
 
-        if (OperationWalker.Unwrap(value) is not ILocalReferenceOperation use)
+        if (OperationTree.Unwrap(value) is not ILocalReferenceOperation use)
         {
             return null;
         }
 
         string? initial = null;
-        foreach (var operation in OperationWalker.Descendants(OperationWalker.Root(use)))
+        foreach (var operation in OperationTree.Descendants(OperationTree.Root(use)))
         {
             switch (operation)
             {
@@ -405,7 +405,7 @@ internal sealed class RegionUsageRecognizer
         top = null;
         var local = declarator.Symbol;
         var reads = new List<ILocalReferenceOperation>();
-        foreach (var operation in OperationWalker.Descendants(OperationWalker.Root(declarator)))
+        foreach (var operation in OperationTree.Descendants(OperationTree.Root(declarator)))
         {
             if (operation is ILocalReferenceOperation reference && SymbolEqualityComparer.Default.Equals(reference.Local, local))
             {

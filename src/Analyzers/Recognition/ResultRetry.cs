@@ -47,11 +47,11 @@ internal static class ResultRetry
     private static bool ChecksHttpSuccess(IOperation condition, out bool negated)
     {
         negated = false;
-        var operation = OperationWalker.Unwrap(condition);
+        var operation = OperationTree.Unwrap(condition);
         if (operation is IUnaryOperation { OperatorKind: UnaryOperatorKind.Not } not)
         {
             negated = true;
-            operation = OperationWalker.Unwrap(not.Operand);
+            operation = OperationTree.Unwrap(not.Operand);
         }
 
         return operation is IPropertyReferenceOperation { Property: { Name: "IsSuccessStatusCode", ContainingType.Name: "HttpResponseMessage" } };
@@ -61,7 +61,7 @@ internal static class ResultRetry
     {
         for (var i = 0; i < index; i++)
         {
-            if (OperationWalker.Any(body.Operations[i], context.Outbound.IsOutbound))
+            if (OperationTree.Any(body.Operations[i], context.Outbound.IsOutbound))
             {
                 return true;
             }

@@ -64,13 +64,13 @@ public static class SequenceClassifier
     public static DelayValue ClassifyDelays(IOperation? value, DelayScope scope, out int? count)
     {
         count = null;
-        value = OperationWalker.Unwrap(value);
+        value = OperationTree.Unwrap(value);
         if (value is ILocalReferenceOperation local)
         {
             // Followed only when written once, where it is declared, and read nowhere else: a table can also
             // change through its contents (delays.Add(...), delays[i] = ...), which are no writes to the local.
             value = scope.WritesOf(local.Local) is { Count: 1 } writes && writes[0] is IVariableDeclaratorOperation declarator && IsOnlyUse(local, scope.Root)
-                ? OperationWalker.Unwrap(declarator.Initializer?.Value ?? (declarator.Parent as IVariableDeclarationOperation)?.Initializer?.Value)
+                ? OperationTree.Unwrap(declarator.Initializer?.Value ?? (declarator.Parent as IVariableDeclarationOperation)?.Initializer?.Value)
                 : null;
         }
 
@@ -200,7 +200,7 @@ public static class TimeValue
 {
     public static double? TryGetMilliseconds(IOperation? operation)
     {
-        operation = OperationWalker.Unwrap(operation);
+        operation = OperationTree.Unwrap(operation);
         if (operation is null)
         {
             return null;

@@ -6,7 +6,7 @@ using Microsoft.CodeAnalysis.Operations;
 namespace ResilienceAnalyzers.Recognition;
 
 /// <summary>Allocation-light traversal helpers over IOperation trees.</summary>
-internal static class OperationWalker
+internal static class OperationTree
 {
     /// <summary>
     /// Every operation under <paramref name="root"/> (not the root itself), depth first, never entering
