@@ -49,7 +49,7 @@ internal sealed class TimingSummary
             yield return $"  {family.Analyzer} ({string.Join(", ", family.Rules)}): {Ms(family.Time)}, per rule {Ms(family.PerRule)}";
         }
 
-        yield return $"ResilienceAnalyzers total: {Ms(OursTotal)} = {FractionOfBinding:P2} of binding (budget {BindingBudget:P0}): {(WithinBindingBudget ? "within" : "OVER")}";
+        yield return $"ResilienceAnalyzers total: {Ms(OursTotal)} = {FractionOfBinding * 100:F2}% of binding (budget {BindingBudget * 100:F0}%): {(WithinBindingBudget ? "within" : "OVER")}";
         foreach (var compared in Compared)
         {
             yield return $"{compared.Name} {compared.Version}: {Ms(compared.Total)} over {compared.Analyzers} analyzers, {compared.EnabledRules} rules enabled by default, average per rule {Ms(compared.PerRule)}";
