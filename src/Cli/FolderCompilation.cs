@@ -72,7 +72,9 @@ internal static partial class FolderCompilation
         }
 
         var frameworkNames = new HashSet<string>(framework.Select(Path.GetFileNameWithoutExtension).OfType<string>(), StringComparer.OrdinalIgnoreCase);
-        var packageNames = projectTexts.SelectMany(t => PackageReference().Matches(t).Select(m => m.Groups[1].Value)).Distinct(StringComparer.OrdinalIgnoreCase);
+        var packageNames = projectTexts.SelectMany(t => PackageReference().Matches(t).Select(m => m.Groups[1].Value))
+            .Concat(PackagesNamedByUsings(trees))
+            .Distinct(StringComparer.OrdinalIgnoreCase);
         var packages = PackageAssemblies.Resolve(packageNames, frameworkNames);
         progress?.Invoke($"{framework.Count} framework and {packages.Count} package assemblies referenced");
 
@@ -82,6 +84,42 @@ internal static partial class FolderCompilation
             nullableContextOptions: NullableContextOptions.Enable,
             allowUnsafe: true);
         return CSharpCompilation.Create(Path.GetFileName(root.TrimEnd(Path.DirectorySeparatorChar)), trees, references, options);
+    }
+
+    /// <summary>
+    /// Cached packages whose id is a namespace the sources import, or a prefix of one (<c>using Polly.Retry;</c>
+    /// finds Polly): a folder copied without its project files still gets the libraries it uses.
+    /// </summary>
+    private static IEnumerable<string> PackagesNamedByUsings(IEnumerable<SyntaxTree> trees)
+    {
+        var namespaces = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var tree in trees)
+        {
+            var root = (Microsoft.CodeAnalysis.CSharp.Syntax.CompilationUnitSyntax)tree.GetRoot();
+            var usings = root.Usings.Concat(root.Members.OfType<Microsoft.CodeAnalysis.CSharp.Syntax.BaseNamespaceDeclarationSyntax>().SelectMany(n => n.Usings));
+            foreach (var directive in usings)
+            {
+                if (directive.Alias is null && directive.StaticKeyword.IsKind(SyntaxKind.None) && directive.Name is { } name)
+                {
+                    namespaces.Add(name.ToString());
+                }
+            }
+        }
+
+        var found = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var name in namespaces.Where(n => !n.StartsWith("System", StringComparison.Ordinal)))
+        {
+            for (var prefix = name; prefix.Length > 0; prefix = prefix.Contains('.') ? prefix[..prefix.LastIndexOf('.')] : "")
+            {
+                if (found.Contains(prefix) || Directory.Exists(Path.Combine(PackageAssemblies.CacheFolder, prefix.ToLowerInvariant())))
+                {
+                    found.Add(prefix);
+                    break;
+                }
+            }
+        }
+
+        return found;
     }
 
     /// <summary>The symbols the SDK defines for the newest target framework, so #if NET blocks compile in.</summary>

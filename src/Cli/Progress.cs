@@ -31,7 +31,7 @@ internal sealed class Progress(TextWriter stderr, bool enabled)
             stderr.Write("\r\u001b[2K" + message);
             _dirty = true;
         }
-        else if (_sinceLast.ElapsedMilliseconds >= 2000 || !message.StartsWith("analyzed", StringComparison.Ordinal))
+        else if (_sinceLast.ElapsedMilliseconds >= 2000 || !message.EndsWith(" s", StringComparison.Ordinal))
         {
             stderr.WriteLine(message);
         }
