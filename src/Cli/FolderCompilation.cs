@@ -27,7 +27,8 @@ internal static partial class FolderCompilation
 
     private static readonly string[] SkippedFolders = { "bin", "obj", ".git", "node_modules" };
 
-    [GeneratedRegex("""<PackageReference\s+(?:Include|Update)\s*=\s*"([^"]+)""", RegexOptions.IgnoreCase)]
+    /// <summary>PackageReference items, and central PackageVersion items (Directory.Packages.props names what the repository uses).</summary>
+    [GeneratedRegex("""<Package(?:Reference|Version)\s+(?:Include|Update)\s*=\s*"([^"]+)""", RegexOptions.IgnoreCase)]
     private static partial Regex PackageReference();
 
     [GeneratedRegex("""<ImplicitUsings>\s*(enable|true)\s*</ImplicitUsings>""", RegexOptions.IgnoreCase)]

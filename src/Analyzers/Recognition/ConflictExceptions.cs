@@ -12,13 +12,18 @@ namespace ResilienceAnalyzers.Recognition;
 /// </summary>
 public static class ConflictExceptions
 {
+    /// <remarks>
+    /// A <c>DbUpdateException</c> the compilation cannot resolve (EF Core not referenced) still counts: certain
+    /// or silent, and a catch of that name is the insert race far more often than anything else.
+    /// </remarks>
     public static bool IsConflict(ITypeSymbol? exception)
     {
         for (var type = exception as INamedTypeSymbol; type is not null; type = type.BaseType)
         {
             if (type.Name.EndsWith("ConcurrencyException", StringComparison.Ordinal)
                 || type.Name.EndsWith("ConflictException", StringComparison.Ordinal)
-                || (type.Name == "DbUpdateException" && type.ContainingNamespace?.ToDisplayString() == "Microsoft.EntityFrameworkCore"))
+                || (type.Name == "DbUpdateException"
+                    && (type.ContainingNamespace?.ToDisplayString() == "Microsoft.EntityFrameworkCore" || type.TypeKind == TypeKind.Error)))
             {
                 return true;
             }

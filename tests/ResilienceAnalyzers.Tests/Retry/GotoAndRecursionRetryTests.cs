@@ -163,6 +163,32 @@ public sealed class GotoAndRecursionRetryTests
             }
             """);
 
+    /// <summary>EF Core not referenced: the catch type does not resolve, and the name alone says conflict.</summary>
+    [Fact]
+    public Task RecursionFromAnUnresolvedDbUpdateException_IsNotARetry()
+        => Verify("""
+            public interface ICounterTable
+            {
+                Task InsertAsync(string name, long value, CancellationToken token);
+            }
+
+            public sealed class SequenceStore(ICounterTable table)
+            {
+                public async Task<long> ResetAsync(string name, CancellationToken token)
+                {
+                    try
+                    {
+                        await table.InsertAsync(name, 0, token);
+                        return 0;
+                    }
+                    catch ({|CS0246:DbUpdateException|})
+                    {
+                        return await ResetAsync(name, token);
+                    }
+                }
+            }
+            """);
+
     /// <summary>The same shape catching a network failure is a retry: the conflict rule is about the exception.</summary>
     [Fact]
     public Task RecursionFromANetworkFailureCatch_IsStillARetry()
