@@ -45,7 +45,7 @@ internal static partial class FolderCompilation
             .ToList();
         var projectTexts = projectFiles.Select(File.ReadAllText).ToList();
         var implicitUsings = projectTexts.Any(t => ImplicitUsingsOn().IsMatch(t));
-        var web = projectTexts.Any(t => t.Contains("Microsoft.NET.Sdk.Web", StringComparison.OrdinalIgnoreCase)
+        var webSdk = projectTexts.Any(t => t.Contains("Microsoft.NET.Sdk.Web", StringComparison.OrdinalIgnoreCase)
             || t.Contains("Microsoft.AspNetCore.App", StringComparison.Ordinal));
 
         var parseOptions = new CSharpParseOptions(LanguageVersion.Preview, preprocessorSymbols: PreprocessorSymbols());
@@ -57,9 +57,13 @@ internal static partial class FolderCompilation
         }
 
         progress?.Invoke($"parsed {trees.Count} files");
+        var imported = ImportedNamespaces(trees);
+
+        // The shared ASP.NET Core framework comes with the web SDK, or is evidently used by the sources.
+        var web = webSdk || imported.Any(n => n.StartsWith("Microsoft.AspNetCore", StringComparison.Ordinal));
         if (implicitUsings)
         {
-            var usings = web ? ImplicitUsings.Concat(WebImplicitUsings) : ImplicitUsings;
+            var usings = webSdk ? ImplicitUsings.Concat(WebImplicitUsings) : ImplicitUsings;
             var text = string.Concat(usings.Select(u => $"global using global::{u};\n"));
             trees.Add(CSharpSyntaxTree.ParseText(text, parseOptions, Path.Combine(root, "obj", "ImplicitUsings.g.cs")));
         }
@@ -74,7 +78,7 @@ internal static partial class FolderCompilation
 
         var frameworkNames = new HashSet<string>(framework.Select(Path.GetFileNameWithoutExtension).OfType<string>(), StringComparer.OrdinalIgnoreCase);
         var packageNames = projectTexts.SelectMany(t => PackageReference().Matches(t).Select(m => m.Groups[1].Value))
-            .Concat(PackagesNamedByUsings(trees))
+            .Concat(PackagesNamedBy(imported))
             .Distinct(StringComparer.OrdinalIgnoreCase);
         var packages = PackageAssemblies.Resolve(packageNames, frameworkNames);
         progress?.Invoke($"{framework.Count} framework and {packages.Count} package assemblies referenced");
@@ -91,7 +95,26 @@ internal static partial class FolderCompilation
     /// Cached packages whose id is a namespace the sources import, or a prefix of one (<c>using Polly.Retry;</c>
     /// finds Polly): a folder copied without its project files still gets the libraries it uses.
     /// </summary>
-    private static IEnumerable<string> PackagesNamedByUsings(IEnumerable<SyntaxTree> trees)
+    private static IEnumerable<string> PackagesNamedBy(IReadOnlySet<string> namespaces)
+    {
+        var found = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var name in namespaces.Where(n => !n.StartsWith("System", StringComparison.Ordinal)))
+        {
+            for (var prefix = name; prefix.Length > 0; prefix = prefix.Contains('.') ? prefix[..prefix.LastIndexOf('.')] : "")
+            {
+                if (found.Contains(prefix) || Directory.Exists(Path.Combine(PackageAssemblies.CacheFolder, prefix.ToLowerInvariant())))
+                {
+                    found.Add(prefix);
+                    break;
+                }
+            }
+        }
+
+        return found;
+    }
+
+    /// <summary>The namespaces the sources import with plain using directives.</summary>
+    private static IReadOnlySet<string> ImportedNamespaces(IEnumerable<SyntaxTree> trees)
     {
         var namespaces = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         foreach (var tree in trees)
@@ -107,20 +130,7 @@ internal static partial class FolderCompilation
             }
         }
 
-        var found = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-        foreach (var name in namespaces.Where(n => !n.StartsWith("System", StringComparison.Ordinal)))
-        {
-            for (var prefix = name; prefix.Length > 0; prefix = prefix.Contains('.') ? prefix[..prefix.LastIndexOf('.')] : "")
-            {
-                if (found.Contains(prefix) || Directory.Exists(Path.Combine(PackageAssemblies.CacheFolder, prefix.ToLowerInvariant())))
-                {
-                    found.Add(prefix);
-                    break;
-                }
-            }
-        }
-
-        return found;
+        return namespaces;
     }
 
     /// <summary>The symbols the SDK defines for the newest target framework, so #if NET blocks compile in.</summary>
