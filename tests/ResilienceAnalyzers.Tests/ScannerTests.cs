@@ -67,12 +67,14 @@ public sealed class ScannerTests : IDisposable
         var result = Scan(_root);
 
         Assert.Equal(1, result.ExitCode);
-        Assert.Contains("RES001 Retry has no attempt limit (1)", result.Output, StringComparison.Ordinal);
-        Assert.Contains("RES002 Retry without backoff (1)", result.Output, StringComparison.Ordinal);
-        Assert.Contains("  src/StockClient.cs", result.Output, StringComparison.Ordinal);
-        Assert.Contains("14:9 ", result.Output, StringComparison.Ordinal);
-        Assert.Contains("2 finding(s) in 1 file(s); scanned 2 files", result.Output, StringComparison.Ordinal);
-        Assert.Contains("(folder mode)", result.Output, StringComparison.Ordinal);
+        AssertContainsAll(
+            result.Output,
+            "RES001 Retry has no attempt limit (1)",
+            "RES002 Retry without backoff (1)",
+            "  src/StockClient.cs",
+            "14:9 ",
+            "2 finding(s) in 1 file(s); scanned 2 files",
+            "(folder mode)");
     }
 
     [Fact]
@@ -164,12 +166,14 @@ public sealed class ScannerTests : IDisposable
         var result = Scan(_root, "--format", "markdown", "--timing", "--passes", "1");
 
         Assert.Equal(1, result.ExitCode);
-        Assert.Contains("# Resilience scan", result.Output, StringComparison.Ordinal);
-        Assert.Contains("## RES001 Retry has no attempt limit (1)", result.Output, StringComparison.Ordinal);
-        Assert.Contains("| StockClient.cs | 14 |", result.Output, StringComparison.Ordinal);
-        Assert.Contains("Compiler binding (compilation.GetDiagnostics()):", result.Output, StringComparison.Ordinal);
-        Assert.Contains("RetryAnalyzer (RES001, RES002, RES003):", result.Output, StringComparison.Ordinal);
-        Assert.Contains("of binding (budget 2%)", result.Output, StringComparison.Ordinal);
+        AssertContainsAll(
+            result.Output,
+            "# Resilience scan",
+            "## RES001 Retry has no attempt limit (1)",
+            "| StockClient.cs | 14 |",
+            "Compiler binding (compilation.GetDiagnostics()):",
+            "RetryAnalyzer (RES001, RES002, RES003):",
+            "of binding (budget 2%)");
     }
 
     /// <summary>A plain net10.0 class library with no PackageReference: it restores and loads offline.</summary>
@@ -211,6 +215,14 @@ public sealed class ScannerTests : IDisposable
         catch (IOException)
         {
             // Best effort: a leftover temporary directory is not a test failure.
+        }
+    }
+
+    private static void AssertContainsAll(string output, params string[] expected)
+    {
+        foreach (var text in expected)
+        {
+            Assert.Contains(text, output, StringComparison.Ordinal);
         }
     }
 

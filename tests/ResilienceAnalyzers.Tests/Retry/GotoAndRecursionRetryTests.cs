@@ -163,10 +163,15 @@ public sealed class GotoAndRecursionRetryTests
             }
             """);
 
-    /// <summary>EF Core not referenced: the catch type does not resolve, and the name alone says conflict.</summary>
-    [Fact]
-    public Task RecursionFromAnUnresolvedDbUpdateException_IsNotARetry()
-        => Verify("""
+    /// <summary>
+    /// The catch decides: a DbUpdateException the compilation cannot resolve (EF Core not referenced) still
+    /// names a conflict, while the same shape catching a network failure is a retry.
+    /// </summary>
+    [Theory]
+    [InlineData("{|CS0246:DbUpdateException|}", "ResetAsync(name, token)")]
+    [InlineData("HttpRequestException", "{|RES001:{|RES002:ResetAsync(name, token)|}|}")]
+    public Task RecursionFromACatch_IsARetryUnlessTheCatchIsAConflict(string caught, string recursion)
+        => Verify($$"""
             public interface ICounterTable
             {
                 Task InsertAsync(string name, long value, CancellationToken token);
@@ -181,35 +186,9 @@ public sealed class GotoAndRecursionRetryTests
                         await table.InsertAsync(name, 0, token);
                         return 0;
                     }
-                    catch ({|CS0246:DbUpdateException|})
+                    catch ({{caught}})
                     {
-                        return await ResetAsync(name, token);
-                    }
-                }
-            }
-            """);
-
-    /// <summary>The same shape catching a network failure is a retry: the conflict rule is about the exception.</summary>
-    [Fact]
-    public Task RecursionFromANetworkFailureCatch_IsStillARetry()
-        => Verify("""
-            public interface ICounterTable
-            {
-                Task InsertAsync(string name, long value, CancellationToken token);
-            }
-
-            public sealed class SequenceStore(ICounterTable table)
-            {
-                public async Task<long> ResetAsync(string name, CancellationToken token)
-                {
-                    try
-                    {
-                        await table.InsertAsync(name, 0, token);
-                        return 0;
-                    }
-                    catch (HttpRequestException)
-                    {
-                        return await {|RES001:{|RES002:ResetAsync(name, token)|}|};
+                        return await {{recursion}};
                     }
                 }
             }
