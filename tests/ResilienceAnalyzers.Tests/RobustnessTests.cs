@@ -21,6 +21,10 @@ namespace ResilienceAnalyzers.Tests;
 /// </summary>
 public sealed class RobustnessTests
 {
+    // Measured on 2 cores: 40 variants of the sample and the 58 rule-page blocks (2,360), 4 of each of the
+    // 310 test sources (1,240) and 41 of each of the 4 snippets (164), about 3,760 in all, take about 40 s
+    // of test time; the whole suite (402 tests) ran in 55 s. Raise the constants for a deeper local run.
+
     /// <summary>Variants of each sample and rule-page block, and of each snippet in <see cref="RobustnessSnippets"/>.</summary>
     private const int VariantsPerSource = 40;
 
