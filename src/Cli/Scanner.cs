@@ -61,8 +61,9 @@ internal static class Scanner
 
             return options.FailOnWarning && result.Findings.Count > 0 ? FindingsExit : Clean;
         }
-        catch (LoadException exception)
+        catch (Exception exception) when (exception is LoadException or IOException or UnauthorizedAccessException)
         {
+            // An input that cannot be read or loaded, or a report that cannot be written: CI must see it fail.
             progress.Clear();
             stderr.WriteLine("resilience-scan: " + exception.Message);
             return UsageOrLoadError;

@@ -106,6 +106,7 @@ public sealed class ScannerTests : IDisposable
         Assert.Equal(2, Scan(_root, "--format", "xml").ExitCode);
         Write("notes.txt", "not a project");
         Assert.Equal(2, Scan(Path.Combine(_root, "notes.txt")).ExitCode);
+        Assert.Equal(2, Scan(_root, "--output", Path.Combine(_root, "no", "such", "folder", "report.txt")).ExitCode);
     }
 
     [Fact]
