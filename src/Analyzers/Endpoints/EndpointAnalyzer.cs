@@ -1,4 +1,5 @@
 using System;
+using System.Linq;
 using System.Collections.Immutable;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
@@ -28,28 +29,123 @@ public sealed class EndpointAnalyzer : DiagnosticAnalyzer
         var types = KnownTypes.Create(context.Compilation);
 
         // RES020: endpoints in strings need no library; RegionEndpoint and AzureLocation only when their SDK is referenced.
+        // RES021: only where System.Net.Http is referenced and its handlers own the connections.
         var regions = new RegionUsageRecognizer(types.Cloud);
-        context.RegisterOperationAction(c => Report(c, types, regions.RecognizeLiteral((ILiteralOperation)c.Operation, c.ContainingSymbol)), OperationKind.Literal);
+        var clients = types.Http.HttpClient is null || types.Http.UsesPlatformHandler ? null : new HttpClientLifetimeRecognizer(types.Http);
+        var factory = clients is not null && (types.Http.HttpClientBuilderExtensions is not null || types.Http.HttpClientFactoryOptions is not null);
+
+        // The driver's cost is mostly per callback, so the rare shapes ride on callbacks that run anyway
+        // instead of registering for every binary operator, invocation and assignment: a constant string
+        // concatenation is judged from its first literal or field operand, and an infinite handler lifetime
+        // (SetHandlerLifetime(...), HandlerLifetime = ...) from the infinite value written into it.
+        context.RegisterOperationAction(
+            c =>
+            {
+                var literal = (ILiteralOperation)c.Operation;
+                Report(c, types, regions.RecognizeLiteral(literal, c.ContainingSymbol));
+                if (literal.ConstantValue.Value is string)
+                {
+                    Report(c, types, ConcatenationStartingAt(literal, regions));
+                }
+                else if (factory && literal.ConstantValue.HasValue)
+                {
+                    Report(c, types, InfiniteHandlerLifetime(literal, clients!));
+                }
+            },
+            OperationKind.Literal);
         context.RegisterOperationAction(c => Report(c, types, regions.RecognizeInterpolation((IInterpolatedStringOperation)c.Operation)), OperationKind.InterpolatedString);
-        context.RegisterOperationAction(c => Report(c, types, regions.RecognizeConcatenation((IBinaryOperation)c.Operation)), OperationKind.Binary);
-        context.RegisterOperationAction(c => Report(c, types, regions.RecognizeField((IFieldReferenceOperation)c.Operation, c.ContainingSymbol)), OperationKind.FieldReference);
+        context.RegisterOperationAction(
+            c =>
+            {
+                var reference = (IFieldReferenceOperation)c.Operation;
+                Report(c, types, regions.RecognizeField(reference, c.ContainingSymbol));
+                if (reference.Field.Type.SpecialType == SpecialType.System_String)
+                {
+                    Report(c, types, ConcatenationStartingAt(reference, regions));
+                }
+                else if (factory)
+                {
+                    Report(c, types, InfiniteHandlerLifetime(reference, clients!));
+                }
+            },
+            OperationKind.FieldReference);
         if (types.Cloud.AzureLocation is not null)
         {
+            // Timeout.InfiniteTimeSpan is a field; no property reference needs the RES021 check.
             context.RegisterOperationAction(c => Report(c, types, regions.RecognizeProperty((IPropertyReferenceOperation)c.Operation)), OperationKind.PropertyReference);
         }
 
-        // RES021: only where System.Net.Http is referenced and its handlers own the connections.
-        if (types.Http.HttpClient is null || types.Http.UsesPlatformHandler)
+        if (clients is not null)
         {
-            return;
+            context.RegisterOperationAction(c => Report(c, types, clients.RecognizeClient((IObjectCreationOperation)c.Operation)), OperationKind.ObjectCreation);
+        }
+    }
+
+    /// <summary>
+    /// The outermost constant string concatenation around <paramref name="operand"/>, judged once: only when
+    /// <paramref name="operand"/> is its first literal or field operand.
+    /// </summary>
+    private static RegionFinding? ConcatenationStartingAt(IOperation operand, RegionUsageRecognizer regions)
+    {
+        if (operand.Parent is not IBinaryOperation { OperatorKind: BinaryOperatorKind.Add, ConstantValue.HasValue: true } parent)
+        {
+            return null;
         }
 
-        var clients = new HttpClientLifetimeRecognizer(types.Http);
-        context.RegisterOperationAction(c => Report(c, types, clients.RecognizeClient((IObjectCreationOperation)c.Operation)), OperationKind.ObjectCreation);
-        if (types.Http.HttpClientBuilderExtensions is not null || types.Http.HttpClientFactoryOptions is not null)
+        var top = parent;
+        while (top.Parent is IBinaryOperation { OperatorKind: BinaryOperatorKind.Add, ConstantValue.HasValue: true } outer)
         {
-            context.RegisterOperationAction(c => Report(c, types, clients.RecognizeInvocation((IInvocationOperation)c.Operation)), OperationKind.Invocation);
-            context.RegisterOperationAction(c => Report(c, types, clients.RecognizeAssignment((ISimpleAssignmentOperation)c.Operation)), OperationKind.SimpleAssignment);
+            top = outer;
+        }
+
+        return FirstLeaf(top) == operand ? regions.RecognizeConcatenation(top) : null;
+    }
+
+    private static IOperation? FirstLeaf(IOperation operation)
+    {
+        if (operation is IBinaryOperation binary)
+        {
+            return FirstLeaf(binary.LeftOperand) ?? FirstLeaf(binary.RightOperand);
+        }
+
+        if (operation is IConversionOperation or IParenthesizedOperation)
+        {
+            return FirstLeaf(operation.ChildOperations.First());
+        }
+
+        return operation is ILiteralOperation or IFieldReferenceOperation ? operation : null;
+    }
+
+    /// <summary>
+    /// The handler lifetime an infinite value is written into: an argument of an invocation
+    /// (<c>SetHandlerLifetime(Timeout.InfiniteTimeSpan)</c>, the -1 inside <c>TimeSpan.FromMilliseconds(-1)</c>
+    /// reaching it) or the value of an assignment (<c>HandlerLifetime = ...</c>). The recogniser decides.
+    /// </summary>
+    private static HttpClientFinding? InfiniteHandlerLifetime(IOperation value, HttpClientLifetimeRecognizer clients)
+    {
+        var top = Climb(value);
+
+        // -1 in TimeSpan.FromMilliseconds(-1): carry on from the call that makes the TimeSpan.
+        if (top.Parent is IArgumentOperation { Parent: IInvocationOperation { TargetMethod.Name: "FromMilliseconds" } make })
+        {
+            top = Climb(make);
+        }
+
+        return top.Parent switch
+        {
+            IArgumentOperation { Parent: IInvocationOperation invocation } => clients.RecognizeInvocation(invocation),
+            ISimpleAssignmentOperation assignment when assignment.Value == top => clients.RecognizeAssignment(assignment),
+            _ => null,
+        };
+
+        static IOperation Climb(IOperation operation)
+        {
+            while (operation.Parent is IConversionOperation or IParenthesizedOperation or IUnaryOperation)
+            {
+                operation = operation.Parent;
+            }
+
+            return operation;
         }
     }
 

@@ -7,7 +7,8 @@ namespace ResilienceAnalyzers.Recognition;
 
 /// <summary>
 /// A method that calls itself from a catch with the same arguments (or with an attempt argument that
-/// steps by one) runs its protected call again.
+/// steps by one) runs its protected call again, unless the catch is a write conflict
+/// (<see cref="ConflictExceptions"/>): then the call re-reads what the other writer left.
 /// </summary>
 public static class RecursiveRetryRecognizer
 {
@@ -18,6 +19,7 @@ public static class RecursiveRetryRecognizer
             || invocation.Instance is not (null or IInstanceReferenceOperation)
             || OperationTree.Ancestor<ICatchClauseOperation>(invocation) is not { } @catch
             || @catch.Parent is not ITryOperation @try
+            || ConflictExceptions.IsConflict(@catch.ExceptionType)
             || !ControlFlowFacts.CallsOut(@try, context))
         {
             return null;

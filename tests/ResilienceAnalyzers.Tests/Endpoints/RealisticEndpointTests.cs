@@ -7,28 +7,6 @@ namespace ResilienceAnalyzers.Tests.Endpoints;
 /// <summary>Whole files as they are written in services, with both rules' findings and near-misses side by side.</summary>
 public sealed class RealisticEndpointTests
 {
-    /// <summary>Broken variants of every C# source in the endpoint tests: no analyzer or fixer may throw on them.</summary>
-    [Fact]
-    public async Task BrokenVariants_OfTheEndpointTestSources_NeverThrow()
-    {
-        var folder = Repository.PathOf("tests/ResilienceAnalyzers.Tests/Endpoints");
-        foreach (var file in System.IO.Directory.EnumerateFiles(folder, "*.cs").OrderBy(f => f, System.StringComparer.Ordinal))
-        {
-            var text = System.IO.File.ReadAllText(file);
-            var sources = System.Text.RegularExpressions.Regex.Matches(text, "\"\"\"\r?\n(.*?)\r?\n\\s*\"\"\"", System.Text.RegularExpressions.RegexOptions.Singleline)
-                .Select(m => System.Text.RegularExpressions.Regex.Replace(m.Groups[1].Value, @"\{\|RES\d{3}:|\|\}", string.Empty))
-                .Where(s => s.Contains("class ", System.StringComparison.Ordinal))
-                .ToList();
-            foreach (var source in sources)
-            {
-                foreach (var variant in RobustnessTests.Variants(source, seed: source.Length).Take(6))
-                {
-                    await RobustnessTests.AnalyzeAndFixAsync(variant, System.IO.Path.GetFileName(file));
-                }
-            }
-        }
-    }
-
     [Fact]
     public Task AwsOrderService()
         => Analyzer.VerifyAnalyzerAsync(

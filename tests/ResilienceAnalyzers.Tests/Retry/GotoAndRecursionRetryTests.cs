@@ -101,6 +101,99 @@ public sealed class GotoAndRecursionRetryTests
             }
             """);
 
+    /// <summary>
+    /// Insert-if-missing under a race: the update finds no row, the insert loses to another writer with a
+    /// duplicate key, and the method runs again to take the update path. Not a retry of a failing dependency.
+    /// </summary>
+    [Fact]
+    public Task RecursionFromAWriteConflictCatch_IsNotARetry()
+        => Verify("""
+            namespace Microsoft.EntityFrameworkCore
+            {
+                public class DbUpdateException : Exception { }
+                public class DbUpdateConcurrencyException : DbUpdateException { }
+            }
+
+            namespace Counters
+            {
+                using Microsoft.EntityFrameworkCore;
+
+                public interface ICounterTable
+                {
+                    Task<int> IncrementAsync(string name, CancellationToken token);
+                    Task InsertAsync(string name, long value, CancellationToken token);
+                }
+
+                public sealed class SequenceStore(ICounterTable table)
+                {
+                    public async Task<long> NextAsync(string name, CancellationToken token)
+                    {
+                        if (await table.IncrementAsync(name, token) > 0)
+                        {
+                            return 0;
+                        }
+
+                        try
+                        {
+                            await table.InsertAsync(name, 1, token);
+                        }
+                        catch (DbUpdateException)
+                        {
+                            return await NextAsync(name, token);
+                        }
+
+                        return 1;
+                    }
+
+                    public async Task<long> ResetAsync(string name, CancellationToken token)
+                    {
+                        try
+                        {
+                            await table.InsertAsync(name, 0, token);
+                            return 0;
+                        }
+                        catch (VersionConflictException)
+                        {
+                            return await ResetAsync(name, token);
+                        }
+                    }
+                }
+
+                public sealed class VersionConflictException : Exception { }
+            }
+            """);
+
+    /// <summary>
+    /// The catch decides: a DbUpdateException the compilation cannot resolve (EF Core not referenced) still
+    /// names a conflict, while the same shape catching a network failure is a retry.
+    /// </summary>
+    [Theory]
+    [InlineData("{|CS0246:DbUpdateException|}", "ResetAsync(name, token)")]
+    [InlineData("HttpRequestException", "{|RES001:{|RES002:ResetAsync(name, token)|}|}")]
+    public Task RecursionFromACatch_IsARetryUnlessTheCatchIsAConflict(string caught, string recursion)
+        => Verify($$"""
+            public interface ICounterTable
+            {
+                Task InsertAsync(string name, long value, CancellationToken token);
+            }
+
+            public sealed class SequenceStore(ICounterTable table)
+            {
+                public async Task<long> ResetAsync(string name, CancellationToken token)
+                {
+                    try
+                    {
+                        await table.InsertAsync(name, 0, token);
+                        return 0;
+                    }
+                    catch ({{caught}})
+                    {
+                        return await {{recursion}};
+                    }
+                }
+            }
+            """);
+
     [Fact]
     public Task RecursionWithAttemptArgumentAndGuard_IsBounded()
         => Verify("""

@@ -1,0 +1,64 @@
+using System.Collections.Immutable;
+using System.Reflection;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+
+namespace ResilienceAnalyzers.Cli;
+
+/// <summary>The C# analyzers of one assembly: ours (ResilienceAnalyzers.dll) or one given with --compare.</summary>
+internal sealed class AnalyzerSet
+{
+    private AnalyzerSet(string name, string version, ImmutableArray<DiagnosticAnalyzer> analyzers)
+    {
+        Name = name;
+        Version = version;
+        Analyzers = analyzers;
+    }
+
+    public string Name { get; }
+
+    public string Version { get; }
+
+    public ImmutableArray<DiagnosticAnalyzer> Analyzers { get; }
+
+    /// <summary>
+    /// Rule ids the driver can report by default: the distinct supported ids that are enabled by default.
+    /// The driver never runs an analyzer whose rules are all disabled, so disabled ids cost nothing and are
+    /// not counted.
+    /// </summary>
+    public IReadOnlyList<string> EnabledRuleIds(DiagnosticAnalyzer analyzer) => analyzer.SupportedDiagnostics
+        .Where(d => d.IsEnabledByDefault)
+        .Select(d => d.Id)
+        .Distinct(StringComparer.Ordinal)
+        .ToList();
+
+    public int EnabledRuleCount => Analyzers.SelectMany(EnabledRuleIds).Distinct(StringComparer.Ordinal).Count();
+
+    public static AnalyzerSet Ours() => FromAssembly(typeof(DiagnosticDescriptors).Assembly);
+
+    public static AnalyzerSet Load(string path) => FromAssembly(Assembly.LoadFrom(path));
+
+    private static AnalyzerSet FromAssembly(Assembly assembly)
+    {
+        Type[] types;
+        try
+        {
+            types = assembly.GetTypes();
+        }
+        catch (ReflectionTypeLoadException exception)
+        {
+            // Types that need a newer compiler than this host are left out; the rest still run.
+            types = exception.Types.OfType<Type>().ToArray();
+        }
+
+        var analyzers = types
+            .Where(t => !t.IsAbstract && typeof(DiagnosticAnalyzer).IsAssignableFrom(t))
+            .Where(t => t.GetCustomAttributes<DiagnosticAnalyzerAttribute>().Any(a => a.Languages.Contains(LanguageNames.CSharp)))
+            .OrderBy(t => t.FullName, StringComparer.Ordinal)
+            .Select(t => (DiagnosticAnalyzer)Activator.CreateInstance(t)!)
+            .ToImmutableArray();
+        var name = assembly.GetName();
+        var version = assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? name.Version?.ToString() ?? "0.0.0";
+        return new AnalyzerSet(name.Name ?? "analyzers", version.Split('+')[0], analyzers);
+    }
+}

@@ -1,0 +1,166 @@
+namespace ResilienceAnalyzers.Cli;
+
+internal enum ReportFormat
+{
+    Text,
+    Sarif,
+    Markdown,
+}
+
+/// <summary>The command line, parsed. <see cref="Parse"/> returns null and an error for a usage mistake.</summary>
+internal sealed class ScanOptions
+{
+    public const string Usage = """
+        Usage: resilience-scan <folder | project.csproj | solution.sln/.slnx> [options]
+
+          --format text|sarif|markdown   report format (default text)
+          --output <file>                write the report to a file instead of stdout
+          --fail-on none|warning         exit 1 when findings at this level exist (default warning)
+          --exclude <glob>               skip files and projects matching the glob; repeatable
+                                         (e.g. --exclude "**/test/**" --exclude "**/*Tests*/**")
+          --no-msbuild                   skip MSBuild: every .cs file under the folder in one compilation
+          --timing                       benchmark: per-analyzer time against the compiler's binding time
+          --passes <n>                   measured passes for --timing, after one uncounted warm-up (default 3)
+          --compare <analyzer.dll>       time another analyzer assembly in the same run; repeatable
+          --progress                     report progress on stderr even when it is not a terminal
+
+        Exit codes: 0 no findings, 1 findings (see --fail-on), 2 usage or load error.
+        """;
+
+    public string Input { get; private set; } = "";
+
+    public ReportFormat Format { get; private set; } = ReportFormat.Text;
+
+    public string? Output { get; private set; }
+
+    public bool FailOnWarning { get; private set; } = true;
+
+    public List<string> Excludes { get; } = new();
+
+    public bool NoMsBuild { get; private set; }
+
+    public bool Timing { get; private set; }
+
+    public int Passes { get; private set; } = 3;
+
+    public List<string> Compare { get; } = new();
+
+    public bool Progress { get; private set; }
+
+    public static ScanOptions? Parse(IReadOnlyList<string> args, out string? error)
+    {
+        var options = new ScanOptions();
+        error = null;
+        for (var i = 0; i < args.Count; i++)
+        {
+            var arg = args[i];
+            string? Value()
+            {
+                if (i + 1 < args.Count)
+                {
+                    return args[++i];
+                }
+
+                return null;
+            }
+
+            switch (arg)
+            {
+                case "-h" or "--help":
+                    error = "";
+                    return null;
+                case "--format":
+                    switch (Value())
+                    {
+                        case "text": options.Format = ReportFormat.Text; break;
+                        case "sarif": options.Format = ReportFormat.Sarif; break;
+                        case "markdown": options.Format = ReportFormat.Markdown; break;
+                        default: error = "--format takes text, sarif or markdown."; return null;
+                    }
+
+                    break;
+                case "--output" or "-o":
+                    options.Output = Value();
+                    if (options.Output is null)
+                    {
+                        error = "--output takes a file name.";
+                        return null;
+                    }
+
+                    break;
+                case "--fail-on":
+                    switch (Value())
+                    {
+                        case "none": options.FailOnWarning = false; break;
+                        case "warning": options.FailOnWarning = true; break;
+                        default: error = "--fail-on takes none or warning."; return null;
+                    }
+
+                    break;
+                case "--exclude":
+                    var glob = Value();
+                    if (glob is null)
+                    {
+                        error = "--exclude takes a glob.";
+                        return null;
+                    }
+
+                    options.Excludes.Add(glob);
+                    break;
+                case "--no-msbuild":
+                    options.NoMsBuild = true;
+                    break;
+                case "--timing":
+                    options.Timing = true;
+                    break;
+                case "--passes":
+                    if (!int.TryParse(Value(), out var passes) || passes < 1)
+                    {
+                        error = "--passes takes a positive number.";
+                        return null;
+                    }
+
+                    options.Passes = passes;
+                    break;
+                case "--compare":
+                    var dll = Value();
+                    if (dll is null || !File.Exists(dll))
+                    {
+                        error = $"--compare takes an analyzer assembly that exists ('{dll}' does not).";
+                        return null;
+                    }
+
+                    options.Compare.Add(Path.GetFullPath(dll));
+                    options.Timing = true;
+                    break;
+                case "--progress":
+                    options.Progress = true;
+                    break;
+                default:
+                    if (arg.StartsWith('-') || options.Input.Length > 0)
+                    {
+                        error = $"Unknown argument '{arg}'.";
+                        return null;
+                    }
+
+                    options.Input = arg;
+                    break;
+            }
+        }
+
+        if (options.Input.Length == 0)
+        {
+            error = "No folder, project or solution given.";
+            return null;
+        }
+
+        if (!Directory.Exists(options.Input) && !File.Exists(options.Input))
+        {
+            error = $"'{options.Input}' does not exist.";
+            return null;
+        }
+
+        options.Input = Path.GetFullPath(options.Input);
+        return options;
+    }
+}

@@ -1,0 +1,7 @@
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+
+namespace ResilienceAnalyzers.Cli;
+
+/// <summary>One compilation to scan: a project in MSBuild mode, the whole folder in folder mode.</summary>
+internal sealed record ScanTarget(string Name, Compilation Compilation, AnalyzerOptions AnalyzerOptions);

@@ -1,0 +1,168 @@
+using System.Collections.Immutable;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+
+namespace ResilienceAnalyzers.Cli;
+
+/// <summary>The scan: parse the command line, load, analyse (or benchmark), report, pick the exit code.</summary>
+internal static class Scanner
+{
+    public const int Clean = 0;
+    public const int FindingsExit = 1;
+    public const int UsageOrLoadError = 2;
+
+    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr)
+    {
+        var options = ScanOptions.Parse(args, out var error);
+        if (options is null)
+        {
+            if (error is { Length: > 0 })
+            {
+                stderr.WriteLine("resilience-scan: " + error);
+                stderr.WriteLine(ScanOptions.Usage);
+                return UsageOrLoadError;
+            }
+
+            stdout.WriteLine(ScanOptions.Usage);
+            return Clean;
+        }
+
+        var progress = new Progress(stderr, options.Progress || !Console.IsErrorRedirected);
+        try
+        {
+            var result = await ScanAsync(options, progress, stderr);
+            var report = options.Format switch
+            {
+                ReportFormat.Sarif => SarifReport.Write(result),
+                ReportFormat.Markdown => MarkdownReport.Write(result),
+                _ => TextReport.Write(result),
+            };
+            if (options.Output is null)
+            {
+                stdout.Write(report);
+            }
+            else
+            {
+                await File.WriteAllTextAsync(options.Output, report);
+                foreach (var line in Summary.Lines(result))
+                {
+                    stderr.WriteLine(line);
+                }
+            }
+
+            // SARIF has no place for the benchmark; print it where a person sees it.
+            if (result.Timing is not null && options.Format == ReportFormat.Sarif)
+            {
+                foreach (var line in new TimingSummary(result.Timing, result.Ours).Lines())
+                {
+                    stderr.WriteLine(line);
+                }
+            }
+
+            return options.FailOnWarning && result.Findings.Count > 0 ? FindingsExit : Clean;
+        }
+        catch (Exception exception) when (exception is LoadException or IOException or UnauthorizedAccessException)
+        {
+            // An input that cannot be read or loaded, or a report that cannot be written: CI must see it fail.
+            progress.Clear();
+            stderr.WriteLine("resilience-scan: " + exception.Message);
+            return UsageOrLoadError;
+        }
+    }
+
+    private static async Task<ScanResult> ScanAsync(ScanOptions options, Progress progress, TextWriter stderr)
+    {
+        var excludes = options.Excludes.Select(g => new Glob(g)).ToList();
+        var root = Directory.Exists(options.Input) ? options.Input : Path.GetDirectoryName(options.Input)!;
+        IReadOnlyList<ScanTarget>? targets = null;
+        var mode = "folder mode";
+        if (File.Exists(options.Input))
+        {
+            var extension = Path.GetExtension(options.Input).ToLowerInvariant();
+            if (extension is not (".csproj" or ".sln" or ".slnx"))
+            {
+                throw new LoadException($"'{options.Input}' is not a folder, a .csproj or a .sln/.slnx.");
+            }
+
+            if (!options.NoMsBuild)
+            {
+                progress.Report("loading with MSBuild");
+                var loaded = await MsBuildLoader.LoadAsync(options.Input, excludes, root, stderr.WriteLine);
+                if (loaded is not null)
+                {
+                    targets = loaded;
+                    mode = $"MSBuild, {loaded.Count} project(s)";
+                }
+            }
+        }
+
+        if (targets is null)
+        {
+            progress.Report("parsing sources");
+            var compilation = FolderCompilation.Create(root, excludes, progress.Report);
+            targets = new[] { new ScanTarget(Path.GetFileName(root), compilation, new AnalyzerOptions(ImmutableArray<AdditionalText>.Empty)) };
+        }
+
+        var ours = AnalyzerSet.Ours();
+        var trees = targets.SelectMany(t => t.Compilation.SyntaxTrees)
+            .Where(t => !Glob.AnyMatches(excludes, root, t.FilePath) && !t.FilePath.EndsWith(".g.cs", StringComparison.Ordinal))
+            .Select(t => t.FilePath)
+            .Distinct()
+            .ToList();
+        var lines = targets.SelectMany(t => t.Compilation.SyntaxTrees)
+            .GroupBy(t => t.FilePath)
+            .Where(g => trees.Contains(g.Key))
+            .Sum(g => g.First().GetText().Lines.Count);
+
+        ImmutableArray<Diagnostic> diagnostics;
+        TimingResult? timing = null;
+        if (options.Timing)
+        {
+            var sets = new List<AnalyzerSet> { ours };
+            sets.AddRange(options.Compare.Select(AnalyzerSet.Load));
+            (timing, diagnostics) = await Benchmark.RunAsync(targets, sets, options.Passes, progress.Report);
+        }
+        else
+        {
+            diagnostics = await AnalyzeAsync(targets, ours, progress);
+        }
+
+        progress.Clear();
+        var ourIds = ours.Analyzers.SelectMany(a => a.SupportedDiagnostics).Select(d => d.Id).ToHashSet(StringComparer.Ordinal);
+        var findings = diagnostics
+            .Where(d => ourIds.Contains(d.Id) && d.Location.IsInSource)
+            .Where(d => !Glob.AnyMatches(excludes, root, d.Location.SourceTree!.FilePath))
+            .Select(d => new Finding(d, d.Location.SourceTree!.FilePath, Path.GetRelativePath(root, d.Location.SourceTree.FilePath).Replace('\\', '/')))
+            .DistinctBy(f => (f.Diagnostic.Id, f.FullPath, f.Diagnostic.Location.SourceSpan))
+            .ToList();
+        var rules = ours.Analyzers.SelectMany(a => a.SupportedDiagnostics).DistinctBy(d => d.Id).OrderBy(d => d.Id, StringComparer.Ordinal).ToList();
+        return new ScanResult(root, mode, trees.Count, lines, rules, findings, ours, timing);
+    }
+
+    /// <summary>
+    /// All analyzers over each target. Progress ticks with the elapsed time while the driver works: asking the
+    /// driver file by file to count progress made whole scans several times slower.
+    /// </summary>
+    private static async Task<ImmutableArray<Diagnostic>> AnalyzeAsync(IReadOnlyList<ScanTarget> targets, AnalyzerSet ours, Progress progress)
+    {
+        var all = ImmutableArray.CreateBuilder<Diagnostic>();
+        for (var i = 0; i < targets.Count; i++)
+        {
+            var target = targets[i];
+            var options = new CompilationWithAnalyzersOptions(target.AnalyzerOptions, onAnalyzerException: null, concurrentAnalysis: true, logAnalyzerExecutionTime: false);
+            var withAnalyzers = target.Compilation.WithAnalyzers(ours.Analyzers, options);
+            var label = $"analyzing {target.Name} ({i + 1}/{targets.Count}, {target.Compilation.SyntaxTrees.Count()} files)";
+            progress.Report(label);
+            var analysis = withAnalyzers.GetAnalyzerDiagnosticsAsync(CancellationToken.None);
+            var stopwatch = System.Diagnostics.Stopwatch.StartNew();
+            while (await Task.WhenAny(analysis, Task.Delay(1000)) != analysis)
+            {
+                progress.Report($"{label}, {stopwatch.Elapsed.TotalSeconds:F0} s");
+            }
+
+            all.AddRange(await analysis);
+        }
+
+        return all.ToImmutable();
+    }
+}

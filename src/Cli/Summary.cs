@@ -1,0 +1,15 @@
+namespace ResilienceAnalyzers.Cli;
+
+/// <summary>The summary lines every human-readable report ends with.</summary>
+internal static class Summary
+{
+    public static IEnumerable<string> Lines(ScanResult result)
+    {
+        var files = result.Findings.Select(f => f.RelativePath).Distinct().Count();
+        yield return $"{result.Findings.Count} finding(s) in {files} file(s); scanned {result.Files} files, {result.Lines} lines ({result.Mode}).";
+        foreach (var rule in result.ByRule)
+        {
+            yield return $"  {rule.Key}: {rule.Count()}";
+        }
+    }
+}
