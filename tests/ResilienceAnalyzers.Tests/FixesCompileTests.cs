@@ -20,16 +20,6 @@ namespace ResilienceAnalyzers.Tests;
 /// </summary>
 public sealed class FixesCompileTests
 {
-    private static readonly ImmutableArray<DiagnosticAnalyzer> Analyzers = typeof(DiagnosticDescriptors).Assembly.GetTypes()
-        .Where(t => !t.IsAbstract && typeof(DiagnosticAnalyzer).IsAssignableFrom(t))
-        .Select(t => (DiagnosticAnalyzer)Activator.CreateInstance(t)!)
-        .ToImmutableArray();
-
-    private static readonly ImmutableArray<CodeFixProvider> Fixers = typeof(ResilienceAnalyzers.CodeFixes.RetryLoopCodeFixProvider).Assembly.GetTypes()
-        .Where(t => !t.IsAbstract && typeof(CodeFixProvider).IsAssignableFrom(t))
-        .Select(t => (CodeFixProvider)Activator.CreateInstance(t)!)
-        .ToImmutableArray();
-
     public static IEnumerable<object[]> Sources() => RobustnessTests.Sources();
 
     [Theory]
@@ -44,12 +34,12 @@ public sealed class FixesCompileTests
         var fixesApplied = 0;
         foreach (var source in sources)
         {
-            var document = CreateDocument(source);
+            var document = Shipped.Document(source);
             var before = await AnalyzeAsync(document);
             var errorsBefore = await ErrorCountAsync(document);
             foreach (var diagnostic in before)
             {
-                foreach (var fixer in Fixers.Where(f => f.FixableDiagnosticIds.Contains(diagnostic.Id)))
+                foreach (var fixer in Shipped.Fixers.Where(f => f.FixableDiagnosticIds.Contains(diagnostic.Id)))
                 {
                     var actions = new List<CodeAction>();
                     await fixer.RegisterCodeFixesAsync(new CodeFixContext(document, diagnostic, (action, _) => actions.Add(action), CancellationToken.None));
@@ -76,21 +66,11 @@ public sealed class FixesCompileTests
         }
     }
 
-    private static Document CreateDocument(string source)
-    {
-        var workspace = new AdhocWorkspace();
-        return workspace.AddProject("Fixes", LanguageNames.CSharp)
-            .WithCompilationOptions(new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable))
-            .WithParseOptions(new CSharpParseOptions(LanguageVersion.Latest))
-            .AddMetadataReferences(TestReferences.For(Libraries.All))
-            .AddDocument("Example.cs", SourceText.From(source));
-    }
-
     private static async Task<ImmutableArray<Diagnostic>> AnalyzeAsync(Document document)
     {
         var compilation = (await document.Project.GetCompilationAsync())!;
         var options = new CompilationWithAnalyzersOptions(new AnalyzerOptions(ImmutableArray<AdditionalText>.Empty), onAnalyzerException: null, concurrentAnalysis: false, logAnalyzerExecutionTime: false);
-        return await compilation.WithAnalyzers(Analyzers, options).GetAnalyzerDiagnosticsAsync(CancellationToken.None);
+        return await compilation.WithAnalyzers(Shipped.Analyzers, options).GetAnalyzerDiagnosticsAsync(CancellationToken.None);
     }
 
     private static async Task<int> ErrorCountAsync(Document document)

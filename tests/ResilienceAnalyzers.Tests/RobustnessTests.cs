@@ -34,16 +34,6 @@ public sealed class RobustnessTests
     /// </summary>
     private const int VariantsPerTestSource = 4;
 
-    private static readonly ImmutableArray<DiagnosticAnalyzer> Analyzers = typeof(DiagnosticDescriptors).Assembly.GetTypes()
-        .Where(t => !t.IsAbstract && typeof(DiagnosticAnalyzer).IsAssignableFrom(t))
-        .Select(t => (DiagnosticAnalyzer)Activator.CreateInstance(t)!)
-        .ToImmutableArray();
-
-    private static readonly ImmutableArray<CodeFixProvider> Fixers = typeof(ResilienceAnalyzers.CodeFixes.RetryLoopCodeFixProvider).Assembly.GetTypes()
-        .Where(t => !t.IsAbstract && typeof(CodeFixProvider).IsAssignableFrom(t))
-        .Select(t => (CodeFixProvider)Activator.CreateInstance(t)!)
-        .ToImmutableArray();
-
     public static IEnumerable<object[]> Sources()
     {
         yield return new object[] { "samples/RetryStorm/Program.cs" };
@@ -140,12 +130,7 @@ public sealed class RobustnessTests
 
     internal static async Task AnalyzeAndFixAsync(string source, string origin)
     {
-        using var workspace = new AdhocWorkspace();
-        var project = workspace.AddProject("Broken", LanguageNames.CSharp)
-            .WithCompilationOptions(new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary))
-            .WithParseOptions(new CSharpParseOptions(LanguageVersion.Latest))
-            .AddMetadataReferences(TestReferences.For(Libraries.All));
-        var document = project.AddDocument("Broken.cs", SourceText.From(source));
+        var document = Shipped.Document(source, "Broken.cs");
         var compilation = (await document.Project.GetCompilationAsync())!;
 
         var exceptions = new List<Exception>();
@@ -154,7 +139,7 @@ public sealed class RobustnessTests
             onAnalyzerException: (exception, _, _) => { lock (exceptions) { exceptions.Add(exception); } },
             concurrentAnalysis: false,
             logAnalyzerExecutionTime: false);
-        var diagnostics = await compilation.WithAnalyzers(Analyzers, options).GetAnalyzerDiagnosticsAsync(CancellationToken.None);
+        var diagnostics = await compilation.WithAnalyzers(Shipped.Analyzers, options).GetAnalyzerDiagnosticsAsync(CancellationToken.None);
 
         Assert.True(exceptions.Count == 0, $"An analyzer threw on a variant of {origin}:\n{exceptions.FirstOrDefault()}\n---\n{source}");
         Assert.DoesNotContain(diagnostics, d => d.Id == "AD0001");
@@ -165,7 +150,7 @@ public sealed class RobustnessTests
 
         foreach (var diagnostic in diagnostics)
         {
-            foreach (var fixer in Fixers.Where(f => f.FixableDiagnosticIds.Contains(diagnostic.Id)))
+            foreach (var fixer in Shipped.Fixers.Where(f => f.FixableDiagnosticIds.Contains(diagnostic.Id)))
             {
                 var actions = new List<CodeAction>();
                 var context = new CodeFixContext(document, diagnostic, (action, _) => actions.Add(action), CancellationToken.None);

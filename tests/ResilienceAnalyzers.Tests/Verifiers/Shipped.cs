@@ -1,0 +1,32 @@
+using System;
+using System.Collections.Immutable;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CodeFixes;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Text;
+
+namespace ResilienceAnalyzers.Tests.Verifiers;
+
+/// <summary>Every analyzer and code fix the package ships, and a document to run them on, for the whole-product tests.</summary>
+internal static class Shipped
+{
+    public static ImmutableArray<DiagnosticAnalyzer> Analyzers { get; } = typeof(DiagnosticDescriptors).Assembly.GetTypes()
+        .Where(t => !t.IsAbstract && typeof(DiagnosticAnalyzer).IsAssignableFrom(t))
+        .Select(t => (DiagnosticAnalyzer)Activator.CreateInstance(t)!)
+        .ToImmutableArray();
+
+    public static ImmutableArray<CodeFixProvider> Fixers { get; } = typeof(ResilienceAnalyzers.CodeFixes.RetryLoopCodeFixProvider).Assembly.GetTypes()
+        .Where(t => !t.IsAbstract && typeof(CodeFixProvider).IsAssignableFrom(t))
+        .Select(t => (CodeFixProvider)Activator.CreateInstance(t)!)
+        .ToImmutableArray();
+
+    /// <summary>A one-document project referencing the framework and every library the rules understand.</summary>
+    public static Document Document(string source, string name = "Example.cs")
+        => new AdhocWorkspace().AddProject(System.IO.Path.GetFileNameWithoutExtension(name), LanguageNames.CSharp)
+            .WithCompilationOptions(new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable))
+            .WithParseOptions(new CSharpParseOptions(LanguageVersion.Latest))
+            .AddMetadataReferences(TestReferences.For(Libraries.All))
+            .AddDocument(name, SourceText.From(source));
+}
