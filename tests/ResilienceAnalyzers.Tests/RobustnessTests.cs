@@ -36,7 +36,11 @@ public sealed class RobustnessTests
 
     public static IEnumerable<object[]> Sources()
     {
-        yield return new object[] { "samples/RetryStorm/Program.cs" };
+        foreach (var file in Directory.EnumerateFiles(Repository.PathOf("samples/RetryStorm"), "*.cs").Order(StringComparer.Ordinal))
+        {
+            yield return new object[] { "samples/RetryStorm/" + Path.GetFileName(file) };
+        }
+
         foreach (var page in Directory.EnumerateFiles(Repository.PathOf("docs/rules"), "*.md").OrderBy(p => p, StringComparer.Ordinal))
         {
             yield return new object[] { "docs/rules/" + Path.GetFileName(page) };

@@ -1,0 +1,31 @@
+using System;
+using System.Net.Http;
+using System.Threading;
+
+namespace RetryStorm;
+
+/// <summary>
+/// Code that cannot get out of a regional outage: calls that wait forever, an endpoint pinned to one region,
+/// and a client that never re-resolves DNS. Each member says which diagnostic the build reports on it.
+/// </summary>
+public static class OutageExposure
+{
+    // RES021: lives for the process on a handler that keeps its connections, and so its DNS answer, for ever.
+    private static readonly HttpClient Shared = new HttpClient();
+
+    // RES020: the regional endpoint is written into the code; there is nowhere to fail over to.
+    private const string OrdersTable = "https://dynamodb.us-east-1.amazonaws.com";
+
+    // RES010: a hung endpoint holds this call, its thread and its connection for as long as it hangs.
+    public static HttpClient CreateReportingClient() => new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
+
+    // Clean: a finite connection lifetime lets DNS changes reach the client, and the timeout is bounded.
+    private static readonly HttpClient Rotating = new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(2) })
+    {
+        Timeout = TimeSpan.FromSeconds(30),
+    };
+
+    public static Uri OrdersEndpoint() => new Uri(OrdersTable);
+
+    public static HttpClient Client(bool rotating) => rotating ? Rotating : Shared;
+}
