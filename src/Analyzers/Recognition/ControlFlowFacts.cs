@@ -41,7 +41,7 @@ internal static class ControlFlowFacts
         foreach (var operation in OperationTree.Descendants(@try.Body))
         {
             // An exit that ends before anything is called (if (stopRequested) break;) is a guard, not success.
-            if (IsExit(operation, loop) && operation.Syntax.Span.End > firstCall && !IsDrainExit(operation, @try.Body))
+            if (IsExit(operation, loop) && operation.Syntax.Span.End > firstCall && IsSuccessExit(operation, @try.Body, context))
             {
                 return true;
             }
@@ -196,9 +196,13 @@ internal static class ControlFlowFacts
     {
         foreach (var operation in OperationTree.Descendants(region))
         {
-            if (operation is IAssignmentOperation assignment
-                && OperationTree.ReferencedSymbol(assignment.Target) is { } written
-                && Reads(condition, written))
+            var written = operation switch
+            {
+                IAssignmentOperation assignment => OperationTree.ReferencedSymbol(assignment.Target),
+                IVariableDeclaratorOperation { Initializer: not null } declarator => declarator.Symbol,
+                _ => null,
+            };
+            if (written is not null && Reads(condition, written))
             {
                 return true;
             }
@@ -207,18 +211,25 @@ internal static class ControlFlowFacts
         return false;
     }
 
-    /// <summary>An exit that fires on "nothing came" or on cancellation: not the success of a call.</summary>
-    private static bool IsDrainExit(IOperation exit, IOperation container)
+    /// <summary>
+    /// An exit taken because the call succeeded: unconditional, or under a condition on what the protected block
+    /// produced (<c>if (response.IsSuccessStatusCode) return response;</c>, <c>if (await TrySendAsync()) return;</c>).
+    /// An exit on "nothing came", on cancellation, or on a mode flag the block never writes (<c>if (runOnce) return;</c>)
+    /// leaves a worker loop, not a retry.
+    /// </summary>
+    private static bool IsSuccessExit(IOperation exit, IOperation container, RetryRecognitionContext context)
     {
         for (var current = exit.Parent; current is not null && current != container; current = current.Parent)
         {
             if (current is IConditionalOperation conditional)
             {
-                return IsNotSuccessCheck(conditional.Condition);
+                var condition = conditional.Condition;
+                return !IsNotSuccessCheck(condition)
+                    && (OperationTree.Any(condition, context.Outbound.IsOutbound) || ReadsAnyWrittenIn(condition, container));
             }
         }
 
-        return false;
+        return true;
     }
 
     private static bool IsNotSuccessCheck(IOperation condition)

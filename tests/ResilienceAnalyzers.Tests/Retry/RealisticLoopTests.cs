@@ -634,4 +634,48 @@ public sealed class RealisticLoopTests
                 void HandleException(Exception ex, out TimeSpan delay) => delay = TimeSpan.FromSeconds(1);
             }
             """);
+
+    [Fact]
+    public Task ProcessingLoopLeavingOnAModeFlag_IsAWorker_ResultChecks_AreRetries()
+        => Verify("""
+            class C
+            {
+                async Task Process(HttpClient client, bool runOnce, CancellationToken cancellationToken)
+                {
+                    while (!cancellationToken.IsCancellationRequested)
+                    {
+                        try
+                        {
+                            await client.PostAsync("https://runtime.example.test/next", null, cancellationToken);
+                            if (runOnce)
+                            {
+                                return;
+                            }
+                        }
+                        catch (HttpRequestException)
+                        {
+                            continue;
+                        }
+                    }
+                }
+
+                async Task<HttpResponseMessage> Send(HttpClient client, CancellationToken cancellationToken)
+                {
+                    {|RES001:{|RES002:while|}|} (true)
+                    {
+                        try
+                        {
+                            var response = await client.PostAsync("https://orders.example.test/", null, cancellationToken);
+                            if (response.IsSuccessStatusCode)
+                            {
+                                return response;
+                            }
+                        }
+                        catch (HttpRequestException)
+                        {
+                        }
+                    }
+                }
+            }
+            """);
 }
