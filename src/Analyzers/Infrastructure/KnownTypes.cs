@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 
@@ -77,5 +78,11 @@ public sealed class KnownTypes
     public bool ShouldAnalyze(AnalyzerOptions options, SyntaxTree tree)
         => !IsTestProject || Options.AnalyzeTestCode.GetValue(options, tree);
 
-    public static KnownTypes Create(Compilation compilation) => new(compilation);
+    /// <summary>
+    /// The types of <paramref name="compilation"/>, resolved once and shared by every analyzer of the package
+    /// (the retry and endpoint families ask for the same compilation); released with the compilation.
+    /// </summary>
+    public static KnownTypes Create(Compilation compilation) => Cache.GetValue(compilation, static c => new KnownTypes(c));
+
+    private static readonly ConditionalWeakTable<Compilation, KnownTypes> Cache = new();
 }

@@ -44,7 +44,7 @@ public static class AttemptBoundRecognizer
         IEnumerable<IOperation> guards,
         IEnumerable<IOperation> body,
         IReadOnlyList<ISymbol> counters,
-        DelayScope scope)
+        RetryScope scope)
     {
         var kind = AttemptBoundKind.None;
         var limits = new LimitTracker();
@@ -77,7 +77,7 @@ public static class AttemptBoundRecognizer
         return ClassifyGuard(condition, counters, types, ref limits, scope: null);
     }
 
-    private static AttemptBoundKind ClassifyGuard(IOperation condition, IReadOnlyList<ISymbol> counters, KnownTypes types, ref LimitTracker limits, DelayScope? scope)
+    private static AttemptBoundKind ClassifyGuard(IOperation condition, IReadOnlyList<ISymbol> counters, KnownTypes types, ref LimitTracker limits, RetryScope? scope)
     {
         var kind = AttemptBoundKind.None;
         foreach (var operation in Self(condition))
@@ -147,7 +147,7 @@ public static class AttemptBoundRecognizer
     }
 
     /// <summary>A local whose value comes from a helper of the application's own (awaited or not).</summary>
-    private static bool IsHelperResult(ILocalSymbol local, DelayScope scope)
+    private static bool IsHelperResult(ILocalSymbol local, RetryScope scope)
     {
         var writes = scope.WritesOf(local);
         if (writes is null)

@@ -38,7 +38,7 @@ public static class DelayLambdaRecognizer
 
         // The body runs afresh for each attempt: a local it declares does not carry over, so nothing in it
         // is per-attempt except the attempt parameter (an empty repeated region says so).
-        var scope = new DelayScope(types, body, new TextSpan(body.Syntax.SpanStart, 0), System.Array.Empty<ISymbol>(), attemptParameter(lambda));
+        var scope = new RetryScope(types, body, new TextSpan(body.Syntax.SpanStart, 0), System.Array.Empty<ISymbol>(), attemptParameter(lambda));
         var verdict = DelayValue.Constant;
         foreach (var result in returned)
         {

@@ -13,7 +13,7 @@ public static class DelayRecognizer
 {
     /// <param name="protectedBlock">The try block that calls out: awaited helpers there are the operation, not a wait.</param>
     /// <param name="repeatedCall">A recursive retry's call to itself: the retry, not a wait.</param>
-    public static DelayModel Recognize(IEnumerable<IOperation> region, DelayScope scope, out SyntaxNode? singleDelayCall, IOperation? protectedBlock = null, IOperation? repeatedCall = null)
+    public static DelayModel Recognize(IEnumerable<IOperation> region, RetryScope scope, out SyntaxNode? singleDelayCall, IOperation? protectedBlock = null, IOperation? repeatedCall = null)
     {
         singleDelayCall = null;
         var found = 0;

@@ -38,70 +38,6 @@ public readonly struct DelayValue
     private static JitterKind Max(JitterKind a, JitterKind b) => a > b ? a : b;
 }
 
-/// <summary>Where a delay value is judged: the code that repeats, and what changes from one attempt to the next.</summary>
-public sealed class DelayScope
-{
-    private Dictionary<ISymbol, List<IOperation>>? _writes;
-
-    public DelayScope(KnownTypes types, IOperation root, TextSpan repeatedRegion, IReadOnlyCollection<ISymbol> counters, IParameterSymbol? attemptParameter = null)
-    {
-        Types = types;
-        Root = root;
-        RepeatedRegion = repeatedRegion;
-        Counters = counters;
-        AttemptParameter = attemptParameter;
-    }
-
-    public KnownTypes Types { get; }
-
-    /// <summary>The body that declares the locals a delay may read.</summary>
-    public IOperation Root { get; }
-
-    /// <summary>Code that runs once per attempt: a write inside it happens on every attempt.</summary>
-    public TextSpan RepeatedRegion { get; }
-
-    /// <summary>Locals, parameters and fields that grow on every attempt.</summary>
-    public IReadOnlyCollection<ISymbol> Counters { get; }
-
-    /// <summary>The attempt number of a Polly sleep-duration lambda or delay generator.</summary>
-    public IParameterSymbol? AttemptParameter { get; }
-
-    /// <summary>Inside a helper being judged: what each of its parameters was passed.</summary>
-    internal IReadOnlyDictionary<IParameterSymbol, DelayValue>? Arguments { get; init; }
-
-    internal List<IOperation>? WritesOf(ISymbol symbol)
-    {
-        _writes ??= IndexWrites(Root);
-        return _writes.TryGetValue(symbol, out var writes) ? writes : null;
-    }
-
-    private static Dictionary<ISymbol, List<IOperation>> IndexWrites(IOperation root)
-    {
-        var writes = new Dictionary<ISymbol, List<IOperation>>(SymbolEqualityComparer.Default);
-        foreach (var operation in OperationTree.Descendants(root))
-        {
-            ISymbol? target = operation switch
-            {
-                IVariableDeclaratorOperation declarator => declarator.Symbol,
-                IAssignmentOperation assignment => OperationTree.ReferencedSymbol(assignment.Target),
-                IIncrementOrDecrementOperation increment => OperationTree.ReferencedSymbol(increment.Target),
-                _ => null,
-            };
-            if (target is ILocalSymbol)
-            {
-                if (!writes.TryGetValue(target, out var list))
-                {
-                    writes[target] = list = new List<IOperation>();
-                }
-
-                list.Add(operation);
-            }
-        }
-
-        return writes;
-    }
-}
-
 /// <summary>
 /// Classifies a delay argument by what it depends on (DESIGN.md): constants only ⇒ constant; something that
 /// changes per attempt ⇒ growing; a call into Random/RandomNumberGenerator with a real range ⇒ jitter;
@@ -112,9 +48,9 @@ public static class DelayValueClassifier
     // Deep enough for real delay expressions (locals feeding locals); cycles are cut by the visiting set.
     private const int MaxDepth = 16;
 
-    public static DelayValue Classify(IOperation value, DelayScope scope) => Classify(value, scope, depth: 0, visiting: null);
+    public static DelayValue Classify(IOperation value, RetryScope scope) => Classify(value, scope, depth: 0, visiting: null);
 
-    private static DelayValue Classify(IOperation? value, DelayScope scope, int depth, HashSet<ISymbol>? visiting)
+    private static DelayValue Classify(IOperation? value, RetryScope scope, int depth, HashSet<ISymbol>? visiting)
     {
         if (value is null || depth > MaxDepth)
         {
@@ -177,7 +113,7 @@ public static class DelayValueClassifier
         }
     }
 
-    private static DelayValue ClassifyAll(IEnumerable<IArgumentOperation> arguments, DelayScope scope, int depth, HashSet<ISymbol>? visiting)
+    private static DelayValue ClassifyAll(IEnumerable<IArgumentOperation> arguments, RetryScope scope, int depth, HashSet<ISymbol>? visiting)
     {
         var result = DelayValue.Constant;
         foreach (var argument in arguments)
@@ -193,7 +129,7 @@ public static class DelayValueClassifier
         return result;
     }
 
-    private static DelayValue ClassifyInvocation(IInvocationOperation invocation, DelayScope scope, int depth, HashSet<ISymbol>? visiting)
+    private static DelayValue ClassifyInvocation(IInvocationOperation invocation, RetryScope scope, int depth, HashSet<ISymbol>? visiting)
     {
         var method = invocation.TargetMethod;
         var containingType = method.ContainingType;
@@ -218,7 +154,7 @@ public static class DelayValueClassifier
     /// judged by what it returns, each parameter standing for what the call passed. Anything else, or a
     /// helper in another file or assembly, cannot be seen: unknown.
     /// </summary>
-    private static DelayValue ClassifyHelper(IInvocationOperation invocation, DelayScope scope, int depth, HashSet<ISymbol>? visiting)
+    private static DelayValue ClassifyHelper(IInvocationOperation invocation, RetryScope scope, int depth, HashSet<ISymbol>? visiting)
     {
         var method = invocation.TargetMethod.OriginalDefinition;
         if (method.DeclaringSyntaxReferences.Length != 1
@@ -255,7 +191,7 @@ public static class DelayValueClassifier
             }
 
             // The helper runs afresh on each call: nothing it declares carries from one attempt to the next.
-            var helperScope = new DelayScope(scope.Types, body, new TextSpan(body.Syntax.SpanStart, 0), System.Array.Empty<ISymbol>())
+            var helperScope = new RetryScope(scope.Types, body, new TextSpan(body.Syntax.SpanStart, 0), System.Array.Empty<ISymbol>())
             {
                 Arguments = arguments,
             };
@@ -278,7 +214,7 @@ public static class DelayValueClassifier
         return result;
     }
 
-    private static DelayValue ClassifyLocal(ILocalSymbol local, DelayScope scope, int depth, HashSet<ISymbol>? visiting)
+    private static DelayValue ClassifyLocal(ILocalSymbol local, RetryScope scope, int depth, HashSet<ISymbol>? visiting)
     {
         if (IsCounter(local, scope))
         {
@@ -346,7 +282,7 @@ public static class DelayValueClassifier
         return result;
     }
 
-    private static DelayValue ClassifyField(IFieldReferenceOperation field, DelayScope scope, int depth, HashSet<ISymbol>? visiting)
+    private static DelayValue ClassifyField(IFieldReferenceOperation field, RetryScope scope, int depth, HashSet<ISymbol>? visiting)
     {
         if (field.Field.IsConst || IsWellKnownConstant(field.Field, scope.Types))
         {
@@ -367,7 +303,7 @@ public static class DelayValueClassifier
         return DelayValue.Unknown;
     }
 
-    private static DelayValue ClassifyProperty(IPropertyReferenceOperation property, DelayScope scope, int depth, HashSet<ISymbol>? visiting)
+    private static DelayValue ClassifyProperty(IPropertyReferenceOperation property, RetryScope scope, int depth, HashSet<ISymbol>? visiting)
     {
         // Polly v8 DelayGenerator: args.AttemptNumber.
         if (property.Property.Name == "AttemptNumber"
@@ -393,7 +329,7 @@ public static class DelayValueClassifier
     }
 
     /// <summary>A table of delays indexed by the attempt: equal entries are constant, increasing ones grow.</summary>
-    private static DelayValue ClassifyTable(IOperation arrayReference, DelayScope scope)
+    private static DelayValue ClassifyTable(IOperation arrayReference, RetryScope scope)
     {
         IArrayInitializerOperation? initializer = null;
         var symbol = OperationTree.ReferencedSymbol(arrayReference);
@@ -416,7 +352,7 @@ public static class DelayValueClassifier
         };
     }
 
-    private static bool IsCounter(ISymbol symbol, DelayScope scope)
+    private static bool IsCounter(ISymbol symbol, RetryScope scope)
     {
         foreach (var counter in scope.Counters)
         {

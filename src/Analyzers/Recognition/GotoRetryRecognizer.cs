@@ -48,7 +48,7 @@ public static class GotoRetryRecognizer
         }
 
         guards.AddRange(ControlFlowFacts.ExitGuards(@catch.Handler, loop: null));
-        var scope = new DelayScope(context.Types, root, repeated, counters);
+        var scope = new RetryScope(context.Types, root, repeated, counters);
         var bound = AttemptBoundRecognizer.Recognize(guards, region, counters, scope);
         var delay = DelayRecognizer.Recognize(region, scope, out var delayCall, @try.Body);
 

@@ -67,7 +67,7 @@ public static class LoopRetryRecognizer
         }
 
         guards.AddRange(ControlFlowFacts.ExitGuards(loop.Body, loop));
-        var scope = new DelayScope(context.Types, OperationTree.Root(loop), loop.Syntax.Span, counters);
+        var scope = new RetryScope(context.Types, OperationTree.Root(loop), loop.Syntax.Span, counters);
         var bound = AttemptBoundRecognizer.Recognize(guards, new[] { loop.Body }, counters, scope);
         var delay = DelayRecognizer.Recognize(new[] { loop.Body }, scope, out var delayCall, @try?.Body);
 

@@ -54,7 +54,7 @@ public static class PollyV7PolicyRecognizer
                     delayArgument = IndexOf(syntax.ArgumentList, argument.Syntax);
                     break;
                 case "sleepDurations":
-                    var scope = new DelayScope(types, OperationTree.Root(invocation), default(TextSpan), System.Array.Empty<ISymbol>());
+                    var scope = new RetryScope(types, OperationTree.Root(invocation), default(TextSpan), System.Array.Empty<ISymbol>());
                     var value = SequenceClassifier.ClassifyDelays(argument.Value, scope, out count);
                     delay = value.ToModel(argument.Syntax.GetLocation());
                     delayArgument = IndexOf(syntax.ArgumentList, argument.Syntax);

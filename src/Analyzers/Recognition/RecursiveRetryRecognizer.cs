@@ -73,7 +73,7 @@ public static class RecursiveRetryRecognizer
 
         // A guard anywhere in the method can end the recursion (if (attempt > 3) throw; at the top).
         guards.AddRange(ControlFlowFacts.ExitGuards(root, loop: null));
-        var scope = new DelayScope(context.Types, root, root.Syntax.Span, counters);
+        var scope = new RetryScope(context.Types, root, root.Syntax.Span, counters);
         var bound = AttemptBoundRecognizer.Recognize(guards, new[] { @catch.Handler }, counters, scope);
         var delay = DelayRecognizer.Recognize(new[] { (IOperation)@catch.Handler }, scope, out var delayCall, @try.Body, invocation);
 

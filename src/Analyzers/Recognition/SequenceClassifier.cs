@@ -61,7 +61,7 @@ public static class SequenceClassifier
     /// or a Polly.Contrib.WaitAndRetry <c>Backoff</c> helper. <paramref name="count"/> is how many delays it
     /// yields, when that is visible.
     /// </summary>
-    public static DelayValue ClassifyDelays(IOperation? value, DelayScope scope, out int? count)
+    public static DelayValue ClassifyDelays(IOperation? value, RetryScope scope, out int? count)
     {
         count = null;
         value = OperationTree.Unwrap(value);

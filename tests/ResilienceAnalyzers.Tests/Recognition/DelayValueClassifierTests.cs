@@ -81,7 +81,7 @@ public sealed class DelayValueClassifierTests
         var argument = loop.Descendants().OfType<IInvocationOperation>().First(i => i.TargetMethod.Name == "Delay").Arguments[0].Value;
 
         var counters = AttemptBoundRecognizer.FindCounters(new IOperation[] { loop });
-        var scope = new DelayScope(KnownTypes.Create(compilation), OperationTree.Root(loop), loopSyntax.Span, counters);
+        var scope = new RetryScope(KnownTypes.Create(compilation), OperationTree.Root(loop), loopSyntax.Span, counters);
         return DelayValueClassifier.Classify(argument, scope);
     }
 }
