@@ -1,11 +1,9 @@
 using System;
-using System.Linq;
 using System.Collections.Immutable;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
-using ResilienceAnalyzers.Infrastructure;
-using ResilienceAnalyzers.Recognition;
+using ResilienceAnalyzers.Common;
 
 namespace ResilienceAnalyzers.Endpoints;
 
@@ -30,7 +28,7 @@ public sealed class EndpointAnalyzer : DiagnosticAnalyzer
 
         // RES020: endpoints in strings need no library; RegionEndpoint and AzureLocation only when their SDK is referenced.
         // RES021: only where System.Net.Http is referenced and its handlers own the connections.
-        var regions = new RegionUsageRecognizer(types.Cloud);
+        var regions = new RegionUsageRecognizer(types);
         var clients = types.Http.HttpClient is null || types.Http.UsesPlatformHandler ? null : new HttpClientLifetimeRecognizer(types.Http);
         var factory = clients is not null && (types.Http.HttpClientBuilderExtensions is not null || types.Http.HttpClientFactoryOptions is not null);
 
@@ -69,7 +67,7 @@ public sealed class EndpointAnalyzer : DiagnosticAnalyzer
                 }
             },
             OperationKind.FieldReference);
-        if (types.Cloud.AzureLocation is not null)
+        if (types.Azure.AzureLocation is not null)
         {
             // Timeout.InfiniteTimeSpan is a field; no property reference needs the RES021 check.
             context.RegisterOperationAction(c => Report(c, types, regions.RecognizeProperty((IPropertyReferenceOperation)c.Operation)), OperationKind.PropertyReference);
@@ -168,7 +166,7 @@ public sealed class EndpointAnalyzer : DiagnosticAnalyzer
         var properties = ImmutableDictionary<string, string?>.Empty;
         if (finding.IsServiceClientArgument)
         {
-            properties = properties.Add(FixHintKeys.Rewrite, "DropRegionArgument");
+            properties = properties.Add(EndpointFixHintKeys.Rewrite, "DropRegionArgument");
         }
 
         context.ReportDiagnostic(Diagnostic.Create(
@@ -189,12 +187,12 @@ public sealed class EndpointAnalyzer : DiagnosticAnalyzer
         var properties = ImmutableDictionary<string, string?>.Empty;
         if (finding.Rewrite is not null)
         {
-            properties = properties.Add(FixHintKeys.Rewrite, finding.Rewrite);
+            properties = properties.Add(EndpointFixHintKeys.Rewrite, finding.Rewrite);
         }
 
         if (finding.Handler is not null && finding.Handler.SyntaxTree == finding.Node.SyntaxTree)
         {
-            properties = properties.Add(FixHintKeys.HandlerPosition, finding.Handler.SpanStart.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            properties = properties.Add(EndpointFixHintKeys.HandlerPosition, finding.Handler.SpanStart.ToString(System.Globalization.CultureInfo.InvariantCulture));
         }
 
         context.ReportDiagnostic(Diagnostic.Create(

@@ -1,7 +1,7 @@
 using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Globalization;
-using ResilienceAnalyzers.Recognition;
+using ResilienceAnalyzers.Libraries.Polly;
 
 namespace ResilienceAnalyzers.Retry;
 
@@ -12,13 +12,13 @@ internal static class PollyFixHints
     public static ImmutableDictionary<string, string?> For(PollyV7Policy policy)
     {
         var properties = ImmutableDictionary.CreateBuilder<string, string?>();
-        properties[FixHintKeys.Construct] = nameof(RetryConstructKind.PollyV7);
-        properties[FixHintKeys.Forever] = policy.IsForever ? "true" : "false";
-        AddPosition(properties, FixHintKeys.CountArgument, policy.CountArgument);
-        AddPosition(properties, FixHintKeys.DelayArgument, policy.DelayArgument);
+        properties[RetryFixHintKeys.Construct] = nameof(RetryConstructKind.PollyV7);
+        properties[RetryFixHintKeys.Forever] = policy.IsForever ? "true" : "false";
+        AddPosition(properties, RetryFixHintKeys.CountArgument, policy.CountArgument);
+        AddPosition(properties, RetryFixHintKeys.DelayArgument, policy.DelayArgument);
         if (policy.RetryCount is { } count)
         {
-            properties[FixHintKeys.RetryCount] = count.ToString(CultureInfo.InvariantCulture);
+            properties[RetryFixHintKeys.RetryCount] = count.ToString(CultureInfo.InvariantCulture);
         }
 
         return properties.ToImmutable();
@@ -28,10 +28,10 @@ internal static class PollyFixHints
     public static ImmutableDictionary<string, string?> For(PollyOptionsModel options)
     {
         var properties = ImmutableDictionary.CreateBuilder<string, string?>();
-        properties[FixHintKeys.Construct] = nameof(RetryConstructKind.PollyV8);
+        properties[RetryFixHintKeys.Construct] = nameof(RetryConstructKind.PollyV8);
         if (options.Creation is { } creation)
         {
-            AddPosition(properties, FixHintKeys.CreationPosition, creation.SpanStart);
+            AddPosition(properties, RetryFixHintKeys.CreationPosition, creation.SpanStart);
         }
 
         var missing = new List<string>(2);
@@ -39,7 +39,7 @@ internal static class PollyFixHints
         {
             if (options.BackoffType.Assignment is { } backoff)
             {
-                AddPosition(properties, FixHintKeys.BackoffTypePosition, backoff.SpanStart);
+                AddPosition(properties, RetryFixHintKeys.BackoffTypePosition, backoff.SpanStart);
             }
             else
             {
@@ -51,7 +51,7 @@ internal static class PollyFixHints
         {
             if (options.UseJitter.Assignment is { } jitter)
             {
-                AddPosition(properties, FixHintKeys.UseJitterPosition, jitter.SpanStart);
+                AddPosition(properties, RetryFixHintKeys.UseJitterPosition, jitter.SpanStart);
             }
             else
             {
@@ -61,12 +61,12 @@ internal static class PollyFixHints
 
         if (options.DelayMilliseconds is { Value: 0, Assignment: { } delay })
         {
-            AddPosition(properties, FixHintKeys.DelaySettingPosition, delay.SpanStart);
+            AddPosition(properties, RetryFixHintKeys.DelaySettingPosition, delay.SpanStart);
         }
 
         if (missing.Count > 0 && options.Creation is not null)
         {
-            properties[FixHintKeys.MissingSettings] = string.Join(",", missing);
+            properties[RetryFixHintKeys.MissingSettings] = string.Join(",", missing);
         }
 
         return properties.ToImmutable();

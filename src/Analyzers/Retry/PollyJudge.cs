@@ -1,7 +1,7 @@
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
-using ResilienceAnalyzers.Infrastructure;
-using ResilienceAnalyzers.Recognition;
+using ResilienceAnalyzers.Common;
+using ResilienceAnalyzers.Libraries.Polly;
 
 namespace ResilienceAnalyzers.Retry;
 
@@ -37,12 +37,12 @@ internal static class PollyJudge
             && (options.MaxRetryAttempts.Assignment?.GetLocation() ?? options.CreationLocation) is { } limitLocation)
         {
             var setting = options.MaxRetryAttempts.IsDefault ? "Default" : "MaxRetryAttempts";
-            ReportHere(Diagnostic.Create(DiagnosticDescriptors.RetryHasNoAttemptLimit, limitLocation, hints.SetItem(FixHintKeys.Setting, setting), options.Subject));
+            ReportHere(Diagnostic.Create(DiagnosticDescriptors.RetryHasNoAttemptLimit, limitLocation, hints.SetItem(RetryFixHintKeys.Setting, setting), options.Subject));
         }
 
         if (DelayVerdict(options, out var faulty, out var at) is { } delay && (at?.GetLocation() ?? options.CreationLocation) is { } delayLocation)
         {
-            RetryJudge.ReportDelay(ReportHere, delay, delayLocation, hints.SetItem(FixHintKeys.Setting, at is null ? "Default" : faulty), options.Subject);
+            RetryJudge.ReportDelay(ReportHere, delay, delayLocation, hints.SetItem(RetryFixHintKeys.Setting, at is null ? "Default" : faulty), options.Subject);
         }
     }
 

@@ -2,8 +2,7 @@ using System.Collections.Immutable;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
-using ResilienceAnalyzers.Infrastructure;
-using ResilienceAnalyzers.Recognition;
+using ResilienceAnalyzers.Common;
 
 namespace ResilienceAnalyzers.Retry;
 

@@ -1,8 +1,7 @@
 using System.Collections.Immutable;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
-using ResilienceAnalyzers.Infrastructure;
-using ResilienceAnalyzers.Recognition;
+using ResilienceAnalyzers.Common;
 
 namespace ResilienceAnalyzers.Retry;
 
@@ -73,29 +72,29 @@ internal sealed class RetryJudge
     private static ImmutableDictionary<string, string?> FixHints(RetryConstruct construct)
     {
         var builder = ImmutableDictionary.CreateBuilder<string, string?>();
-        builder[FixHintKeys.Construct] = construct.Kind.ToString();
+        builder[RetryFixHintKeys.Construct] = construct.Kind.ToString();
         if (construct.TryStatement is not null)
         {
-            builder[FixHintKeys.TryPosition] = construct.TryStatement.SpanStart.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            builder[RetryFixHintKeys.TryPosition] = construct.TryStatement.SpanStart.ToString(System.Globalization.CultureInfo.InvariantCulture);
         }
 
         if (!construct.FailureCatches.IsDefaultOrEmpty)
         {
-            builder[FixHintKeys.FailureCatches] = string.Join(",", construct.FailureCatches);
+            builder[RetryFixHintKeys.FailureCatches] = string.Join(",", construct.FailureCatches);
         }
 
         if (construct.Bound.Counter is ILocalSymbol counter)
         {
-            builder[FixHintKeys.Counter] = counter.Name;
+            builder[RetryFixHintKeys.Counter] = counter.Name;
         }
 
         if (construct.DelayCall is not null)
         {
-            builder[FixHintKeys.DelayPosition] = construct.DelayCall.SpanStart.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            builder[RetryFixHintKeys.DelayPosition] = construct.DelayCall.SpanStart.ToString(System.Globalization.CultureInfo.InvariantCulture);
         }
 
-        builder[FixHintKeys.HasDelay] = construct.Delay.Kind == DelayKind.None ? "false" : "true";
-        builder[FixHintKeys.Bounded] = construct.Bound.Kind is AttemptBoundKind.Counter or AttemptBoundKind.Deadline ? "true" : "false";
+        builder[RetryFixHintKeys.HasDelay] = construct.Delay.Kind == DelayKind.None ? "false" : "true";
+        builder[RetryFixHintKeys.Bounded] = construct.Bound.Kind is AttemptBoundKind.Counter or AttemptBoundKind.Deadline ? "true" : "false";
         return builder.ToImmutable();
     }
 }

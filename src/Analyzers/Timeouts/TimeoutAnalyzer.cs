@@ -4,8 +4,7 @@ using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
-using ResilienceAnalyzers.Infrastructure;
-using ResilienceAnalyzers.Recognition;
+using ResilienceAnalyzers.Common;
 
 namespace ResilienceAnalyzers.Timeouts;
 
@@ -26,24 +25,24 @@ public sealed class TimeoutAnalyzer : DiagnosticAnalyzer
 
     private static void OnCompilationStart(CompilationStartAnalysisContext context)
     {
-        var types = new TimeoutTypes(context.Compilation);
+        var types = KnownTypes.Create(context.Compilation);
         if (types.TimeSpan is null || types.Timeout is null)
         {
             // Not a compilation against a .NET framework we understand.
             return;
         }
 
-        var outbound = new OutboundOperations(context.Compilation.GetTypeByMetadataName("System.Console"));
+        var outbound = new OutboundOperations(types.Console);
         var analysis = new Analysis(
             types,
             new TimeoutTargetRecognizer(types, outbound),
             new HttpClientTimeoutOwners(context.Compilation),
-            TestCode.IsTestProject(context.Compilation));
+            types.IsTestProject);
 
         context.RegisterOperationAction(analysis.OnAssignment, OperationKind.SimpleAssignment);
         context.RegisterOperationAction(analysis.OnArgument, OperationKind.Argument);
         context.RegisterOperationAction(analysis.OnLiteral, OperationKind.Literal);
-        if (types.HasGrpc)
+        if (types.Grpc.IsReferenced)
         {
             context.RegisterOperationAction(analysis.OnInvocation, OperationKind.Invocation);
         }
@@ -52,12 +51,12 @@ public sealed class TimeoutAnalyzer : DiagnosticAnalyzer
     /// <summary>Everything one compilation's actions share; immutable apart from the owners' cache.</summary>
     private sealed class Analysis
     {
-        private readonly TimeoutTypes _types;
+        private readonly KnownTypes _types;
         private readonly TimeoutTargetRecognizer _targets;
         private readonly HttpClientTimeoutOwners _owners;
         private readonly bool _isTestProject;
 
-        public Analysis(TimeoutTypes types, TimeoutTargetRecognizer targets, HttpClientTimeoutOwners owners, bool isTestProject)
+        public Analysis(KnownTypes types, TimeoutTargetRecognizer targets, HttpClientTimeoutOwners owners, bool isTestProject)
         {
             _types = types;
             _targets = targets;
@@ -123,8 +122,8 @@ public sealed class TimeoutAnalyzer : DiagnosticAnalyzer
             // Text between interpolation holes is reported as the whole interpolated string.
             var reported = literal.Parent is IInterpolatedStringTextOperation { Parent: IInterpolatedStringOperation interpolated } ? interpolated.Syntax : literal.Syntax;
             var properties = ImmutableDictionary.CreateBuilder<string, string?>();
-            properties[FixHintKeys.TimeoutUnit] = nameof(TimeoutUnit.ConnectionString);
-            properties[FixHintKeys.TimeoutDomain] = "Other";
+            properties[TimeoutFixHintKeys.TimeoutUnit] = nameof(TimeoutUnit.ConnectionString);
+            properties[TimeoutFixHintKeys.TimeoutDomain] = "Other";
             AddSpan(properties, literal.Syntax);
             context.ReportDiagnostic(Diagnostic.Create(
                 DiagnosticDescriptors.InfiniteTimeout,
@@ -145,7 +144,7 @@ public sealed class TimeoutAnalyzer : DiagnosticAnalyzer
             }
 
             var properties = ImmutableDictionary.CreateBuilder<string, string?>();
-            properties[FixHintKeys.DeadlineFix] = call.Fix.ToString();
+            properties[TimeoutFixHintKeys.DeadlineFix] = call.Fix.ToString();
             if (call.Value is not null)
             {
                 AddSpan(properties, call.Value.Syntax);
@@ -171,7 +170,7 @@ public sealed class TimeoutAnalyzer : DiagnosticAnalyzer
 
             foreach (var parameter in method.Parameters)
             {
-                if (parameter.Name == "deadline" || SymbolEqualityComparer.Default.Equals(parameter.Type, _types.GrpcCallOptions))
+                if (parameter.Name == "deadline" || SymbolEqualityComparer.Default.Equals(parameter.Type, _types.Grpc.CallOptions))
                 {
                     return true;
                 }
@@ -185,10 +184,10 @@ public sealed class TimeoutAnalyzer : DiagnosticAnalyzer
             var properties = ImmutableDictionary.CreateBuilder<string, string?>();
             if (timeout.Unit != TimeoutUnit.Unknown)
             {
-                properties[FixHintKeys.TimeoutUnit] = timeout.Unit.ToString();
+                properties[TimeoutFixHintKeys.TimeoutUnit] = timeout.Unit.ToString();
             }
 
-            properties[FixHintKeys.TimeoutDomain] = timeout.IsHttp ? "Http" : "Other";
+            properties[TimeoutFixHintKeys.TimeoutDomain] = timeout.IsHttp ? "Http" : "Other";
             AddSpan(properties, value);
             context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.InfiniteTimeout, location, properties.ToImmutable(), name));
         }

@@ -10,7 +10,7 @@ public sealed class CommonFormsAcceptanceTests
 {
     private static Task T<TAnalyzer>(string source)
         where TAnalyzer : Microsoft.CodeAnalysis.Diagnostics.DiagnosticAnalyzer, new()
-        => CSharpAnalyzerVerifier<TAnalyzer>.VerifyAnalyzerAsync(source, Libraries.All, editorConfig: null);
+        => CSharpAnalyzerVerifier<TAnalyzer>.VerifyAnalyzerAsync(source, TestLibraries.All, editorConfig: null);
 
     [Fact]
     public Task Timeouts() => T<ResilienceAnalyzers.Timeouts.TimeoutAnalyzer>("""

@@ -6,7 +6,7 @@ namespace ResilienceAnalyzers.Tests.Endpoints;
 /// <summary>RES020: every form of a hard-coded region, and the near-misses RULES.md lists.</summary>
 public sealed class HardCodedRegionTests
 {
-    private const Libraries Cloud = Libraries.Aws | Libraries.Azure;
+    private const TestLibraries Cloud = TestLibraries.Aws | TestLibraries.Azure;
 
     private static Task Verify(string source, string? editorConfig = null)
         => Analyzer.VerifyAnalyzerAsync(source, Cloud, editorConfig);
@@ -431,7 +431,7 @@ public sealed class HardCodedRegionTests
                 public const string Queue = {|RES020:"https://sqs.us-east-2.amazonaws.com/1234/jobs"|};
             }
             """,
-            Libraries.None,
+            TestLibraries.None,
             editorConfig: null);
 
     [Fact]

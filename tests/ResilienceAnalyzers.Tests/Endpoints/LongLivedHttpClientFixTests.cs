@@ -1,6 +1,6 @@
-using ResilienceAnalyzers.CodeFixes;
+using ResilienceAnalyzers.CodeFixes.Endpoints;
 using ResilienceAnalyzers.Tests.Verifiers;
-using Fix = ResilienceAnalyzers.Tests.Verifiers.CSharpCodeFixVerifier<ResilienceAnalyzers.Endpoints.EndpointAnalyzer, ResilienceAnalyzers.CodeFixes.PooledConnectionLifetimeCodeFixProvider>;
+using Fix = ResilienceAnalyzers.Tests.Verifiers.CSharpCodeFixVerifier<ResilienceAnalyzers.Endpoints.EndpointAnalyzer, ResilienceAnalyzers.CodeFixes.Endpoints.PooledConnectionLifetimeCodeFixProvider>;
 
 namespace ResilienceAnalyzers.Tests.Endpoints;
 
@@ -8,7 +8,7 @@ namespace ResilienceAnalyzers.Tests.Endpoints;
 public sealed class LongLivedHttpClientFixTests
 {
     private static Task Verify(string source, string fixedSource)
-        => Fix.VerifyCodeFixAsync(source, fixedSource, Libraries.HttpResilience, equivalenceKey: PooledConnectionLifetimeCodeFixProvider.EquivalenceKey);
+        => Fix.VerifyCodeFixAsync(source, fixedSource, TestLibraries.HttpResilience, equivalenceKey: PooledConnectionLifetimeCodeFixProvider.EquivalenceKey);
 
     /// <summary>The diagnostics stay and no code action is offered.</summary>
     private static Task VerifyNoFix(string source) => Verify(source, source);

@@ -7,7 +7,7 @@ namespace ResilienceAnalyzers.Tests.Endpoints;
 public sealed class LongLivedHttpClientTests
 {
     private static Task Verify(string source, string? editorConfig = null)
-        => Analyzer.VerifyAnalyzerAsync(source, Libraries.HttpResilience, editorConfig);
+        => Analyzer.VerifyAnalyzerAsync(source, TestLibraries.HttpResilience, editorConfig);
 
     [Fact]
     public Task StaticField_NewHttpClient()
@@ -372,6 +372,6 @@ public sealed class LongLivedHttpClientTests
                 public static readonly HttpClient Client = {|RES021:new HttpClient()|};
             }
             """,
-            Libraries.None,
+            TestLibraries.None,
             editorConfig: null);
 }

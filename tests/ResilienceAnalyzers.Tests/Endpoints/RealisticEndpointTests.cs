@@ -1,4 +1,3 @@
-using System.Linq;
 using ResilienceAnalyzers.Tests.Verifiers;
 using Analyzer = ResilienceAnalyzers.Tests.Verifiers.CSharpAnalyzerVerifier<ResilienceAnalyzers.Endpoints.EndpointAnalyzer>;
 
@@ -56,7 +55,7 @@ public sealed class RealisticEndpointTests
                 public static IAmazonS3 Pinned() => new AmazonS3Client(new AmazonS3Config { ServiceURL = {|RES020:"https://s3.eu-central-1.amazonaws.com"|} });
             }
             """,
-            Libraries.All,
+            TestLibraries.All,
             editorConfig: null);
 
     [Fact]
@@ -112,7 +111,7 @@ public sealed class RealisticEndpointTests
                 public static AzureLocation Pinned() => {|RES020:AzureLocation.SwedenCentral|};
             }
             """,
-            Libraries.All,
+            TestLibraries.All,
             editorConfig: null);
 
     [Fact]
@@ -144,6 +143,6 @@ public sealed class RealisticEndpointTests
                 }
             }
             """,
-            Libraries.All,
+            TestLibraries.All,
             editorConfig: null);
 }

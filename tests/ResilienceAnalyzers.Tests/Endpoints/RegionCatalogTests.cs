@@ -1,6 +1,6 @@
 using System.Linq;
 using System.Reflection;
-using ResilienceAnalyzers.Recognition;
+using ResilienceAnalyzers.Endpoints;
 
 namespace ResilienceAnalyzers.Tests.Endpoints;
 

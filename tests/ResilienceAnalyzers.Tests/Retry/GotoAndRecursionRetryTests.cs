@@ -14,7 +14,7 @@ public sealed class GotoAndRecursionRetryTests
         """;
 
     private static Task Verify(string source, string? editorConfig = null)
-        => CSharpAnalyzerVerifier<ResilienceAnalyzers.Retry.RetryAnalyzer>.VerifyAnalyzerAsync(Usings + source, Libraries.None, editorConfig);
+        => CSharpAnalyzerVerifier<ResilienceAnalyzers.Retry.RetryAnalyzer>.VerifyAnalyzerAsync(Usings + source, TestLibraries.None, editorConfig);
 
     [Fact]
     public Task GotoBackToLabel_Unbounded_ReportsOnGotoKeyword()

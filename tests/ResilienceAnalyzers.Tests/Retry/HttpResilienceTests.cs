@@ -173,6 +173,6 @@ public sealed class HttpResilienceTests
                 void Configure(object builder) => builder.AddStandardResilienceHandler(o => o.Retry.UseJitter = false);
             }
             """,
-            Libraries.None,
+            TestLibraries.None,
             editorConfig: null);
 }

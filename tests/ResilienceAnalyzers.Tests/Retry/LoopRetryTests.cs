@@ -1,5 +1,4 @@
 using ResilienceAnalyzers.Tests.Verifiers;
-using Verify = ResilienceAnalyzers.Tests.Verifiers.CSharpAnalyzerVerifier<ResilienceAnalyzers.Retry.RetryAnalyzer>;
 
 namespace ResilienceAnalyzers.Tests.Retry;
 
@@ -19,7 +18,7 @@ public sealed class LoopRetryTests
         """;
 
     private static Task Verify(string source, string? editorConfig = null)
-        => CSharpAnalyzerVerifier<ResilienceAnalyzers.Retry.RetryAnalyzer>.VerifyAnalyzerAsync(Usings + source, Libraries.None, editorConfig);
+        => CSharpAnalyzerVerifier<ResilienceAnalyzers.Retry.RetryAnalyzer>.VerifyAnalyzerAsync(Usings + source, TestLibraries.None, editorConfig);
 
     [Fact]
     public Task WhileTrue_NoBoundNoDelay_ReportsRes001AndRes002()

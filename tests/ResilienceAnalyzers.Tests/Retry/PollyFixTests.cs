@@ -1,7 +1,7 @@
 using Microsoft.CodeAnalysis.Testing;
-using ResilienceAnalyzers.CodeFixes;
+using ResilienceAnalyzers.CodeFixes.Retry;
 using ResilienceAnalyzers.Tests.Verifiers;
-using Fix = ResilienceAnalyzers.Tests.Verifiers.CSharpCodeFixVerifier<ResilienceAnalyzers.Retry.RetryAnalyzer, ResilienceAnalyzers.CodeFixes.PollyRetryCodeFixProvider>;
+using Fix = ResilienceAnalyzers.Tests.Verifiers.CSharpCodeFixVerifier<ResilienceAnalyzers.Retry.RetryAnalyzer, ResilienceAnalyzers.CodeFixes.Retry.PollyRetryCodeFixProvider>;
 
 namespace ResilienceAnalyzers.Tests.Retry;
 
@@ -13,12 +13,12 @@ public sealed class PollyFixTests
     private const string Res003Backoff = "RES003:JitteredBackoff";
 
     /// <summary>For sources that mix rules: Fix All runs once per equivalence key, so up to one iteration per rule.</summary>
-    private static Task VerifyMixedAsync(string source, string fixedSource, int rules, Libraries libraries = Libraries.All)
+    private static Task VerifyMixedAsync(string source, string fixedSource, int rules, TestLibraries libraries = TestLibraries.All)
         => new Fix.Test
         {
             TestCode = source,
             FixedCode = fixedSource,
-            Libraries = libraries,
+            TestLibraries = libraries,
             NumberOfFixAllIterations = -rules,
         }.RunAsync();
 
@@ -462,7 +462,7 @@ public sealed class PollyFixTests
             }
             """,
             rules: 2,
-            Libraries.Polly);
+            TestLibraries.Polly);
 
     [Fact]
     public Task V7_LambdaParameter_DoesNotShadowALocal()
@@ -495,7 +495,7 @@ public sealed class PollyFixTests
                 }
             }
             """,
-            Libraries.Polly);
+            TestLibraries.Polly);
 
     [Fact]
     public Task V7_LambdaFix_AddsUsingSystem_AndReadsBackoffOptions()
@@ -519,7 +519,7 @@ public sealed class PollyFixTests
                 ISyncPolicy A() => Policy.Handle<HttpRequestException>().WaitAndRetry(1, retryAttempt => TimeSpan.FromMilliseconds(Random.Shared.NextDouble() * Math.Min(5000, 100 * Math.Pow(2, retryAttempt))));
             }
             """,
-            Libraries.Polly,
+            TestLibraries.Polly,
             editorConfig: "resilience_analyzers.backoff_base_ms = 100\nresilience_analyzers.backoff_cap_ms = 5000");
 
     [Fact]
@@ -559,7 +559,7 @@ public sealed class PollyFixTests
             }
             """,
             rules: 3,
-            Libraries.Polly | Libraries.PollyContrib);
+            TestLibraries.Polly | TestLibraries.PollyContrib);
 
     [Fact]
     public Task V7_OnRetryOfADifferentShape_HasNoFix()
@@ -576,7 +576,7 @@ public sealed class PollyFixTests
                 ISyncPolicy B() => Policy.Handle<HttpRequestException>().{|RES002:Retry|}(3, (ex, attempt) => Console.WriteLine(attempt));
             }
             """;
-        return Fix.VerifyCodeFixAsync(source, source, Libraries.Polly);
+        return Fix.VerifyCodeFixAsync(source, source, TestLibraries.Polly);
     }
 
     [Fact]
@@ -599,7 +599,7 @@ public sealed class PollyFixTests
                 ISyncPolicy A() => Policy.Handle<HttpRequestException>().{|RES002:Retry|}(3);
             }
             """;
-        return Fix.VerifyCodeFixAsync(source, source, Libraries.Polly);
+        return Fix.VerifyCodeFixAsync(source, source, TestLibraries.Polly);
     }
 
     [Fact]
@@ -617,6 +617,6 @@ public sealed class PollyFixTests
                     .{|RES001:WaitAndRetry|}(Backoff.DecorrelatedJitterBackoffV2(TimeSpan.FromSeconds(1), 50));
             }
             """;
-        return Fix.VerifyCodeFixAsync(source, source, Libraries.Polly | Libraries.PollyContrib);
+        return Fix.VerifyCodeFixAsync(source, source, TestLibraries.Polly | TestLibraries.PollyContrib);
     }
 }

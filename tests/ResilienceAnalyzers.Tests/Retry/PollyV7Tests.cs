@@ -117,7 +117,7 @@ public sealed class PollyV7Tests
                 ISyncPolicy B() => Policy.Handle<HttpRequestException>().{|RES001:{|RES002:Retry|}|}(25);
             }
             """,
-            Libraries.All,
+            TestLibraries.All,
             "RES001.max_attempts = 20");
 
     [Fact]
@@ -439,7 +439,7 @@ public sealed class PollyV7Tests
                 }
             }
             """,
-            Libraries.None,
+            TestLibraries.None,
             editorConfig: null);
 
     [Fact]

@@ -227,7 +227,7 @@ public sealed class PollyV8Tests
                 object B() => new RetryStrategyOptions { {|RES001:MaxRetryAttempts = 150|}, BackoffType = DelayBackoffType.Exponential, UseJitter = true };
             }
             """,
-            Libraries.All,
+            TestLibraries.All,
             "RES001.max_attempts = 100");
 
     [Fact]
@@ -339,7 +339,7 @@ public sealed class PollyV8Tests
                     .Build();
             }
             """,
-            Libraries.PollyCore,
+            TestLibraries.PollyCore,
             editorConfig: null);
 
     [Fact]

@@ -18,7 +18,7 @@ public sealed class RealisticLoopTests
         """;
 
     private static Task Verify(string source, string? editorConfig = null)
-        => CSharpAnalyzerVerifier<ResilienceAnalyzers.Retry.RetryAnalyzer>.VerifyAnalyzerAsync(Usings + source, Libraries.None, editorConfig);
+        => CSharpAnalyzerVerifier<ResilienceAnalyzers.Retry.RetryAnalyzer>.VerifyAnalyzerAsync(Usings + source, TestLibraries.None, editorConfig);
 
     [Fact]
     public Task DecrementingRetriesLeft_IsBounded_ConstantSleep()

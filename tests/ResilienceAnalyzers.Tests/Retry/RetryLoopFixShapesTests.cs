@@ -1,6 +1,6 @@
-using ResilienceAnalyzers.CodeFixes;
+using ResilienceAnalyzers.CodeFixes.Retry;
 using ResilienceAnalyzers.Tests.Verifiers;
-using Fix = ResilienceAnalyzers.Tests.Verifiers.CSharpCodeFixVerifier<ResilienceAnalyzers.Retry.RetryAnalyzer, ResilienceAnalyzers.CodeFixes.RetryLoopCodeFixProvider>;
+using Fix = ResilienceAnalyzers.Tests.Verifiers.CSharpCodeFixVerifier<ResilienceAnalyzers.Retry.RetryAnalyzer, ResilienceAnalyzers.CodeFixes.Retry.RetryLoopCodeFixProvider>;
 
 namespace ResilienceAnalyzers.Tests.Retry;
 
@@ -58,7 +58,7 @@ public sealed class RetryLoopFixShapesTests
                 }
             }
             """,
-            Libraries.None,
+            TestLibraries.None,
             equivalenceKey: RetryLoopCodeFixProvider.AddJitterKey);
 
     [Fact]
@@ -114,7 +114,7 @@ public sealed class RetryLoopFixShapesTests
                 }
             }
             """,
-            Libraries.None,
+            TestLibraries.None,
             editorConfig: "resilience_analyzers.backoff_base_ms = 50\nresilience_analyzers.backoff_cap_ms = 5000",
             equivalenceKey: RetryLoopCodeFixProvider.JitteredBackoffKey);
 
@@ -177,7 +177,7 @@ public sealed class RetryLoopFixShapesTests
                 }
             }
             """,
-            Libraries.None,
+            TestLibraries.None,
             equivalenceKey: RetryLoopCodeFixProvider.JitteredBackoffKey);
 
     [Fact]
@@ -242,7 +242,7 @@ public sealed class RetryLoopFixShapesTests
                 static int counter;
             }
             """,
-            Libraries.None,
+            TestLibraries.None,
             editorConfig: "resilience_analyzers.max_attempts = 5",
             equivalenceKey: RetryLoopCodeFixProvider.BoundLoopKey);
 
@@ -297,7 +297,7 @@ public sealed class RetryLoopFixShapesTests
                 static int counter;
             }
             """,
-            Libraries.None,
+            TestLibraries.None,
             equivalenceKey: RetryLoopCodeFixProvider.BoundLoopKey);
 
     [Fact]
@@ -335,7 +335,7 @@ public sealed class RetryLoopFixShapesTests
                 }
             }
             """;
-        await Fix.VerifyCodeFixAsync(source, source, Libraries.None);
+        await Fix.VerifyCodeFixAsync(source, source, TestLibraries.None);
     }
 
     [Fact]
@@ -365,6 +365,6 @@ public sealed class RetryLoopFixShapesTests
                 }
             }
             """;
-        await Fix.VerifyCodeFixAsync(source.Replace("for (var attempt", "{|RES002:for|} (var attempt"), source.Replace("for (var attempt", "{|RES002:for|} (var attempt"), Libraries.None);
+        await Fix.VerifyCodeFixAsync(source.Replace("for (var attempt", "{|RES002:for|} (var attempt"), source.Replace("for (var attempt", "{|RES002:for|} (var attempt"), TestLibraries.None);
     }
 }

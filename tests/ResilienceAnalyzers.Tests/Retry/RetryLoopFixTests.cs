@@ -1,6 +1,6 @@
-using ResilienceAnalyzers.CodeFixes;
+using ResilienceAnalyzers.CodeFixes.Retry;
 using ResilienceAnalyzers.Tests.Verifiers;
-using Fix = ResilienceAnalyzers.Tests.Verifiers.CSharpCodeFixVerifier<ResilienceAnalyzers.Retry.RetryAnalyzer, ResilienceAnalyzers.CodeFixes.RetryLoopCodeFixProvider>;
+using Fix = ResilienceAnalyzers.Tests.Verifiers.CSharpCodeFixVerifier<ResilienceAnalyzers.Retry.RetryAnalyzer, ResilienceAnalyzers.CodeFixes.Retry.RetryLoopCodeFixProvider>;
 
 namespace ResilienceAnalyzers.Tests.Retry;
 
@@ -55,7 +55,7 @@ public sealed class RetryLoopFixTests
                 }
             }
             """,
-            Libraries.None,
+            TestLibraries.None,
             equivalenceKey: RetryLoopCodeFixProvider.BoundLoopKey);
 
     [Fact]
@@ -110,6 +110,6 @@ public sealed class RetryLoopFixTests
                 }
             }
             """,
-            Libraries.None,
+            TestLibraries.None,
             equivalenceKey: RetryLoopCodeFixProvider.JitteredBackoffKey);
 }

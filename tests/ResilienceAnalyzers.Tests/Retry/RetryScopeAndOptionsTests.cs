@@ -62,7 +62,7 @@ public sealed class RetryScopeAndOptionsTests
         """;
 
     private static Task Verify(string source, string? editorConfig = null)
-        => CSharpAnalyzerVerifier<ResilienceAnalyzers.Retry.RetryAnalyzer>.VerifyAnalyzerAsync(source, Libraries.None, editorConfig);
+        => CSharpAnalyzerVerifier<ResilienceAnalyzers.Retry.RetryAnalyzer>.VerifyAnalyzerAsync(source, TestLibraries.None, editorConfig);
 
     [Fact]
     public Task CounterLimitAboveMaxAttempts_IsNoEffectiveLimit()
@@ -96,13 +96,13 @@ public sealed class RetryScopeAndOptionsTests
     public Task UnresolvedGuard_IsSilentNotWrong()
         => CSharpAnalyzerVerifier<ResilienceAnalyzers.Retry.RetryAnalyzer>.VerifyAnalyzerAsync(
             UnboundedLoop.Replace("MARK (true)", "{|RES002:while|} ({|CS0103:ShouldRetry|}())").Replace("Task<string> Get(", "Task<string> {|CS0161:Get|}("),
-            Libraries.None,
+            TestLibraries.None,
             editorConfig: null);
 
     [Fact]
     public Task UnresolvedWait_IsSilentForDelayRules()
         => CSharpAnalyzerVerifier<ResilienceAnalyzers.Retry.RetryAnalyzer>.VerifyAnalyzerAsync(
             UnboundedLoop.Replace("MARK", "{|RES001:while|}").Replace("catch (HttpRequestException)\n            {\n", "catch (HttpRequestException)\n            {\n                {|CS0103:Pause|}(1000);\n"),
-            Libraries.None,
+            TestLibraries.None,
             editorConfig: null);
 }

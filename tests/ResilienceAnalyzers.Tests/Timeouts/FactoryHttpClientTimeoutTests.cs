@@ -19,7 +19,7 @@ public sealed class FactoryHttpClientTimeoutTests
 
     private static Task Verify(string source)
         => CSharpAnalyzerVerifier<ResilienceAnalyzers.Timeouts.TimeoutAnalyzer>.VerifyAnalyzerAsync(
-            Usings + source, Libraries.HttpResilience | Libraries.Polly, editorConfig: null);
+            Usings + source, TestLibraries.HttpResilience | TestLibraries.Polly, editorConfig: null);
 
     [Fact]
     public Task ConfigureHttpClient_Without_Strategy_Is_Reported()

@@ -1,6 +1,6 @@
-using ResilienceAnalyzers.CodeFixes;
+using ResilienceAnalyzers.CodeFixes.Timeouts;
 using ResilienceAnalyzers.Tests.Verifiers;
-using Fix = ResilienceAnalyzers.Tests.Verifiers.CSharpCodeFixVerifier<ResilienceAnalyzers.Timeouts.TimeoutAnalyzer, ResilienceAnalyzers.CodeFixes.GrpcDeadlineCodeFixProvider>;
+using Fix = ResilienceAnalyzers.Tests.Verifiers.CSharpCodeFixVerifier<ResilienceAnalyzers.Timeouts.TimeoutAnalyzer, ResilienceAnalyzers.CodeFixes.Timeouts.GrpcDeadlineCodeFixProvider>;
 
 namespace ResilienceAnalyzers.Tests.Timeouts;
 
@@ -11,7 +11,7 @@ public sealed class GrpcDeadlineFixTests
         => Fix.VerifyCodeFixAsync(
             GrpcDeadlineTests.GeneratedClient + source,
             GrpcDeadlineTests.GeneratedClient + fixedSource,
-            Libraries.Grpc,
+            TestLibraries.Grpc,
             editorConfig,
             GrpcDeadlineCodeFixProvider.AddDeadlineKey);
 
@@ -120,7 +120,7 @@ public sealed class GrpcDeadlineFixTests
                 }
             }
             """,
-            Libraries.Grpc,
+            TestLibraries.Grpc,
             editorConfig: "RES011.deadline_seconds = 5");
 
     [Fact]
@@ -155,7 +155,7 @@ public sealed class GrpcDeadlineFixTests
                 }
             }
             """;
-        var test = new Fix.Test { Libraries = Libraries.Grpc };
+        var test = new Fix.Test { TestLibraries = TestLibraries.Grpc };
         test.TestState.Sources.Add(("/0/Client.cs", GrpcDeadlineTests.GeneratedClient));
         test.TestState.Sources.Add(("/0/App.cs", app));
         test.FixedState.Sources.Add(("/0/Client.cs", GrpcDeadlineTests.GeneratedClient));

@@ -60,7 +60,7 @@ public sealed class GrpcDeadlineTests
 
         """;
 
-    private static Task Verify(string source, Libraries libraries = Libraries.Grpc)
+    private static Task Verify(string source, TestLibraries libraries = TestLibraries.Grpc)
         => CSharpAnalyzerVerifier<ResilienceAnalyzers.Timeouts.TimeoutAnalyzer>.VerifyAnalyzerAsync(GeneratedClient + source, libraries, editorConfig: null);
 
     [Fact]

@@ -18,7 +18,7 @@ public sealed class InfiniteTimeoutTests
 
         """;
 
-    private static Task Verify(string source, Libraries libraries = Libraries.None, string? editorConfig = null)
+    private static Task Verify(string source, TestLibraries libraries = TestLibraries.None, string? editorConfig = null)
         => CSharpAnalyzerVerifier<ResilienceAnalyzers.Timeouts.TimeoutAnalyzer>.VerifyAnalyzerAsync(Usings + source, libraries, editorConfig);
 
     // ---- HTTP ----
@@ -92,7 +92,7 @@ public sealed class InfiniteTimeoutTests
                 }
             }
             """,
-            Libraries.SqlClient);
+            TestLibraries.SqlClient);
 
     [Fact]
     public Task DbCommand_Subclass_Written_By_The_User()
@@ -140,7 +140,7 @@ public sealed class InfiniteTimeoutTests
                 }
             }
             """,
-            Libraries.SqlClient);
+            TestLibraries.SqlClient);
 
     [Fact]
     public Task ConnectionString_Literals_With_Varied_Spelling()
@@ -157,7 +157,7 @@ public sealed class InfiniteTimeoutTests
                 void Set(SqlConnection connection) => connection.ConnectionString = {|RES010:"Timeout=0"|};
             }
             """,
-            Libraries.SqlClient);
+            TestLibraries.SqlClient);
 
     [Fact]
     public Task ConnectionString_Interpolated()
@@ -183,7 +183,7 @@ public sealed class InfiniteTimeoutTests
                 }
             }
             """,
-            Libraries.Dapper);
+            TestLibraries.Dapper);
 
     // ---- Sockets and streams ----
 
@@ -227,7 +227,7 @@ public sealed class InfiniteTimeoutTests
                 void Configure(ClientConfig config) => {|RES010:config.Timeout = Timeout.InfiniteTimeSpan|};
             }
             """,
-            Libraries.Aws);
+            TestLibraries.Aws);
 
     [Fact]
     public Task Azure_RetryOptions_NetworkTimeout()
@@ -239,7 +239,7 @@ public sealed class InfiniteTimeoutTests
                 void Configure(ClientOptions options) => {|RES010:options.Retry.NetworkTimeout = Timeout.InfiniteTimeSpan|};
             }
             """,
-            Libraries.Azure);
+            TestLibraries.Azure);
 
     [Fact]
     public Task Polly_TimeoutStrategyOptions_And_AddTimeout()
@@ -255,7 +255,7 @@ public sealed class InfiniteTimeoutTests
                     .Build();
             }
             """,
-            Libraries.PollyCore);
+            TestLibraries.PollyCore);
 
     [Fact]
     public Task HttpStandardResilienceOptions_TotalRequestTimeout_Timeout()
@@ -269,7 +269,7 @@ public sealed class InfiniteTimeoutTests
                         .AddStandardResilienceHandler(o => {|RES010:o.TotalRequestTimeout.Timeout = Timeout.InfiniteTimeSpan|});
             }
             """,
-            Libraries.HttpResilience);
+            TestLibraries.HttpResilience);
 
     [Fact]
     public Task Other_Timeout_Property_And_Parameter_Of_An_Outbound_Type()
@@ -329,7 +329,7 @@ public sealed class InfiniteTimeoutTests
                 }
             }
             """,
-            Libraries.SqlClient);
+            TestLibraries.SqlClient);
 
     // ---- Near-misses ----
 
@@ -375,7 +375,7 @@ public sealed class InfiniteTimeoutTests
                 }
             }
             """,
-            Libraries.SqlClient);
+            TestLibraries.SqlClient);
 
     [Fact]
     public Task Idle_And_Lifetime_Settings_Are_Not_Call_Timeouts()
@@ -409,7 +409,7 @@ public sealed class InfiniteTimeoutTests
                     => services.AddHttpClient("catalog").SetHandlerLifetime(Timeout.InfiniteTimeSpan);
             }
             """,
-            Libraries.HttpResilience);
+            TestLibraries.HttpResilience);
 
     [Fact]
     public Task A_Library_Passing_Through_Its_Callers_Value_Is_Not_Flagged()
@@ -434,7 +434,7 @@ public sealed class InfiniteTimeoutTests
                 }
             }
             """,
-            Libraries.SqlClient);
+            TestLibraries.SqlClient);
 
     [Fact]
     public Task Local_Written_Twice_Is_Not_Followed()
@@ -491,7 +491,7 @@ public sealed class InfiniteTimeoutTests
                 }
             }
             """,
-            Libraries.SqlClient);
+            TestLibraries.SqlClient);
 
     [Fact]
     public Task Polly_V7_Timeout_Policy()
@@ -505,7 +505,7 @@ public sealed class InfiniteTimeoutTests
                 IAsyncPolicy Bounded() => Policy.TimeoutAsync(TimeSpan.FromSeconds(10));
             }
             """,
-            Libraries.Polly);
+            TestLibraries.Polly);
 
     [Fact]
     public Task Entity_Framework_Style_Command_Timeouts()
@@ -573,7 +573,7 @@ public sealed class InfiniteTimeoutTests
     [Fact]
     public async Task Static_Readonly_In_Another_File_Is_Read_From_Its_Initializer()
     {
-        var test = new CSharpAnalyzerVerifier<ResilienceAnalyzers.Timeouts.TimeoutAnalyzer>.Test { Libraries = Libraries.None };
+        var test = new CSharpAnalyzerVerifier<ResilienceAnalyzers.Timeouts.TimeoutAnalyzer>.Test { TestLibraries = TestLibraries.None };
         test.TestState.Sources.Add(("/0/Defaults.cs", """
             using System;
             using System.Threading;

@@ -5,7 +5,7 @@ namespace ResilienceAnalyzers.Tests.Timeouts;
 /// <summary>RES010 and RES011 on whole classes shaped like production code: every defect found, nothing else.</summary>
 public sealed class RealisticTimeoutTests
 {
-    private static Task Verify(string source, Libraries libraries)
+    private static Task Verify(string source, TestLibraries libraries)
         => CSharpAnalyzerVerifier<ResilienceAnalyzers.Timeouts.TimeoutAnalyzer>.VerifyAnalyzerAsync(source, libraries, editorConfig: null);
 
     [Fact]
@@ -88,7 +88,7 @@ public sealed class RealisticTimeoutTests
                 public static SqlConnection Bounded() => new SqlConnection("Data Source=legacy;Initial Catalog=orders;Connect Timeout=15;");
             }
             """,
-            Libraries.SqlClient | Libraries.Dapper);
+            TestLibraries.SqlClient | TestLibraries.Dapper);
 
     [Fact]
     public Task Http_Registration_And_Clients()
@@ -155,7 +155,7 @@ public sealed class RealisticTimeoutTests
                 }
             }
             """,
-            Libraries.HttpResilience);
+            TestLibraries.HttpResilience);
 
     [Fact]
     public Task Socket_Transport()
@@ -198,7 +198,7 @@ public sealed class RealisticTimeoutTests
                 }
             }
             """,
-            Libraries.None);
+            TestLibraries.None);
 
     [Fact]
     public Task Grpc_Service_Calling_Another()
@@ -255,5 +255,5 @@ public sealed class RealisticTimeoutTests
                 }
             }
             """,
-            Libraries.Grpc);
+            TestLibraries.Grpc);
 }

@@ -1,6 +1,6 @@
-using ResilienceAnalyzers.CodeFixes;
+using ResilienceAnalyzers.CodeFixes.Timeouts;
 using ResilienceAnalyzers.Tests.Verifiers;
-using Fix = ResilienceAnalyzers.Tests.Verifiers.CSharpCodeFixVerifier<ResilienceAnalyzers.Timeouts.TimeoutAnalyzer, ResilienceAnalyzers.CodeFixes.TimeoutCodeFixProvider>;
+using Fix = ResilienceAnalyzers.Tests.Verifiers.CSharpCodeFixVerifier<ResilienceAnalyzers.Timeouts.TimeoutAnalyzer, ResilienceAnalyzers.CodeFixes.Timeouts.TimeoutCodeFixProvider>;
 
 namespace ResilienceAnalyzers.Tests.Timeouts;
 
@@ -39,7 +39,7 @@ public sealed class TimeoutFixTests
                 }
             }
             """,
-            Libraries.None,
+            TestLibraries.None,
             equivalenceKey: TimeoutCodeFixProvider.BoundedTimeoutKey);
 
     [Fact]
@@ -79,7 +79,7 @@ public sealed class TimeoutFixTests
                 }
             }
             """,
-            Libraries.SqlClient);
+            TestLibraries.SqlClient);
 
     [Fact]
     public Task Dapper_Argument_Keeps_Its_Name()
@@ -104,7 +104,7 @@ public sealed class TimeoutFixTests
                 Task<int> Run(IDbConnection connection) => connection.ExecuteAsync("delete from t", commandTimeout: 30);
             }
             """,
-            Libraries.Dapper);
+            TestLibraries.Dapper);
 
     [Fact]
     public Task Connection_Strings_Keep_Their_Spelling()
@@ -161,7 +161,7 @@ public sealed class TimeoutFixTests
                 }
             }
             """,
-            Libraries.None,
+            TestLibraries.None,
             editorConfig: "RES010.timeout_seconds = 45");
 
     [Fact]
@@ -198,7 +198,7 @@ public sealed class TimeoutFixTests
                     .Build();
             }
             """,
-            Libraries.Aws | Libraries.PollyCore);
+            TestLibraries.Aws | TestLibraries.PollyCore);
 
     [Fact]
     public async Task A_Timeout_Whose_Unit_Is_Not_Known_Gets_No_Fix()
@@ -217,7 +217,7 @@ public sealed class TimeoutFixTests
                 void Configure(Amazon.Widgets.WidgetClient client) => {|RES010:client.ReadTimeout = -1|};
             }
             """;
-        var test = new Fix.Test { TestCode = source, FixedCode = source, Libraries = Libraries.None };
+        var test = new Fix.Test { TestCode = source, FixedCode = source, TestLibraries = TestLibraries.None };
         await test.RunAsync();
     }
 
@@ -250,7 +250,7 @@ public sealed class TimeoutFixTests
                 }
             }
             """,
-            Libraries.None);
+            TestLibraries.None);
 
     [Fact]
     public Task Named_Constant_Is_Replaced_At_The_Use_Only()
@@ -285,5 +285,5 @@ public sealed class TimeoutFixTests
                 void Configure(HttpClient client) => client.Timeout = TimeSpan.FromSeconds(100);
             }
             """,
-            Libraries.None);
+            TestLibraries.None);
 }

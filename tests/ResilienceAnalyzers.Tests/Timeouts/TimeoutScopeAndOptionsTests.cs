@@ -23,7 +23,7 @@ public sealed class TimeoutScopeAndOptionsTests
         }
         """;
 
-    private static Task Verify(string source, Libraries libraries = Libraries.None, string? editorConfig = null)
+    private static Task Verify(string source, TestLibraries libraries = TestLibraries.None, string? editorConfig = null)
         => CSharpAnalyzerVerifier<ResilienceAnalyzers.Timeouts.TimeoutAnalyzer>.VerifyAnalyzerAsync(source, libraries, editorConfig);
 
     [Fact]
@@ -69,7 +69,7 @@ public sealed class TimeoutScopeAndOptionsTests
                 }
             }
             """ + XunitStub,
-            Libraries.Grpc);
+            TestLibraries.Grpc);
 
     [Fact]
     public Task Generated_Code_Is_Not_Analyzed()

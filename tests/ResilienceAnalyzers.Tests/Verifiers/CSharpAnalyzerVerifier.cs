@@ -1,5 +1,4 @@
 using System.Threading;
-using System.Threading.Tasks;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Testing;
@@ -15,11 +14,11 @@ public static class CSharpAnalyzerVerifier<TAnalyzer>
 
     /// <summary>Verifies the markup in <paramref name="source"/> against the analyzer, with every library referenced.</summary>
     public static Task VerifyAnalyzerAsync(string source, params DiagnosticResult[] expected)
-        => VerifyAnalyzerAsync(source, Libraries.All, editorConfig: null, expected);
+        => VerifyAnalyzerAsync(source, TestLibraries.All, editorConfig: null, expected);
 
-    public static Task VerifyAnalyzerAsync(string source, Libraries libraries, string? editorConfig, params DiagnosticResult[] expected)
+    public static Task VerifyAnalyzerAsync(string source, TestLibraries libraries, string? editorConfig, params DiagnosticResult[] expected)
     {
-        var test = new Test { TestCode = source, Libraries = libraries, EditorConfig = editorConfig };
+        var test = new Test { TestCode = source, TestLibraries = libraries, EditorConfig = editorConfig };
         test.ExpectedDiagnostics.AddRange(expected);
         return test.RunAsync(CancellationToken.None);
     }
@@ -31,7 +30,7 @@ public static class CSharpAnalyzerVerifier<TAnalyzer>
             ReferenceAssemblies = TestReferences.ReferenceAssemblies;
         }
 
-        public Libraries Libraries { get; set; } = Libraries.All;
+        public TestLibraries TestLibraries { get; set; } = TestLibraries.All;
 
         /// <summary>Body of an <c>.editorconfig</c> section that applies to every source file.</summary>
         public string? EditorConfig { get; set; }
@@ -41,7 +40,7 @@ public static class CSharpAnalyzerVerifier<TAnalyzer>
 
         protected override Task RunImplAsync(CancellationToken cancellationToken)
         {
-            TestSetup.Apply(TestState, Libraries, EditorConfig);
+            TestSetup.Apply(TestState, TestLibraries, EditorConfig);
             return base.RunImplAsync(cancellationToken);
         }
     }

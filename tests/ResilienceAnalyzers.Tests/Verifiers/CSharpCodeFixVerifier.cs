@@ -1,5 +1,4 @@
 using System.Threading;
-using System.Threading.Tasks;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp;
@@ -19,13 +18,13 @@ public static class CSharpCodeFixVerifier<TAnalyzer, TCodeFix>
     /// Verifies that the fix turns <paramref name="source"/> into <paramref name="fixedSource"/>, one
     /// diagnostic at a time and through Fix All, and that no diagnostic in the markup survives.
     /// </summary>
-    public static Task VerifyCodeFixAsync(string source, string fixedSource, Libraries libraries = Libraries.All, string? editorConfig = null, string? equivalenceKey = null)
+    public static Task VerifyCodeFixAsync(string source, string fixedSource, TestLibraries libraries = TestLibraries.All, string? editorConfig = null, string? equivalenceKey = null)
     {
         var test = new Test
         {
             TestCode = source,
             FixedCode = fixedSource,
-            Libraries = libraries,
+            TestLibraries = libraries,
             EditorConfig = editorConfig,
             CodeActionEquivalenceKey = equivalenceKey,
         };
@@ -39,7 +38,7 @@ public static class CSharpCodeFixVerifier<TAnalyzer, TCodeFix>
             ReferenceAssemblies = TestReferences.ReferenceAssemblies;
         }
 
-        public Libraries Libraries { get; set; } = Libraries.All;
+        public TestLibraries TestLibraries { get; set; } = TestLibraries.All;
 
         public string? EditorConfig { get; set; }
 
@@ -49,7 +48,7 @@ public static class CSharpCodeFixVerifier<TAnalyzer, TCodeFix>
         protected override Task RunImplAsync(CancellationToken cancellationToken)
         {
             // FixedState and BatchFixedState inherit references and .editorconfig from TestState.
-            TestSetup.Apply(TestState, Libraries, EditorConfig);
+            TestSetup.Apply(TestState, TestLibraries, EditorConfig);
 
             // Fixed code may keep markup for diagnostics that the fix under test leaves alone.
             FixedState.MarkupHandling ??= MarkupMode.Allow;

@@ -6,6 +6,7 @@ using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Text;
+using ResilienceAnalyzers.Common;
 
 namespace ResilienceAnalyzers.Tests.Verifiers;
 
@@ -17,7 +18,7 @@ internal static class Shipped
         .Select(t => (DiagnosticAnalyzer)Activator.CreateInstance(t)!)
         .ToImmutableArray();
 
-    public static ImmutableArray<CodeFixProvider> Fixers { get; } = typeof(ResilienceAnalyzers.CodeFixes.RetryLoopCodeFixProvider).Assembly.GetTypes()
+    public static ImmutableArray<CodeFixProvider> Fixers { get; } = typeof(ResilienceAnalyzers.CodeFixes.Retry.RetryLoopCodeFixProvider).Assembly.GetTypes()
         .Where(t => !t.IsAbstract && typeof(CodeFixProvider).IsAssignableFrom(t))
         .Select(t => (CodeFixProvider)Activator.CreateInstance(t)!)
         .ToImmutableArray();
@@ -27,6 +28,6 @@ internal static class Shipped
         => new AdhocWorkspace().AddProject(System.IO.Path.GetFileNameWithoutExtension(name), LanguageNames.CSharp)
             .WithCompilationOptions(new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable))
             .WithParseOptions(new CSharpParseOptions(LanguageVersion.Latest))
-            .AddMetadataReferences(TestReferences.For(Libraries.All))
+            .AddMetadataReferences(TestReferences.For(TestLibraries.All))
             .AddDocument(name, SourceText.From(source));
 }

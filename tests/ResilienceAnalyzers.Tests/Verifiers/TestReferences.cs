@@ -11,7 +11,7 @@ namespace ResilienceAnalyzers.Tests.Verifiers;
 
 /// <summary>Which third-party libraries a test compilation references, on top of the framework.</summary>
 [Flags]
-public enum Libraries
+public enum TestLibraries
 {
     None = 0,
 
@@ -58,12 +58,12 @@ public static class TestReferences
 
     public static ImmutableArray<MetadataReference> Framework { get; } = LoadFramework();
 
-    private static readonly System.Collections.Concurrent.ConcurrentDictionary<Libraries, ImmutableArray<MetadataReference>> Cache = new();
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<TestLibraries, ImmutableArray<MetadataReference>> Cache = new();
 
     /// <summary>Metadata references are loaded once per set and shared by every test.</summary>
-    public static ImmutableArray<MetadataReference> For(Libraries libraries) => Cache.GetOrAdd(libraries, Load);
+    public static ImmutableArray<MetadataReference> For(TestLibraries libraries) => Cache.GetOrAdd(libraries, Load);
 
-    private static ImmutableArray<MetadataReference> Load(Libraries libraries)
+    private static ImmutableArray<MetadataReference> Load(TestLibraries libraries)
     {
         var references = new List<MetadataReference>(Framework);
         foreach (var file in Directory.EnumerateFiles(OutputDirectory, "*.dll"))
@@ -78,34 +78,34 @@ public static class TestReferences
         return references.ToImmutableArray();
     }
 
-    private static bool Includes(Libraries libraries, string name)
+    private static bool Includes(TestLibraries libraries, string name)
     {
         if (name == "Polly")
         {
-            return libraries.HasFlag(Libraries.Polly);
+            return libraries.HasFlag(TestLibraries.Polly);
         }
 
         if (name == "Polly.Core")
         {
-            return (libraries & (Libraries.Polly | Libraries.PollyCore | Libraries.HttpResilience)) != 0;
+            return (libraries & (TestLibraries.Polly | TestLibraries.PollyCore | TestLibraries.HttpResilience)) != 0;
         }
 
         if (name.StartsWith("Polly.Contrib", StringComparison.Ordinal))
         {
-            return libraries.HasFlag(Libraries.PollyContrib);
+            return libraries.HasFlag(TestLibraries.PollyContrib);
         }
 
         if (name.StartsWith("Polly.", StringComparison.Ordinal))
         {
-            return libraries.HasFlag(Libraries.HttpResilience);
+            return libraries.HasFlag(TestLibraries.HttpResilience);
         }
 
         if (name.StartsWith("Grpc.", StringComparison.Ordinal))
         {
-            return libraries.HasFlag(Libraries.Grpc);
+            return libraries.HasFlag(TestLibraries.Grpc);
         }
 
-        if (name == "Microsoft.Extensions.Logging.Abstractions" && libraries.HasFlag(Libraries.Grpc))
+        if (name == "Microsoft.Extensions.Logging.Abstractions" && libraries.HasFlag(TestLibraries.Grpc))
         {
             // Grpc.Net.Client logs through it.
             return true;
@@ -113,27 +113,27 @@ public static class TestReferences
 
         if (name.StartsWith("Microsoft.Extensions.", StringComparison.Ordinal))
         {
-            return libraries.HasFlag(Libraries.HttpResilience);
+            return libraries.HasFlag(TestLibraries.HttpResilience);
         }
 
         if (name.StartsWith("Microsoft.Data.SqlClient", StringComparison.Ordinal))
         {
-            return libraries.HasFlag(Libraries.SqlClient);
+            return libraries.HasFlag(TestLibraries.SqlClient);
         }
 
         if (name == "Dapper")
         {
-            return libraries.HasFlag(Libraries.Dapper);
+            return libraries.HasFlag(TestLibraries.Dapper);
         }
 
         if (name.StartsWith("AWSSDK.", StringComparison.Ordinal))
         {
-            return libraries.HasFlag(Libraries.Aws);
+            return libraries.HasFlag(TestLibraries.Aws);
         }
 
         if (name.StartsWith("Azure.", StringComparison.Ordinal) || name is "System.ClientModel" or "System.Memory.Data")
         {
-            return libraries.HasFlag(Libraries.Azure);
+            return libraries.HasFlag(TestLibraries.Azure);
         }
 
         return false;

@@ -4,7 +4,7 @@ namespace ResilienceAnalyzers.Tests.Verifiers;
 
 internal static class TestSetup
 {
-    public static void Apply(SolutionState state, Libraries libraries, string? editorConfig)
+    public static void Apply(SolutionState state, TestLibraries libraries, string? editorConfig)
     {
         state.AdditionalReferences.AddRange(TestReferences.For(libraries));
         if (editorConfig is not null)

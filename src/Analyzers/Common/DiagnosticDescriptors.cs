@@ -1,0 +1,75 @@
+using Microsoft.CodeAnalysis;
+
+namespace ResilienceAnalyzers.Common;
+
+/// <summary>All descriptors, built through <see cref="Create"/> so each one links to its rule page.</summary>
+public static class DiagnosticDescriptors
+{
+    public const string Category = "Resilience";
+
+    public const string HelpLinkBase = "https://github.com/resilience-analyzers/ResilienceAnalyzers/blob/main/docs/rules/";
+
+    public static readonly DiagnosticDescriptor RetryHasNoAttemptLimit = Create(
+        RuleIdentifiers.RetryHasNoAttemptLimit,
+        title: "Retry has no attempt limit",
+        messageFormat: "{0} retries with no effective attempt limit; bound it so a failing dependency is not called forever",
+        description: "A retry with no attempt limit keeps calling a failing dependency for as long as it fails, multiplying its load exactly when it can least take it. Bound every retry by an attempt count or a deadline.");
+
+    public static readonly DiagnosticDescriptor RetryWithoutBackoff = Create(
+        RuleIdentifiers.RetryWithoutBackoff,
+        title: "Retry without backoff",
+        messageFormat: "{0} retries {1}; use exponential backoff with jitter",
+        description: "A retry that waits nothing, or the same time on every attempt, hammers a struggling dependency at a fixed rate. Let the delay grow with the attempt and add jitter.");
+
+    public static readonly DiagnosticDescriptor BackoffWithoutJitter = Create(
+        RuleIdentifiers.BackoffWithoutJitter,
+        title: "Backoff without jitter",
+        messageFormat: "{0} backs off without jitter; clients that failed together will retry together",
+        description: "A growing delay without randomness keeps every client that failed at the same moment retrying at the same moments, so the load arrives in synchronized waves. Add jitter to spread it.");
+
+    public static readonly DiagnosticDescriptor InfiniteTimeout = Create(
+        RuleIdentifiers.InfiniteTimeout,
+        title: "Infinite timeout on an outbound call",
+        messageFormat: "{0} waits forever; give the call a bounded timeout so a hung dependency cannot hold it indefinitely",
+        description: "A network, storage or database call with no timeout waits for as long as the dependency does: during an impairment that is hours, and every hung call holds a thread, a connection and a pool slot. Replace infinite timeouts with bounded ones.");
+
+    public static readonly DiagnosticDescriptor GrpcCallWithoutDeadline = Create(
+        RuleIdentifiers.GrpcCallWithoutDeadline,
+        title: "gRPC call without a deadline",
+        messageFormat: "gRPC call '{0}' has no deadline; pass one so a slow or unreachable server cannot hold the call forever",
+        description: "gRPC calls have no deadline unless the caller sets one, so a call to a server that stopped answering waits forever. Pass a deadline with every call, as a deadline argument or in CallOptions.");
+
+    public static readonly DiagnosticDescriptor HardCodedSingleRegionEndpoint = Create(
+        RuleIdentifiers.HardCodedSingleRegionEndpoint,
+        title: "Hard-coded single-region endpoint",
+        messageFormat: "{0} pins the code to the single region '{1}'; take the region from configuration or the environment and plan where to fail over",
+        description: "Code that names one region in source keeps calling that region when it fails: a regional DNS or service outage becomes an outage of this code, and moving it elsewhere needs a rebuild. Read the region from configuration, the environment or the SDK's profile, and keep a second region to fail over to.");
+
+    public static readonly DiagnosticDescriptor LongLivedHttpClientIgnoresDns = Create(
+        RuleIdentifiers.LongLivedHttpClientIgnoresDns,
+        title: "Long-lived HttpClient never refreshes DNS",
+        messageFormat: "{0} keeps its pooled connections for as long as the process runs, so it never re-resolves DNS; {1}",
+        description: "DNS is only resolved when a connection is opened. A client that lives for the process, on a handler without a finite PooledConnectionLifetime, keeps reusing its first connections and never sees DNS move traffic away from a failed endpoint. Give it a SocketsHttpHandler with PooledConnectionLifetime set, or let IHttpClientFactory rotate its handlers.");
+
+    /// <summary>The one place descriptors are created: sets category, help link and defaults consistently.</summary>
+    public static DiagnosticDescriptor Create(
+        string id,
+        string title,
+        string messageFormat,
+        string description,
+        DiagnosticSeverity severity = DiagnosticSeverity.Warning,
+        bool isEnabledByDefault = true)
+    {
+#pragma warning disable RS0030 // The factory is the one sanctioned caller of the constructor.
+        return new DiagnosticDescriptor(
+            id,
+            title,
+            messageFormat,
+            Category,
+            severity,
+            isEnabledByDefault,
+            description,
+            helpLinkUri: HelpLinkBase + id + ".md");
+#pragma warning restore RS0030
+    }
+}

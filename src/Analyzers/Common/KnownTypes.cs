@@ -1,0 +1,110 @@
+using System.Runtime.CompilerServices;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+using ResilienceAnalyzers.Libraries.Aws;
+using ResilienceAnalyzers.Libraries.Azure;
+using ResilienceAnalyzers.Libraries.Grpc;
+using ResilienceAnalyzers.Libraries.Http;
+using ResilienceAnalyzers.Libraries.Polly;
+
+namespace ResilienceAnalyzers.Common;
+
+/// <summary>
+/// The types the rules look for, resolved once per compilation. A library that is not referenced
+/// leaves its entries null, and the part of an analyzer that needs it registers nothing.
+/// </summary>
+public sealed class KnownTypes
+{
+    private KnownTypes(Compilation compilation)
+    {
+        Task = compilation.GetTypeByMetadataName("System.Threading.Tasks.Task");
+        Thread = compilation.GetTypeByMetadataName("System.Threading.Thread");
+        SpinWait = compilation.GetTypeByMetadataName("System.Threading.SpinWait");
+        TimeProvider = compilation.GetTypeByMetadataName("System.TimeProvider");
+        TimeSpan = compilation.GetTypeByMetadataName("System.TimeSpan");
+        DateTime = compilation.GetTypeByMetadataName("System.DateTime");
+        DateTimeOffset = compilation.GetTypeByMetadataName("System.DateTimeOffset");
+        Environment = compilation.GetTypeByMetadataName("System.Environment");
+        Stopwatch = compilation.GetTypeByMetadataName("System.Diagnostics.Stopwatch");
+        Random = compilation.GetTypeByMetadataName("System.Random");
+        RandomNumberGenerator = compilation.GetTypeByMetadataName("System.Security.Cryptography.RandomNumberGenerator");
+        CancellationToken = compilation.GetTypeByMetadataName("System.Threading.CancellationToken");
+        CancellationTokenSource = compilation.GetTypeByMetadataName("System.Threading.CancellationTokenSource");
+        Math = compilation.GetTypeByMetadataName("System.Math");
+        Console = compilation.GetTypeByMetadataName("System.Console");
+        Timeout = compilation.GetTypeByMetadataName("System.Threading.Timeout");
+
+        Polly = new PollyTypes(compilation);
+        Http = new HttpTypes(compilation);
+        Grpc = new GrpcTypes(compilation);
+        Aws = new AwsTypes(compilation);
+        Azure = new AzureTypes(compilation);
+
+        IsTestProject = TestCode.IsTestProject(compilation);
+    }
+
+    public INamedTypeSymbol? Task { get; }
+
+    public INamedTypeSymbol? Thread { get; }
+
+    public INamedTypeSymbol? SpinWait { get; }
+
+    public INamedTypeSymbol? TimeProvider { get; }
+
+    public INamedTypeSymbol? TimeSpan { get; }
+
+    public INamedTypeSymbol? DateTime { get; }
+
+    public INamedTypeSymbol? DateTimeOffset { get; }
+
+    public INamedTypeSymbol? Environment { get; }
+
+    public INamedTypeSymbol? Stopwatch { get; }
+
+    public INamedTypeSymbol? Random { get; }
+
+    public INamedTypeSymbol? RandomNumberGenerator { get; }
+
+    public INamedTypeSymbol? CancellationToken { get; }
+
+    public INamedTypeSymbol? CancellationTokenSource { get; }
+
+    public INamedTypeSymbol? Math { get; }
+
+    public INamedTypeSymbol? Console { get; }
+
+    public INamedTypeSymbol? Timeout { get; }
+
+    public PollyTypes Polly { get; }
+
+    public HttpTypes Http { get; }
+
+    public GrpcTypes Grpc { get; }
+
+    public AwsTypes Aws { get; }
+
+    public AzureTypes Azure { get; }
+
+    /// <summary>A type whose values are regions: AWS <c>RegionEndpoint</c> or Azure <c>AzureLocation</c> (or its nullable).</summary>
+    public bool IsRegionType(ITypeSymbol? type)
+    {
+        type = TypeFacts.UnwrapNullable(type);
+        return type is not null
+               && (SymbolEqualityComparer.Default.Equals(type, Aws.RegionEndpoint) || SymbolEqualityComparer.Default.Equals(type, Azure.AzureLocation));
+    }
+
+    /// <summary>True when the compilation references xunit, NUnit or MSTest.</summary>
+    public bool IsTestProject { get; }
+
+    /// <summary>False in a test project unless <c>resilience_analyzers.analyze_test_code</c> is on for this file.</summary>
+    public bool ShouldAnalyze(AnalyzerOptions options, SyntaxTree tree)
+        => !IsTestProject || Options.AnalyzeTestCode.GetValue(options, tree);
+
+    /// <summary>
+    /// The types of <paramref name="compilation"/>, resolved once and shared by every analyzer of the package
+    /// (the retry and endpoint families ask for the same compilation); released with the compilation.
+    /// </summary>
+    public static KnownTypes Create(Compilation compilation) => Cache.GetValue(compilation, static c => new KnownTypes(c));
+
+    private static readonly ConditionalWeakTable<Compilation, KnownTypes> Cache = new();
+}

@@ -1,0 +1,68 @@
+using System.Collections.Generic;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace ResilienceAnalyzers.Common;
+
+/// <summary>The values a local is given in the body that declares it.</summary>
+internal static class LocalWrites
+{
+    /// <summary>
+    /// Every value written to <paramref name="local"/> (its initializer and each plain assignment), searching the
+    /// whole body around <paramref name="within"/>, lambdas included. Null when the local is also written in a way
+    /// whose value cannot be read (<c>ref</c>/<c>out</c>, compound assignment, deconstruction, a declaration with
+    /// no initializer).
+    /// </summary>
+    public static List<IOperation>? Values(ILocalSymbol local, IOperation within)
+    {
+        var values = new List<IOperation>();
+        foreach (var operation in OperationTree.Root(within).Descendants())
+        {
+            switch (operation)
+            {
+                case IVariableDeclaratorOperation declarator when SymbolEqualityComparer.Default.Equals(declarator.Symbol, local):
+                    var initializer = declarator.GetVariableInitializer()?.Value;
+                    if (initializer is null)
+                    {
+                        // Declared here, assigned later (or by out): judged by the assignments.
+                        continue;
+                    }
+
+                    values.Add(initializer);
+                    break;
+                case ISimpleAssignmentOperation assignment when IsLocal(assignment.Target, local):
+                    values.Add(assignment.Value);
+                    break;
+                case ICompoundAssignmentOperation compound when IsLocal(compound.Target, local):
+                case IIncrementOrDecrementOperation increment when IsLocal(increment.Target, local):
+                case ICoalesceAssignmentOperation coalesce when IsLocal(coalesce.Target, local):
+                case IArgumentOperation { Parameter.RefKind: RefKind.Ref or RefKind.Out } argument when IsLocal(argument.Value, local):
+                case IDeconstructionAssignmentOperation deconstruction when References(deconstruction.Target, local):
+                case IDeclarationExpressionOperation declaration when References(declaration, local):
+                    return null;
+            }
+        }
+
+        return values.Count > 0 ? values : null;
+    }
+
+    /// <summary>The one value of a local written exactly once; null otherwise.</summary>
+    public static IOperation? Single(ILocalSymbol local, IOperation within)
+        => Values(local, within) is { Count: 1 } values ? values[0] : null;
+
+    private static bool IsLocal(IOperation? operation, ILocalSymbol local)
+        => OperationTree.Unwrap(operation) is ILocalReferenceOperation reference && SymbolEqualityComparer.Default.Equals(reference.Local, local);
+
+    private static bool References(IOperation operation, ILocalSymbol local)
+    {
+        foreach (var descendant in operation.DescendantsAndSelf())
+        {
+            if (IsLocal(descendant, local))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+}

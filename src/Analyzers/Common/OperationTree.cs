@@ -1,0 +1,141 @@
+using System;
+using System.Collections.Generic;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace ResilienceAnalyzers.Common;
+
+/// <summary>Allocation-light traversal helpers over IOperation trees.</summary>
+internal static class OperationTree
+{
+    /// <summary>
+    /// Every operation under <paramref name="root"/> (not the root itself), depth first, never entering
+    /// lambdas, local functions or anything <paramref name="skip"/> rejects.
+    /// </summary>
+    public static IEnumerable<IOperation> Descendants(IOperation root, Func<IOperation, bool>? skip = null)
+    {
+        var stack = new Stack<IOperation>();
+        Push(stack, root);
+        while (stack.Count > 0)
+        {
+            var current = stack.Pop();
+            yield return current;
+            if (current is IAnonymousFunctionOperation or ILocalFunctionOperation || (skip is not null && skip(current)))
+            {
+                continue;
+            }
+
+            Push(stack, current);
+        }
+    }
+
+    /// <summary>True when <paramref name="root"/> or an operation under it satisfies <paramref name="predicate"/>.</summary>
+    public static bool Any(IOperation root, Func<IOperation, bool> predicate)
+    {
+        if (predicate(root))
+        {
+            return true;
+        }
+
+        foreach (var operation in Descendants(root))
+        {
+            if (predicate(operation))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>The outermost operation of the body or initializer that holds <paramref name="operation"/>.</summary>
+    public static IOperation Root(IOperation operation)
+    {
+        var current = operation;
+        while (current.Parent is not null)
+        {
+            current = current.Parent;
+        }
+
+        return current;
+    }
+
+    /// <summary>The nearest ancestor of type <typeparamref name="T"/>, not crossing a lambda or local function.</summary>
+    public static T? Ancestor<T>(IOperation operation)
+        where T : class, IOperation
+    {
+        for (var current = operation.Parent; current is not null; current = current.Parent)
+        {
+            if (current is T match)
+            {
+                return match;
+            }
+
+            if (current is IAnonymousFunctionOperation or ILocalFunctionOperation)
+            {
+                return null;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>Symbol of a local, parameter or field reference; null for anything else.</summary>
+    public static ISymbol? ReferencedSymbol(IOperation? operation)
+        => Unwrap(operation) switch
+        {
+            ILocalReferenceOperation local => local.Local,
+            IParameterReferenceOperation parameter => parameter.Parameter,
+            IFieldReferenceOperation field => field.Field,
+            IPropertyReferenceOperation { Property.IsIndexer: false } property => property.Property,
+            _ => null,
+        };
+
+    /// <summary>Strips conversions and parentheses.</summary>
+    public static IOperation? Unwrap(IOperation? operation)
+    {
+        while (operation is IConversionOperation or IParenthesizedOperation)
+        {
+            operation = operation switch
+            {
+                IConversionOperation conversion => conversion.Operand,
+                IParenthesizedOperation parenthesized => parenthesized.Operand,
+                _ => operation,
+            };
+        }
+
+        return operation;
+    }
+
+    private static void Push(Stack<IOperation> stack, IOperation operation)
+    {
+        // Children in reverse so that the walk visits them in source order.
+        var start = stack.Count;
+        foreach (var child in operation.ChildOperations)
+        {
+            stack.Push(child);
+        }
+
+        Reverse(stack, start);
+    }
+
+    private static void Reverse(Stack<IOperation> stack, int start)
+    {
+        var count = stack.Count - start;
+        if (count < 2)
+        {
+            return;
+        }
+
+        var buffer = new IOperation[count];
+        for (var i = 0; i < count; i++)
+        {
+            buffer[i] = stack.Pop();
+        }
+
+        foreach (var item in buffer)
+        {
+            stack.Push(item);
+        }
+    }
+}

@@ -1,0 +1,14 @@
+
+namespace ResilienceAnalyzers.Common;
+
+/// <summary>Every rule identifier, in one place. IDs are final once shipped.</summary>
+public static class RuleIdentifiers
+{
+    public const string RetryHasNoAttemptLimit = "RES001";
+    public const string RetryWithoutBackoff = "RES002";
+    public const string BackoffWithoutJitter = "RES003";
+    public const string InfiniteTimeout = "RES010";
+    public const string GrpcCallWithoutDeadline = "RES011";
+    public const string HardCodedSingleRegionEndpoint = "RES020";
+    public const string LongLivedHttpClientIgnoresDns = "RES021";
+}

@@ -1,0 +1,370 @@
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Operations;
+using Microsoft.CodeAnalysis.Text;
+using ResilienceAnalyzers.Common;
+using ResilienceAnalyzers.Retry;
+
+namespace ResilienceAnalyzers.Libraries.Polly;
+
+/// <summary>
+/// The effective retry settings of a Polly v8 options object: the type's defaults, overridden by the object
+/// initializer, then by assignments that certainly run later on the same local in the same body; or of the
+/// standard handler's <c>Retry</c> options in a configure lambda. A setting that cannot be seen is unknown;
+/// an object that escapes to code that may change it (a helper, configuration binding) is not modelled.
+/// </summary>
+public static class PollyOptionsRecognizer
+{
+    /// <summary>Cheap test before any symbol comparison.</summary>
+    public static bool IsCandidateTypeName(string name) => name is "RetryStrategyOptions" or "HttpRetryStrategyOptions";
+
+    /// <summary>Cheap test for the calls that take a standard-handler configure lambda.</summary>
+    public static bool IsCandidateConfigureName(string name) => name is "AddStandardResilienceHandler" or "Configure";
+
+    /// <summary><c>new RetryStrategyOptions()</c>, <c>new RetryStrategyOptions&lt;T&gt;()</c>, <c>new HttpRetryStrategyOptions()</c> and target-typed <c>new()</c>; exact types only.</summary>
+    public static PollyOptionsModel? Recognize(IObjectCreationOperation creation, KnownTypes types)
+    {
+        var polly = types.Polly;
+        if (creation.Type is not INamedTypeSymbol type || !IsCandidateTypeName(type.Name))
+        {
+            return null;
+        }
+
+        PollyOptionsKind kind;
+        if (SymbolEqualityComparer.Default.Equals(type, polly.HttpRetryStrategyOptions))
+        {
+            kind = PollyOptionsKind.HttpRetryStrategyOptions;
+        }
+        else if (SymbolEqualityComparer.Default.Equals(type, polly.RetryStrategyOptions)
+                 || SymbolEqualityComparer.Default.Equals(type.OriginalDefinition, polly.RetryStrategyOptionsOfT))
+        {
+            kind = PollyOptionsKind.RetryStrategyOptions;
+        }
+        else
+        {
+            return null;
+        }
+
+        var settings = new Settings(kind, types);
+        if (creation.Initializer is { } initializer)
+        {
+            foreach (var member in initializer.Initializers)
+            {
+                if (member is ISimpleAssignmentOperation { Target: IPropertyReferenceOperation property } assignment)
+                {
+                    settings.Assign(property.Property.Name, assignment.Value, assignment.Syntax, definite: true);
+                }
+                else if (member is IAssignmentOperation { Target: IPropertyReferenceOperation written })
+                {
+                    settings.MarkUnknown(written.Property.Name);
+                }
+            }
+        }
+
+        if (!FollowLocal(creation, settings))
+        {
+            return null;
+        }
+
+        return settings.ToModel("'" + type.Name + "'", creation.Syntax, CreationLocation(creation.Syntax));
+    }
+
+    /// <summary>Cheap test for the settings the retry rules read.</summary>
+    public static bool IsSettingName(string name) => name is "MaxRetryAttempts" or "BackoffType" or "UseJitter" or "Delay" or "DelayGenerator";
+
+    /// <summary>
+    /// The options behind a later <c>local.Setting = ...</c> assignment: the object creation that initialized the
+    /// local, modelled as a whole. Null when the local does not hold a recognised options creation.
+    /// </summary>
+    public static PollyOptionsModel? RecognizeAssigned(ISimpleAssignmentOperation assignment, KnownTypes types)
+    {
+        if (assignment.Target is not IPropertyReferenceOperation { Instance: ILocalReferenceOperation { Local: { } local } } property
+            || !IsSettingName(property.Property.Name)
+            || !IsCandidateTypeName(local.Type.Name))
+        {
+            return null;
+        }
+
+        foreach (var operation in OperationTree.Root(assignment).Descendants())
+        {
+            var creation = operation switch
+            {
+                IVariableDeclaratorOperation declarator when SymbolEqualityComparer.Default.Equals(declarator.Symbol, local)
+                    => OperationTree.Unwrap(declarator.Initializer?.Value),
+                ISimpleAssignmentOperation { Target: ILocalReferenceOperation target } write when SymbolEqualityComparer.Default.Equals(target.Local, local)
+                    => OperationTree.Unwrap(write.Value),
+                _ => null,
+            };
+            if (creation is IObjectCreationOperation objectCreation)
+            {
+                return Recognize(objectCreation, types);
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>A lambda passed to <c>AddStandardResilienceHandler</c>/<c>Configure</c> whose parameter is <c>HttpStandardResilienceOptions</c>.</summary>
+    public static PollyOptionsModel? RecognizeStandardHandler(IInvocationOperation invocation, KnownTypes types)
+    {
+        var optionsType = types.Polly.HttpStandardResilienceOptions;
+        if (optionsType is null || !IsCandidateConfigureName(invocation.TargetMethod.Name))
+        {
+            return null;
+        }
+
+        foreach (var argument in invocation.Arguments)
+        {
+            if (OperationTree.Unwrap(argument.Value) is IDelegateCreationOperation { Target: IAnonymousFunctionOperation { Body: { } body } lambda }
+                && lambda.Symbol.Parameters.Length > 0
+                && SymbolEqualityComparer.Default.Equals(lambda.Symbol.Parameters[0].Type, optionsType))
+            {
+                return RecognizeConfigureLambda(lambda.Symbol.Parameters[0], body, types);
+            }
+        }
+
+        return null;
+    }
+
+    private static PollyOptionsModel? RecognizeConfigureLambda(IParameterSymbol options, IBlockOperation body, KnownTypes types)
+    {
+        var settings = new Settings(PollyOptionsKind.StandardHandler, types);
+        foreach (var operation in body.Descendants())
+        {
+            if (operation is not IParameterReferenceOperation reference || !SymbolEqualityComparer.Default.Equals(reference.Parameter, options))
+            {
+                continue;
+            }
+
+            switch (reference.Parent)
+            {
+                case IPropertyReferenceOperation { Property.Name: "Retry" } retry when retry.Instance == reference:
+                    if (!ApplyUse(retry, settings, body))
+                    {
+                        return null;
+                    }
+
+                    break;
+                case IPropertyReferenceOperation other when other.Instance == reference:
+                    // Another strategy's settings (timeouts, circuit breaker): not this rule's business.
+                    break;
+                default:
+                    // Handed to something that may set anything (configuration binding, a helper).
+                    return null;
+            }
+        }
+
+        return settings.ToModel("'HttpStandardResilienceOptions.Retry'", creation: null, creationLocation: null);
+    }
+
+    /// <summary>Applies the later assignments on the local that holds <paramref name="creation"/>; false when the object escapes.</summary>
+    private static bool FollowLocal(IObjectCreationOperation creation, Settings settings)
+    {
+        IOperation value = creation;
+        while (value.Parent is IConversionOperation conversion)
+        {
+            value = conversion;
+        }
+
+        ILocalSymbol? local;
+        IOperation? ownWrite = null;
+        IOperation? statement;
+        switch (value.Parent)
+        {
+            case IVariableInitializerOperation { Parent: IVariableDeclaratorOperation declarator }:
+                local = declarator.Symbol;
+                statement = declarator.Parent?.Parent;
+                break;
+            case ISimpleAssignmentOperation { Target: ILocalReferenceOperation target } assignment when assignment.Value == value:
+                local = target.Local;
+                ownWrite = target;
+                statement = assignment.Parent;
+                break;
+            default:
+                // Passed straight on or stored in a field: the initializer is all there is to see.
+                return true;
+        }
+
+        if (statement?.Parent is not { } container)
+        {
+            return false;
+        }
+
+        foreach (var operation in OperationTree.Root(creation).Descendants())
+        {
+            if (operation is ILocalReferenceOperation reference
+                && reference != ownWrite
+                && SymbolEqualityComparer.Default.Equals(reference.Local, local)
+                && !ApplyUse(reference, settings, container))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>Judges one use of the options object; false when it escapes or is replaced.</summary>
+    private static bool ApplyUse(IOperation receiver, Settings settings, IOperation container)
+    {
+        while (receiver.Parent is IConversionOperation conversion)
+        {
+            receiver = conversion;
+        }
+
+        switch (receiver.Parent)
+        {
+            case IPropertyReferenceOperation property when property.Instance == receiver:
+                var name = property.Property.Name;
+                if (property.Parent is ISimpleAssignmentOperation assignment && assignment.Target == property)
+                {
+                    settings.Assign(name, assignment.Value, assignment.Syntax, IsDefinite(assignment, container));
+                }
+                else if (property.Parent is IAssignmentOperation or IIncrementOrDecrementOperation
+                         || property.Parent is IArgumentOperation { Parameter.RefKind: not RefKind.None })
+                {
+                    settings.MarkUnknown(name);
+                }
+
+                return true;
+            case IArgumentOperation argument:
+                return argument.Parameter?.RefKind == RefKind.None
+                       && argument.Parent is IInvocationOperation invocation
+                       && IsKnownConsumer(invocation.TargetMethod);
+            case IAssignmentOperation:
+            case IVariableInitializerOperation:
+                // Replaced, or aliased through another variable: later writes could land anywhere.
+                return false;
+            default:
+                return true;
+        }
+    }
+
+    /// <summary>A statement of the body that holds the options, not inside a branch, loop or lambda: it runs.</summary>
+    private static bool IsDefinite(IOperation assignment, IOperation container)
+        => assignment.Parent is IExpressionStatementOperation statement && statement.Parent == container;
+
+    /// <summary>Polly and Microsoft.Extensions.*.Resilience read the options; they do not rewrite the retry settings.</summary>
+    private static bool IsKnownConsumer(IMethodSymbol method)
+    {
+        var ns = method.ContainingNamespace?.ToDisplayString() ?? string.Empty;
+        return ns == "Polly" || ns.StartsWith("Polly.", System.StringComparison.Ordinal)
+               || ns is "Microsoft.Extensions.Http.Resilience" or "Microsoft.Extensions.Resilience";
+    }
+
+    private static Location CreationLocation(SyntaxNode creation)
+    {
+        var end = creation switch
+        {
+            ObjectCreationExpressionSyntax explicitNew => explicitNew.ArgumentList?.Span.End ?? explicitNew.Type.Span.End,
+            ImplicitObjectCreationExpressionSyntax implicitNew => implicitNew.ArgumentList.Span.End,
+            _ => creation.Span.End,
+        };
+        return Location.Create(creation.SyntaxTree, TextSpan.FromBounds(creation.SpanStart, end));
+    }
+
+    /// <summary>Accumulates the settings in the order they take effect.</summary>
+    private sealed class Settings
+    {
+        private readonly KnownTypes _types;
+        private readonly PollyOptionsKind _kind;
+        private OptionSetting<int> _maxRetryAttempts;
+        private OptionSetting<BackoffKind> _backoffType;
+        private OptionSetting<bool> _useJitter;
+        private OptionSetting<double> _delay;
+        private SyntaxNode? _generatorAssignment;
+        private DelayModel? _generator;
+
+        public Settings(PollyOptionsKind kind, KnownTypes types)
+        {
+            _kind = kind;
+            _types = types;
+            var http = kind != PollyOptionsKind.RetryStrategyOptions;
+            _maxRetryAttempts = OptionSetting<int>.Default(PollyDefaults.MaxRetryAttempts);
+            _backoffType = OptionSetting<BackoffKind>.Default(http ? BackoffKind.Exponential : BackoffKind.Constant);
+            _useJitter = OptionSetting<bool>.Default(http ? PollyDefaults.HttpUseJitter : PollyDefaults.RetryUseJitter);
+            _delay = OptionSetting<double>.Default(PollyDefaults.DelayMilliseconds);
+        }
+
+        public void Assign(string name, IOperation value, SyntaxNode assignment, bool definite)
+        {
+            switch (name)
+            {
+                case "MaxRetryAttempts":
+                    _maxRetryAttempts = OptionSetting<int>.Assigned(definite && value.ConstantValue is { HasValue: true, Value: int attempts } ? attempts : null, assignment);
+                    break;
+                case "BackoffType":
+                    _backoffType = OptionSetting<BackoffKind>.Assigned(definite ? Backoff(value) : null, assignment);
+                    break;
+                case "UseJitter":
+                    _useJitter = OptionSetting<bool>.Assigned(definite && value.ConstantValue is { HasValue: true, Value: bool jitter } ? jitter : null, assignment);
+                    break;
+                case "Delay":
+                    _delay = OptionSetting<double>.Assigned(definite ? TimeValue.TryGetMilliseconds(value) : null, assignment);
+                    break;
+                case "DelayGenerator":
+                    if (definite && value.ConstantValue is { HasValue: true, Value: null })
+                    {
+                        _generatorAssignment = null;
+                        _generator = null;
+                    }
+                    else
+                    {
+                        _generatorAssignment = assignment;
+                        _generator = definite ? DelayLambdaRecognizer.Recognize(value, _types, DelayLambdaRecognizer.FirstParameter) : DelayModel.Unknown;
+                    }
+
+                    break;
+            }
+        }
+
+        public void MarkUnknown(string name)
+        {
+            switch (name)
+            {
+                case "MaxRetryAttempts":
+                    _maxRetryAttempts = OptionSetting<int>.Default(null);
+                    break;
+                case "BackoffType":
+                    _backoffType = OptionSetting<BackoffKind>.Default(null);
+                    break;
+                case "UseJitter":
+                    _useJitter = OptionSetting<bool>.Default(null);
+                    break;
+                case "Delay":
+                    _delay = OptionSetting<double>.Default(null);
+                    break;
+                case "DelayGenerator":
+                    _generator = DelayModel.Unknown;
+                    break;
+            }
+        }
+
+        public PollyOptionsModel ToModel(string subject, SyntaxNode? creation, Location? creationLocation)
+            => new(_kind, subject, creation, creationLocation, _maxRetryAttempts, _backoffType, _useJitter, _delay, _generatorAssignment, _generator);
+
+        private BackoffKind? Backoff(IOperation value)
+        {
+            if (value.ConstantValue is not { HasValue: true, Value: { } constant } || _types.Polly.DelayBackoffType is not { } enumType)
+            {
+                return null;
+            }
+
+            foreach (var member in enumType.GetMembers())
+            {
+                if (member is IFieldSymbol { HasConstantValue: true } field && Equals(field.ConstantValue, constant))
+                {
+                    return field.Name switch
+                    {
+                        "Constant" => BackoffKind.Constant,
+                        "Linear" => BackoffKind.Linear,
+                        "Exponential" => BackoffKind.Exponential,
+                        _ => null,
+                    };
+                }
+            }
+
+            return null;
+        }
+    }
+}

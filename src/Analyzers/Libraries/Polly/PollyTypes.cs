@@ -1,0 +1,69 @@
+using Microsoft.CodeAnalysis;
+
+namespace ResilienceAnalyzers.Libraries.Polly;
+
+/// <summary>
+/// Polly and its companions, resolved once per compilation.
+/// Sources: Polly 7.2 / 8.x (package <c>Polly</c> keeps the v7 API), <c>Polly.Core</c> 8.x,
+/// <c>Polly.Contrib.WaitAndRetry</c> 1.1, <c>Microsoft.Extensions.Http.Resilience</c> 8.x-10.x.
+/// </summary>
+public sealed class PollyTypes
+{
+    internal PollyTypes(Compilation compilation)
+    {
+        // Polly v7: the retry extension methods on PolicyBuilder / PolicyBuilder<TResult>.
+        RetrySyntax = compilation.GetTypeByMetadataName("Polly.RetrySyntax");
+        RetryTResultSyntax = compilation.GetTypeByMetadataName("Polly.RetryTResultSyntax");
+        AsyncRetrySyntax = compilation.GetTypeByMetadataName("Polly.AsyncRetrySyntax");
+        AsyncRetryTResultSyntax = compilation.GetTypeByMetadataName("Polly.AsyncRetryTResultSyntax");
+
+        // Polly.Contrib.WaitAndRetry
+        ContribBackoff = compilation.GetTypeByMetadataName("Polly.Contrib.WaitAndRetry.Backoff");
+
+        // Polly v8 (Polly.Core)
+        RetryStrategyOptions = compilation.GetTypeByMetadataName("Polly.Retry.RetryStrategyOptions");
+        RetryStrategyOptionsOfT = compilation.GetTypeByMetadataName("Polly.Retry.RetryStrategyOptions`1");
+        DelayBackoffType = compilation.GetTypeByMetadataName("Polly.DelayBackoffType");
+        TimeoutStrategyOptions = compilation.GetTypeByMetadataName("Polly.Timeout.TimeoutStrategyOptions");
+
+        // Microsoft.Extensions.Http.Resilience
+        HttpRetryStrategyOptions = compilation.GetTypeByMetadataName("Microsoft.Extensions.Http.Resilience.HttpRetryStrategyOptions");
+        HttpStandardResilienceOptions = compilation.GetTypeByMetadataName("Microsoft.Extensions.Http.Resilience.HttpStandardResilienceOptions");
+    }
+
+    public INamedTypeSymbol? RetrySyntax { get; }
+
+    public INamedTypeSymbol? RetryTResultSyntax { get; }
+
+    public INamedTypeSymbol? AsyncRetrySyntax { get; }
+
+    public INamedTypeSymbol? AsyncRetryTResultSyntax { get; }
+
+    public INamedTypeSymbol? ContribBackoff { get; }
+
+    public INamedTypeSymbol? RetryStrategyOptions { get; }
+
+    public INamedTypeSymbol? RetryStrategyOptionsOfT { get; }
+
+    public INamedTypeSymbol? DelayBackoffType { get; }
+
+    /// <summary>Polly v8's timeout options, base of Microsoft.Extensions.Http.Resilience's <c>HttpTimeoutStrategyOptions</c>.</summary>
+    public INamedTypeSymbol? TimeoutStrategyOptions { get; }
+
+    public INamedTypeSymbol? HttpRetryStrategyOptions { get; }
+
+    public INamedTypeSymbol? HttpStandardResilienceOptions { get; }
+
+    /// <summary>Polly v7's retry syntax is referenced.</summary>
+    public bool HasV7 => RetrySyntax is not null || AsyncRetrySyntax is not null;
+
+    /// <summary>Polly v8's retry strategy is referenced.</summary>
+    public bool HasV8 => RetryStrategyOptionsOfT is not null;
+
+    public bool IsV7RetrySyntax(INamedTypeSymbol? type)
+        => type is not null
+           && (SymbolEqualityComparer.Default.Equals(type, RetrySyntax)
+               || SymbolEqualityComparer.Default.Equals(type, RetryTResultSyntax)
+               || SymbolEqualityComparer.Default.Equals(type, AsyncRetrySyntax)
+               || SymbolEqualityComparer.Default.Equals(type, AsyncRetryTResultSyntax));
+}

@@ -1,0 +1,90 @@
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Operations;
+using Microsoft.CodeAnalysis.Text;
+using ResilienceAnalyzers.Common;
+using ResilienceAnalyzers.Retry;
+
+namespace ResilienceAnalyzers.Libraries.Polly;
+
+/// <summary>
+/// Polly v7 retry policies: the <c>Retry*</c> and <c>WaitAndRetry*</c> extension methods of the retry syntax
+/// classes (Polly 7.2 API, still shipped in package Polly 8.x), with their count and sleep durations.
+/// </summary>
+public static class PollyV7PolicyRecognizer
+{
+    /// <summary>Cheap test before any symbol comparison.</summary>
+    public static bool IsCandidateName(string name)
+        => name is "Retry" or "RetryAsync" or "RetryForever" or "RetryForeverAsync"
+            or "WaitAndRetry" or "WaitAndRetryAsync" or "WaitAndRetryForever" or "WaitAndRetryForeverAsync";
+
+    public static PollyV7Policy? Recognize(IInvocationOperation invocation, KnownTypes types)
+    {
+        var method = invocation.TargetMethod;
+        if (!IsCandidateName(method.Name)
+            || !types.Polly.IsV7RetrySyntax(method.ContainingType)
+            || invocation.Syntax is not InvocationExpressionSyntax syntax
+            || NameToken(syntax.Expression) is not { } name)
+        {
+            return null;
+        }
+
+        var isForever = method.Name.Contains("Forever");
+        var waits = method.Name.StartsWith("WaitAndRetry", System.StringComparison.Ordinal);
+
+        // Retry() retries once (Polly 7.2 RetrySyntax.Retry(PolicyBuilder): retryCount 1).
+        int? count = isForever ? null : 1;
+        var countArgument = -1;
+        var delayArgument = -1;
+        var delay = waits ? DelayModel.Unknown : DelayModel.Immediate;
+        foreach (var argument in invocation.Arguments)
+        {
+            if (argument.IsImplicit || argument.ArgumentKind == ArgumentKind.DefaultValue)
+            {
+                continue;
+            }
+
+            switch (argument.Parameter?.Name)
+            {
+                case "retryCount":
+                    count = argument.Value.ConstantValue is { HasValue: true, Value: int retries } ? retries : null;
+                    countArgument = IndexOf(syntax.ArgumentList, argument.Syntax);
+                    break;
+                case "sleepDurationProvider":
+                    delay = DelayLambdaRecognizer.Recognize(argument.Value, types, DelayLambdaRecognizer.FirstIntParameter);
+                    delayArgument = IndexOf(syntax.ArgumentList, argument.Syntax);
+                    break;
+                case "sleepDurations":
+                    var scope = new RetryScope(types, OperationTree.Root(invocation), default(TextSpan), System.Array.Empty<ISymbol>());
+                    var value = SequenceClassifier.ClassifyDelays(argument.Value, scope, out count);
+                    delay = value.ToModel(argument.Syntax.GetLocation());
+                    delayArgument = IndexOf(syntax.ArgumentList, argument.Syntax);
+                    break;
+            }
+        }
+
+        return new PollyV7Policy(method.Name, name.GetLocation(), isForever, count, delay, countArgument, delayArgument);
+    }
+
+    private static SyntaxToken? NameToken(ExpressionSyntax expression)
+        => expression switch
+        {
+            MemberAccessExpressionSyntax memberAccess => memberAccess.Name.Identifier,
+            MemberBindingExpressionSyntax memberBinding => memberBinding.Name.Identifier,
+            SimpleNameSyntax simpleName => simpleName.Identifier,
+            _ => null,
+        };
+
+    private static int IndexOf(ArgumentListSyntax arguments, SyntaxNode argument)
+    {
+        for (var i = 0; i < arguments.Arguments.Count; i++)
+        {
+            if (arguments.Arguments[i] == argument)
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+}

@@ -1,0 +1,331 @@
+using System.Collections.Generic;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Operations;
+using ResilienceAnalyzers.Common;
+
+namespace ResilienceAnalyzers.Retry;
+
+/// <summary>
+/// Finds what limits a retry (DESIGN.md, "Attempt bound"): a counter written on every attempt and compared
+/// in a guard of an exit, or an elapsed-time comparison; a cancellation check; or a guard the compilation
+/// cannot see into.
+/// </summary>
+public static class AttemptBoundRecognizer
+{
+    /// <summary>Locals, parameters and fields that grow or shrink by a step inside <paramref name="region"/>.</summary>
+    public static List<ISymbol> FindCounters(IEnumerable<IOperation> region)
+    {
+        var counters = new List<ISymbol>();
+        foreach (var root in region)
+        {
+            foreach (var operation in OperationTree.Descendants(root))
+            {
+                var target = operation switch
+                {
+                    IIncrementOrDecrementOperation increment => increment.Target,
+                    ICompoundAssignmentOperation { OperatorKind: BinaryOperatorKind.Add or BinaryOperatorKind.Subtract } compound => compound.Target,
+                    ISimpleAssignmentOperation { Value: IBinaryOperation { OperatorKind: BinaryOperatorKind.Add or BinaryOperatorKind.Subtract } step } assignment
+                        when SymbolEqualityComparer.Default.Equals(OperationTree.ReferencedSymbol(step.LeftOperand), OperationTree.ReferencedSymbol(assignment.Target))
+                        => assignment.Target,
+                    _ => null,
+                };
+                if (OperationTree.ReferencedSymbol(target) is { } symbol && IsNumeric(symbol) && !Contains(counters, symbol))
+                {
+                    counters.Add(symbol);
+                }
+            }
+        }
+
+        return counters;
+    }
+
+    /// <summary>Judges the conditions that guard a retry's exits, and the cancellation checks inside it.</summary>
+    public static AttemptBound Recognize(
+        IEnumerable<IOperation> guards,
+        IEnumerable<IOperation> body,
+        IReadOnlyList<ISymbol> counters,
+        RetryScope scope)
+    {
+        var kind = AttemptBoundKind.None;
+        var limits = new LimitTracker();
+        foreach (var guard in guards)
+        {
+            kind = Stronger(kind, ClassifyGuard(guard, counters, scope.Types, ref limits, scope));
+        }
+
+        foreach (var root in body)
+        {
+            foreach (var operation in OperationTree.Descendants(root))
+            {
+                if (operation is IInvocationOperation { TargetMethod.Name: "ThrowIfCancellationRequested" })
+                {
+                    kind = Stronger(kind, AttemptBoundKind.Cancellation);
+                }
+            }
+        }
+
+        ISymbol? counter = counters.Count > 0 ? counters[0] : null;
+        return kind == AttemptBoundKind.None && counter is null
+            ? AttemptBound.None
+            : new AttemptBound(kind, counter, kind == AttemptBoundKind.Counter ? limits.Limit : null);
+    }
+
+    /// <summary>What one guard condition limits the retry by.</summary>
+    public static AttemptBoundKind ClassifyGuard(IOperation condition, IReadOnlyList<ISymbol> counters, KnownTypes types)
+    {
+        var limits = new LimitTracker();
+        return ClassifyGuard(condition, counters, types, ref limits, scope: null);
+    }
+
+    private static AttemptBoundKind ClassifyGuard(IOperation condition, IReadOnlyList<ISymbol> counters, KnownTypes types, ref LimitTracker limits, RetryScope? scope)
+    {
+        var kind = AttemptBoundKind.None;
+        foreach (var operation in Self(condition))
+        {
+            switch (operation)
+            {
+                case IBinaryOperation binary when IsComparison(binary.OperatorKind):
+                    if (ReferencesAny(binary, counters))
+                    {
+                        kind = Stronger(kind, AttemptBoundKind.Counter);
+                        limits.Add(binary, counters);
+                    }
+                    else if (ReadsClock(binary, types))
+                    {
+                        kind = Stronger(kind, AttemptBoundKind.Deadline);
+                    }
+
+                    break;
+                case IPropertyReferenceOperation { Property.Name: "IsCancellationRequested" }:
+                    kind = Stronger(kind, AttemptBoundKind.Cancellation);
+                    break;
+                case IInvocationOperation invocation when IsOpaqueHelper(invocation):
+                    kind = Stronger(kind, AttemptBoundKind.Unknown);
+                    break;
+                case IInvalidOperation:
+                    // Half-typed or unresolved: whatever it is, we cannot tell it is not a limit.
+                    kind = Stronger(kind, AttemptBoundKind.Unknown);
+                    break;
+                case ILocalReferenceOperation local when scope is not null && IsHelperResult(local.Local, scope):
+                    // `call = await NextAttemptAsync(); if (call == null) throw;`: a helper decides.
+                    kind = Stronger(kind, AttemptBoundKind.Unknown);
+                    break;
+            }
+        }
+
+        return kind;
+    }
+
+    /// <summary>The constants growing counters are compared with; any other comparison makes the limit unknown.</summary>
+    private struct LimitTracker
+    {
+        private long _largest;
+        private bool _unknown;
+        private bool _seen;
+
+        public long? Limit => _seen && !_unknown ? _largest : null;
+
+        public void Add(IBinaryOperation comparison, IReadOnlyList<ISymbol> counters)
+        {
+            var left = OperationTree.ReferencedSymbol(UnwrapStep(comparison.LeftOperand));
+            var limit = left is not null && Contains(counters, left) ? comparison.RightOperand : comparison.LeftOperand;
+            if (limit.ConstantValue is { HasValue: true, Value: int or long } constant)
+            {
+                _seen = true;
+                var value = System.Convert.ToInt64(constant.Value);
+                _largest = value > _largest ? value : _largest;
+            }
+            else
+            {
+                _unknown = true;
+            }
+        }
+
+        // attempt++ < 5, ++attempt >= 5: the counter is the operand of the step.
+        private static IOperation UnwrapStep(IOperation operation)
+            => OperationTree.Unwrap(operation) is IIncrementOrDecrementOperation step ? step.Target : operation;
+    }
+
+    /// <summary>A local whose value comes from a helper of the application's own (awaited or not).</summary>
+    private static bool IsHelperResult(ILocalSymbol local, RetryScope scope)
+    {
+        var writes = scope.WritesOf(local);
+        if (writes is null)
+        {
+            return false;
+        }
+
+        foreach (var write in writes)
+        {
+            var value = write switch
+            {
+                IVariableDeclaratorOperation declarator => declarator.Initializer?.Value,
+                ISimpleAssignmentOperation assignment => assignment.Value,
+                _ => null,
+            };
+            if (AppHelpers.IsHelperCall(value))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static IEnumerable<IOperation> Self(IOperation root)
+    {
+        yield return root;
+        foreach (var operation in OperationTree.Descendants(root))
+        {
+            yield return operation;
+        }
+    }
+
+    /// <summary>
+    /// A call whose result the compilation cannot judge: a helper with state (<c>policy.ShouldRetry(attempt)</c>).
+    /// Helpers that only classify the exception (<c>IsTransient(ex)</c>) limit nothing.
+    /// </summary>
+    private static bool IsOpaqueHelper(IInvocationOperation invocation)
+    {
+        var ns = invocation.TargetMethod.ContainingNamespace;
+        if (ns is not null && (ns.Name == "System" || ns.ContainingNamespace?.Name == "System") && IsSystemRooted(ns))
+        {
+            return false;
+        }
+
+        if (invocation.Instance is not null && invocation.Instance is not IInstanceReferenceOperation && !IsExceptionValue(invocation.Instance))
+        {
+            return true;
+        }
+
+        foreach (var argument in invocation.Arguments)
+        {
+            if (!IsExceptionValue(argument.Value) && !argument.Value.ConstantValue.HasValue && argument.ArgumentKind != ArgumentKind.DefaultValue)
+            {
+                return true;
+            }
+        }
+
+        // Only the exception reaches it: it classifies the failure, it does not count attempts.
+        // With nothing at all to go on, it can only be reading state of its own.
+        return invocation.Arguments.Length == 0;
+    }
+
+    private static bool IsSystemRooted(INamespaceSymbol ns)
+    {
+        var current = ns;
+        while (current.ContainingNamespace is { IsGlobalNamespace: false } parent)
+        {
+            current = parent;
+        }
+
+        return current.Name == "System";
+    }
+
+    private static bool IsExceptionValue(IOperation value)
+    {
+        var type = OperationTree.Unwrap(value)?.Type;
+        for (var current = type; current is not null; current = current.BaseType)
+        {
+            if (current.Name == "Exception" && current.ContainingNamespace?.Name == "System")
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool ReferencesAny(IOperation operation, IReadOnlyList<ISymbol> counters)
+    {
+        if (counters.Count == 0)
+        {
+            return false;
+        }
+
+        foreach (var node in Self(operation))
+        {
+            if (OperationTree.ReferencedSymbol(node) is { } symbol && Contains(counters, symbol))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool ReadsClock(IOperation operation, KnownTypes types)
+    {
+        foreach (var node in Self(operation))
+        {
+            var member = node switch
+            {
+                IPropertyReferenceOperation property => property.Property.ContainingType,
+                IInvocationOperation invocation => invocation.TargetMethod.ContainingType,
+                IFieldReferenceOperation field => field.Field.ContainingType,
+                _ => null,
+            };
+            if (IsClock(member, types) || (node is ILocalReferenceOperation or IFieldReferenceOperation or IParameterReferenceOperation && IsClock(node.Type as INamedTypeSymbol, types)))
+            {
+                return true;
+            }
+
+            if (node is IPropertyReferenceOperation { Property.Name: "TickCount" or "TickCount64" } tick
+                && SymbolEqualityComparer.Default.Equals(tick.Property.ContainingType, types.Environment))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool IsClock(INamedTypeSymbol? type, KnownTypes types)
+        => type is not null
+           && (SymbolEqualityComparer.Default.Equals(type, types.Stopwatch)
+               || SymbolEqualityComparer.Default.Equals(type, types.DateTime)
+               || SymbolEqualityComparer.Default.Equals(type, types.DateTimeOffset)
+               || SymbolEqualityComparer.Default.Equals(type, types.TimeProvider));
+
+    private static bool IsComparison(BinaryOperatorKind kind)
+        => kind is BinaryOperatorKind.LessThan or BinaryOperatorKind.LessThanOrEqual
+            or BinaryOperatorKind.GreaterThan or BinaryOperatorKind.GreaterThanOrEqual
+            or BinaryOperatorKind.Equals or BinaryOperatorKind.NotEquals;
+
+    private static bool IsNumeric(ISymbol symbol)
+    {
+        var type = symbol switch
+        {
+            ILocalSymbol local => local.Type,
+            IParameterSymbol parameter => parameter.Type,
+            IFieldSymbol field => field.Type,
+            IPropertySymbol property => property.Type,
+            _ => null,
+        };
+        return type?.SpecialType is SpecialType.System_Int32 or SpecialType.System_Int64 or SpecialType.System_Int16
+            or SpecialType.System_UInt32 or SpecialType.System_UInt64 or SpecialType.System_Byte;
+    }
+
+    internal static bool Contains(IReadOnlyList<ISymbol> symbols, ISymbol symbol)
+    {
+        for (var i = 0; i < symbols.Count; i++)
+        {
+            if (SymbolEqualityComparer.Default.Equals(symbols[i], symbol))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static AttemptBoundKind Stronger(AttemptBoundKind a, AttemptBoundKind b) => Rank(a) >= Rank(b) ? a : b;
+
+    private static int Rank(AttemptBoundKind kind) => kind switch
+    {
+        AttemptBoundKind.Counter or AttemptBoundKind.Deadline => 3,
+        AttemptBoundKind.Unknown => 2,
+        AttemptBoundKind.Cancellation => 1,
+        _ => 0,
+    };
+}

@@ -1,0 +1,34 @@
+using System;
+using Microsoft.CodeAnalysis;
+
+namespace ResilienceAnalyzers.Retry;
+
+/// <summary>
+/// Exceptions that say another writer got there first: EF Core's <c>DbUpdateException</c> (what a duplicate
+/// key of an insert race surfaces as) and its <c>DbUpdateConcurrencyException</c>, and any exception type
+/// named <c>*ConcurrencyException</c> or <c>*ConflictException</c>. A method that calls itself again from
+/// such a catch re-reads the state the other writer left and takes another path (update instead of insert):
+/// an optimistic-concurrency re-run, not a retry against a failing dependency.
+/// </summary>
+public static class ConflictExceptions
+{
+    /// <remarks>
+    /// A <c>DbUpdateException</c> the compilation cannot resolve (EF Core not referenced) still counts: certain
+    /// or silent, and a catch of that name is the insert race far more often than anything else.
+    /// </remarks>
+    public static bool IsConflict(ITypeSymbol? exception)
+    {
+        for (var type = exception as INamedTypeSymbol; type is not null; type = type.BaseType)
+        {
+            if (type.Name.EndsWith("ConcurrencyException", StringComparison.Ordinal)
+                || type.Name.EndsWith("ConflictException", StringComparison.Ordinal)
+                || (type.Name == "DbUpdateException"
+                    && (type.ContainingNamespace?.ToDisplayString() == "Microsoft.EntityFrameworkCore" || type.TypeKind == TypeKind.Error)))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+}

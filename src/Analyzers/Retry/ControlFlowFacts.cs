@@ -1,0 +1,282 @@
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Operations;
+using ResilienceAnalyzers.Common;
+
+namespace ResilienceAnalyzers.Retry;
+
+/// <summary>Where control goes after a protected call succeeds or fails, answered from IOperation and the compiler's flow analysis.</summary>
+internal static class ControlFlowFacts
+{
+    /// <summary>The protected block calls out: an outbound call, an awaited call, or a catch of an I/O-only exception.</summary>
+    public static bool CallsOut(ITryOperation @try, RetryRecognitionContext context)
+    {
+        foreach (var operation in OperationTree.Descendants(@try.Body))
+        {
+            if (context.Outbound.IsOutbound(operation))
+            {
+                return true;
+            }
+        }
+
+        foreach (var @catch in @try.Catches)
+        {
+            if (context.Outbound.IsOutboundException(@catch.ExceptionType))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// The success path leaves <paramref name="loop"/>: the protected block returns, breaks out, or sets
+    /// something the loop condition reads. Exits that only fire on "nothing received" (a drained queue) do not count.
+    /// </summary>
+    public static bool SuccessLeavesLoop(ITryOperation @try, ILoopOperation loop, IOperation? condition, RetryRecognitionContext context)
+    {
+        var firstCall = FirstOutboundStart(@try.Body, context);
+        foreach (var operation in OperationTree.Descendants(@try.Body))
+        {
+            // An exit that ends before anything is called (if (stopRequested) break;) is a guard, not success.
+            if (IsExit(operation, loop) && operation.Syntax.Span.End > firstCall && IsSuccessExit(operation, @try.Body, context))
+            {
+                return true;
+            }
+
+            if (condition is not null
+                && operation is IAssignmentOperation assignment
+                && OperationTree.ReferencedSymbol(assignment.Target) is { } target
+                && Reads(condition, target))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static int FirstOutboundStart(IOperation body, RetryRecognitionContext context)
+    {
+        foreach (var operation in OperationTree.Descendants(body))
+        {
+            if (context.Outbound.IsOutbound(operation))
+            {
+                return operation.Syntax.SpanStart;
+            }
+        }
+
+        return body.Syntax.SpanStart;
+    }
+
+    /// <summary>An operation that leaves <paramref name="loop"/>: return, yield break, break to it, goto out of it.</summary>
+    public static bool IsExit(IOperation operation, ILoopOperation loop)
+        => operation switch
+        {
+            IReturnOperation { Kind: OperationKind.Return or OperationKind.YieldBreak } => true,
+            IBranchOperation { BranchKind: BranchKind.Break } branch => SymbolEqualityComparer.Default.Equals(branch.Target, loop.ExitLabel),
+            IBranchOperation { BranchKind: BranchKind.GoTo } branch => !loop.Syntax.Span.Contains(LabelPosition(branch.Target)),
+            _ => false,
+        };
+
+    /// <summary>
+    /// Indexes of the catch clauses after which the loop goes round again: they continue, or their end is
+    /// reachable and nothing after the try leaves the loop unconditionally.
+    /// </summary>
+    public static ImmutableArray<int> FailureCatches(ITryOperation @try, ILoopOperation loop, SemanticModel model)
+    {
+        var exitAfterTry = UnconditionalExitAfter(@try, loop);
+        var result = ImmutableArray.CreateBuilder<int>();
+        for (var i = 0; i < @try.Catches.Length; i++)
+        {
+            var handler = @try.Catches[i].Handler;
+            if (OperationTree.Any(handler, o => o is IBranchOperation { BranchKind: BranchKind.Continue } branch
+                    && SymbolEqualityComparer.Default.Equals(branch.Target, loop.ContinueLabel)))
+            {
+                result.Add(i);
+                continue;
+            }
+
+            if (!exitAfterTry && handler.Syntax is BlockSyntax block && EndPointIsReachable(block, model)
+                && !FailureLeavesAfter(@try.Catches[i], @try, loop))
+            {
+                result.Add(i);
+            }
+        }
+
+        return result.ToImmutable();
+    }
+
+    public static bool EndPointIsReachable(BlockSyntax block, SemanticModel model)
+    {
+        if (block.Statements.Count == 0)
+        {
+            return true;
+        }
+
+        var flow = model.AnalyzeControlFlow(block.Statements[0], block.Statements[block.Statements.Count - 1]);
+        return flow is { Succeeded: true, EndPointIsReachable: true };
+    }
+
+    /// <summary>A statement after the try, in its block, that always leaves the loop (<c>break;</c>, <c>return x;</c>).</summary>
+    public static bool UnconditionalExitAfter(ITryOperation @try, ILoopOperation loop)
+    {
+        if (@try.Parent is not IBlockOperation block)
+        {
+            return false;
+        }
+
+        var seen = false;
+        foreach (var statement in block.Operations)
+        {
+            if (seen && (IsExit(statement, loop) || statement is IThrowOperation or IExpressionStatementOperation { Operation: IThrowOperation }))
+            {
+                return true;
+            }
+
+            seen |= statement == @try;
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// A conditional exit after the try on a flag the protected block sets (<c>ok = true;</c> … <c>if (ok) break;</c>):
+    /// success can leave through it. "Nothing came" and cancellation checks are not success.
+    /// </summary>
+    public static bool ConditionalExitAfter(ITryOperation @try, ILoopOperation loop)
+    {
+        foreach (var conditional in ConditionalExitsAfter(@try, loop))
+        {
+            if (!IsNotSuccessCheck(conditional.Condition) && ReadsAnyWrittenIn(conditional.Condition, @try.Body))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>The catch records the failure and a conditional exit after the try reads it: failure leaves the loop.</summary>
+    private static bool FailureLeavesAfter(ICatchClauseOperation @catch, ITryOperation @try, ILoopOperation loop)
+    {
+        foreach (var conditional in ConditionalExitsAfter(@try, loop))
+        {
+            if (ReadsAnyWrittenIn(conditional.Condition, @catch.Handler))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static IEnumerable<IConditionalOperation> ConditionalExitsAfter(ITryOperation @try, ILoopOperation loop)
+    {
+        if (@try.Parent is not IBlockOperation block)
+        {
+            yield break;
+        }
+
+        var seen = false;
+        foreach (var statement in block.Operations)
+        {
+            if (seen && statement is IConditionalOperation conditional && OperationTree.Any(statement, o => IsExit(o, loop)))
+            {
+                yield return conditional;
+            }
+
+            seen |= statement == @try;
+        }
+    }
+
+    private static bool ReadsAnyWrittenIn(IOperation condition, IOperation region)
+    {
+        foreach (var operation in OperationTree.Descendants(region))
+        {
+            var written = operation switch
+            {
+                IAssignmentOperation assignment => OperationTree.ReferencedSymbol(assignment.Target),
+                IVariableDeclaratorOperation { Initializer: not null } declarator => declarator.Symbol,
+                _ => null,
+            };
+            if (written is not null && Reads(condition, written))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// An exit taken because the call succeeded: unconditional, or under a condition on what the protected block
+    /// produced (<c>if (response.IsSuccessStatusCode) return response;</c>, <c>if (await TrySendAsync()) return;</c>).
+    /// An exit on "nothing came", on cancellation, or on a mode flag the block never writes (<c>if (runOnce) return;</c>)
+    /// leaves a worker loop, not a retry.
+    /// </summary>
+    private static bool IsSuccessExit(IOperation exit, IOperation container, RetryRecognitionContext context)
+    {
+        for (var current = exit.Parent; current is not null && current != container; current = current.Parent)
+        {
+            if (current is IConditionalOperation conditional)
+            {
+                var condition = conditional.Condition;
+                return !IsNotSuccessCheck(condition)
+                    && (OperationTree.Any(condition, context.Outbound.IsOutbound) || ReadsAnyWrittenIn(condition, container));
+            }
+        }
+
+        return true;
+    }
+
+    private static bool IsNotSuccessCheck(IOperation condition)
+        => IsEmptinessCheck(condition)
+           || OperationTree.Any(condition, o => o is IPropertyReferenceOperation { Property.Name: "IsCancellationRequested" });
+
+    /// <summary><c>x == null</c>, <c>x is null</c>, <c>read == 0</c>, <c>string.IsNullOrEmpty(x)</c>: "nothing came".</summary>
+    private static bool IsEmptinessCheck(IOperation condition)
+    {
+        condition = OperationTree.Unwrap(condition)!;
+        switch (condition)
+        {
+            case IBinaryOperation { OperatorKind: BinaryOperatorKind.Equals or BinaryOperatorKind.LessThanOrEqual } binary:
+                return IsNullOrZero(binary.RightOperand) || IsNullOrZero(binary.LeftOperand);
+            case IIsPatternOperation { Pattern: IConstantPatternOperation constant }:
+                return IsNullOrZero(constant.Value);
+            case IInvocationOperation { TargetMethod.Name: "IsNullOrEmpty" or "IsNullOrWhiteSpace" }:
+                return true;
+            case IBinaryOperation { OperatorKind: BinaryOperatorKind.ConditionalOr } or:
+                return IsEmptinessCheck(or.LeftOperand) || IsEmptinessCheck(or.RightOperand);
+            default:
+                return false;
+        }
+    }
+
+    private static bool IsNullOrZero(IOperation operation)
+        => operation.ConstantValue is { HasValue: true } constant
+           && (constant.Value is null || constant.Value is 0 or 0L);
+
+    private static bool Reads(IOperation condition, ISymbol symbol)
+        => OperationTree.Any(condition, o => SymbolEqualityComparer.Default.Equals(OperationTree.ReferencedSymbol(o), symbol));
+
+    private static int LabelPosition(ILabelSymbol label)
+        => label.Locations.Length > 0 ? label.Locations[0].SourceSpan.Start : -1;
+
+    /// <summary>Conditions that decide whether to go round again: if-statements whose branch throws, exits or continues.</summary>
+    public static IEnumerable<IOperation> ExitGuards(IOperation region, ILoopOperation? loop)
+    {
+        foreach (var operation in OperationTree.Descendants(region))
+        {
+            if (operation is IConditionalOperation { Condition: { } condition } conditional
+                && OperationTree.Any(conditional, o => o is IThrowOperation or IBranchOperation { BranchKind: BranchKind.Continue or BranchKind.GoTo }
+                    || (loop is null ? o is IReturnOperation : IsExit(o, loop))))
+            {
+                yield return condition;
+            }
+        }
+    }
+}

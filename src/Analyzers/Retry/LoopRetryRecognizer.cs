@@ -1,0 +1,135 @@
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Threading;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Operations;
+using ResilienceAnalyzers.Common;
+
+namespace ResilienceAnalyzers.Retry;
+
+/// <summary>
+/// A <c>while</c>, <c>do</c> or <c>for</c> loop is a retry when its body has a try around an outbound call,
+/// success leaves the loop and failure goes round again. A loop whose success also goes round (an accept
+/// loop, a queue consumer) is a worker loop, not a retry. A loop that checks an HTTP response for success,
+/// leaves on success and goes round otherwise is a retry too, with no try at all.
+/// </summary>
+public static class LoopRetryRecognizer
+{
+    public static RetryConstruct? Recognize(ILoopOperation loop, RetryRecognitionContext context, CancellationToken cancellationToken)
+    {
+        IOperation? condition;
+        switch (loop)
+        {
+            case IWhileLoopOperation whileLoop:
+                condition = whileLoop.Condition;
+                break;
+            case IForLoopOperation forLoop:
+                condition = forLoop.Condition;
+                break;
+            default:
+                return null;
+        }
+
+        if (condition?.ConstantValue is { HasValue: true, Value: false } || loop.Body is null || loop.SemanticModel is null)
+        {
+            return null;
+        }
+
+        // An iterator's loop hands out each result and goes round for the next: a producer, not a retry.
+        if (OperationTree.Any(loop.Body, o => o is IReturnOperation { Kind: OperationKind.YieldReturn }))
+        {
+            return null;
+        }
+
+        ITryOperation? @try = null;
+        var failureCatches = ImmutableArray<int>.Empty;
+        if (!TryFindRetry(loop, condition, context, out @try, out failureCatches, cancellationToken)
+            && !ResultRetry.IsResultRetry(loop, context))
+        {
+            return null;
+        }
+
+        // What is written on every attempt, anywhere in the loop (condition, body, for-incrementors).
+        var counters = AttemptBoundRecognizer.FindCounters(new[] { (IOperation)loop });
+
+        var guards = new List<IOperation>();
+        if (condition is not null && condition.ConstantValue is not { HasValue: true })
+        {
+            guards.Add(condition);
+        }
+
+        foreach (var index in failureCatches)
+        {
+            if (@try!.Catches[index].Filter is { } filter)
+            {
+                guards.Add(filter);
+            }
+        }
+
+        guards.AddRange(ControlFlowFacts.ExitGuards(loop.Body, loop));
+        var scope = new RetryScope(context.Types, OperationTree.Root(loop), loop.Syntax.Span, counters);
+        var bound = AttemptBoundRecognizer.Recognize(guards, new[] { loop.Body }, counters, scope);
+        var delay = DelayRecognizer.Recognize(new[] { loop.Body }, scope, out var delayCall, @try?.Body);
+
+        return new RetryConstruct(
+            RetryConstructKind.Loop,
+            KeywordLocation(loop.Syntax),
+            bound,
+            delay,
+            @try?.Syntax,
+            failureCatches,
+            delayCall);
+    }
+
+    private static bool TryFindRetry(
+        ILoopOperation loop,
+        IOperation? condition,
+        RetryRecognitionContext context,
+        out ITryOperation? @try,
+        out ImmutableArray<int> failureCatches,
+        CancellationToken cancellationToken)
+    {
+        // Tries of nested loops belong to those loops.
+        foreach (var operation in OperationTree.Descendants(loop.Body, skip: o => o is ILoopOperation))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (operation is not ITryOperation { Catches.Length: > 0 } candidate
+                || OperationTree.Ancestor<ILoopOperation>(candidate) != loop
+                || !ControlFlowFacts.CallsOut(candidate, context))
+            {
+                continue;
+            }
+
+            var succeeds = ControlFlowFacts.SuccessLeavesLoop(candidate, loop, condition, context)
+                || ControlFlowFacts.ConditionalExitAfter(candidate, loop)
+                || ControlFlowFacts.UnconditionalExitAfter(candidate, loop);
+            if (!succeeds)
+            {
+                continue;
+            }
+
+            var catches = ControlFlowFacts.FailureCatches(candidate, loop, loop.SemanticModel!);
+            if (catches.Length > 0)
+            {
+                @try = candidate;
+                failureCatches = catches;
+                return true;
+            }
+        }
+
+        @try = null;
+        failureCatches = ImmutableArray<int>.Empty;
+        return false;
+    }
+
+    /// <summary>The loop keyword: the narrowest span that names the construct.</summary>
+    public static Location KeywordLocation(SyntaxNode loop)
+        => loop switch
+        {
+            WhileStatementSyntax whileStatement => whileStatement.WhileKeyword.GetLocation(),
+            DoStatementSyntax doStatement => doStatement.DoKeyword.GetLocation(),
+            ForStatementSyntax forStatement => forStatement.ForKeyword.GetLocation(),
+            _ => loop.GetLocation(),
+        };
+}

@@ -1,0 +1,155 @@
+using System.Collections.Immutable;
+using Microsoft.CodeAnalysis;
+
+namespace ResilienceAnalyzers.Retry;
+
+/// <summary>What kind of code repeats the operation.</summary>
+public enum RetryConstructKind
+{
+    Loop,
+    Goto,
+    Recursion,
+    PollyV7,
+    PollyV8,
+}
+
+/// <summary>How a retry is limited.</summary>
+public enum AttemptBoundKind
+{
+    /// <summary>Nothing limits the retry.</summary>
+    None,
+
+    /// <summary>A counter that grows on the failure path is compared with a limit.</summary>
+    Counter,
+
+    /// <summary>Elapsed time or a deadline is compared.</summary>
+    Deadline,
+
+    /// <summary>Only a cancellation token ends it (a bound only when <c>RES001.cancellation_is_bound</c> says so).</summary>
+    Cancellation,
+
+    /// <summary>Something the compilation cannot see decides (a helper, configuration): stay silent.</summary>
+    Unknown,
+}
+
+/// <summary>The attempt bound of a retry construct.</summary>
+public sealed class AttemptBound
+{
+    public static readonly AttemptBound None = new(AttemptBoundKind.None, counter: null);
+    public static readonly AttemptBound Unknown = new(AttemptBoundKind.Unknown, counter: null);
+
+    public AttemptBound(AttemptBoundKind kind, ISymbol? counter, long? limit = null)
+    {
+        Kind = kind;
+        Counter = counter;
+        Limit = limit;
+    }
+
+    public AttemptBoundKind Kind { get; }
+
+    /// <summary>A local, parameter or field that grows with the attempts, compared or not.</summary>
+    public ISymbol? Counter { get; }
+
+    /// <summary>The largest constant a growing counter is compared with, when every comparison is with a constant.</summary>
+    public long? Limit { get; }
+
+    public bool IsBounded(bool cancellationIsBound)
+        => Kind is AttemptBoundKind.Counter or AttemptBoundKind.Deadline
+           || (Kind == AttemptBoundKind.Cancellation && cancellationIsBound);
+}
+
+/// <summary>How the wait between attempts behaves.</summary>
+public enum DelayKind
+{
+    /// <summary>No wait at all: the retry is immediate.</summary>
+    None,
+
+    /// <summary>A wait that does not grow with the attempt.</summary>
+    Constant,
+
+    /// <summary>A wait that grows with the attempt (exponential, linear, increasing table).</summary>
+    Growing,
+
+    /// <summary>A wait the compilation cannot see: stay silent.</summary>
+    Unknown,
+}
+
+/// <summary>Randomness in a delay.</summary>
+public enum JitterKind
+{
+    None,
+
+    /// <summary>Looks random but is not, like <c>random.Next(x, x + 1)</c>.</summary>
+    Fake,
+
+    Real,
+}
+
+/// <summary>The effective delay of a retry construct.</summary>
+public sealed class DelayModel
+{
+    public static readonly DelayModel Immediate = new(DelayKind.None, JitterKind.None, location: null);
+    public static readonly DelayModel Unknown = new(DelayKind.Unknown, JitterKind.None, location: null);
+
+    public DelayModel(DelayKind kind, JitterKind jitter, Location? location)
+    {
+        Kind = kind;
+        Jitter = jitter;
+        Location = location;
+    }
+
+    public DelayKind Kind { get; }
+
+    public JitterKind Jitter { get; }
+
+    /// <summary>Where the delay is written (a delay call, a lambda), when there is one.</summary>
+    public Location? Location { get; }
+
+    /// <summary>Immediate, or a wait that does not grow: RES002.</summary>
+    public bool DoesNotBackOff => Kind is DelayKind.None or DelayKind.Constant;
+
+    /// <summary>A growing wait with no real randomness: RES003.</summary>
+    public bool GrowsWithoutJitter => Kind == DelayKind.Growing && Jitter != JitterKind.Real;
+}
+
+/// <summary>
+/// A hand-written retry (loop, <c>goto</c>, recursion): what repeats, how it is bounded, how it waits,
+/// and the syntax the code fixes need.
+/// </summary>
+public sealed class RetryConstruct
+{
+    public RetryConstruct(
+        RetryConstructKind kind,
+        Location reportLocation,
+        AttemptBound bound,
+        DelayModel delay,
+        SyntaxNode? tryStatement,
+        ImmutableArray<int> failureCatches,
+        SyntaxNode? delayCall)
+    {
+        Kind = kind;
+        ReportLocation = reportLocation;
+        Bound = bound;
+        Delay = delay;
+        TryStatement = tryStatement;
+        FailureCatches = failureCatches;
+        DelayCall = delayCall;
+    }
+
+    public RetryConstructKind Kind { get; }
+
+    public Location ReportLocation { get; }
+
+    public AttemptBound Bound { get; }
+
+    public DelayModel Delay { get; }
+
+    /// <summary>The <c>try</c> whose failure repeats.</summary>
+    public SyntaxNode? TryStatement { get; }
+
+    /// <summary>Indexes of the catch clauses from which the retry goes round again.</summary>
+    public ImmutableArray<int> FailureCatches { get; }
+
+    /// <summary>The one delay call on the failure path, when there is exactly one.</summary>
+    public SyntaxNode? DelayCall { get; }
+}

@@ -1,0 +1,318 @@
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Composition;
+using System.Globalization;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CodeActions;
+using Microsoft.CodeAnalysis.CodeFixes;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Editing;
+using ResilienceAnalyzers.CodeFixes.Common;
+using ResilienceAnalyzers.Common;
+using ResilienceAnalyzers.Retry;
+
+namespace ResilienceAnalyzers.CodeFixes.Retry;
+
+/// <summary>
+/// Fixes hand-written retry loops: RES001 gets an attempt counter and a rethrow after the last attempt;
+/// RES002/RES003 get capped exponential backoff with full jitter. <c>goto</c> and recursive retries get
+/// no fix: turning them into a loop is not a mechanical rewrite.
+/// </summary>
+[ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(RetryLoopCodeFixProvider))]
+[Shared]
+public sealed class RetryLoopCodeFixProvider : CodeFixProvider
+{
+    public const string BoundLoopKey = "RES001:BoundLoop";
+    public const string JitteredBackoffKey = "RES002:JitteredBackoff";
+    public const string AddJitterKey = "RES003:JitteredBackoff";
+
+    public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(
+        RuleIdentifiers.RetryHasNoAttemptLimit,
+        RuleIdentifiers.RetryWithoutBackoff,
+        RuleIdentifiers.BackoffWithoutJitter);
+
+    public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
+
+    public override async Task RegisterCodeFixesAsync(CodeFixContext context)
+    {
+        var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
+        if (root is null)
+        {
+            return;
+        }
+
+        foreach (var diagnostic in context.Diagnostics)
+        {
+            if (!diagnostic.Properties.TryGetValue(RetryFixHintKeys.Construct, out var construct) || construct != "Loop"
+                || LoopFixTarget.Find(root, diagnostic) is not { } target)
+            {
+                continue;
+            }
+
+            if (diagnostic.Id == RuleIdentifiers.RetryHasNoAttemptLimit)
+            {
+                context.RegisterCodeFix(
+                    CodeAction.Create(
+                        "Limit the retry to a fixed number of attempts",
+                        ct => BoundAsync(context.Document, target, ct),
+                        BoundLoopKey),
+                    diagnostic);
+                continue;
+            }
+
+            // Several waits on the failure path: which one to rewrite is a judgement, not a fix.
+            if (target.HasDelay && target.DelayCall is null)
+            {
+                continue;
+            }
+
+            var semanticModel = await context.Document.GetSemanticModelAsync(context.CancellationToken).ConfigureAwait(false);
+            if (semanticModel is null || !BackoffSyntax.HasSharedRandom(semanticModel.Compilation))
+            {
+                continue;
+            }
+
+            context.RegisterCodeFix(
+                CodeAction.Create(
+                    "Use capped exponential backoff with jitter",
+                    ct => AddBackoffAsync(context.Document, target, ct),
+                    diagnostic.Id == RuleIdentifiers.RetryWithoutBackoff ? JitteredBackoffKey : AddJitterKey),
+                diagnostic);
+        }
+    }
+
+    private static async Task<Document> BoundAsync(Document document, LoopFixTarget target, CancellationToken cancellationToken)
+    {
+        var editor = await DocumentEditor.CreateAsync(document, cancellationToken).ConfigureAwait(false);
+        var tree = editor.OriginalRoot.SyntaxTree;
+        var maxAttempts = Options.MaxAttempts.GetValue(document.Project.AnalyzerOptions, tree);
+
+        if (target.Counter is { } counter)
+        {
+            // A counter already grows with the attempts: compare it.
+            foreach (var @catch in target.FailureCatches)
+            {
+                InsertAtStart(editor, @catch, GuardStatement(IdentifierName(counter), maxAttempts));
+            }
+        }
+        else
+        {
+            var name = CounterNames.Choose(target.Loop);
+            foreach (var @catch in target.FailureCatches)
+            {
+                InsertAtStart(editor, @catch, GuardStatement(PreIncrement(name), maxAttempts));
+            }
+
+            DeclareCounterBefore(editor, target.Loop, name);
+        }
+
+        return editor.GetChangedDocument();
+    }
+
+    private static async Task<Document> AddBackoffAsync(Document document, LoopFixTarget target, CancellationToken cancellationToken)
+    {
+        var editor = await DocumentEditor.CreateAsync(document, cancellationToken).ConfigureAwait(false);
+        var semanticModel = editor.SemanticModel;
+        var options = document.Project.AnalyzerOptions;
+        var tree = editor.OriginalRoot.SyntaxTree;
+        var backoff = new JitteredDelay(
+            editor.Generator,
+            semanticModel.Compilation,
+            Options.BackoffBaseMilliseconds.GetValue(options, tree),
+            Options.BackoffCapMilliseconds.GetValue(options, tree));
+
+        string counter;
+        var newCounter = target.Counter is null;
+        if (target.Counter is { } existing)
+        {
+            counter = existing;
+        }
+        else
+        {
+            counter = CounterNames.Choose(target.Loop);
+        }
+
+        var token = CancellationTokens.InScope(semanticModel, target.Loop.SpanStart, cancellationToken);
+        if (target.DelayCall is { } delayCall)
+        {
+            var method = semanticModel.GetSymbolInfo(delayCall, cancellationToken).Symbol as IMethodSymbol;
+            editor.ReplaceNode(delayCall, (current, _) => backoff.Rewrite((InvocationExpressionSyntax)current, counter, token, method));
+        }
+
+        var isAsync = IsInAsyncCode(target.Loop);
+        var maxAttempts = Options.MaxAttempts.GetValue(options, tree);
+        foreach (var @catch in target.FailureCatches)
+        {
+            var prefix = new List<StatementSyntax>();
+            if (newCounter)
+            {
+                // Exponential backoff needs the attempt number; an unbounded loop gets its limit with it.
+                prefix.Add(target.IsBounded
+                    ? SyntaxFactory.ExpressionStatement(SyntaxFactory.PostfixUnaryExpression(SyntaxKind.PostIncrementExpression, IdentifierName(counter)))
+                    : GuardStatement(PreIncrement(counter), maxAttempts));
+            }
+
+            var suffix = target.HasDelay ? null : backoff.Statement(counter, isAsync, token);
+            editor.ReplaceNode(@catch.Block, (current, _) => Extend((BlockSyntax)current, prefix, suffix));
+        }
+
+        if (newCounter)
+        {
+            DeclareCounterBefore(editor, target.Loop, counter);
+        }
+
+        return await Imports.AddAsync(editor.GetChangedDocument(), cancellationToken).ConfigureAwait(false);
+    }
+
+    private static void InsertAtStart(DocumentEditor editor, CatchClauseSyntax @catch, StatementSyntax statement)
+        => editor.ReplaceNode(@catch.Block, (current, _) => Extend((BlockSyntax)current, new[] { statement }, suffix: null));
+
+    /// <summary>Adds statements at the start of a block, and one before its trailing <c>continue;</c> or at its end.</summary>
+    private static BlockSyntax Extend(BlockSyntax block, IReadOnlyList<StatementSyntax> prefix, StatementSyntax? suffix)
+    {
+        var statements = block.Statements;
+        if (suffix is not null)
+        {
+            var index = statements.Count > 0 && statements.Last() is ContinueStatementSyntax ? statements.Count - 1 : statements.Count;
+            statements = statements.Insert(index, suffix);
+        }
+
+        statements = statements.InsertRange(0, prefix);
+        return block.WithStatements(statements);
+    }
+
+    private static void DeclareCounterBefore(DocumentEditor editor, StatementSyntax loop, string name)
+    {
+        var declaration = SyntaxFactory.LocalDeclarationStatement(
+                SyntaxFactory.VariableDeclaration(
+                    SyntaxFactory.IdentifierName("var"),
+                    SyntaxFactory.SingletonSeparatedList(
+                        SyntaxFactory.VariableDeclarator(name)
+                            .WithInitializer(SyntaxFactory.EqualsValueClause(SyntaxFactory.LiteralExpression(SyntaxKind.NumericLiteralExpression, SyntaxFactory.Literal(0)))))))
+            .WithAdditionalAnnotations(Microsoft.CodeAnalysis.Formatting.Formatter.Annotation);
+
+        if (loop.Parent is BlockSyntax or SwitchSectionSyntax)
+        {
+            editor.InsertBefore(loop, declaration);
+        }
+        else
+        {
+            // An embedded statement (if (x) while (...)): a block makes room for the declaration.
+            editor.ReplaceNode(loop, (current, _) => SyntaxFactory.Block(declaration, (StatementSyntax)current)
+                .WithAdditionalAnnotations(Microsoft.CodeAnalysis.Formatting.Formatter.Annotation));
+        }
+    }
+
+    /// <summary><c>if (&lt;counter&gt; &gt;= max) throw;</c></summary>
+    private static StatementSyntax GuardStatement(ExpressionSyntax counter, int maxAttempts)
+        => SyntaxFactory.IfStatement(
+                SyntaxFactory.BinaryExpression(
+                    SyntaxKind.GreaterThanOrEqualExpression,
+                    counter,
+                    SyntaxFactory.LiteralExpression(SyntaxKind.NumericLiteralExpression, SyntaxFactory.Literal(maxAttempts))),
+                SyntaxFactory.ThrowStatement())
+            .WithAdditionalAnnotations(Microsoft.CodeAnalysis.Formatting.Formatter.Annotation);
+
+    private static ExpressionSyntax PreIncrement(string name)
+        => SyntaxFactory.PrefixUnaryExpression(SyntaxKind.PreIncrementExpression, IdentifierName(name));
+
+    private static IdentifierNameSyntax IdentifierName(string name) => SyntaxFactory.IdentifierName(name);
+
+    private static bool IsInAsyncCode(SyntaxNode node)
+    {
+        foreach (var ancestor in node.Ancestors())
+        {
+            switch (ancestor)
+            {
+                case AnonymousFunctionExpressionSyntax lambda:
+                    return lambda.AsyncKeyword.IsKind(SyntaxKind.AsyncKeyword);
+                case LocalFunctionStatementSyntax local:
+                    return local.Modifiers.Any(SyntaxKind.AsyncKeyword);
+                case MethodDeclarationSyntax method:
+                    return method.Modifiers.Any(SyntaxKind.AsyncKeyword);
+                case MemberDeclarationSyntax:
+                    return false;
+            }
+        }
+
+        return false;
+    }
+}
+
+/// <summary>The syntax a loop fix edits, found from the analyzer's hints.</summary>
+internal sealed class LoopFixTarget
+{
+    private LoopFixTarget(StatementSyntax loop, ImmutableArray<CatchClauseSyntax> failureCatches, string? counter, InvocationExpressionSyntax? delayCall, bool hasDelay, bool isBounded)
+    {
+        Loop = loop;
+        FailureCatches = failureCatches;
+        Counter = counter;
+        DelayCall = delayCall;
+        HasDelay = hasDelay;
+        IsBounded = isBounded;
+    }
+
+    public StatementSyntax Loop { get; }
+
+    public ImmutableArray<CatchClauseSyntax> FailureCatches { get; }
+
+    public string? Counter { get; }
+
+    public InvocationExpressionSyntax? DelayCall { get; }
+
+    /// <summary>The failure path already waits (possibly in several places).</summary>
+    public bool HasDelay { get; }
+
+    public bool IsBounded { get; }
+
+    public static LoopFixTarget? Find(SyntaxNode root, Diagnostic diagnostic)
+    {
+        var properties = diagnostic.Properties;
+        var loop = root.FindToken(diagnostic.Location.SourceSpan.Start).Parent as StatementSyntax;
+        if (loop is not (WhileStatementSyntax or DoStatementSyntax or ForStatementSyntax)
+            || FixHints.Int(properties, RetryFixHintKeys.TryPosition) is not { } tryPosition
+            || tryPosition < 0 || tryPosition >= root.FullSpan.End
+            || root.FindToken(tryPosition).Parent is not TryStatementSyntax @try
+            || !properties.TryGetValue(RetryFixHintKeys.FailureCatches, out var indexes) || indexes is null)
+        {
+            return null;
+        }
+
+        var catches = ImmutableArray.CreateBuilder<CatchClauseSyntax>();
+        foreach (var text in indexes.Split(','))
+        {
+            if (!int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var index) || index < 0 || index >= @try.Catches.Count)
+            {
+                return null;
+            }
+
+            catches.Add(@try.Catches[index]);
+        }
+
+        InvocationExpressionSyntax? delayCall = null;
+        if (FixHints.Int(properties, RetryFixHintKeys.DelayPosition) is { } delayPosition)
+        {
+            if (delayPosition < 0 || delayPosition >= root.FullSpan.End)
+            {
+                return null;
+            }
+
+            delayCall = root.FindToken(delayPosition).Parent?.AncestorsAndSelf()
+                .OfType<InvocationExpressionSyntax>()
+                .FirstOrDefault(i => i.SpanStart == delayPosition);
+            if (delayCall is null)
+            {
+                return null;
+            }
+        }
+
+        properties.TryGetValue(RetryFixHintKeys.Counter, out var counter);
+        properties.TryGetValue(RetryFixHintKeys.HasDelay, out var hasDelay);
+        properties.TryGetValue(RetryFixHintKeys.Bounded, out var bounded);
+        return new LoopFixTarget(loop, catches.ToImmutable(), counter, delayCall, hasDelay == "true", bounded == "true");
+    }
+}

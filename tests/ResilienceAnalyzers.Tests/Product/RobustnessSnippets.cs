@@ -1,0 +1,202 @@
+using System.Collections.Generic;
+
+namespace ResilienceAnalyzers.Tests.Product;
+
+/// <summary>
+/// Realistic code of each rule family, written for the robustness test: services as they are written, with
+/// findings and near-misses side by side, so broken variants hit every recogniser mid-shape.
+/// </summary>
+internal static class RobustnessSnippets
+{
+    public static IReadOnlyDictionary<string, string> All { get; } = new Dictionary<string, string>
+    {
+        ["Retry: order sync worker"] = """
+            using System;
+            using System.Collections.Generic;
+            using System.Net.Http;
+            using System.Threading;
+            using System.Threading.Tasks;
+            using Polly;
+            using Polly.Retry;
+
+            namespace Orders;
+
+            public sealed class OrderSync
+            {
+                private static readonly HttpClient Http = new HttpClient();
+                private readonly ResiliencePipeline _pipeline = new ResiliencePipelineBuilder()
+                    .AddRetry(new RetryStrategyOptions { MaxRetryAttempts = 4, BackoffType = DelayBackoffType.Linear })
+                    .Build();
+
+                public async Task<string> PullAsync(string id, CancellationToken token)
+                {
+                    var delay = 100;
+                    for (var attempt = 1; ; attempt++)
+                    {
+                        try
+                        {
+                            return await Http.GetStringAsync("https://orders.example/" + id, token);
+                        }
+                        catch (HttpRequestException) when (attempt < 5)
+                        {
+                            await Task.Delay(delay, token);
+                            delay *= 2;
+                        }
+                    }
+                }
+
+                public async Task PushAllAsync(IEnumerable<string> ids, CancellationToken token)
+                {
+                    foreach (var id in ids)
+                    {
+                        await _pipeline.ExecuteAsync(async ct => await Http.PostAsync("https://orders.example/" + id, null, ct), token);
+                    }
+                }
+
+                public void Reconnect(Func<bool> connect)
+                {
+                    retry:
+                    try
+                    {
+                        if (!connect())
+                        {
+                            throw new InvalidOperationException();
+                        }
+                    }
+                    catch (InvalidOperationException)
+                    {
+                        Thread.Sleep(500);
+                        goto retry;
+                    }
+                }
+
+                public AsyncPolicy Policy() => Polly.Policy.Handle<HttpRequestException>()
+                    .WaitAndRetryAsync(new[] { TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(4) });
+            }
+            """,
+        ["Retry: file lock with recursion"] = """
+            using System;
+            using System.IO;
+            using System.Threading.Tasks;
+
+            namespace Storage;
+
+            public static class LockedFile
+            {
+                public static async Task<string> ReadAsync(string path, int remaining = 5)
+                {
+                    try
+                    {
+                        using var reader = new StreamReader(new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.None));
+                        return await reader.ReadToEndAsync();
+                    }
+                    catch (IOException) when (remaining > 0)
+                    {
+                        await Task.Delay(TimeSpan.FromMilliseconds(50 * (6 - remaining) + Random.Shared.Next(20)));
+                        return await ReadAsync(path, remaining - 1);
+                    }
+                }
+
+                public static void Write(string path, string text)
+                {
+                    do
+                    {
+                        try
+                        {
+                            File.WriteAllText(path, text);
+                            return;
+                        }
+                        catch (IOException)
+                        {
+                        }
+                    }
+                    while (true);
+                }
+            }
+            """,
+        ["Timeouts: data access and gRPC"] = """
+            using System;
+            using System.Data;
+            using System.Net.Http;
+            using System.Threading;
+            using System.Threading.Tasks;
+            using Grpc.Core;
+            using Microsoft.Data.SqlClient;
+
+            namespace Billing;
+
+            public sealed class InvoiceStore
+            {
+                private readonly string _connectionString = "Server=db;Database=billing;Command Timeout=0";
+
+                public async Task<int> CountAsync(CancellationToken token)
+                {
+                    await using var connection = new SqlConnection(_connectionString);
+                    await connection.OpenAsync(token);
+                    await using var command = new SqlCommand("select count(*) from invoices", connection) { CommandTimeout = 0 };
+                    return (int)(await command.ExecuteScalarAsync(token))!;
+                }
+
+                public HttpClient Client() => new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
+
+                public HttpClient Bounded() => new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
+
+                public async Task<string> Echo(CallInvoker invoker)
+                {
+                    var method = new Method<string, string>(MethodType.Unary, "billing.Echo", "Say", Marshallers.StringMarshaller, Marshallers.StringMarshaller);
+                    var options = new CallOptions(deadline: DateTime.UtcNow.AddSeconds(5));
+                    return await invoker.AsyncUnaryCall(method, null, options, "hello");
+                }
+            }
+
+            public sealed class LedgerClient : ClientBase<LedgerClient>
+            {
+                public LedgerClient(CallInvoker invoker) : base(invoker) { }
+
+                private LedgerClient(ClientBaseConfiguration configuration) : base(configuration) { }
+
+                public AsyncUnaryCall<string> BalanceAsync(string account, Metadata? headers = null, DateTime? deadline = null, CancellationToken cancellationToken = default)
+                    => CallInvoker.AsyncUnaryCall(new Method<string, string>(MethodType.Unary, "ledger", "Balance", Marshallers.StringMarshaller, Marshallers.StringMarshaller), null, new CallOptions(headers, deadline, cancellationToken), account);
+
+                protected override LedgerClient NewInstance(ClientBaseConfiguration configuration) => new LedgerClient(configuration);
+            }
+
+            public sealed class LedgerReader(LedgerClient client)
+            {
+                public async Task<string> ReadAsync(string account) => await client.BalanceAsync(account);
+
+                public async Task<string> ReadWithDeadlineAsync(string account) => await client.BalanceAsync(account, deadline: DateTime.UtcNow.AddSeconds(3));
+            }
+            """,
+        ["Endpoints: regional clients and shared HttpClient"] = """
+            using System;
+            using System.Net.Http;
+            using Amazon;
+            using Amazon.DynamoDBv2;
+            using Amazon.S3;
+
+            namespace Catalog;
+
+            public sealed class CatalogClients
+            {
+                public static readonly CatalogClients Instance = new CatalogClients();
+
+                private static readonly HttpClient Shared = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false });
+
+                private readonly HttpClient _pooled = new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(2) });
+
+                private readonly HttpClient _perInstance = new HttpClient();
+
+                public IAmazonDynamoDB Table() => new AmazonDynamoDBClient(RegionEndpoint.EUWest1);
+
+                public IAmazonS3 Bucket() => new AmazonS3Client(new AmazonS3Config { ServiceURL = "https://s3.eu-central-1.amazonaws.com" });
+
+                public IAmazonS3 FromEnvironment() => new AmazonS3Client(RegionEndpoint.GetBySystemName(Environment.GetEnvironmentVariable("AWS_REGION") ?? "us-east-1"));
+
+                public Uri Docs() => new Uri("https://docs.aws.amazon.com/general/latest/gr/rande.html");
+
+                public string[] Failover() => new[] { "us-east-1", "us-west-2" };
+            }
+            """,
+    };
+}

@@ -1,0 +1,244 @@
+using System;
+using System.IO;
+using System.Linq;
+using System.Reflection;
+using System.Text.Json;
+using ResilienceAnalyzers.Common;
+
+namespace ResilienceAnalyzers.Tests.Product;
+
+/// <summary>
+/// resilience-scan end to end, as a child process (it hosts a newer Roslyn than this test assembly loads):
+/// folder mode, project and solution mode through MSBuild, the three report formats and the exit codes.
+/// </summary>
+public sealed class ScannerTests : IDisposable
+{
+    private const string RetryLoop = """
+        using System.Net.Http;
+        using System.Threading.Tasks;
+
+        namespace Shop;
+
+        public sealed class StockClient
+        {
+            private readonly HttpClient _http;
+
+            public StockClient(HttpClient http) => _http = http;
+
+            public async Task<string> GetAsync(string sku)
+            {
+                while (true)
+                {
+                    try
+                    {
+                        return await _http.GetStringAsync("https://stock.example/" + sku);
+                    }
+                    catch (HttpRequestException)
+                    {
+                    }
+                }
+            }
+        }
+        """;
+
+    private const string Clean = """
+        namespace Shop;
+
+        public static class Prices
+        {
+            public static decimal WithTax(decimal net) => net * 1.2m;
+        }
+        """;
+
+    private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(3);
+
+    private static readonly string ScannerPath = typeof(ScannerTests).Assembly
+        .GetCustomAttributes<AssemblyMetadataAttribute>()
+        .Single(a => a.Key == "Scanner")
+        .Value!;
+
+    private readonly string _root = Directory.CreateTempSubdirectory("resilience-scan-").FullName;
+
+    [Fact]
+    public void Folder_with_a_retry_loop_reports_it_grouped_by_rule_and_exits_1()
+    {
+        Write("src/StockClient.cs", RetryLoop);
+        Write("src/Prices.cs", Clean);
+
+        var result = Scan(_root);
+
+        Assert.Equal(1, result.ExitCode);
+        AssertContainsAll(
+            result.Output,
+            "RES001 Retry has no attempt limit (1)",
+            "RES002 Retry without backoff (1)",
+            "  src/StockClient.cs",
+            "14:9 ",
+            "2 finding(s) in 1 file(s); scanned 2 files",
+            "(folder mode)");
+    }
+
+    [Fact]
+    public void Clean_folder_exits_0_and_fail_on_none_exits_0_with_findings()
+    {
+        Write("Prices.cs", Clean);
+        Assert.Equal(0, Scan(_root).ExitCode);
+
+        Write("StockClient.cs", RetryLoop);
+        Assert.Equal(0, Scan(_root, "--fail-on", "none").ExitCode);
+    }
+
+    [Fact]
+    public void Excluded_folders_are_not_scanned()
+    {
+        Write("tests/StockClientTests.cs", RetryLoop);
+        Write("src/Prices.cs", Clean);
+
+        var result = Scan(_root, "--exclude", "tests");
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Contains("0 finding(s) in 0 file(s); scanned 1 files", result.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Usage_and_load_errors_exit_2()
+    {
+        Assert.Equal(2, Scan(Path.Combine(_root, "missing")).ExitCode);
+        Assert.Equal(2, Scan(_root, "--format", "xml").ExitCode);
+        Write("notes.txt", "not a project");
+        Assert.Equal(2, Scan(Path.Combine(_root, "notes.txt")).ExitCode);
+        Assert.Equal(2, Scan(_root, "--output", Path.Combine(_root, "no", "such", "folder", "report.txt")).ExitCode);
+    }
+
+    [Fact]
+    public void Sarif_has_the_compiler_errorlog_shape()
+    {
+        Write("StockClient.cs", RetryLoop);
+        var sarif = Path.Combine(_root, "out", "results.sarif");
+        Directory.CreateDirectory(Path.GetDirectoryName(sarif)!);
+
+        var result = Scan(_root, "--exclude", "out", "--format", "sarif", "--output", sarif);
+
+        Assert.Equal(1, result.ExitCode);
+        using var document = JsonDocument.Parse(File.ReadAllText(sarif));
+        var log = document.RootElement;
+        Assert.Equal("http://json.schemastore.org/sarif-2.1.0", log.GetProperty("$schema").GetString());
+        Assert.Equal("2.1.0", log.GetProperty("version").GetString());
+        var run = log.GetProperty("runs").EnumerateArray().Single();
+
+        var driver = run.GetProperty("tool").GetProperty("driver");
+        Assert.Equal("ResilienceAnalyzers", driver.GetProperty("name").GetString());
+        Assert.False(string.IsNullOrEmpty(driver.GetProperty("version").GetString()));
+        var rules = driver.GetProperty("rules").EnumerateArray().ToList();
+        Assert.Equal(
+            new[] { "RES001", "RES002", "RES003", "RES010", "RES011", "RES020", "RES021" },
+            rules.Select(r => r.GetProperty("id").GetString()));
+        foreach (var rule in rules)
+        {
+            Assert.False(string.IsNullOrEmpty(rule.GetProperty("shortDescription").GetProperty("text").GetString()));
+            Assert.False(string.IsNullOrEmpty(rule.GetProperty("fullDescription").GetProperty("text").GetString()));
+            Assert.StartsWith(DiagnosticDescriptors.HelpLinkBase, rule.GetProperty("helpUri").GetString(), StringComparison.Ordinal);
+            Assert.Equal("Resilience", rule.GetProperty("properties").GetProperty("category").GetString());
+        }
+
+        var results = run.GetProperty("results").EnumerateArray().ToList();
+        Assert.Equal(new[] { "RES001", "RES002" }, results.Select(r => r.GetProperty("ruleId").GetString()).Order(StringComparer.Ordinal));
+        foreach (var finding in results)
+        {
+            Assert.Equal("warning", finding.GetProperty("level").GetString());
+            Assert.False(string.IsNullOrEmpty(finding.GetProperty("message").GetProperty("text").GetString()));
+            var location = finding.GetProperty("locations").EnumerateArray().Single().GetProperty("physicalLocation");
+            var uri = new Uri(location.GetProperty("artifactLocation").GetProperty("uri").GetString()!);
+            Assert.Equal(Path.Combine(_root, "StockClient.cs"), uri.LocalPath);
+
+            // The loop keyword: line 14, columns 9 to 14 (1-based, end exclusive like the compiler's log).
+            var region = location.GetProperty("region");
+            Assert.Equal(14, region.GetProperty("startLine").GetInt32());
+            Assert.Equal(9, region.GetProperty("startColumn").GetInt32());
+            Assert.Equal(14, region.GetProperty("endLine").GetInt32());
+            Assert.Equal(14, region.GetProperty("endColumn").GetInt32());
+        }
+    }
+
+    [Fact]
+    public void Markdown_has_a_table_per_rule_and_timing_reports_the_budget()
+    {
+        Write("StockClient.cs", RetryLoop);
+
+        var result = Scan(_root, "--format", "markdown", "--timing", "--passes", "1");
+
+        Assert.Equal(1, result.ExitCode);
+        AssertContainsAll(
+            result.Output,
+            "# Resilience scan",
+            "## RES001 Retry has no attempt limit (1)",
+            "| StockClient.cs | 14 |",
+            "Compiler binding (compilation.GetDiagnostics()):",
+            "RetryAnalyzer (RES001, RES002, RES003):",
+            "of binding (budget 2%)");
+    }
+
+    /// <summary>A plain net10.0 class library with no PackageReference: it restores and loads offline.</summary>
+    [Fact]
+    public void Project_and_solution_load_through_MSBuild()
+    {
+        Write("Shop/Shop.csproj", """
+            <Project Sdk="Microsoft.NET.Sdk">
+              <PropertyGroup>
+                <TargetFramework>net10.0</TargetFramework>
+                <ImplicitUsings>enable</ImplicitUsings>
+              </PropertyGroup>
+            </Project>
+            """);
+        Write("Shop/StockClient.cs", RetryLoop);
+        Write("Shop.slnx", """
+            <Solution>
+              <Project Path="Shop/Shop.csproj" />
+            </Solution>
+            """);
+
+        var project = Scan(Path.Combine(_root, "Shop", "Shop.csproj"));
+        Assert.Equal(1, project.ExitCode);
+        Assert.Contains("(MSBuild, 1 project(s))", project.Output, StringComparison.Ordinal);
+        Assert.Contains("RES001 Retry has no attempt limit (1)", project.Output, StringComparison.Ordinal);
+
+        var solution = Scan(Path.Combine(_root, "Shop.slnx"));
+        Assert.Equal(1, solution.ExitCode);
+        Assert.Contains("(MSBuild, 1 project(s))", solution.Output, StringComparison.Ordinal);
+        Assert.Contains("  Shop/StockClient.cs", solution.Output, StringComparison.Ordinal);
+    }
+
+    public void Dispose()
+    {
+        try
+        {
+            Directory.Delete(_root, recursive: true);
+        }
+        catch (IOException)
+        {
+            // Best effort: a leftover temporary directory is not a test failure.
+        }
+    }
+
+    private static void AssertContainsAll(string output, params string[] expected)
+    {
+        foreach (var text in expected)
+        {
+            Assert.Contains(text, output, StringComparison.Ordinal);
+        }
+    }
+
+    private void Write(string relativePath, string text)
+    {
+        var path = Path.Combine(_root, relativePath);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        File.WriteAllText(path, text);
+    }
+
+    private DotNet.Result Scan(params string[] arguments)
+    {
+        var result = DotNet.Run(_root, Timeout, new[] { ScannerPath }.Concat(arguments).ToArray());
+        Assert.False(result.TimedOut, result.Output);
+        return result;
+    }
+}
