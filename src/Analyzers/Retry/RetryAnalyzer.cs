@@ -6,7 +6,7 @@ using ResilienceAnalyzers.Common;
 
 namespace ResilienceAnalyzers.Retry;
 
-/// <summary>RES001-RES003: one recognition of each retry construct, judged by every retry rule.</summary>
+/// <summary>RES001, RES002 and RES003: one recognition of each retry construct, judged by every retry rule.</summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class RetryAnalyzer : DiagnosticAnalyzer
 {

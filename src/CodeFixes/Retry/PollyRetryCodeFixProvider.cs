@@ -10,7 +10,7 @@ using ResilienceAnalyzers.Retry;
 namespace ResilienceAnalyzers.CodeFixes.Retry;
 
 /// <summary>
-/// RES001-RES003 on Polly: v7 <c>*Forever*</c> becomes the bounded overload and an oversized count becomes
+/// RES001, RES002 and RES003 on Polly: v7 <c>*Forever*</c> becomes the bounded overload and an oversized count becomes
 /// <c>resilience_analyzers.max_attempts</c>; a v7 policy without backoff gets jittered exponential sleep
 /// durations; v8 options get <c>MaxRetryAttempts = 3</c> or <c>BackoffType = Exponential, UseJitter = true</c>.
 /// The rewrite is computed and checked before it is offered; when it would not compile, nothing is offered.

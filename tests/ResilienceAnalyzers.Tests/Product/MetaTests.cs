@@ -39,6 +39,11 @@ public sealed class MetaTests
 
     private const string ReadmePinnedHeader = "| Package | Version | Why |";
 
+    private const string RuleIndexHeader = "| ID | Analyzer and judge | Recognisers | Fixer | Tests | Page |";
+
+    /// <summary>The target of a Markdown link, e.g. <c>[a.cs](../../src/a.cs)</c>.</summary>
+    private static readonly Regex MarkdownLink = new(@"\]\(([^)]+)\)");
+
     private static readonly Regex IdPattern = new(@"^RES\d{3}$");
 
     /// <summary>An option key written in backticks, e.g. <c>`RES001.max_attempts`</c>.</summary>
@@ -330,6 +335,37 @@ public sealed class MetaTests
             .ToArray();
         Assert.True(rows.Length > 0, $"{id} has no row in src/Analyzers/AnalyzerReleases.Unshipped.md or Shipped.md.");
         Assert.Contains(rows, c => c[1] == descriptor.Category && c[2] == descriptor.DefaultSeverity.ToString());
+    }
+
+    [Fact]
+    public void Rule_index_lists_every_rule_and_every_path_exists()
+    {
+        const string indexPath = "docs/rules/README.md";
+        var rows = Repository.Table(Repository.ReadLines(indexPath), RuleIndexHeader);
+        Assert.True(rows is not null, $"{indexPath} has no table headed '{RuleIndexHeader}'.");
+        Assert.Equal(Descriptors.Select(d => d.Id), rows!.Select(r => r[0]));
+
+        foreach (var row in rows)
+        {
+            var id = row[0];
+            Assert.Equal($"[{id}.md]({id}.md)", row[^1]);
+            for (var column = 1; column < row.Length; column++)
+            {
+                var links = MarkdownLink.Matches(row[column]).Select(m => m.Groups[1].Value).ToArray();
+                Assert.True(links.Length > 0 || column == 3, $"{indexPath}: {id} has nothing in column {column + 1}.");
+                foreach (var link in links)
+                {
+                    var path = Path.GetFullPath(Path.Combine(Repository.PathOf("docs/rules"), link));
+                    Assert.True(File.Exists(path), $"{indexPath}: {id} links to {link}, which does not exist.");
+
+                    // The analyzer, fixer and test files name the rule, so that a search for the ID finds them.
+                    if (column is 1 or 3 or 4)
+                    {
+                        Assert.True(File.ReadAllText(path).Contains(id, StringComparison.Ordinal), $"{indexPath}: {link} does not name {id}.");
+                    }
+                }
+            }
+        }
     }
 
     [Fact]
