@@ -68,6 +68,7 @@ public sealed class OutboundOperations
     };
 
     private readonly ConcurrentDictionary<INamespaceSymbol, bool> _namespaces = new(SymbolEqualityComparer.Default);
+    private readonly ConcurrentDictionary<IMethodSymbol, bool> _holdsClient = new(SymbolEqualityComparer.Default);
     private readonly INamedTypeSymbol? _console;
 
     public OutboundOperations(INamedTypeSymbol? console)
@@ -91,53 +92,150 @@ public sealed class OutboundOperations
         return _namespaces.GetOrAdd(type.ContainingNamespace, static ns => Classify(ns.ToDisplayString()));
     }
 
-    /// <summary>An operation that, by itself, calls out: an outbound API call or any awaited call.</summary>
+    /// <summary>
+    /// An operation that, by itself, sends a request to another service (RULES.md, "Outbound operation"): a call or a
+    /// connecting constructor of a network, database, broker or cloud API, or a call to a method of the compilation
+    /// that visibly makes one. Local files, accepting inbound connections, console input, waiting, and calls whose
+    /// target cannot be seen (an interface of the compilation, a delegate) are not.
+    /// </summary>
     public bool IsOutbound(IOperation operation)
-    {
-        switch (operation)
+        => operation switch
         {
-            case IInvocationOperation invocation:
-                if (IsConsoleReader(invocation.Instance))
-                {
-                    return false;
-                }
+            IInvocationOperation invocation => IsOutboundCall(invocation, depth: 0),
 
-                return IsOutboundType(invocation.TargetMethod.ContainingType)
-                    || (invocation.TargetMethod.IsExtensionMethod
-                        && invocation.Arguments.Length > 0
-                        && IsOutboundType(invocation.Arguments[0].Value.Type)
-                        && !IsInMemoryExtension(invocation.TargetMethod));
-            case IObjectCreationOperation creation:
-                // Constructors that connect or open (TcpClient(host, port), FileStream(path, ...)).
-                return creation.Arguments.Length > 0 && IsOutboundType(creation.Type);
-            case IAwaitOperation await:
-                return IsAwaitedCall(await.Operation);
-            default:
-                return false;
-        }
-    }
+            // Constructors that connect or open (TcpClient(host, port)).
+            IObjectCreationOperation creation => creation.Arguments.Length > 0 && IsRemoteType(creation.Type),
+            _ => false,
+        };
 
-    /// <summary>Catching an exception type that only I/O throws shows the protected code calls out.</summary>
-    public bool IsOutboundException(ITypeSymbol? exceptionType) => IsOutboundType(exceptionType);
+    /// <summary>Catching an exception type that only a remote call throws (SocketException, HttpRequestException, DbException).</summary>
+    public bool IsOutboundException(ITypeSymbol? exceptionType) => IsRemoteType(exceptionType);
 
-    private static bool IsAwaitedCall(IOperation awaited)
+    /// <summary>Accepting an inbound connection or request waits for a client; it sends nothing to a dependency.</summary>
+    public static bool IsInbound(IMethodSymbol method)
+        => method.Name.StartsWith("Accept", StringComparison.Ordinal)
+           || method.Name is "GetContext" or "GetContextAsync" or "BeginGetContext" or "Listen";
+
+    /// <summary>An outbound type that is not local I/O: <c>System.IO</c> files, directories and streams stay on the machine.</summary>
+    public bool IsRemoteType(ITypeSymbol? type)
+        => type is not null && IsOutboundType(type) && !IsLocalIo(type.ContainingNamespace);
+
+    /// <summary>How many calls deep a method of the compilation is looked into.</summary>
+    private const int MaxVisibleDepth = 2;
+
+    private bool IsOutboundCall(IInvocationOperation invocation, int depth)
     {
-        var operation = OperationTree.Unwrap(awaited);
-
-        // ConfigureAwait(false) wraps the real call.
-        if (operation is IInvocationOperation { TargetMethod.Name: "ConfigureAwait", Instance: { } inner })
-        {
-            operation = OperationTree.Unwrap(inner);
-        }
-
-        if (operation is not IInvocationOperation invocation)
+        var method = invocation.TargetMethod;
+        if (IsConsoleReader(invocation.Instance) || IsInbound(method))
         {
             return false;
         }
 
-        // Waiting and scheduling are not calls out (Task.Delay, Task.Yield, SemaphoreSlim.WaitAsync, channels).
-        var ns = invocation.TargetMethod.ContainingType?.ContainingNamespace?.ToDisplayString();
-        return ns is not ("System.Threading" or "System.Threading.Tasks" or "System.Threading.Channels");
+        if (IsRemoteType(method.ContainingType)
+            || (method.IsExtensionMethod
+                && invocation.Arguments.Length > 0
+                && IsRemoteType(invocation.Arguments[0].Value.Type)
+                && !IsInMemoryExtension(method)))
+        {
+            return true;
+        }
+
+        return depth < MaxVisibleDepth && VisiblyCallsOut(invocation, depth);
+    }
+
+    /// <summary>
+    /// A method of the compilation that visibly calls out: its body, when it is in the same file, holds an outbound
+    /// operation; otherwise its type holds a client of an outbound type (a field or property), or it takes one.
+    /// Abstract and interface methods and delegates cannot be seen: certain or silent.
+    /// </summary>
+    private bool VisiblyCallsOut(IInvocationOperation invocation, int depth)
+    {
+        var method = invocation.TargetMethod;
+        if (method.IsAbstract || method.IsExtern || method.DeclaringSyntaxReferences.IsEmpty
+            || method.ContainingType is null || method.ContainingType.TypeKind == TypeKind.Interface)
+        {
+            return false;
+        }
+
+        var model = invocation.SemanticModel;
+        foreach (var reference in method.DeclaringSyntaxReferences)
+        {
+            if (model is null || reference.SyntaxTree != model.SyntaxTree)
+            {
+                continue;
+            }
+
+            if (model.GetOperation(reference.GetSyntax()) is not { } body)
+            {
+                continue;
+            }
+
+            foreach (var operation in OperationTree.Descendants(body))
+            {
+                if (operation is IInvocationOperation inner
+                        ? IsOutboundCall(inner, depth + 1)
+                        : operation is IObjectCreationOperation && IsOutbound(operation))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        return _holdsClient.GetOrAdd(method, HoldsClient);
+    }
+
+    private bool HoldsClient(IMethodSymbol method)
+    {
+        foreach (var parameter in method.Parameters)
+        {
+            if (IsClientType(parameter.Type))
+            {
+                return true;
+            }
+        }
+
+        if (method.IsStatic)
+        {
+            return false;
+        }
+
+        foreach (var member in method.ContainingType.GetMembers())
+        {
+            var type = member switch
+            {
+                IFieldSymbol { IsStatic: false } field => field.Type,
+                IPropertySymbol { IsStatic: false } property => property.Type,
+                _ => null,
+            };
+            if (IsClientType(type))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>A type whose instances talk to another service: a remote type that is not an exception, options or a value.</summary>
+    private bool IsClientType(ITypeSymbol? type)
+        => type is { TypeKind: TypeKind.Class or TypeKind.Interface }
+           && !type.Name.EndsWith("Exception", StringComparison.Ordinal)
+           && !type.Name.EndsWith("Options", StringComparison.Ordinal)
+           && IsRemoteType(type);
+
+    private static bool IsLocalIo(INamespaceSymbol? ns)
+    {
+        for (var current = ns; current is not null && !current.IsGlobalNamespace; current = current.ContainingNamespace)
+        {
+            if (current.Name == "IO" && current.ContainingNamespace is { Name: "System" } system && system.ContainingNamespace.IsGlobalNamespace)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static bool IsInMemoryExtension(IMethodSymbol method) => method.ContainingNamespace?.ToDisplayString() == "System.Linq";

@@ -10,15 +10,27 @@ namespace ResilienceAnalyzers.Retry;
 /// <summary>Where control goes after a protected call succeeds or fails, answered from IOperation and the compiler's flow analysis.</summary>
 internal static class ControlFlowFacts
 {
-    /// <summary>The protected block calls out: an outbound call, an awaited call, or a catch of an I/O-only exception.</summary>
+    /// <summary>
+    /// The protected block calls out: it holds an outbound operation, or a call the compilation cannot see into while
+    /// a catch takes an exception only remote calls throw (<c>catch (HttpRequestException)</c> around a client interface).
+    /// Accepting an inbound connection is not calling out, whatever its catch.
+    /// </summary>
     public static bool CallsOut(ITryOperation @try, RetryRecognitionContext context)
     {
+        var opaqueCall = false;
         foreach (var operation in OperationTree.Descendants(@try.Body))
         {
             if (context.Outbound.IsOutbound(operation))
             {
                 return true;
             }
+
+            opaqueCall |= operation is IInvocationOperation invocation && IsOpaque(invocation.TargetMethod);
+        }
+
+        if (!opaqueCall)
+        {
+            return false;
         }
 
         foreach (var @catch in @try.Catches)
@@ -31,6 +43,38 @@ internal static class ControlFlowFacts
 
         return false;
     }
+
+    /// <summary>A call whose body the compilation cannot see: an interface or abstract member, or a delegate.</summary>
+    public static bool IsOpaque(IMethodSymbol method)
+        => !OutboundOperations.IsInbound(method)
+           && (method.IsAbstract || method.ContainingType?.TypeKind is TypeKind.Interface or TypeKind.Delegate);
+
+    /// <summary>
+    /// The decision to go round again is handed to code the compilation cannot see: a catch filter, or a guard in the
+    /// catch that leaves, calls an interface member or a delegate (a user-supplied policy or predicate). Certain or silent.
+    /// </summary>
+    public static bool DecisionIsOpaque(ICatchClauseOperation @catch)
+    {
+        if (@catch.Filter is { } filter && CallsOpaque(filter))
+        {
+            return true;
+        }
+
+        foreach (var operation in OperationTree.Descendants(@catch.Handler))
+        {
+            if (operation is IConditionalOperation { Condition: { } condition } conditional
+                && OperationTree.Any(conditional, o => o is IThrowOperation or IReturnOperation or IBranchOperation { BranchKind: BranchKind.Break })
+                && CallsOpaque(condition))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool CallsOpaque(IOperation condition)
+        => OperationTree.Any(condition, o => o is IInvocationOperation invocation && IsOpaque(invocation.TargetMethod));
 
     /// <summary>
     /// The success path leaves <paramref name="loop"/>: the protected block returns, breaks out, or sets
@@ -47,10 +91,13 @@ internal static class ControlFlowFacts
                 return true;
             }
 
+            // `done = true` or `result = await CallAsync()` ends the loop; `remaining -= read` or `offset = offset + n`
+            // only moves it on, so success goes round too (a read loop).
             if (condition is not null
-                && operation is IAssignmentOperation assignment
+                && operation is ISimpleAssignmentOperation assignment
                 && OperationTree.ReferencedSymbol(assignment.Target) is { } target
-                && Reads(condition, target))
+                && Reads(condition, target)
+                && !Reads(assignment.Value, target))
             {
                 return true;
             }

@@ -107,9 +107,39 @@ public static class DelayRecognizer
             return WaitKind.Opaque;
         }
 
+        // A wait handle or semaphore waited on with a timeout sleeps for that long unless signalled (a shutdown-aware
+        // sleep: stopEvent.WaitOne(TimeSpan.FromSeconds(5))); a periodic timer's tick waits for a period set elsewhere.
+        if (method.Name is "WaitOne" or "Wait" or "WaitAsync" && IsWaitHandle(type) && DelayArgument(invocation) is not null)
+        {
+            return WaitKind.Delay;
+        }
+
+        if (method.Name == "WaitForNextTickAsync")
+        {
+            return WaitKind.Opaque;
+        }
+
         // A helper that waits (BackoffAsync, WaitBeforeRetry, PauseAsync): its delay cannot be seen.
         // A call whose value is passed on (Task.Delay(Backoff(attempt))) computes a delay; it does not wait.
         return LooksLikeWait(method.Name) && !AppHelpers.IsFramework(type) && !IsArgument(invocation) ? WaitKind.Opaque : WaitKind.NotAWait;
+    }
+
+    private static bool IsWaitHandle(INamedTypeSymbol? type)
+    {
+        if (!AppHelpers.IsFramework(type) || type!.Name is "ManualResetEventSlim" or "SemaphoreSlim")
+        {
+            return type is not null && AppHelpers.IsFramework(type);
+        }
+
+        for (var current = type; current is not null; current = current.BaseType)
+        {
+            if (current.Name == "WaitHandle")
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static bool IsArgument(IOperation operation)

@@ -45,7 +45,7 @@ public static class LoopRetryRecognizer
         ITryOperation? @try = null;
         var failureCatches = ImmutableArray<int>.Empty;
         if (!TryFindRetry(loop, condition, context, out @try, out failureCatches, cancellationToken)
-            && !ResultRetry.IsResultRetry(loop, context))
+            && !(ResultRetry.IsResultRetry(loop, context) && SameRequest.Holds(loop.Body, loop, context)))
         {
             return null;
         }
@@ -70,7 +70,9 @@ public static class LoopRetryRecognizer
         guards.AddRange(ControlFlowFacts.ExitGuards(loop.Body, loop));
         var scope = new RetryScope(context.Types, OperationTree.Root(loop), loop.Syntax.Span, counters);
         var bound = AttemptBoundRecognizer.Recognize(guards, new[] { loop.Body }, counters, scope);
-        var delay = DelayRecognizer.Recognize(new[] { loop.Body }, scope, out var delayCall, @try?.Body);
+        // A wait in the loop condition (while (await timer.WaitForNextTickAsync(token))) is a wait between attempts too.
+        var delayRegions = condition is null ? new[] { loop.Body } : new[] { loop.Body, condition };
+        var delay = DelayRecognizer.Recognize(delayRegions, scope, out var delayCall, @try?.Body);
 
         return new RetryConstruct(
             RetryConstructKind.Loop,
@@ -79,7 +81,38 @@ public static class LoopRetryRecognizer
             delay,
             @try?.Syntax,
             failureCatches,
-            delayCall);
+            delayCall,
+            isBackgroundRecovery: delay.Kind == DelayKind.Growing && IsCapped(loop) && ReturnsNothing(loop));
+    }
+
+    /// <summary>The loop caps a value with <c>Math.Min</c>/<c>Math.Clamp</c> (the growing delay, in practice).</summary>
+    private static bool IsCapped(ILoopOperation loop)
+        => OperationTree.Any(loop, o => o is IInvocationOperation { TargetMethod: { Name: "Min" or "Clamp", ContainingType.Name: "Math" } });
+
+    /// <summary>The method, lambda or local function holding the loop gives no result to its caller.</summary>
+    private static bool ReturnsNothing(ILoopOperation loop)
+    {
+        IMethodSymbol? method = null;
+        for (var current = loop.Parent; current is not null && method is null; current = current.Parent)
+        {
+            method = current switch
+            {
+                IAnonymousFunctionOperation lambda => lambda.Symbol,
+                ILocalFunctionOperation local => local.Symbol,
+                _ => null,
+            };
+        }
+
+        method ??= loop.SemanticModel?.GetEnclosingSymbol(loop.Syntax.SpanStart) as IMethodSymbol;
+        if (method is null)
+        {
+            return false;
+        }
+
+        var returnType = method.ReturnType;
+        return method.ReturnsVoid
+               || (returnType is INamedTypeSymbol { IsGenericType: false, Name: "Task" or "ValueTask" } named
+                   && named.ContainingNamespace?.ToDisplayString() == "System.Threading.Tasks");
     }
 
     private static bool TryFindRetry(
@@ -110,7 +143,7 @@ public static class LoopRetryRecognizer
             }
 
             var catches = ControlFlowFacts.FailureCatches(candidate, loop, loop.SemanticModel!);
-            if (catches.Length > 0)
+            if (catches.Length > 0 && !IsSilenced(candidate, catches) && SameRequest.Holds(candidate.Body, loop, context))
             {
                 @try = candidate;
                 failureCatches = catches;
@@ -121,6 +154,24 @@ public static class LoopRetryRecognizer
         @try = null;
         failureCatches = ImmutableArray<int>.Empty;
         return false;
+    }
+
+    /// <summary>
+    /// Silent when the compilation cannot judge: a failure clause catches a type that does not bind, the protected
+    /// block does not bind, or the decision to go round belongs to an interface or a delegate.
+    /// </summary>
+    private static bool IsSilenced(ITryOperation @try, ImmutableArray<int> failureCatches)
+    {
+        foreach (var index in failureCatches)
+        {
+            var @catch = @try.Catches[index];
+            if (@catch.ExceptionType is IErrorTypeSymbol || ControlFlowFacts.DecisionIsOpaque(@catch))
+            {
+                return true;
+            }
+        }
+
+        return OperationTree.Any(@try.Body, o => o is IInvalidOperation);
     }
 
     /// <summary>The loop keyword: the narrowest span that names the construct.</summary>

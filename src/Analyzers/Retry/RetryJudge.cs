@@ -42,6 +42,7 @@ internal sealed class RetryJudge
         var cancellationIsBound = Options.Res001CancellationIsBound.GetValue(context.Options, tree);
         var maxAttempts = Options.Res001MaxAttempts.GetValue(context.Options, tree);
         if (construct.Bound.Kind != AttemptBoundKind.Unknown
+            && !construct.IsBackgroundRecovery
             && (!construct.Bound.IsBounded(cancellationIsBound) || construct.Bound.Limit > maxAttempts))
         {
             context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.RetryHasNoAttemptLimit, construct.ReportLocation, properties, subject));

@@ -125,8 +125,10 @@ public sealed class RetryConstruct
         DelayModel delay,
         SyntaxNode? tryStatement,
         ImmutableArray<int> failureCatches,
-        SyntaxNode? delayCall)
+        SyntaxNode? delayCall,
+        bool isBackgroundRecovery = false)
     {
+        IsBackgroundRecovery = isBackgroundRecovery;
         Kind = kind;
         ReportLocation = reportLocation;
         Bound = bound;
@@ -137,6 +139,13 @@ public sealed class RetryConstruct
     }
 
     public RetryConstructKind Kind { get; }
+
+    /// <summary>
+    /// RULES.md, RES001: a loop that returns nothing to a waiting caller (its method returns <c>void</c> or a plain
+    /// <c>Task</c>) and whose wait grows to a cap: it reconnects or probes at most once per cap interval for as long
+    /// as the dependency is down, by design. It is exempt from the attempt limit, not from jitter.
+    /// </summary>
+    public bool IsBackgroundRecovery { get; }
 
     public Location ReportLocation { get; }
 

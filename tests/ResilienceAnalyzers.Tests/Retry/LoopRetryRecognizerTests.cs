@@ -20,7 +20,7 @@ public sealed class LoopRetryRecognizerTests
     [InlineData("while (clock.Elapsed < TimeSpan.FromSeconds(5))", "", AttemptBoundKind.Deadline)]
     [InlineData("while (DateTime.UtcNow < deadline)", "", AttemptBoundKind.Deadline)]
     [InlineData("while (!token.IsCancellationRequested)", "", AttemptBoundKind.Cancellation)]
-    [InlineData("while (true)", "if (!budget.TryAcquire()) throw;", AttemptBoundKind.Unknown)]
+    [InlineData("while (true)", "if (!pool.TryAcquire()) throw;", AttemptBoundKind.Unknown)]
     [InlineData("while (true)", "if (!IsTransient(ex)) throw;", null)]
     public void Bound(string loop, string onFailure, AttemptBoundKind? expected)
     {
@@ -47,6 +47,7 @@ public sealed class LoopRetryRecognizerTests
     [InlineData("while (true) { try { var line = await reader.ReadLineAsync(); if (line == null) break; } catch (IOException) { } }")]
     [InlineData("while (true) { try { return int.Parse(Console.ReadLine()); } catch (FormatException) { } }")]
     [InlineData("while (true) { try { return await client.GetStringAsync(url); } catch (HttpRequestException) { throw; } }")]
+    [InlineData("while (true) { try { return await client.GetStringAsync(url); } catch (HttpRequestException) { if (!budget.TryAcquire()) throw; } }")]
     public void NotARetry(string loop)
         => Assert.Null(Recognize(loop));
 
@@ -63,9 +64,11 @@ public sealed class LoopRetryRecognizerTests
 
             interface IBudget { bool TryAcquire(); }
 
+            class RetryBudget { private int _left = 10; public bool TryAcquire() => --_left > 0; }
+
             class C
             {
-                async Task<object> M(HttpClient client, string url, CancellationToken token, IBudget budget, TcpListener listener, StreamReader reader)
+                async Task<object> M(HttpClient client, string url, CancellationToken token, IBudget budget, RetryBudget pool, TcpListener listener, StreamReader reader)
                 {
                     var attempt = 0;
                     var clock = Stopwatch.StartNew();

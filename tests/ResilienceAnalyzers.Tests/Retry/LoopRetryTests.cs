@@ -10,6 +10,7 @@ public sealed class LoopRetryTests
         using System.Data.Common;
         using System.Diagnostics;
         using System.IO;
+        using System.Net;
         using System.Net.Http;
         using System.Net.Sockets;
         using System.Threading;
@@ -52,9 +53,9 @@ public sealed class LoopRetryTests
                     {
                         try
                         {
-                            return File.ReadAllText(path);
+                            return Dns.GetHostEntry(path).HostName;
                         }
-                        catch (IOException)
+                        catch (SocketException)
                         {
                             Thread.Sleep(2000);
                         }

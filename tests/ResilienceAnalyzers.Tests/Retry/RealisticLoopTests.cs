@@ -12,6 +12,7 @@ public sealed class RealisticLoopTests
         using System.IO;
         using System.Net;
         using System.Net.Http;
+        using System.Net.Sockets;
         using System.Threading;
         using System.Threading.Tasks;
 
@@ -25,18 +26,18 @@ public sealed class RealisticLoopTests
         => Verify("""
             class C
             {
-                void Upload(string path, Stream target)
+                void Upload(string host, byte[] payload)
                 {
                     var retriesLeft = 5;
                     {|RES002:while|} (retriesLeft > 0)
                     {
                         try
                         {
-                            using var source = File.OpenRead(path);
-                            source.CopyTo(target);
+                            using var client = new TcpClient(host, 9000);
+                            client.GetStream().Write(payload, 0, payload.Length);
                             return;
                         }
-                        catch (IOException)
+                        catch (SocketException)
                         {
                             retriesLeft--;
                             Thread.Sleep(3000);

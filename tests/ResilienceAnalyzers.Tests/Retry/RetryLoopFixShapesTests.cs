@@ -66,7 +66,8 @@ public sealed class RetryLoopFixShapesTests
         => Fix.VerifyCodeFixAsync(
             """
             using System;
-            using System.IO;
+            using System.Net;
+            using System.Net.Sockets;
             using System.Threading;
 
             class C
@@ -77,9 +78,9 @@ public sealed class RetryLoopFixShapesTests
                     {
                         try
                         {
-                            return File.ReadAllText(path);
+                            return Dns.GetHostEntry(path).HostName;
                         }
-                        catch (IOException)
+                        catch (SocketException)
                         {
                             Thread.Sleep(2000);
                         }
@@ -91,7 +92,8 @@ public sealed class RetryLoopFixShapesTests
             """.Replace("for (var attempt", "{|RES002:for|} (var attempt"),
             """
             using System;
-            using System.IO;
+            using System.Net;
+            using System.Net.Sockets;
             using System.Threading;
 
             class C
@@ -102,9 +104,9 @@ public sealed class RetryLoopFixShapesTests
                     {
                         try
                         {
-                            return File.ReadAllText(path);
+                            return Dns.GetHostEntry(path).HostName;
                         }
-                        catch (IOException)
+                        catch (SocketException)
                         {
                             Thread.Sleep(TimeSpan.FromMilliseconds(Random.Shared.NextDouble() * Math.Min(5000, 50 * Math.Pow(2, attempt))));
                         }
@@ -124,7 +126,8 @@ public sealed class RetryLoopFixShapesTests
             """
             using System;
             using System.Diagnostics;
-            using System.IO;
+            using System.Net;
+            using System.Net.Sockets;
 
             class C
             {
@@ -135,9 +138,9 @@ public sealed class RetryLoopFixShapesTests
                     {
                         try
                         {
-                            return File.ReadAllText(path);
+                            return Dns.GetHostEntry(path).HostName;
                         }
-                        catch (IOException)
+                        catch (SocketException)
                         {
                             continue;
                         }
@@ -150,7 +153,8 @@ public sealed class RetryLoopFixShapesTests
             """
             using System;
             using System.Diagnostics;
-            using System.IO;
+            using System.Net;
+            using System.Net.Sockets;
             using System.Threading;
 
             class C
@@ -163,9 +167,9 @@ public sealed class RetryLoopFixShapesTests
                     {
                         try
                         {
-                            return File.ReadAllText(path);
+                            return Dns.GetHostEntry(path).HostName;
                         }
-                        catch (IOException)
+                        catch (SocketException)
                         {
                             attempt++;
                             Thread.Sleep(TimeSpan.FromMilliseconds(Random.Shared.NextDouble() * Math.Min(20000, 200 * Math.Pow(2, attempt))));
@@ -342,7 +346,8 @@ public sealed class RetryLoopFixShapesTests
     public async Task SeveralWaits_GetNoBackoffFix()
     {
         const string source = """
-            using System.IO;
+            using System.Net;
+            using System.Net.Sockets;
             using System.Threading;
 
             class C
@@ -353,9 +358,9 @@ public sealed class RetryLoopFixShapesTests
                     {
                         try
                         {
-                            return File.ReadAllText(path);
+                            return Dns.GetHostEntry(path).HostName;
                         }
-                        catch (IOException)
+                        catch (SocketException)
                         {
                             if (slow) Thread.Sleep(5000); else Thread.Sleep(100);
                         }

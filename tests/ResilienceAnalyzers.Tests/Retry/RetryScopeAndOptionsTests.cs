@@ -95,7 +95,7 @@ public sealed class RetryScopeAndOptionsTests
     [Fact]
     public Task UnresolvedGuard_IsSilentNotWrong()
         => CSharpAnalyzerVerifier<ResilienceAnalyzers.Retry.RetryAnalyzer>.VerifyAnalyzerAsync(
-            UnboundedLoop.Replace("MARK (true)", "{|RES002:while|} ({|CS0103:ShouldRetry|}())").Replace("Task<string> Get(", "Task<string> {|CS0161:Get|}("),
+            UnboundedLoop.Replace("MARK (true)", "while ({|CS0103:ShouldRetry|}())").Replace("Task<string> Get(", "Task<string> {|CS0161:Get|}("),
             TestLibraries.None,
             editorConfig: null);
 
