@@ -16,10 +16,17 @@ public static class AttemptBoundRecognizer
     public static List<ISymbol> FindCounters(IEnumerable<IOperation> region)
     {
         var counters = new List<ISymbol>();
-        foreach (var root in region)
+        var roots = new List<IOperation>(region);
+        for (var i = 0; i < roots.Count; i++)
         {
-            foreach (var operation in OperationTree.Descendants(root))
+            foreach (var operation in OperationTree.Descendants(roots[i]))
             {
+                // A counter stepped inside a lambda or local function that the loop runs (onRetry: () => attempt++).
+                if (i < 8 && InvokedBody(operation) is { } body)
+                {
+                    roots.Add(body);
+                }
+
                 var target = operation switch
                 {
                     IIncrementOrDecrementOperation increment => increment.Target,
@@ -37,6 +44,28 @@ public static class AttemptBoundRecognizer
         }
 
         return counters;
+    }
+
+    private static IOperation? InvokedBody(IOperation operation)
+    {
+        switch (operation)
+        {
+            case IAnonymousFunctionOperation lambda:
+                return lambda.Body;
+            case IInvocationOperation { TargetMethod.MethodKind: MethodKind.LocalFunction } call:
+                foreach (var candidate in OperationTree.Descendants(OperationTree.Root(call)))
+                {
+                    if (candidate is ILocalFunctionOperation local
+                        && SymbolEqualityComparer.Default.Equals(local.Symbol, call.TargetMethod.OriginalDefinition))
+                    {
+                        return local.Body;
+                    }
+                }
+
+                return null;
+            default:
+                return null;
+        }
     }
 
     /// <summary>Judges the conditions that guard a retry's exits, and the cancellation checks inside it.</summary>
@@ -99,7 +128,7 @@ public static class AttemptBoundRecognizer
                 case IPropertyReferenceOperation { Property.Name: "IsCancellationRequested" }:
                     kind = Stronger(kind, AttemptBoundKind.Cancellation);
                     break;
-                case IInvocationOperation invocation when IsOpaqueHelper(invocation):
+                case IInvocationOperation invocation when IsOpaqueHelper(invocation) && scope?.Outbound?.IsOutbound(invocation) != true:
                     kind = Stronger(kind, AttemptBoundKind.Unknown);
                     break;
                 case IInvalidOperation:
@@ -109,6 +138,11 @@ public static class AttemptBoundRecognizer
                 case ILocalReferenceOperation local when scope is not null && IsHelperResult(local.Local, scope):
                     // `call = await NextAttemptAsync(); if (call == null) throw;`: a helper decides.
                     kind = Stronger(kind, AttemptBoundKind.Unknown);
+                    break;
+                case ILocalReferenceOperation local when scope is not null && HoldsCounterComparison(local.Local, counters, scope):
+                    // `var again = attempt < max ? Wait() : false; if (!again) throw;`: the comparison decides through a local.
+                    kind = Stronger(kind, AttemptBoundKind.Counter);
+                    limits.AddUnknown();
                     break;
             }
         }
@@ -124,6 +158,13 @@ public static class AttemptBoundRecognizer
         private bool _seen;
 
         public long? Limit => _seen && !_unknown ? _largest : null;
+
+        /// <summary>A comparison whose limit cannot be read here.</summary>
+        public void AddUnknown()
+        {
+            _seen = true;
+            _unknown = true;
+        }
 
         public void Add(IBinaryOperation comparison, IReadOnlyList<ISymbol> counters)
         {
@@ -147,6 +188,31 @@ public static class AttemptBoundRecognizer
     }
 
     /// <summary>A local whose value comes from a helper of the application's own (awaited or not).</summary>
+    /// <summary>Every value written to <paramref name="local"/> in the scope compares a counter (data flow, one step).</summary>
+    private static bool HoldsCounterComparison(ILocalSymbol local, IReadOnlyList<ISymbol> counters, RetryScope scope)
+    {
+        if (counters.Count == 0 || scope.WritesOf(local) is not { Count: > 0 } writes)
+        {
+            return false;
+        }
+
+        foreach (var write in writes)
+        {
+            var value = write switch
+            {
+                IVariableDeclaratorOperation declarator => declarator.Initializer?.Value,
+                IAssignmentOperation assignment => assignment.Value,
+                _ => null,
+            };
+            if (value is null || !OperationTree.Any(value, o => o is IBinaryOperation binary && IsComparison(binary.OperatorKind) && ReferencesAny(binary, counters)))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
     private static bool IsHelperResult(ILocalSymbol local, RetryScope scope)
     {
         var writes = scope.WritesOf(local);

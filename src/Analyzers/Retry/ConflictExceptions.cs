@@ -1,5 +1,7 @@
 using System;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Operations;
+using ResilienceAnalyzers.Common;
 
 namespace ResilienceAnalyzers.Retry;
 
@@ -22,6 +24,9 @@ public static class ConflictExceptions
         {
             if (type.Name.EndsWith("ConcurrencyException", StringComparison.Ordinal)
                 || type.Name.EndsWith("ConflictException", StringComparison.Ordinal)
+                || type.Name.EndsWith("AlreadyExistsException", StringComparison.Ordinal)
+                || type.Name.EndsWith("DuplicateKeyException", StringComparison.Ordinal)
+                || type.Name.EndsWith("InconsistentStateException", StringComparison.Ordinal)
                 || (type.Name == "DbUpdateException"
                     && (type.ContainingNamespace?.ToDisplayString() == "Microsoft.EntityFrameworkCore" || type.TypeKind == TypeKind.Error)))
             {
@@ -30,5 +35,24 @@ public static class ConflictExceptions
         }
 
         return false;
+    }
+
+    /// <summary>
+    /// A catch that takes only write conflicts: its type is one (<see cref="IsConflict"/>), or its filter asks for
+    /// HTTP 409 Conflict or 412 Precondition Failed (an ETag or create-if-absent race, as storage SDKs report it).
+    /// </summary>
+    public static bool IsConflictCatch(ICatchClauseOperation @catch)
+    {
+        if (IsConflict(@catch.ExceptionType))
+        {
+            return true;
+        }
+
+        return @catch.Filter is { } filter && OperationTree.Any(filter, o => o switch
+        {
+            IFieldReferenceOperation { Field.Name: "Conflict" or "PreconditionFailed" or "Status409Conflict" or "Status412PreconditionFailed" } => true,
+            ILiteralOperation { ConstantValue: { HasValue: true, Value: 409 or 412 } } => true,
+            _ => false,
+        });
     }
 }

@@ -1,5 +1,7 @@
+using System;
 using System.Collections.Generic;
 using System.Collections.Immutable;
+using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Operations;
@@ -93,11 +95,15 @@ internal static class ControlFlowFacts
 
             // `done = true` or `result = await CallAsync()` ends the loop; `remaining -= read` or `offset = offset + n`
             // only moves it on, so success goes round too (a read loop).
+            // A value the call produced ends the loop only when the condition waits for any value at all
+            // (while (response == null)); while (status != "ACTIVE") polls until the answer changes, and a
+            // successful answer of another status goes round too.
             if (condition is not null
                 && operation is ISimpleAssignmentOperation assignment
                 && OperationTree.ReferencedSymbol(assignment.Target) is { } target
                 && Reads(condition, target)
-                && !Reads(assignment.Value, target))
+                && !Reads(assignment.Value, target)
+                && (assignment.Value.ConstantValue.HasValue || WaitsForAnyValue(condition, target)))
             {
                 return true;
             }
@@ -148,6 +154,7 @@ internal static class ControlFlowFacts
             }
 
             if (!exitAfterTry && handler.Syntax is BlockSyntax block && EndPointIsReachable(block, model)
+                && !EndsInThrowHelper(handler)
                 && !FailureLeavesAfter(@try.Catches[i], @try, loop))
             {
                 result.Add(i);
@@ -155,6 +162,35 @@ internal static class ControlFlowFacts
         }
 
         return result.ToImmutable();
+    }
+
+    /// <summary>
+    /// The handler ends in a call that never returns: a throw helper (<c>ThrowHelper.ThrowTimeout()</c>,
+    /// <c>Throw.JobPersistenceException(...)</c>) or a method marked <c>[DoesNotReturn]</c>. The compiler cannot see
+    /// that the end is unreachable; the failure does not go round.
+    /// </summary>
+    private static bool EndsInThrowHelper(IBlockOperation handler)
+    {
+        if (handler.Operations.Length == 0
+            || handler.Operations[handler.Operations.Length - 1] is not IExpressionStatementOperation { Operation: IInvocationOperation { TargetMethod: { } method } })
+        {
+            return false;
+        }
+
+        if (method.Name.StartsWith("Throw", StringComparison.Ordinal) || method.ContainingType?.Name is "Throw" or "ThrowHelper" or "ThrowHelpers")
+        {
+            return method.ReturnsVoid;
+        }
+
+        foreach (var attribute in method.GetAttributes())
+        {
+            if (attribute.AttributeClass?.Name == "DoesNotReturnAttribute")
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     public static bool EndPointIsReachable(BlockSyntax block, SemanticModel model)
@@ -301,6 +337,46 @@ internal static class ControlFlowFacts
             default:
                 return false;
         }
+    }
+
+    /// <summary>
+    /// The condition reads <paramref name="target"/> only as "nothing yet": a flag, or a comparison with null or zero.
+    /// </summary>
+    private static bool WaitsForAnyValue(IOperation condition, ISymbol target)
+    {
+        var asFlagOrEmptiness = false;
+        foreach (var operation in OperationTree.Descendants(condition).Prepend(condition))
+        {
+            switch (operation)
+            {
+                case IBinaryOperation { OperatorKind: BinaryOperatorKind.Equals or BinaryOperatorKind.NotEquals } binary
+                    when Reads(binary, target):
+                    if (!IsNullOrZero(binary.LeftOperand) && !IsNullOrZero(binary.RightOperand))
+                    {
+                        return false;
+                    }
+
+                    asFlagOrEmptiness = true;
+                    break;
+                case IIsPatternOperation pattern when Reads(pattern.Value, target):
+                    asFlagOrEmptiness |= pattern.Pattern is IConstantPatternOperation constant && IsNullOrZero(constant.Value)
+                                         || pattern.Pattern is INegatedPatternOperation { Pattern: IConstantPatternOperation negated } && IsNullOrZero(negated.Value);
+                    break;
+                case IBinaryOperation { OperatorKind: BinaryOperatorKind.LessThan or BinaryOperatorKind.LessThanOrEqual or BinaryOperatorKind.GreaterThan or BinaryOperatorKind.GreaterThanOrEqual } comparison
+                    when Reads(comparison, target):
+                    return false;
+            }
+        }
+
+        var type = target switch
+        {
+            ILocalSymbol local => local.Type,
+            IFieldSymbol field => field.Type,
+            IPropertySymbol property => property.Type,
+            IParameterSymbol parameter => parameter.Type,
+            _ => null,
+        };
+        return asFlagOrEmptiness || type?.SpecialType == SpecialType.System_Boolean;
     }
 
     private static bool IsNullOrZero(IOperation operation)

@@ -45,7 +45,7 @@ public static class LoopRetryRecognizer
         ITryOperation? @try = null;
         var failureCatches = ImmutableArray<int>.Empty;
         if (!TryFindRetry(loop, condition, context, out @try, out failureCatches, cancellationToken)
-            && !(ResultRetry.IsResultRetry(loop, context) && SameRequest.Holds(loop.Body, loop, context)))
+            && !(ResultRetry.IsResultRetry(loop, context) && SameRequest.Holds(loop, loop, context)))
         {
             return null;
         }
@@ -68,7 +68,7 @@ public static class LoopRetryRecognizer
         }
 
         guards.AddRange(ControlFlowFacts.ExitGuards(loop.Body, loop));
-        var scope = new RetryScope(context.Types, OperationTree.Root(loop), loop.Syntax.Span, counters);
+        var scope = new RetryScope(context.Types, OperationTree.Root(loop), loop.Syntax.Span, counters) { Outbound = context.Outbound };
         var bound = AttemptBoundRecognizer.Recognize(guards, new[] { loop.Body }, counters, scope);
         // A wait in the loop condition (while (await timer.WaitForNextTickAsync(token))) is a wait between attempts too.
         var delayRegions = condition is null ? new[] { loop.Body } : new[] { loop.Body, condition };
@@ -157,11 +157,24 @@ public static class LoopRetryRecognizer
     }
 
     /// <summary>
-    /// Silent when the compilation cannot judge: a failure clause catches a type that does not bind, the protected
-    /// block does not bind, or the decision to go round belongs to an interface or a delegate.
+    /// Not ours to judge: every failure clause catches a write conflict (another writer got there first: the loop
+    /// re-reads and re-decides, DESIGN.md), or the compilation cannot judge: a failure clause catches a type that
+    /// does not bind, the protected block does not bind, or the decision to go round belongs to an interface or a
+    /// delegate. Certain or silent.
     /// </summary>
     private static bool IsSilenced(ITryOperation @try, ImmutableArray<int> failureCatches)
     {
+        var allConflicts = true;
+        foreach (var index in failureCatches)
+        {
+            allConflicts &= ConflictExceptions.IsConflictCatch(@try.Catches[index]);
+        }
+
+        if (allConflicts)
+        {
+            return true;
+        }
+
         foreach (var index in failureCatches)
         {
             var @catch = @try.Catches[index];

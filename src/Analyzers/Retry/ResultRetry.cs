@@ -19,12 +19,32 @@ internal static class ResultRetry
             return false;
         }
 
+        // while (!await IsReadyAsync()) await Task.Delay(500);: the probe is the loop condition, and an unready
+        // answer goes round. (while (await reader.ReadAsync()) goes round on success: a read loop.)
+        if (loop is IWhileLoopOperation { Condition: { } loopCondition }
+            && IsProbe(loopCondition, context, out var negatedLoop) && negatedLoop
+            && !OperationTree.Any(body, o => o is ITryOperation || ControlFlowFacts.IsExit(o, loop)))
+        {
+            return true;
+        }
+
         var operations = body.Operations;
         for (var i = 0; i < operations.Length; i++)
         {
-            if (operations[i] is not IConditionalOperation { Condition: { } condition } check
-                || !ChecksHttpSuccess(condition, out var negated)
-                || !CallsOutBefore(body, i, context))
+            if (operations[i] is not IConditionalOperation { Condition: { } condition } check)
+            {
+                continue;
+            }
+
+            bool negated;
+            if (ChecksHttpSuccess(condition, out negated))
+            {
+                if (!CallsOutBefore(body, i, context))
+                {
+                    continue;
+                }
+            }
+            else if (!IsProbe(condition, context, out negated))
             {
                 continue;
             }
@@ -42,6 +62,32 @@ internal static class ResultRetry
         }
 
         return false;
+    }
+
+    /// <summary>
+    /// A yes/no answer from a call that goes out (<c>await client.PingAsync()</c>, <c>await IsHealthyAsync()</c> that sends
+    /// a health request), possibly negated: a health probe polled until it answers.
+    /// </summary>
+    private static bool IsProbe(IOperation condition, RetryRecognitionContext context, out bool negated)
+    {
+        negated = false;
+        var operation = OperationTree.Unwrap(condition);
+        if (operation is IUnaryOperation { OperatorKind: UnaryOperatorKind.Not } not)
+        {
+            negated = true;
+            operation = OperationTree.Unwrap(not.Operand);
+        }
+
+        if (operation is IAwaitOperation awaited)
+        {
+            operation = OperationTree.Unwrap(awaited.Operation);
+            if (operation is IInvocationOperation { TargetMethod.Name: "ConfigureAwait", Instance: { } inner })
+            {
+                operation = OperationTree.Unwrap(inner);
+            }
+        }
+
+        return operation is IInvocationOperation invocation && context.Outbound.IsOutbound(invocation);
     }
 
     /// <summary><c>response.IsSuccessStatusCode</c>, possibly negated.</summary>

@@ -37,6 +37,9 @@ public sealed class RetryScope
     /// <summary>The attempt number of a Polly sleep-duration lambda or delay generator.</summary>
     public IParameterSymbol? AttemptParameter { get; }
 
+    /// <summary>Which calls go out: a guard that calls out is the probe being repeated, not a limit on it.</summary>
+    internal OutboundOperations? Outbound { get; init; }
+
     /// <summary>Inside a helper being judged: what each of its parameters was passed.</summary>
     internal IReadOnlyDictionary<IParameterSymbol, DelayValue>? Arguments { get; init; }
 

@@ -1,3 +1,4 @@
+using System.Linq;
 using Microsoft.CodeAnalysis;
 
 namespace ResilienceAnalyzers.Libraries.Polly;
@@ -54,11 +55,17 @@ public sealed class PollyTypes
 
     public INamedTypeSymbol? HttpStandardResilienceOptions { get; }
 
-    /// <summary>Polly v7's retry syntax is referenced.</summary>
-    public bool HasV7 => RetrySyntax is not null || AsyncRetrySyntax is not null;
+    /// <summary>
+    /// Polly v7's retry syntax is referenced. Compiled from source, this is Polly itself: its own convenience
+    /// overloads (<c>Retry(this PolicyBuilder b) =&gt; b.Retry(1)</c>) define the API and retry nothing; the callers
+    /// of the package are where a policy is chosen and judged (RULES.md, "Use, not definition").
+    /// </summary>
+    public bool HasV7 => IsReferenced(RetrySyntax) || IsReferenced(AsyncRetrySyntax);
 
-    /// <summary>Polly v8's retry strategy is referenced.</summary>
-    public bool HasV8 => RetryStrategyOptionsOfT is not null;
+    /// <summary>Polly v8's retry strategy is referenced, not declared by the compilation itself.</summary>
+    public bool HasV8 => IsReferenced(RetryStrategyOptionsOfT);
+
+    private static bool IsReferenced(INamedTypeSymbol? type) => type is not null && !type.Locations.Any(l => l.IsInSource);
 
     public bool IsV7RetrySyntax(INamedTypeSymbol? type)
         => type is not null

@@ -1,0 +1,873 @@
+using ResilienceAnalyzers.Tests.Verifiers;
+
+namespace ResilienceAnalyzers.Tests.Retry;
+
+/// <summary>
+/// RES001, RES002 and RES003 on the principle "a retry re-sends the same request after it failed" (DESIGN.md):
+/// each class of loop that looks like a retry and is not, next to its positive twin, a real retry of the same shape
+/// that must stay reported.
+/// </summary>
+public sealed class RetryPrincipleTests
+{
+    private const string Usings = """
+        using System;
+        using System.Collections.Concurrent;
+        using System.Collections.Generic;
+        using System.Data.Common;
+        using System.IO;
+        using System.Net;
+        using System.Net.Http;
+        using System.Net.Http.Json;
+        using System.Net.Sockets;
+        using System.Threading;
+        using System.Threading.Tasks;
+
+        """;
+
+    private static Task Verify(string source)
+        => CSharpAnalyzerVerifier<ResilienceAnalyzers.Retry.RetryAnalyzer>.VerifyAnalyzerAsync(Usings + source, TestLibraries.None, editorConfig: null);
+
+    // Failover: every candidate is tried once.
+    [Fact]
+    public Task ConnectingToEachResolvedAddressOnce_IsFailover()
+        => Verify("""
+            class Connector
+            {
+                async Task<Socket> OpenAsync(IPEndPoint[] addresses)
+                {
+                    for (var i = 0; i < addresses.Length; i++)
+                    {
+                        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp);
+                        try
+                        {
+                            await socket.ConnectAsync(addresses[i]);
+                            return socket;
+                        }
+                        catch (SocketException)
+                        {
+                            socket.Dispose();
+                            if (i == addresses.Length - 1) throw;
+                        }
+                    }
+
+                    throw new InvalidOperationException("no address");
+                }
+            }
+            """);
+
+    [Fact]
+    public Task ConnectingToTheSameAddressAgain_IsARetry()
+        => Verify("""
+            class Connector
+            {
+                async Task<Socket> OpenAsync(IPEndPoint[] addresses)
+                {
+                    for (var attempt = 0; attempt < 3; attempt++)
+                    {
+                        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp);
+                        try
+                        {
+                            await socket.ConnectAsync(addresses[0]);
+                            return socket;
+                        }
+                        catch (SocketException)
+                        {
+                            socket.Dispose();
+                        }
+                    }
+
+                    throw new InvalidOperationException("unreachable");
+                }
+            }
+            """.Replace("for (var attempt", "{|RES002:for|} (var attempt"));
+
+    [Fact]
+    public Task SendingTheNextQueuedItemAfterAFailure_IsDraining()
+        => Verify("""
+            class Outbox
+            {
+                async Task FlushAsync(ConcurrentQueue<byte[]> pending, Socket socket)
+                {
+                    if (!pending.TryDequeue(out var next))
+                    {
+                        return;
+                    }
+
+                    do
+                    {
+                        try
+                        {
+                            await socket.SendAsync(next, SocketFlags.None);
+                            return;
+                        }
+                        catch (SocketException)
+                        {
+                        }
+                    }
+                    while (pending.TryDequeue(out next));
+                }
+            }
+            """);
+
+    [Fact]
+    public Task SendingTheSamePayloadAgain_IsARetry()
+        => Verify("""
+            class Outbox
+            {
+                async Task FlushAsync(byte[] payload, Socket socket)
+                {
+                    var attempt = 0;
+                    {|RES002:do|}
+                    {
+                        try
+                        {
+                            await socket.SendAsync(payload, SocketFlags.None);
+                            return;
+                        }
+                        catch (SocketException)
+                        {
+                        }
+                    }
+                    while (++attempt < 3);
+                }
+            }
+            """);
+
+    [Fact]
+    public Task MovingToTheNextHostOnFailure_IsFailover()
+        => Verify("""
+            class HostRing
+            {
+                private readonly string[] _hosts = { "https://a.example", "https://b.example" };
+                private int _index;
+
+                public string First() => _hosts[0];
+
+                public string NextHost() => _hosts[++_index % _hosts.Length];
+            }
+
+            class StatusClient
+            {
+                async Task<string> GetAsync(HttpClient client, HostRing ring)
+                {
+                    var host = ring.First();
+                    while (true)
+                    {
+                        try
+                        {
+                            return await client.GetStringAsync(host + "/status");
+                        }
+                        catch (HttpRequestException)
+                        {
+                            host = ring.NextHost();
+                        }
+                    }
+                }
+            }
+            """);
+
+    [Fact]
+    public Task ReconnectingAndResendingTheSamePayload_IsARetry()
+        => Verify("""
+            class Sender
+            {
+                void Send(string host, byte[] payload)
+                {
+                    var client = new TcpClient(host, 9000);
+                    {|RES001:{|RES002:while|}|} (true)
+                    {
+                        try
+                        {
+                            client.GetStream().Write(payload, 0, payload.Length);
+                            return;
+                        }
+                        catch (IOException)
+                        {
+                            client.Dispose();
+                            client = new TcpClient(host, 9000);
+                        }
+                    }
+                }
+            }
+            """);
+
+    // Paging and reading: the next request is built from the last answer, and success goes round.
+    [Fact]
+    public Task FollowingTheNextPageLink_IsPaging()
+        => Verify("""
+            record Page(string[] Items, string Next);
+
+            class Catalog
+            {
+                async Task<List<string>> ListAsync(HttpClient client)
+                {
+                    var items = new List<string>();
+                    var next = "/items?page=1";
+                    while (next != null)
+                    {
+                        try
+                        {
+                            var page = await client.GetFromJsonAsync<Page>(next);
+                            items.AddRange(page!.Items);
+                            next = page.Next;
+                        }
+                        catch (HttpRequestException)
+                        {
+                        }
+                    }
+
+                    return items;
+                }
+            }
+            """);
+
+    [Fact]
+    public Task ReadingUntilTheBufferIsFull_IsAReadLoop()
+        => Verify("""
+            class Framing
+            {
+                async Task<int> FillAsync(NetworkStream stream, byte[] buffer)
+                {
+                    var offset = 0;
+                    while (offset < buffer.Length)
+                    {
+                        try
+                        {
+                            var read = await stream.ReadAsync(buffer, offset, buffer.Length - offset);
+                            if (read == 0) break;
+                            offset += read;
+                        }
+                        catch (IOException)
+                        {
+                            await Task.Delay(100);
+                        }
+                    }
+
+                    return offset;
+                }
+            }
+            """);
+
+    [Fact]
+    public Task GoingRoundUntilAResponseArrives_IsARetry()
+        => Verify("""
+            class Poller
+            {
+                async Task<HttpResponseMessage> FetchAsync(HttpClient client, string url)
+                {
+                    HttpResponseMessage response = null;
+                    {|RES001:{|RES002:while|}|} (response == null)
+                    {
+                        try
+                        {
+                            response = await client.GetAsync(url);
+                        }
+                        catch (HttpRequestException)
+                        {
+                            await Task.Delay(1000);
+                        }
+                    }
+
+                    return response;
+                }
+            }
+            """);
+
+    // Inbound: accepting a client sends nothing to a dependency.
+    [Fact]
+    public Task AcceptLoopReturningOneConnection_IsInbound()
+        => Verify("""
+            class Listener
+            {
+                async Task<Socket> AcceptOneAsync(Socket listener)
+                {
+                    while (true)
+                    {
+                        try
+                        {
+                            return await listener.AcceptAsync();
+                        }
+                        catch (SocketException)
+                        {
+                        }
+                    }
+                }
+            }
+            """);
+
+    [Fact]
+    public Task ConnectLoopReturningOneConnection_IsARetry()
+        => Verify("""
+            class Dialer
+            {
+                async Task<Socket> DialAsync(Socket socket, EndPoint endpoint)
+                {
+                    {|RES001:{|RES002:while|}|} (true)
+                    {
+                        try
+                        {
+                            await socket.ConnectAsync(endpoint);
+                            return socket;
+                        }
+                        catch (SocketException)
+                        {
+                        }
+                    }
+                }
+            }
+            """);
+
+    // Bounds the recogniser has to follow.
+    [Fact]
+    public Task CounterComparedThroughALocal_IsABound()
+        => Verify("""
+            class Client
+            {
+                async Task<string> GetAsync(HttpClient client, string url)
+                {
+                    var attempt = 0;
+                    {|RES002:while|} (true)
+                    {
+                        try
+                        {
+                            return await client.GetStringAsync(url);
+                        }
+                        catch (HttpRequestException)
+                        {
+                            var again = ++attempt < 4 ? true : false;
+                            if (!again) throw;
+                            await Task.Delay(500);
+                        }
+                    }
+                }
+            }
+            """);
+
+    [Fact]
+    public Task LimitFromAnOptionsProperty_IsABound_NoCheck_IsNot()
+        => Verify("""
+            class RetrySettings { public int MaxRetries { get; set; } = 5; }
+
+            class Client
+            {
+                private readonly RetrySettings _settings = new();
+
+                async Task<string> GetAsync(HttpClient client, string url)
+                {
+                    var attempt = 0;
+                    {|RES002:while|} (true)
+                    {
+                        try
+                        {
+                            return await client.GetStringAsync(url);
+                        }
+                        catch (HttpRequestException)
+                        {
+                            if (++attempt > _settings.MaxRetries) throw;
+                            await Task.Delay(500);
+                        }
+                    }
+                }
+
+                async Task<string> GetForeverAsync(HttpClient client, string url)
+                {
+                    var attempt = 0;
+                    {|RES001:{|RES002:while|}|} (true)
+                    {
+                        try
+                        {
+                            return await client.GetStringAsync(url);
+                        }
+                        catch (HttpRequestException)
+                        {
+                            attempt++;
+                            await Task.Delay(500);
+                        }
+                    }
+                }
+            }
+            """);
+
+    [Fact]
+    public Task CountdownToZero_IsABound()
+        => Verify("""
+            class Resolver
+            {
+                string Resolve(string host)
+                {
+                    var retries = 3;
+                    {|RES002:while|} (retries-- > 0)
+                    {
+                        try
+                        {
+                            return Dns.GetHostEntry(host).HostName;
+                        }
+                        catch (SocketException)
+                        {
+                            Thread.Sleep(500);
+                        }
+                    }
+
+                    throw new TimeoutException();
+                }
+            }
+            """);
+
+    // Write conflicts: the loop re-reads and re-decides.
+    [Fact]
+    public Task GoingRoundOnAWriteConflict_IsNotARetry_OnADatabaseFailure_Is()
+        => Verify("""
+            class RowVersionConcurrencyException : Exception { }
+
+            class Store
+            {
+                async Task SaveAsync(DbCommand command)
+                {
+                    while (true)
+                    {
+                        try
+                        {
+                            await command.ExecuteNonQueryAsync();
+                            return;
+                        }
+                        catch (RowVersionConcurrencyException)
+                        {
+                            Reload(command);
+                        }
+                    }
+                }
+
+                async Task SaveOrRetryAsync(DbCommand command)
+                {
+                    {|RES001:{|RES002:while|}|} (true)
+                    {
+                        try
+                        {
+                            await command.ExecuteNonQueryAsync();
+                            return;
+                        }
+                        catch (DbException)
+                        {
+                        }
+                    }
+                }
+
+                void Reload(DbCommand command) { }
+            }
+            """);
+
+    // Decisions the compilation cannot see.
+    [Fact]
+    public Task GoRoundDecidedByAnInterface_IsSilent_ByAVisibleHelper_IsJudged()
+        => Verify("""
+            interface IRetryPredicate { bool ShouldRetry(Exception exception); }
+
+            class Client
+            {
+                async Task<string> GetAsync(HttpClient client, string url, IRetryPredicate predicate)
+                {
+                    while (true)
+                    {
+                        try
+                        {
+                            return await client.GetStringAsync(url);
+                        }
+                        catch (HttpRequestException exception) when (predicate.ShouldRetry(exception))
+                        {
+                        }
+                    }
+                }
+
+                async Task<string> GetTransientAsync(HttpClient client, string url)
+                {
+                    {|RES001:{|RES002:while|}|} (true)
+                    {
+                        try
+                        {
+                            return await client.GetStringAsync(url);
+                        }
+                        catch (HttpRequestException exception) when (IsTransient(exception))
+                        {
+                        }
+                    }
+                }
+
+                static bool IsTransient(HttpRequestException exception) => exception.StatusCode is null or HttpStatusCode.ServiceUnavailable;
+            }
+            """);
+
+    [Fact]
+    public Task CallToAnInterfaceOfTheCompilation_IsNotOutbound()
+        => Verify("""
+            interface IMessageBus { Task PublishAsync(string message); }
+
+            class Publisher
+            {
+                async Task PublishAsync(IMessageBus bus, string message)
+                {
+                    while (true)
+                    {
+                        try
+                        {
+                            await bus.PublishAsync(message);
+                            return;
+                        }
+                        catch (InvalidOperationException)
+                        {
+                        }
+                    }
+                }
+            }
+            """);
+
+    [Fact]
+    public Task MethodOfTheCompilationThatVisiblyCallsOut_IsOutbound()
+        => Verify("""
+            class Publisher
+            {
+                private readonly HttpClient _client = new();
+
+                async Task PublishAsync(string message)
+                {
+                    {|RES001:{|RES002:while|}|} (true)
+                    {
+                        try
+                        {
+                            await PostAsync(message);
+                            return;
+                        }
+                        catch (InvalidOperationException)
+                        {
+                        }
+                    }
+                }
+
+                private Task PostAsync(string message) => _client.PostAsync("/events", new StringContent(message));
+            }
+            """);
+
+    // Local resources: waiting on the machine is not load on a dependency.
+    [Fact]
+    public Task SpinningOnALockedLocalFile_IsNotOutbound()
+        => Verify("""
+            class Settings
+            {
+                string ReadLocked(string path)
+                {
+                    while (true)
+                    {
+                        try
+                        {
+                            return File.ReadAllText(path);
+                        }
+                        catch (IOException)
+                        {
+                            Thread.Sleep(100);
+                        }
+                    }
+                }
+            }
+            """);
+
+    // Waits the recogniser has to see.
+    [Fact]
+    public Task WaitInTheLoopCondition_IsNotAnImmediateRetry()
+        => Verify("""
+            class Poller
+            {
+                async Task<string> PollAsync(HttpClient client, string url, PeriodicTimer timer, CancellationToken token)
+                {
+                    {|RES001:while|} (await timer.WaitForNextTickAsync(token))
+                    {
+                        try
+                        {
+                            return await client.GetStringAsync(url, token);
+                        }
+                        catch (HttpRequestException)
+                        {
+                        }
+                    }
+
+                    return null;
+                }
+            }
+            """);
+
+    [Fact]
+    public Task ShutdownAwareSleepOnAWaitHandle_IsAConstantDelay()
+        => Verify("""
+            class Worker
+            {
+                private readonly ManualResetEvent _stop = new(false);
+
+                string Fetch(string host)
+                {
+                    var attempt = 0;
+                    {|RES002:while|} (attempt++ < 5)
+                    {
+                        try
+                        {
+                            return Dns.GetHostEntry(host).HostName;
+                        }
+                        catch (SocketException)
+                        {
+                            _stop.WaitOne(TimeSpan.FromSeconds(5));
+                        }
+                    }
+
+                    return null;
+                }
+            }
+            """);
+
+    // Background recovery: no caller waits for a result, and the delay grows to a cap.
+    [Fact]
+    public Task BackgroundReconnectWithACappedDelay_IsExemptFromTheLimit_NotFromJitter()
+        => Verify("""
+            class Reconnector
+            {
+                async Task ReconnectAsync(Socket socket, EndPoint endpoint, CancellationToken token)
+                {
+                    var delay = TimeSpan.FromSeconds(1);
+                    {|RES003:while|} (!token.IsCancellationRequested)
+                    {
+                        try
+                        {
+                            await socket.ConnectAsync(endpoint, token);
+                            return;
+                        }
+                        catch (SocketException)
+                        {
+                            await Task.Delay(delay, token);
+                            delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromMinutes(1).Ticks));
+                        }
+                    }
+                }
+
+                async Task<Socket> ConnectForCallerAsync(Socket socket, EndPoint endpoint, CancellationToken token)
+                {
+                    var delay = TimeSpan.FromSeconds(1);
+                    {|RES001:{|RES003:while|}|} (!token.IsCancellationRequested)
+                    {
+                        try
+                        {
+                            await socket.ConnectAsync(endpoint, token);
+                            return socket;
+                        }
+                        catch (SocketException)
+                        {
+                            await Task.Delay(delay, token);
+                            delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromMinutes(1).Ticks));
+                        }
+                    }
+
+                    return null;
+                }
+            }
+            """);
+
+    // What the principle finds that shapes missed.
+    [Fact]
+    public Task LoopEndedOnlyByAShutdownFlag_IsUnbounded()
+        => Verify("""
+            class Fetcher
+            {
+                private volatile bool _stopping;
+
+                async Task<string> FetchAsync(HttpClient client, string url)
+                {
+                    {|RES001:{|RES002:while|}|} (!_stopping)
+                    {
+                        try
+                        {
+                            return await client.GetStringAsync(url);
+                        }
+                        catch (HttpRequestException)
+                        {
+                            await Task.Delay(1000);
+                        }
+                    }
+
+                    return null;
+                }
+            }
+            """);
+
+    [Fact]
+    public Task HealthProbePolledUntilItAnswers_IsARetry_AReaderLoop_IsNot()
+        => Verify("""
+            class Startup
+            {
+                async Task WaitUntilHealthyAsync(HttpClient client)
+                {
+                    {|RES001:{|RES002:while|}|} (!await IsHealthyAsync(client))
+                    {
+                        await Task.Delay(1000);
+                    }
+                }
+
+                async Task<int> CountAsync(DbDataReader reader)
+                {
+                    var count = 0;
+                    while (await reader.ReadAsync())
+                    {
+                        count++;
+                    }
+
+                    return count;
+                }
+
+                static async Task<bool> IsHealthyAsync(HttpClient client)
+                {
+                    var response = await client.GetAsync("/health");
+                    return response.IsSuccessStatusCode;
+                }
+            }
+            """);
+
+    // Certain or silent: nothing is reported on code whose key types do not bind.
+    [Fact]
+    public Task UnresolvedClientAndException_AreSilent()
+        => Verify("""
+            class Client
+            {
+                async Task<string> GetAsync(string url)
+                {
+                    while (true)
+                    {
+                        try
+                        {
+                            return await {|CS0103:MissingClient|}.GetAsync(url);
+                        }
+                        catch ({|CS0246:MissingException|})
+                        {
+                        }
+                    }
+                }
+            }
+            """);
+
+    // Polling for a state: a successful answer with another status goes round too.
+    [Fact]
+    public Task PollingUntilAStatusChanges_IsAWaiter_WaitingForAnyAnswer_IsARetry()
+        => Verify("""
+            record TableStatus(string Name);
+
+            class Tables
+            {
+                async Task WaitForActiveAsync(HttpClient client, string table)
+                {
+                    var status = "CREATING";
+                    while (status != "ACTIVE")
+                    {
+                        await Task.Delay(5000);
+                        try
+                        {
+                            var answer = await client.GetFromJsonAsync<TableStatus>("/tables/" + table);
+                            status = answer!.Name;
+                        }
+                        catch (HttpRequestException)
+                        {
+                        }
+                    }
+                }
+
+                async Task<TableStatus> DescribeAsync(HttpClient client, string table)
+                {
+                    TableStatus answer = null;
+                    {|RES001:{|RES002:while|}|} (answer is null)
+                    {
+                        await Task.Delay(5000);
+                        try
+                        {
+                            answer = await client.GetFromJsonAsync<TableStatus>("/tables/" + table);
+                        }
+                        catch (HttpRequestException)
+                        {
+                        }
+                    }
+
+                    return answer;
+                }
+            }
+            """);
+
+    [Fact]
+    public Task GoingRoundOnHttpConflictOrPreconditionFailed_IsAWriteConflict()
+        => Verify("""
+            class Journal
+            {
+                async Task AppendAsync(HttpClient client, string uri, string etag)
+                {
+                    while (true)
+                    {
+                        try
+                        {
+                            var request = new HttpRequestMessage(HttpMethod.Put, uri);
+                            request.Headers.TryAddWithoutValidation("If-Match", etag);
+                            (await client.SendAsync(request)).EnsureSuccessStatusCode();
+                            return;
+                        }
+                        catch (HttpRequestException exception) when (exception.StatusCode == HttpStatusCode.PreconditionFailed)
+                        {
+                            etag = await client.GetStringAsync(uri + "/etag");
+                        }
+                    }
+                }
+            }
+            """);
+
+    [Fact]
+    public Task CatchEndingInAThrowHelper_DoesNotGoRound()
+        => Verify("""
+            static class ThrowHelper
+            {
+                public static void ThrowUnavailable(Exception inner) => throw new InvalidOperationException("unavailable", inner);
+            }
+
+            class Client
+            {
+                async Task<string> GetAsync(HttpClient client, string url)
+                {
+                    while (true)
+                    {
+                        try
+                        {
+                            return await client.GetStringAsync(url);
+                        }
+                        catch (HttpRequestException exception)
+                        {
+                            ThrowHelper.ThrowUnavailable(exception);
+                        }
+                    }
+                }
+            }
+            """);
+
+    [Fact]
+    public Task CounterSteppedInALocalFunctionTheCatchCalls_IsABound()
+        => Verify("""
+            class Client
+            {
+                async Task<string> GetAsync(HttpClient client, string url)
+                {
+                    var attempt = 0;
+                    {|RES002:while|} (attempt < 3)
+                    {
+                        try
+                        {
+                            return await client.GetStringAsync(url);
+                        }
+                        catch (HttpRequestException)
+                        {
+                            OnFailure();
+                        }
+                    }
+
+                    return null;
+
+                    void OnFailure() => attempt++;
+                }
+            }
+            """);
+}
