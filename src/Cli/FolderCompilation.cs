@@ -146,6 +146,28 @@ internal static partial class FolderCompilation
         return symbols;
     }
 
+    /// <summary>
+    /// A folder holding a project that references a test framework (xunit, NUnit, MSTest, the test SDK) or says
+    /// <c>IsTestProject</c>: in a build the analyzers skip that project (RULES.md, "Test code"), so folder mode leaves
+    /// it out too, whatever its folder is called.
+    /// </summary>
+    internal static bool IsTestProjectFolder(string folder)
+    {
+        foreach (var project in Directory.EnumerateFiles(folder, "*.csproj"))
+        {
+            var text = File.ReadAllText(project);
+            if (TestFrameworkReference().IsMatch(text) || text.Contains("<IsTestProject>true</IsTestProject>", StringComparison.OrdinalIgnoreCase))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    [GeneratedRegex("""<PackageReference\s+Include\s*=\s*"(xunit|nunit|mstest|microsoft\.net\.test\.sdk|tunit)""", RegexOptions.IgnoreCase)]
+    private static partial Regex TestFrameworkReference();
+
     private static IEnumerable<string> Files(string root, string pattern, IReadOnlyList<Glob> excludes)
     {
         var pending = new Stack<string>();
@@ -164,7 +186,8 @@ internal static partial class FolderCompilation
             foreach (var child in Directory.EnumerateDirectories(folder).OrderDescending(StringComparer.Ordinal))
             {
                 var name = Path.GetFileName(child);
-                if (!SkippedFolders.Contains(name, StringComparer.OrdinalIgnoreCase) && !Glob.AnyMatches(excludes, root, child))
+                if (!SkippedFolders.Contains(name, StringComparer.OrdinalIgnoreCase) && !Glob.AnyMatches(excludes, root, child)
+                    && !IsTestProjectFolder(child))
                 {
                     pending.Push(child);
                 }

@@ -41,6 +41,7 @@ public sealed class KnownTypes
         Azure = new AzureTypes(compilation);
 
         IsTestProject = TestCode.IsTestProject(compilation);
+        Assembly = compilation.Assembly;
     }
 
     public INamedTypeSymbol? Task { get; }
@@ -92,6 +93,12 @@ public sealed class KnownTypes
         return type is not null
                && (SymbolEqualityComparer.Default.Equals(type, Aws.RegionEndpoint) || SymbolEqualityComparer.Default.Equals(type, Azure.AzureLocation));
     }
+
+    /// <summary>The assembly being compiled: what it declares is its own plumbing (RULES.md, "Use, not definition").</summary>
+    public IAssemblySymbol Assembly { get; }
+
+    /// <summary>True when <paramref name="type"/> is declared by the compilation being analysed, not by a library it uses.</summary>
+    public bool IsDeclaredHere(ITypeSymbol? type) => type is not null && SymbolEqualityComparer.Default.Equals(type.ContainingAssembly, Assembly);
 
     /// <summary>True when the compilation references xunit, NUnit or MSTest.</summary>
     public bool IsTestProject { get; }

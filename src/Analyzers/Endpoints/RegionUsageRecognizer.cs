@@ -326,6 +326,10 @@ internal sealed class RegionUsageRecognizer
                 case ICoalesceAssignmentOperation coalesceAssignment when coalesceAssignment.Value == top:
                     fallback = true;
                     return true;
+                case IInvalidOperation:
+                    // Passed to something that does not bind (a client type the compilation cannot resolve may be a
+                    // global service): certain or silent.
+                    return false;
                 default:
                     return true;
             }
@@ -386,8 +390,10 @@ internal sealed class RegionUsageRecognizer
                 fallback = true;
                 return IsRegionName(defaulted.Name);
 
-            case IReturnOperation:
-                // string Region => "us-east-1"; string GetRegion() { return "us-east-1"; }
+            case IReturnOperation @return:
+                // string Region => "us-east-1"; string GetRegion() { return "us-east-1"; }. After other returns that
+                // read configuration, the environment or a host name, the literal is the last fallback of the chain.
+                fallback |= ReturnsSomethingElseFirst(@return);
                 return containingSymbol is IMethodSymbol method
                        && (method.AssociatedSymbol is IPropertySymbol getterOf ? IsRegionName(getterOf.Name) : IsRegionName(method.Name));
 
@@ -397,6 +403,23 @@ internal sealed class RegionUsageRecognizer
             default:
                 return false;
         }
+    }
+
+    /// <summary>The method has another return, before this one, whose value is not a constant.</summary>
+    private static bool ReturnsSomethingElseFirst(IReturnOperation @return)
+    {
+        foreach (var operation in OperationTree.Descendants(OperationTree.Root(@return)))
+        {
+            if (operation is IReturnOperation { ReturnedValue: { } value } other
+                && other != @return
+                && other.Syntax.SpanStart < @return.Syntax.SpanStart
+                && !value.ConstantValue.HasValue)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary><c>var region = "us-east-1"; ... GetBySystemName(region)</c>: a local written once, read into a region sink.</summary>

@@ -213,6 +213,13 @@ public sealed class TimeoutTargetRecognizer
     /// <summary>A type whose timeouts bound outbound calls: one in an outbound namespace, or Polly's timeout options.</summary>
     private bool IsTimeoutOwner(INamedTypeSymbol type)
     {
+        // A type the compilation declares is its own plumbing (RULES.md, "Use, not definition"): its overloads and
+        // internal values (Wait() => Wait(0), -1 for "the remaining budget") are judged where callers choose them.
+        if (_types.IsDeclaredHere(type))
+        {
+            return false;
+        }
+
         if (TypeFacts.DerivesFromDefinition(type, _types.Polly.TimeoutStrategyOptions))
         {
             return true;

@@ -467,4 +467,47 @@ public sealed class HardCodedRegionTests
             }
             """,
             "resilience_analyzers.analyze_test_code = true");
+
+    [Fact]
+    public Task RegionReturnedAsTheLastFallbackOfAnIfChain_IsAFallback_Alone_IsNot()
+        => Verify("""
+            using System;
+
+            class RegionSettings
+            {
+                public string ConfiguredRegion { get; set; }
+
+                string GetRegion()
+                {
+                    if (!string.IsNullOrEmpty(ConfiguredRegion))
+                    {
+                        return ConfiguredRegion;
+                    }
+
+                    var fromEnvironment = Environment.GetEnvironmentVariable("AWS_REGION");
+                    if (fromEnvironment != null)
+                    {
+                        return fromEnvironment;
+                    }
+
+                    return "us-east-1";
+                }
+
+                string GetPinnedRegion()
+                {
+                    return {|RES020:"us-west-2"|};
+                }
+            }
+            """);
+
+    [Fact]
+    public Task RegionPassedToAClientTypeThatDoesNotBind_IsSilent()
+        => Verify("""
+            using Amazon;
+
+            class Store
+            {
+                object Create() => new {|CS0246:AmazonGlobalThingClient|}(RegionEndpoint.USEast1);
+            }
+            """);
 }

@@ -21,6 +21,14 @@ public sealed class InfiniteTimeoutTests
     private static Task Verify(string source, TestLibraries libraries = TestLibraries.None, string? editorConfig = null)
         => CSharpAnalyzerVerifier<ResilienceAnalyzers.Timeouts.TimeoutAnalyzer>.VerifyAnalyzerAsync(Usings + source, libraries, editorConfig);
 
+    /// <summary>The types of <paramref name="library"/> come from a referenced assembly, like a real package's.</summary>
+    private static Task VerifyWithLibrary(string library, string source)
+    {
+        var test = new CSharpAnalyzerVerifier<ResilienceAnalyzers.Timeouts.TimeoutAnalyzer>.Test { TestCode = Usings + source, TestLibraries = TestLibraries.None };
+        TestSetup.AddStandInLibrary(test.TestState, "using System;\n" + library);
+        return test.RunAsync();
+    }
+
     // ---- HTTP ----
 
     [Fact]
@@ -509,7 +517,8 @@ public sealed class InfiniteTimeoutTests
 
     [Fact]
     public Task Entity_Framework_Style_Command_Timeouts()
-        => Verify("""
+        => VerifyWithLibrary(
+            """
             namespace Microsoft.EntityFrameworkCore
             {
                 public sealed class DatabaseFacade { }
@@ -524,7 +533,8 @@ public sealed class InfiniteTimeoutTests
                     public SqlServerDbContextOptionsBuilder CommandTimeout(int? commandTimeout) => this;
                 }
             }
-
+            """,
+            """
             namespace App
             {
                 using Microsoft.EntityFrameworkCore;
@@ -544,7 +554,8 @@ public sealed class InfiniteTimeoutTests
 
     [Fact]
     public Task Worker_Waits_For_Messages_Are_Not_Flagged()
-        => Verify("""
+        => VerifyWithLibrary(
+            """
             namespace Confluent.Kafka
             {
                 public interface IConsumer
@@ -553,7 +564,8 @@ public sealed class InfiniteTimeoutTests
                     void Flush(TimeSpan timeout);
                 }
             }
-
+            """,
+            """
             namespace App
             {
                 using Confluent.Kafka;
@@ -603,4 +615,30 @@ public sealed class InfiniteTimeoutTests
             """));
         await test.RunAsync();
     }
+
+    // ---- Use, not definition ----
+
+    [Fact]
+    public Task TimeoutOfATypeTheCompilationDeclares_IsItsOwnPlumbing_TheLibraryItUses_IsJudged()
+        => Verify("""
+            namespace Acme.Net
+            {
+                public sealed class Connection
+                {
+                    public int CommandTimeout { get; set; } = 30;
+
+                    // Convenience overload: 0 means "wait for the next notification", the library's own choice.
+                    public bool Wait() => Wait(0);
+
+                    public bool Wait(int timeout) => timeout >= 0;
+
+                    public void Reset() => CommandTimeout = 0;
+                }
+            }
+
+            class Caller
+            {
+                void Run(DbCommand command) => {|RES010:command.CommandTimeout = 0|};
+            }
+            """);
 }

@@ -204,6 +204,13 @@ public sealed class TimeoutFixTests
     public async Task A_Timeout_Whose_Unit_Is_Not_Known_Gets_No_Fix()
     {
         const string source = """
+            class C
+            {
+                void Configure(Amazon.Widgets.WidgetClient client) => {|RES010:client.ReadTimeout = -1|};
+            }
+            """;
+        var test = new Fix.Test { TestCode = source, FixedCode = source, TestLibraries = TestLibraries.None };
+        const string library = """
             namespace Amazon.Widgets
             {
                 public sealed class WidgetClient
@@ -211,13 +218,9 @@ public sealed class TimeoutFixTests
                     public double ReadTimeout { get; set; }
                 }
             }
-
-            class C
-            {
-                void Configure(Amazon.Widgets.WidgetClient client) => {|RES010:client.ReadTimeout = -1|};
-            }
             """;
-        var test = new Fix.Test { TestCode = source, FixedCode = source, TestLibraries = TestLibraries.None };
+        TestSetup.AddStandInLibrary(test.TestState, library);
+        TestSetup.AddStandInLibrary(test.FixedState, library);
         await test.RunAsync();
     }
 

@@ -1,3 +1,4 @@
+using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Testing;
 
 namespace ResilienceAnalyzers.Tests.Verifiers;
@@ -11,5 +12,19 @@ internal static class TestSetup
         {
             state.AnalyzerConfigFiles.Add(("/.editorconfig", "root = true\n\n[*.cs]\n" + editorConfig + "\n"));
         }
+    }
+
+    /// <summary>
+    /// Compiles <paramref name="source"/> into a separate project that the tested one references, so the types it
+    /// stands in for come from a referenced library, as they do in real code (a type the analysed compilation
+    /// declares is its own plumbing: RULES.md, "Use, not definition").
+    /// </summary>
+    public static void AddStandInLibrary(SolutionState state, string source)
+    {
+        var project = new ProjectState("StandIn", LanguageNames.CSharp, "/StandIn/Test", "cs");
+        project.Sources.Add(source);
+        project.AdditionalReferences.AddRange(TestReferences.For(TestLibraries.None));
+        state.AdditionalProjects.Add("StandIn", project);
+        state.AdditionalProjectReferences.Add("StandIn");
     }
 }

@@ -1,4 +1,3 @@
-using System.Linq;
 using Microsoft.CodeAnalysis;
 
 namespace ResilienceAnalyzers.Libraries.Polly;
@@ -12,6 +11,8 @@ public sealed class PollyTypes
 {
     internal PollyTypes(Compilation compilation)
     {
+        _assembly = compilation.Assembly;
+
         // Polly v7: the retry extension methods on PolicyBuilder / PolicyBuilder<TResult>.
         RetrySyntax = compilation.GetTypeByMetadataName("Polly.RetrySyntax");
         RetryTResultSyntax = compilation.GetTypeByMetadataName("Polly.RetryTResultSyntax");
@@ -65,7 +66,9 @@ public sealed class PollyTypes
     /// <summary>Polly v8's retry strategy is referenced, not declared by the compilation itself.</summary>
     public bool HasV8 => IsReferenced(RetryStrategyOptionsOfT);
 
-    private static bool IsReferenced(INamedTypeSymbol? type) => type is not null && !type.Locations.Any(l => l.IsInSource);
+    private readonly IAssemblySymbol _assembly;
+
+    private bool IsReferenced(INamedTypeSymbol? type) => type is not null && !SymbolEqualityComparer.Default.Equals(type.ContainingAssembly, _assembly);
 
     public bool IsV7RetrySyntax(INamedTypeSymbol? type)
         => type is not null

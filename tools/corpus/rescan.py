@@ -1,0 +1,140 @@
+#!/usr/bin/env python3
+"""Re-scan the judged corpus and print what changed against the recorded verdicts.
+
+Usage:
+    python3 tools/corpus/rescan.py --root <folder for checkouts> [--fetch] [--only owner/name ...]
+                                   [--scanner <resilience-scan.dll>] [--out <folder>]
+
+For every repository in tools/corpus/corpus.tsv it checks out the recorded commit under
+<root>/<owner>+<name> (with --fetch, cloning it from GitHub when it is missing), runs the scanner in folder
+mode with the recorded excludes, and compares each finding (repository, file, line, rule) with
+tools/corpus/verdicts.tsv:
+
+  NEW    a finding with no recorded verdict: read the code and record one
+  GONE   a recorded finding the scan no longer reports: fine for a false one, a lost true positive otherwise
+  same   counted, not listed
+
+It ends with precision per rule over the findings that have a verdict, false positives per 100k lines, and
+the lost true positives. It needs git, the .NET SDK and the corpora; it is not part of the test command.
+"""
+import argparse
+import collections
+import csv
+import json
+import os
+import subprocess
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.dirname(os.path.dirname(HERE))
+
+
+def read_tsv(path):
+    with open(path, newline="", encoding="utf-8") as f:
+        return list(csv.DictReader(f, delimiter="\t"))
+
+
+def checkout(root, repo, commit, fetch):
+    folder = os.path.join(root, repo.replace("/", "+"))
+    if not os.path.isdir(folder):
+        if not fetch:
+            return None
+        subprocess.run(["git", "clone", "--quiet", f"https://github.com/{repo}.git", folder], check=True)
+    if os.path.isdir(os.path.join(folder, ".git")):
+        head = subprocess.run(["git", "-C", folder, "rev-parse", "HEAD"], capture_output=True, text=True).stdout.strip()
+        if head != commit:
+            if fetch:
+                subprocess.run(["git", "-C", folder, "fetch", "--quiet", "origin", commit], check=False)
+            subprocess.run(["git", "-C", folder, "checkout", "--quiet", commit], check=True)
+    return folder
+
+
+def scan(scanner, folder, excludes, sarif):
+    args = ["dotnet", scanner, folder, "--no-msbuild", "--fail-on", "none", "--format", "sarif", "--output", sarif]
+    for glob in excludes.split():
+        args += ["--exclude", glob]
+    subprocess.run(args, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    with open(sarif, encoding="utf-8") as f:
+        log = json.load(f)
+    findings = set()
+    for run in log.get("runs", []):
+        for result in run.get("results", []):
+            for location in result.get("locations", [])[:1]:
+                physical = location["physicalLocation"]
+                uri = physical["artifactLocation"]["uri"]
+                path = uri[len("file://"):] if uri.startswith("file://") else uri
+                path = os.path.relpath(path, folder) if os.path.isabs(path) else path
+                findings.add((path.replace(os.sep, "/"), int(physical["region"]["startLine"]), result["ruleId"]))
+    return findings
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--root", required=True, help="folder that holds (or receives) the checkouts")
+    parser.add_argument("--fetch", action="store_true", help="clone or fetch repositories that are missing")
+    parser.add_argument("--only", nargs="*", default=None, help="owner/name of the repositories to scan")
+    parser.add_argument("--scanner", default=os.path.join(REPO, "src/Cli/bin/Release/net10.0/resilience-scan.dll"))
+    parser.add_argument("--out", default=None, help="folder for the SARIF logs (default: <root>/.rescan)")
+    options = parser.parse_args()
+
+    if not os.path.exists(options.scanner):
+        subprocess.run(["dotnet", "build", os.path.join(REPO, "src/Cli"), "-c", "Release", "-nologo", "-v", "q"], check=True)
+
+    corpus = read_tsv(os.path.join(HERE, "corpus.tsv"))
+    verdicts = {}
+    for row in read_tsv(os.path.join(HERE, "verdicts.tsv")):
+        verdicts[(row["repo"], row["file"], int(row["line"]), row["rule"])] = row
+    out = options.out or os.path.join(options.root, ".rescan")
+    os.makedirs(out, exist_ok=True)
+
+    lines = 0
+    current = collections.Counter()
+    new, gone = [], []
+    for entry in corpus:
+        repo = entry["repo"]
+        if options.only and repo not in options.only:
+            continue
+        folder = checkout(options.root, repo, entry["commit"], options.fetch)
+        if folder is None:
+            print(f"skip   {repo}: no checkout under {options.root} (use --fetch)", file=sys.stderr)
+            continue
+        lines += int(entry["prod_lines"])
+        found = scan(options.scanner, folder, entry["excludes"], os.path.join(out, repo.replace("/", "+") + ".sarif"))
+        recorded = {k for k in verdicts if k[0] == repo}
+        for path, line, rule in sorted(found):
+            key = (repo, path, line, rule)
+            if key in verdicts:
+                current[(rule, verdicts[key]["verdict"])] += 1
+            else:
+                current[(rule, "unjudged")] += 1
+                new.append(key)
+        for key in sorted(recorded - {(repo, p, l, r) for p, l, r in found}):
+            if verdicts[key]["verdict"] != "gone":
+                gone.append(key)
+
+    for key in new:
+        print("NEW   ", "\t".join(map(str, key)))
+    lost = []
+    for key in gone:
+        verdict = verdicts[key]["verdict"]
+        print("GONE  ", "\t".join(map(str, key)), f"(was {verdict})")
+        if verdict == "true":
+            lost.append(key)
+
+    print()
+    print(f"{'rule':8} {'true':>5} {'false':>5} {'debat.':>6} {'unjudged':>8}  precision")
+    total_true = total_false = 0
+    for rule in sorted({r for r, _ in current}):
+        t, f, d, u = (current[(rule, v)] for v in ("true", "false", "debatable", "unjudged"))
+        total_true += t
+        total_false += f
+        precision = f"{t / (t + f):.0%}" if t + f else "-"
+        print(f"{rule:8} {t:5} {f:5} {d:6} {u:8}  {precision}")
+    if lines:
+        print(f"\n{lines:,} lines; {total_false} false positives = {100000 * total_false / lines:.2f} per 100k lines")
+    print(f"lost true positives: {len(lost)}")
+    return 1 if lost or new else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
