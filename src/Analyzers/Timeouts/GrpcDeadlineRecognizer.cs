@@ -67,6 +67,21 @@ internal static class GrpcDeadlineRecognizer
             return null;
         }
 
+        // A subscription or watch is meant to stay open: a deadline would end the stream by design.
+        if (method.ReturnType.Name is "AsyncServerStreamingCall" or "AsyncDuplexStreamingCall")
+        {
+            return null;
+        }
+
+        // A token handed in by the caller may carry the caller's deadline: certain or silent.
+        foreach (var argument in call.Arguments)
+        {
+            if (argument.Parameter?.Name == "cancellationToken" && IsTokenThatCanEnd(argument))
+            {
+                return null;
+            }
+        }
+
         foreach (var argument in call.Arguments)
         {
             if (argument.Parameter is not { } parameter)
@@ -130,6 +145,9 @@ internal static class GrpcDeadlineRecognizer
                     case "WithPropagationToken":
                         // The parent call's deadline travels with the token.
                         return Deadline.Given;
+                    case "WithCancellationToken" when invocation.Arguments.Length == 1 && IsTokenThatCanEnd(invocation.Arguments[0]):
+                        // A caller's token may carry the caller's deadline: certain or silent.
+                        return Deadline.Unknown;
                     default:
                         // WithHeaders, WithCancellationToken...: the deadline is the instance's.
                         var inner = Options(instance, types, out _, out _, depth + 1);
@@ -175,9 +193,25 @@ internal static class GrpcDeadlineRecognizer
             {
                 return Deadline.Given;
             }
+
+            if (argument.Parameter.Name == "cancellationToken" && IsTokenThatCanEnd(argument))
+            {
+                return Deadline.Unknown;
+            }
         }
 
         return Deadline.None;
+    }
+
+    /// <summary>A token argument that is given, and is not <c>CancellationToken.None</c> or <c>default</c>.</summary>
+    private static bool IsTokenThatCanEnd(IArgumentOperation argument)
+    {
+        if (argument.ArgumentKind == ArgumentKind.DefaultValue || IsNull(argument.Value))
+        {
+            return false;
+        }
+
+        return OperationTree.Unwrap(argument.Value) is not IPropertyReferenceOperation { Property.Name: "None", Property.IsStatic: true };
     }
 
     /// <summary><c>null</c>, <c>default</c> or <c>DateTime.MaxValue</c>, which gRPC reads as "no deadline".</summary>

@@ -28,9 +28,11 @@ public sealed class GrpcDeadlineFixTests
                     async Task Call(Orders.OrdersClient client, CancellationToken token)
                     {
                         await client.{|RES011:GetOrderAsync|}(new OrderRequest());
-                        await client.{|RES011:GetOrderAsync|}(new OrderRequest(), cancellationToken: token);
+                        await client.{|RES011:GetOrderAsync|}(new OrderRequest(), cancellationToken: CancellationToken.None);
+                        // Not reported, left as is: the caller's token may carry its deadline.
+                        await client.GetOrderAsync(new OrderRequest(), cancellationToken: token);
                         client.{|RES011:GetOrder|}(new OrderRequest(), deadline: null);
-                        client.{|RES011:GetOrder|}(new OrderRequest(), null, null, token);
+                        client.{|RES011:GetOrder|}(new OrderRequest(), null, null, CancellationToken.None);
                         using var upload = client.{|RES011:Upload|}();
                     }
                 }
@@ -46,9 +48,11 @@ public sealed class GrpcDeadlineFixTests
                     async Task Call(Orders.OrdersClient client, CancellationToken token)
                     {
                         await client.GetOrderAsync(new OrderRequest(), deadline: DateTime.UtcNow.AddSeconds(30));
-                        await client.GetOrderAsync(new OrderRequest(), cancellationToken: token, deadline: DateTime.UtcNow.AddSeconds(30));
+                        await client.GetOrderAsync(new OrderRequest(), cancellationToken: CancellationToken.None, deadline: DateTime.UtcNow.AddSeconds(30));
+                        // Not reported, left as is: the caller's token may carry its deadline.
+                        await client.GetOrderAsync(new OrderRequest(), cancellationToken: token);
                         client.GetOrder(new OrderRequest(), deadline: DateTime.UtcNow.AddSeconds(30));
-                        client.GetOrder(new OrderRequest(), null, DateTime.UtcNow.AddSeconds(30), token);
+                        client.GetOrder(new OrderRequest(), null, DateTime.UtcNow.AddSeconds(30), CancellationToken.None);
                         using var upload = client.Upload(deadline: DateTime.UtcNow.AddSeconds(30));
                     }
                 }
@@ -68,12 +72,14 @@ public sealed class GrpcDeadlineFixTests
                     void Call(Orders.OrdersClient client, Metadata headers, CancellationToken token)
                     {
                         client.{|RES011:GetOrder|}(new OrderRequest(), new CallOptions());
-                        client.{|RES011:GetOrder|}(new OrderRequest(), new CallOptions(headers, null, token));
-                        client.{|RES011:GetOrder|}(new OrderRequest(), new CallOptions(cancellationToken: token));
+                        client.{|RES011:GetOrder|}(new OrderRequest(), new CallOptions(headers, null, CancellationToken.None));
+                        client.{|RES011:GetOrder|}(new OrderRequest(), new CallOptions(cancellationToken: CancellationToken.None));
+                        // Not reported, left as is: the caller's token may carry its deadline.
+                        client.GetOrder(new OrderRequest(), new CallOptions(cancellationToken: token));
                         client.{|RES011:GetOrder|}(new OrderRequest(), default);
                         var options = new CallOptions(headers);
                         client.{|RES011:GetOrder|}(new OrderRequest(), options);
-                        client.{|RES011:GetOrder|}(new OrderRequest(), options.WithCancellationToken(token));
+                        client.{|RES011:GetOrder|}(new OrderRequest(), options.WithCancellationToken(CancellationToken.None));
                     }
                 }
             }
@@ -88,12 +94,14 @@ public sealed class GrpcDeadlineFixTests
                     void Call(Orders.OrdersClient client, Metadata headers, CancellationToken token)
                     {
                         client.GetOrder(new OrderRequest(), new CallOptions(deadline: DateTime.UtcNow.AddSeconds(30)));
-                        client.GetOrder(new OrderRequest(), new CallOptions(headers, DateTime.UtcNow.AddSeconds(30), token));
-                        client.GetOrder(new OrderRequest(), new CallOptions(cancellationToken: token, deadline: DateTime.UtcNow.AddSeconds(30)));
+                        client.GetOrder(new OrderRequest(), new CallOptions(headers, DateTime.UtcNow.AddSeconds(30), CancellationToken.None));
+                        client.GetOrder(new OrderRequest(), new CallOptions(cancellationToken: CancellationToken.None, deadline: DateTime.UtcNow.AddSeconds(30)));
+                        // Not reported, left as is: the caller's token may carry its deadline.
+                        client.GetOrder(new OrderRequest(), new CallOptions(cancellationToken: token));
                         client.GetOrder(new OrderRequest(), new CallOptions(deadline: DateTime.UtcNow.AddSeconds(30)));
                         var options = new CallOptions(headers);
                         client.GetOrder(new OrderRequest(), options.WithDeadline(DateTime.UtcNow.AddSeconds(30)));
-                        client.GetOrder(new OrderRequest(), options.WithCancellationToken(token).WithDeadline(DateTime.UtcNow.AddSeconds(30)));
+                        client.GetOrder(new OrderRequest(), options.WithCancellationToken(CancellationToken.None).WithDeadline(DateTime.UtcNow.AddSeconds(30)));
                     }
                 }
             }

@@ -75,10 +75,12 @@ public sealed class GrpcDeadlineTests
                     async Task<string> Get(Orders.OrdersClient client, CancellationToken token)
                     {
                         var reply = await client.{|RES011:GetOrderAsync|}(new OrderRequest { Id = 1 });
-                        var again = await client.{|RES011:GetOrderAsync|}(new OrderRequest(), cancellationToken: token);
+                        // Not reported: the caller's token may carry its deadline.
+                        var again = await client.GetOrderAsync(new OrderRequest(), cancellationToken: token);
                         var sync = client.{|RES011:GetOrder|}(new OrderRequest(), new Metadata());
                         var nulled = await client.{|RES011:GetOrderAsync|}(new OrderRequest(), deadline: null);
-                        var positional = client.{|RES011:GetOrder|}(new OrderRequest(), null, null, token);
+                        // Not reported: the caller's token may carry its deadline.
+                        var positional = client.GetOrder(new OrderRequest(), null, null, token);
                         return reply.Status + again.Status + sync.Status + nulled.Status + positional.Status;
                     }
                 }
@@ -96,9 +98,11 @@ public sealed class GrpcDeadlineTests
                 {
                     void Stream(Orders.OrdersClient client)
                     {
-                        using var watch = client.{|RES011:Watch|}(new OrderRequest());
+                        // Not reported: a server stream stays open by design.
+                        using var watch = client.Watch(new OrderRequest());
                         using var upload = client.{|RES011:Upload|}();
-                        using var chat = client?.{|RES011:Chat|}();
+                        // Not reported: a duplex stream stays open by design.
+                        using var chat = client?.Chat();
                     }
                 }
             }
@@ -118,10 +122,35 @@ public sealed class GrpcDeadlineTests
                         client.{|RES011:GetOrder|}(new OrderRequest(), new CallOptions());
                         client.{|RES011:GetOrder|}(new OrderRequest(), default);
                         client.{|RES011:GetOrder|}(new OrderRequest(), default(CallOptions));
-                        client.{|RES011:GetOrder|}(new OrderRequest(), new CallOptions(headers: headers, cancellationToken: token));
-                        client.{|RES011:GetOrder|}(new OrderRequest(), new CallOptions(headers).WithCancellationToken(token));
+                        // Not reported: the caller's token may carry its deadline.
+                        client.GetOrder(new OrderRequest(), new CallOptions(headers: headers, cancellationToken: token));
+                        client.GetOrder(new OrderRequest(), new CallOptions(headers).WithCancellationToken(token)); // Not reported: the caller's token may carry its deadline.
                         var options = new CallOptions(headers);
                         client.{|RES011:GetOrder|}(new OrderRequest(), options);
+                    }
+                }
+            }
+            """);
+
+    [Fact]
+    public Task Caller_Token_Or_Open_Stream_Is_Not_Flagged_None_Token_Is()
+        => Verify("""
+            namespace App
+            {
+                using Shop;
+
+                class C
+                {
+                    async Task Call(Orders.OrdersClient client, CancellationToken cancellationToken)
+                    {
+                        // Not reported: the caller's token may carry its deadline.
+                        await client.GetOrderAsync(new OrderRequest(), cancellationToken: cancellationToken);
+                        // Reported: CancellationToken.None can never end the call.
+                        await client.{|RES011:GetOrderAsync|}(new OrderRequest(), cancellationToken: CancellationToken.None);
+                        // Not reported: a server stream stays open by design.
+                        using var watch = client.Watch(new OrderRequest());
+                        // Reported: a client stream is not a subscription; nothing ends it if the server hangs.
+                        using var upload = client.{|RES011:Upload|}();
                     }
                 }
             }
