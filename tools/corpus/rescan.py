@@ -22,8 +22,10 @@ import collections
 import csv
 import json
 import os
+import re
 import subprocess
 import sys
+import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(HERE))
@@ -49,6 +51,45 @@ def checkout(root, repo, commit, fetch):
     return folder
 
 
+PACKAGE_ITEM = re.compile(
+    r'<Package(?:Reference|Version)\s+(?:Include|Update)\s*=\s*"([^"]+)"\s+Version\s*=\s*"([0-9][^"$*\[\],]*)"')
+NOT_SERVED = re.compile(r"Unable to find package ([\w.\-]+?)\.? (?:No packages|with version)")
+
+
+def restore_packages(folder):
+    """Download into the NuGet cache every package version the repository's project files name, so folder mode
+    binds the same types on any machine (what the source does not serve is dropped and reported)."""
+    wanted = {}
+    for directory, subdirectories, files in os.walk(folder):
+        subdirectories[:] = [d for d in subdirectories if d not in ("bin", "obj", ".git", "node_modules")]
+        for name in files:
+            if name.endswith(".csproj") or name in ("Directory.Packages.props", "Directory.Build.props"):
+                with open(os.path.join(directory, name), encoding="utf-8", errors="ignore") as f:
+                    for package, version in PACKAGE_ITEM.findall(f.read()):
+                        if package not in wanted or version > wanted[package]:
+                            wanted[package] = version
+    missing = []
+    with tempfile.TemporaryDirectory() as work:
+        project = os.path.join(work, "restore.csproj")
+        for _ in range(8):
+            if not wanted:
+                break
+            items = "\n".join(f'    <PackageDownload Include="{p}" Version="[{v}]" />' for p, v in sorted(wanted.items()))
+            with open(project, "w", encoding="utf-8") as f:
+                f.write('<Project Sdk="Microsoft.NET.Sdk">\n  <PropertyGroup><TargetFramework>net10.0</TargetFramework>'
+                        '<ManagePackageVersionsCentrally>false</ManagePackageVersionsCentrally></PropertyGroup>\n'
+                        f"  <ItemGroup>\n{items}\n  </ItemGroup>\n</Project>\n")
+            result = subprocess.run(["dotnet", "restore", project], capture_output=True, text=True)
+            if result.returncode == 0:
+                break
+            unavailable = {p for p in NOT_SERVED.findall(result.stdout) if p in wanted}
+            if not unavailable:
+                break
+            for package in unavailable:
+                missing.append(f"{package} {wanted.pop(package)}")
+    return missing
+
+
 def scan(scanner, folder, excludes, sarif):
     args = ["dotnet", scanner, folder, "--no-msbuild", "--fail-on", "none", "--format", "sarif", "--output", sarif]
     for glob in excludes.split():
@@ -72,7 +113,10 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--root", required=True, help="folder that holds (or receives) the checkouts")
     parser.add_argument("--fetch", action="store_true", help="clone or fetch repositories that are missing")
+    parser.add_argument("--restore", action="store_true",
+                        help="download the package versions each repository names before scanning it, so types bind")
     parser.add_argument("--only", nargs="*", default=None, help="owner/name of the repositories to scan")
+    parser.add_argument("--list-false", action="store_true", help="also list the findings still reported that were judged false")
     parser.add_argument("--scanner", default=os.path.join(REPO, "src/Cli/bin/Release/net10.0/resilience-scan.dll"))
     parser.add_argument("--out", default=None, help="folder for the SARIF logs (default: <root>/.rescan)")
     options = parser.parse_args()
@@ -89,7 +133,7 @@ def main():
 
     lines = 0
     current = collections.Counter()
-    new, gone = [], []
+    new, gone, still_false = [], [], []
     for entry in corpus:
         repo = entry["repo"]
         if options.only and repo not in options.only:
@@ -99,12 +143,18 @@ def main():
             print(f"skip   {repo}: no checkout under {options.root} (use --fetch)", file=sys.stderr)
             continue
         lines += int(entry["prod_lines"])
+        if options.restore:
+            missing = restore_packages(folder)
+            if missing:
+                print(f"note   {repo}: not served, its types will not bind: {', '.join(sorted(missing))}", file=sys.stderr)
         found = scan(options.scanner, folder, entry["excludes"], os.path.join(out, repo.replace("/", "+") + ".sarif"))
         recorded = {k for k in verdicts if k[0] == repo}
         for path, line, rule in sorted(found):
             key = (repo, path, line, rule)
             if key in verdicts:
                 current[(rule, verdicts[key]["verdict"])] += 1
+                if verdicts[key]["verdict"] == "false":
+                    still_false.append(key)
             else:
                 current[(rule, "unjudged")] += 1
                 new.append(key)
@@ -114,6 +164,9 @@ def main():
 
     for key in new:
         print("NEW   ", "\t".join(map(str, key)))
+    if options.list_false:
+        for key in still_false:
+            print("FALSE ", "\t".join(map(str, key)), "--", verdicts[key]["reason"])
     lost = []
     for key in gone:
         verdict = verdicts[key]["verdict"]

@@ -36,6 +36,16 @@ public sealed class OutboundOperations
         "Oracle.ManagedDataAccess",
         "Cassandra",
         "NATS",
+        "MailKit",
+        "FluentFTP",
+        "Renci.SshNet",
+        "Neo4j.Driver",
+        "Minio",
+        "Octokit",
+        "Couchbase",
+        "Elastic.Clients",
+        "Elasticsearch.Net",
+        "Nest",
     };
 
     // Namespaces under an outbound one that hold only in-memory work.
@@ -45,6 +55,7 @@ public sealed class OutboundOperations
         "System.Net.Mime",
         "System.IO.Compression",
         "System.IO.Enumeration",
+        "MongoDB.Bson",
     };
 
     // Types in an outbound namespace whose members do no I/O (parsing, formatting, buffers).
@@ -71,9 +82,14 @@ public sealed class OutboundOperations
     private readonly ConcurrentDictionary<IMethodSymbol, bool> _holdsClient = new(SymbolEqualityComparer.Default);
     private readonly INamedTypeSymbol? _console;
 
-    public OutboundOperations(INamedTypeSymbol? console)
+    private readonly IAssemblySymbol? _assembly;
+
+    /// <param name="console">System.Console, whose input is not a call out.</param>
+    /// <param name="assembly">The assembly being analysed: its own types are judged by what they do, not by their namespace.</param>
+    public OutboundOperations(INamedTypeSymbol? console, IAssemblySymbol? assembly = null)
     {
         _console = console;
+        _assembly = assembly;
     }
 
     /// <summary>True when <paramref name="type"/> is declared in an outbound namespace and is not in-memory only.</summary>
@@ -117,8 +133,15 @@ public sealed class OutboundOperations
            || method.Name is "GetContext" or "GetContextAsync" or "BeginGetContext" or "Listen";
 
     /// <summary>An outbound type that is not local I/O: <c>System.IO</c> files, directories and streams stay on the machine.</summary>
+    /// <remarks>
+    /// Inside a client library's own code (Npgsql compiling Npgsql), its namespace says nothing: a parser or a cache
+    /// there is in-memory work. Its types are judged by what their methods visibly do (<see cref="VisiblyCallsOut"/>).
+    /// </remarks>
     public bool IsRemoteType(ITypeSymbol? type)
-        => type is not null && IsOutboundType(type) && !IsLocalIo(type.ContainingNamespace);
+        => type is not null
+           && IsOutboundType(type)
+           && !IsLocalIo(type.ContainingNamespace)
+           && !SymbolEqualityComparer.Default.Equals(type.ContainingAssembly, _assembly);
 
     /// <summary>How many calls deep a method of the compilation is looked into.</summary>
     private const int MaxVisibleDepth = 2;
@@ -150,7 +173,7 @@ public sealed class OutboundOperations
     /// </summary>
     private bool VisiblyCallsOut(IInvocationOperation invocation, int depth)
     {
-        var method = invocation.TargetMethod;
+        var method = invocation.TargetMethod.OriginalDefinition;
         if (method.IsAbstract || method.IsExtern || method.DeclaringSyntaxReferences.IsEmpty
             || method.ContainingType is null || method.ContainingType.TypeKind == TypeKind.Interface)
         {
@@ -180,7 +203,8 @@ public sealed class OutboundOperations
                 }
             }
 
-            return false;
+            // Deeper than we look: fall back on what the method has to call out with.
+            break;
         }
 
         return _holdsClient.GetOrAdd(method, HoldsClient);
@@ -201,17 +225,22 @@ public sealed class OutboundOperations
             return false;
         }
 
-        foreach (var member in method.ContainingType.GetMembers())
+        // The type's own clients and those it inherits from base classes of the compilation (a table manager
+        // deriving from a data manager that holds the TableClient).
+        for (var type = method.ContainingType; type is not null && !type.DeclaringSyntaxReferences.IsEmpty; type = type.BaseType)
         {
-            var type = member switch
+            foreach (var member in type.GetMembers())
             {
-                IFieldSymbol { IsStatic: false } field => field.Type,
-                IPropertySymbol { IsStatic: false } property => property.Type,
-                _ => null,
-            };
-            if (IsClientType(type))
-            {
-                return true;
+                var memberType = member switch
+                {
+                    IFieldSymbol { IsStatic: false } field => field.Type,
+                    IPropertySymbol { IsStatic: false } property => property.Type,
+                    _ => null,
+                };
+                if (IsClientType(memberType))
+                {
+                    return true;
+                }
             }
         }
 

@@ -9,7 +9,7 @@ public sealed class RetryRecognitionContext
     public RetryRecognitionContext(KnownTypes types)
     {
         Types = types;
-        Outbound = new OutboundOperations(types.Console);
+        Outbound = new OutboundOperations(types.Console, types.Assembly);
     }
 
     public KnownTypes Types { get; }

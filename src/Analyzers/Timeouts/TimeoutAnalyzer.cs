@@ -32,7 +32,7 @@ public sealed class TimeoutAnalyzer : DiagnosticAnalyzer
             return;
         }
 
-        var outbound = new OutboundOperations(types.Console);
+        var outbound = new OutboundOperations(types.Console, types.Assembly);
         var analysis = new Analysis(
             types,
             new TimeoutTargetRecognizer(types, outbound),

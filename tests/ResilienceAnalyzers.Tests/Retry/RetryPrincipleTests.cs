@@ -870,4 +870,61 @@ public sealed class RetryPrincipleTests
                 }
             }
             """);
+
+    // Inside a client library's own code its namespace says nothing; what its methods do does.
+    [Fact]
+    public Task ALibrarysOwnParser_IsInMemory_ItsConnector_CallsOut()
+        => Verify("""
+            namespace Npgsql
+            {
+                sealed class FrameParser
+                {
+                    public bool TryParse(byte[] buffer, out int length)
+                    {
+                        length = buffer.Length;
+                        return length > 4;
+                    }
+                }
+
+                sealed class Connector
+                {
+                    private readonly Socket _socket = new(SocketType.Stream, ProtocolType.Tcp);
+
+                    public void Open(EndPoint endpoint) => _socket.Connect(endpoint);
+                }
+
+                sealed class Reader
+                {
+                    int ReadLength(FrameParser parser, byte[] buffer)
+                    {
+                        while (true)
+                        {
+                            try
+                            {
+                                parser.TryParse(buffer, out var length);
+                                return length;
+                            }
+                            catch (InvalidOperationException)
+                            {
+                            }
+                        }
+                    }
+
+                    void Connect(Connector connector, EndPoint endpoint)
+                    {
+                        {|RES001:{|RES002:while|}|} (true)
+                        {
+                            try
+                            {
+                                connector.Open(endpoint);
+                                return;
+                            }
+                            catch (InvalidOperationException)
+                            {
+                            }
+                        }
+                    }
+                }
+            }
+            """);
 }
