@@ -54,6 +54,7 @@ def checkout(root, repo, commit, fetch):
 PACKAGE_ITEM = re.compile(
     r'<Package(?:Reference|Version)\s+(?:Include|Update)\s*=\s*"([^"]+)"\s+Version\s*=\s*"([0-9][^"$*\[\],]*)"')
 NOT_SERVED = re.compile(r"Unable to find package ([\w.\-]+?)\.? (?:No packages|with version)")
+NEAREST = re.compile(r"Unable to find package ([\w.\-]+) with version \(= [^)]*\)\s*\n[^\n]*Nearest version: ([^\s\]]+)")
 
 
 def restore_packages(folder):
@@ -69,6 +70,7 @@ def restore_packages(folder):
                         if package not in wanted or version > wanted[package]:
                             wanted[package] = version
     missing = []
+    substituted = set()
     with tempfile.TemporaryDirectory() as work:
         project = os.path.join(work, "restore.csproj")
         for _ in range(8):
@@ -82,8 +84,13 @@ def restore_packages(folder):
             result = subprocess.run(["dotnet", "restore", project], capture_output=True, text=True)
             if result.returncode == 0:
                 break
-            unavailable = {p for p in NOT_SERVED.findall(result.stdout) if p in wanted}
-            if not unavailable:
+            # A version the source does not serve: take the nearest one it does, once.
+            nearest = {p: v for p, v in NEAREST.findall(result.stdout) if p in wanted and p not in substituted}
+            for package, version in nearest.items():
+                substituted.add(package)
+                wanted[package] = version
+            unavailable = {p for p in NOT_SERVED.findall(result.stdout) if p in wanted and p not in nearest}
+            if not unavailable and not nearest:
                 break
             for package in unavailable:
                 missing.append(f"{package} {wanted.pop(package)}")
@@ -134,6 +141,7 @@ def main():
     lines = 0
     current = collections.Counter()
     new, gone, still_false = [], [], []
+    reported = []
     for entry in corpus:
         repo = entry["repo"]
         if options.only and repo not in options.only:
@@ -151,6 +159,7 @@ def main():
         recorded = {k for k in verdicts if k[0] == repo}
         for path, line, rule in sorted(found):
             key = (repo, path, line, rule)
+            reported.append(key)
             if key in verdicts:
                 current[(rule, verdicts[key]["verdict"])] += 1
                 if verdicts[key]["verdict"] == "false":
@@ -161,6 +170,12 @@ def main():
         for key in sorted(recorded - {(repo, p, l, r) for p, l, r in found}):
             if verdicts[key]["verdict"] != "gone":
                 gone.append(key)
+
+    with open(os.path.join(out, "findings.tsv"), "w", newline="", encoding="utf-8") as f:
+        writer = csv.writer(f, delimiter="\t", lineterminator="\n")
+        writer.writerow(["repo", "file", "line", "rule", "verdict"])
+        for key in reported:
+            writer.writerow([*key, verdicts[key]["verdict"] if key in verdicts else "unjudged"])
 
     for key in new:
         print("NEW   ", "\t".join(map(str, key)))

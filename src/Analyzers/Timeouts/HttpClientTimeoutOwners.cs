@@ -61,6 +61,102 @@ internal sealed class HttpClientTimeoutOwners
     }
 
     /// <summary>
+    /// The type that turns the timeout off sends through <c>HttpClient</c>, and every send it makes passes a token
+    /// bounded in sight (<c>cts.CancelAfter(timeout)</c>, <c>new CancellationTokenSource(timeout)</c>): the per-request
+    /// deadline governs, and the client-wide one is turned off so it does not cut long transfers short. A caller's
+    /// token alone is not a bound.
+    /// </summary>
+    public static bool SendsCarryTokens(IOperation assignment, KnownTypes types, CancellationToken cancellationToken)
+    {
+        var model = assignment.SemanticModel;
+        var type = assignment.Syntax.FirstAncestorOrSelf<TypeDeclarationSyntax>();
+        if (model is null || type is null || types.Http.HttpClient is not { } httpClient)
+        {
+            return false;
+        }
+
+        var sends = 0;
+        foreach (var member in type.Members)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (member is not (BaseMethodDeclarationSyntax or PropertyDeclarationSyntax) || model.GetOperation(member, cancellationToken) is not { } body)
+            {
+                continue;
+            }
+
+            // Lambdas included: a send inside a policy's delegate is a send of this type too.
+            foreach (var operation in body.Descendants())
+            {
+                if (operation is not IInvocationOperation invocation || !IsSend(invocation, httpClient))
+                {
+                    continue;
+                }
+
+                sends++;
+                if (!PassesBoundedToken(invocation))
+                {
+                    return false;
+                }
+            }
+        }
+
+        return sends > 0;
+    }
+
+    private static bool IsSend(IInvocationOperation invocation, INamedTypeSymbol httpClient)
+    {
+        var method = invocation.TargetMethod;
+        if (!(method.Name.StartsWith("Send", StringComparison.Ordinal) || method.Name.EndsWith("Async", StringComparison.Ordinal)))
+        {
+            return false;
+        }
+
+        return SymbolEqualityComparer.Default.Equals(method.ContainingType, httpClient)
+               || (method.IsExtensionMethod && invocation.Arguments.Length > 0
+                   && SymbolEqualityComparer.Default.Equals(invocation.Arguments[0].Value.Type, httpClient));
+    }
+
+    /// <summary>
+    /// The send passes <c>cts.Token</c> of a local source that is bounded in the same method:
+    /// <c>new CancellationTokenSource(timeout)</c>, or a source on which <c>CancelAfter</c> is called.
+    /// </summary>
+    private static bool PassesBoundedToken(IInvocationOperation invocation)
+    {
+        foreach (var argument in invocation.Arguments)
+        {
+            if (argument.Parameter?.Type.Name != "CancellationToken" || argument.ArgumentKind == ArgumentKind.DefaultValue)
+            {
+                continue;
+            }
+
+            return OperationTree.Unwrap(argument.Value) is IPropertyReferenceOperation { Property.Name: "Token", Instance: ILocalReferenceOperation source }
+                   && IsBoundedSource(source.Local, invocation);
+        }
+
+        return false;
+    }
+
+    private static bool IsBoundedSource(ILocalSymbol source, IOperation use)
+    {
+        foreach (var operation in OperationTree.Root(use).Descendants())
+        {
+            switch (operation)
+            {
+                case IInvocationOperation { TargetMethod.Name: "CancelAfter", Instance: ILocalReferenceOperation target }
+                    when SymbolEqualityComparer.Default.Equals(target.Local, source):
+                    return true;
+                case IVariableDeclaratorOperation { Initializer.Value: { } value } declarator
+                    when SymbolEqualityComparer.Default.Equals(declarator.Symbol, source)
+                         && OperationTree.Unwrap(value) is IObjectCreationOperation { Arguments.Length: > 0 } creation
+                         && creation.Type?.Name == "CancellationTokenSource":
+                    return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
     /// <c>services.ConfigureHttpClientDefaults(b =&gt; b.AddStandardResilienceHandler())</c> anywhere in the compilation
     /// (the .NET Aspire service defaults): every factory client then has a timeout strategy.
     /// </summary>

@@ -77,7 +77,9 @@ public sealed class TimeoutAnalyzer : DiagnosticAnalyzer
                 return;
             }
 
-            if (timeout.IsHttpClientTimeout && _owners.IsOwnedByStrategy(assignment, target.Instance, context.ContainingSymbol, context.CancellationToken))
+            if (timeout.IsHttpClientTimeout
+                && (_owners.IsOwnedByStrategy(assignment, target.Instance, context.ContainingSymbol, context.CancellationToken)
+                    || HttpClientTimeoutOwners.SendsCarryTokens(assignment, _types, context.CancellationToken)))
             {
                 return;
             }

@@ -641,4 +641,40 @@ public sealed class InfiniteTimeoutTests
                 void Run(DbCommand command) => {|RES010:command.CommandTimeout = 0|};
             }
             """);
+
+    [Fact]
+    public Task HttpClientTimeoutOff_WhereEverySendHasABoundedToken_IsLeftToIt_ACallersTokenAlone_IsNot()
+        => Verify("""
+            class Dispatcher
+            {
+                private readonly HttpClient _client;
+
+                public Dispatcher()
+                {
+                    _client = new HttpClient();
+                    _client.Timeout = Timeout.InfiniteTimeSpan;
+                }
+
+                public async Task<string> GetAsync(string url, TimeSpan timeout)
+                {
+                    using var cts = new CancellationTokenSource();
+                    cts.CancelAfter(timeout);
+                    var response = await _client.GetAsync(url, cts.Token);
+                    return await response.Content.ReadAsStringAsync();
+                }
+            }
+
+            class Downloader
+            {
+                private readonly HttpClient _client;
+
+                public Downloader()
+                {
+                    _client = new HttpClient();
+                    {|RES010:_client.Timeout = Timeout.InfiniteTimeSpan|};
+                }
+
+                public Task<string> GetAsync(string url, CancellationToken token) => _client.GetStringAsync(url, token);
+            }
+            """);
 }
