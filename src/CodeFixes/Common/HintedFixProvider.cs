@@ -31,9 +31,10 @@ public abstract class HintedFixProvider<TTarget> : CodeFixProvider
             return;
         }
 
+        var compilation = (await context.Document.GetSemanticModelAsync(context.CancellationToken).ConfigureAwait(false))?.Compilation;
         foreach (var diagnostic in context.Diagnostics)
         {
-            if (FindTarget(context.Document, root, diagnostic) is { } target)
+            if (FindTarget(context.Document, root, diagnostic) is { } target && compilation is not null && CanFix(compilation, target))
             {
                 context.RegisterCodeFix(
                     CodeAction.Create(Title(target), ct => ApplyAsync(context.Document, new[] { target }, ct), EquivalenceKey),
@@ -41,6 +42,9 @@ public abstract class HintedFixProvider<TTarget> : CodeFixProvider
             }
         }
     }
+
+    /// <summary>Whether the compilation has what the rewrite of <paramref name="target"/> writes (a type that only newer frameworks have).</summary>
+    protected virtual bool CanFix(Compilation compilation, TTarget target) => true;
 
     /// <summary>The target of <paramref name="diagnostic"/>; null when no single rewrite is right.</summary>
     protected abstract TTarget? FindTarget(Document document, SyntaxNode root, Diagnostic diagnostic);
@@ -58,10 +62,11 @@ public abstract class HintedFixProvider<TTarget> : CodeFixProvider
             return null;
         }
 
+        var compilation = (await document.GetSemanticModelAsync(context.CancellationToken).ConfigureAwait(false))?.Compilation;
         var targets = new List<TTarget>();
         foreach (var diagnostic in diagnostics)
         {
-            if (FindTarget(document, root, diagnostic) is { } target)
+            if (FindTarget(document, root, diagnostic) is { } target && compilation is not null && CanFix(compilation, target))
             {
                 targets.Add(target);
             }

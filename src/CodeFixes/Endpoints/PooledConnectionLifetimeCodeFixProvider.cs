@@ -27,72 +27,82 @@ namespace ResilienceAnalyzers.CodeFixes.Endpoints;
 /// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(PooledConnectionLifetimeCodeFixProvider))]
 [Shared]
-public sealed class PooledConnectionLifetimeCodeFixProvider : CodeFixProvider
+public sealed class PooledConnectionLifetimeCodeFixProvider : HintedFixProvider<PooledConnectionLifetimeCodeFixProvider.Target>
 {
-    public const string EquivalenceKey = "RES021:PooledConnectionLifetime";
+    public const string PooledConnectionLifetimeKey = "RES021:PooledConnectionLifetime";
 
     private const string LifetimeProperty = "PooledConnectionLifetime";
 
     public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(RuleIdentifiers.LongLivedHttpClientIgnoresDns);
 
-    public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
+    protected override string EquivalenceKey => PooledConnectionLifetimeKey;
 
-    public override async Task RegisterCodeFixesAsync(CodeFixContext context)
+    /// <summary>The rewrite the analyzer chose (<see cref="EndpointFixHintKeys.Rewrite"/>) and the node it applies to.</summary>
+    public sealed class Target
     {
-        var model = await context.Document.GetSemanticModelAsync(context.CancellationToken).ConfigureAwait(false);
-        if (model is null)
+        public Target(string rewrite, SyntaxNode node)
         {
-            return;
+            Rewrite = rewrite;
+            Node = node;
         }
 
-        foreach (var diagnostic in context.Diagnostics)
-        {
-            if (!diagnostic.Properties.TryGetValue(EndpointFixHintKeys.Rewrite, out var rewrite) || rewrite is null)
-            {
-                continue;
-            }
+        public string Rewrite { get; }
 
-            var needsSockets = rewrite != "FiniteHandlerLifetime";
-            if (model.Compilation.GetTypeByMetadataName("System.TimeSpan") is null
-                || (needsSockets && model.Compilation.GetTypeByMetadataName("System.Net.Http.SocketsHttpHandler") is null))
-            {
-                continue;
-            }
-
-            var title = rewrite == "FiniteHandlerLifetime"
-                ? "Let IHttpClientFactory rotate handlers every 2 minutes"
-                : "Use a SocketsHttpHandler with PooledConnectionLifetime of 2 minutes";
-            context.RegisterCodeFix(CodeAction.Create(title, ct => FixAsync(context.Document, diagnostic, rewrite, ct), EquivalenceKey), diagnostic);
-        }
+        public SyntaxNode Node { get; }
     }
 
-    private static async Task<Document> FixAsync(Document document, Diagnostic diagnostic, string rewrite, CancellationToken cancellationToken)
+    protected override Target? FindTarget(Document document, SyntaxNode root, Diagnostic diagnostic)
+    {
+        if (!diagnostic.Properties.TryGetValue(EndpointFixHintKeys.Rewrite, out var rewrite) || rewrite is null)
+        {
+            return null;
+        }
+
+        var node = root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true);
+        SyntaxNode? target = rewrite switch
+        {
+            "FiniteHandlerLifetime" => node as ExpressionSyntax,
+            "NewHandler" => node.FirstAncestorOrSelf<BaseObjectCreationExpressionSyntax>(),
+            "ReplaceHandler" => FindHandler(root, diagnostic) as ObjectCreationExpressionSyntax,
+            "AddLifetime" => FindHandler(root, diagnostic),
+            _ => null,
+        };
+        return target is null ? null : new Target(rewrite, target);
+    }
+
+    /// <summary>TimeSpan always; SocketsHttpHandler unless only the factory's handler lifetime changes (.NET Core 2.1 and later).</summary>
+    protected override bool CanFix(Compilation compilation, Target target)
+        => compilation.GetTypeByMetadataName("System.TimeSpan") is not null
+           && (target.Rewrite == "FiniteHandlerLifetime" || compilation.GetTypeByMetadataName("System.Net.Http.SocketsHttpHandler") is not null);
+
+    protected override string Title(Target target)
+        => target.Rewrite == "FiniteHandlerLifetime"
+            ? "Let IHttpClientFactory rotate handlers every 2 minutes"
+            : "Use a SocketsHttpHandler with PooledConnectionLifetime of 2 minutes";
+
+    protected override async Task<Document> ApplyAsync(Document document, IReadOnlyList<Target> targets, CancellationToken cancellationToken)
     {
         var editor = await DocumentEditor.CreateAsync(document, cancellationToken).ConfigureAwait(false);
-        var root = editor.OriginalRoot;
         var types = new GeneratedTypes(editor.Generator, editor.SemanticModel.Compilation);
-        var node = root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true);
 
-        switch (rewrite)
+        // Nested targets (a client and the handler inside it) are edited through callbacks, each seeing the other's change.
+        foreach (var target in targets)
         {
-            case "FiniteHandlerLifetime" when node is ExpressionSyntax lifetime:
-                editor.ReplaceNode(lifetime, types.TwoMinutes().WithTriviaFrom(lifetime));
-                break;
-
-            case "NewHandler" when node.FirstAncestorOrSelf<BaseObjectCreationExpressionSyntax>() is { } client:
-                editor.ReplaceNode(client, (current, _) => AddHandlerArgument((BaseObjectCreationExpressionSyntax)current, types.NewSocketsHandler()));
-                break;
-
-            case "ReplaceHandler" when FindHandler(root, diagnostic) is ObjectCreationExpressionSyntax handler:
-                editor.ReplaceNode(handler, (current, _) => SetLifetime(((ObjectCreationExpressionSyntax)current).WithType(types.Type("System.Net.Http.SocketsHttpHandler").WithTriviaFrom(handler.Type)), types));
-                break;
-
-            case "AddLifetime" when FindHandler(root, diagnostic) is { } handler:
-                editor.ReplaceNode(handler, (current, _) => SetLifetime((BaseObjectCreationExpressionSyntax)current, types));
-                break;
-
-            default:
-                return document;
+            switch (target.Rewrite)
+            {
+                case "FiniteHandlerLifetime":
+                    editor.ReplaceNode(target.Node, (current, _) => types.TwoMinutes().WithTriviaFrom(current));
+                    break;
+                case "NewHandler":
+                    editor.ReplaceNode(target.Node, (current, _) => AddHandlerArgument((BaseObjectCreationExpressionSyntax)current, types.NewSocketsHandler()));
+                    break;
+                case "ReplaceHandler":
+                    editor.ReplaceNode(target.Node, (current, _) => SetLifetime(((ObjectCreationExpressionSyntax)current).WithType(types.Type("System.Net.Http.SocketsHttpHandler").WithTriviaFrom(((ObjectCreationExpressionSyntax)current).Type)), types));
+                    break;
+                case "AddLifetime":
+                    editor.ReplaceNode(target.Node, (current, _) => SetLifetime((BaseObjectCreationExpressionSyntax)current, types));
+                    break;
+            }
         }
 
         return await Imports.AddAsync(editor.GetChangedDocument(), cancellationToken).ConfigureAwait(false);

@@ -8,7 +8,7 @@ namespace ResilienceAnalyzers.Tests.Endpoints;
 public sealed class LongLivedHttpClientFixTests
 {
     private static Task Verify(string source, string fixedSource)
-        => Fix.VerifyCodeFixAsync(source, fixedSource, TestLibraries.HttpResilience, equivalenceKey: PooledConnectionLifetimeCodeFixProvider.EquivalenceKey);
+        => Fix.VerifyCodeFixAsync(source, fixedSource, TestLibraries.HttpResilience, equivalenceKey: PooledConnectionLifetimeCodeFixProvider.PooledConnectionLifetimeKey);
 
     /// <summary>The diagnostics stay and no code action is offered.</summary>
     private static Task VerifyNoFix(string source) => Verify(source, source);
