@@ -147,7 +147,8 @@ internal static partial class FolderCompilation
     }
 
     /// <summary>
-    /// A folder holding a project that references a test framework (xunit, NUnit, MSTest, the test SDK) or says
+    /// A folder holding a project that references a test framework (xunit, NUnit, MSTest, the test SDK), a test
+    /// double library (Moq, NSubstitute, FakeItEasy) or Testcontainers, or says
     /// <c>IsTestProject</c>: in a build the analyzers skip that project (RULES.md, "Test code"), so folder mode leaves
     /// it out too, whatever its folder is called.
     /// </summary>
@@ -165,7 +166,7 @@ internal static partial class FolderCompilation
         return false;
     }
 
-    [GeneratedRegex("""<PackageReference\s+Include\s*=\s*"(xunit|nunit|mstest|microsoft\.net\.test\.sdk|tunit)""", RegexOptions.IgnoreCase)]
+    [GeneratedRegex("""<PackageReference\s+Include\s*=\s*"(xunit|nunit|mstest|microsoft\.net\.test\.sdk|tunit|moq|nsubstitute|fakeiteasy|testcontainers)""", RegexOptions.IgnoreCase)]
     private static partial Regex TestFrameworkReference();
 
     private static IEnumerable<string> Files(string root, string pattern, IReadOnlyList<Glob> excludes)

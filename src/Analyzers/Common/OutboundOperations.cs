@@ -56,6 +56,7 @@ public sealed class OutboundOperations
         "System.IO.Compression",
         "System.IO.Enumeration",
         "MongoDB.Bson",
+        "System.Data.SqlTypes",
     };
 
     // Types in an outbound namespace whose members do no I/O (parsing, formatting, buffers).
@@ -144,7 +145,7 @@ public sealed class OutboundOperations
            && !SymbolEqualityComparer.Default.Equals(type.ContainingAssembly, _assembly);
 
     /// <summary>How many calls deep a method of the compilation is looked into.</summary>
-    private const int MaxVisibleDepth = 2;
+    private const int MaxVisibleDepth = 3;
 
     private bool IsOutboundCall(IInvocationOperation invocation, int depth)
     {

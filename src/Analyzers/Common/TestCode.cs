@@ -6,11 +6,18 @@ namespace ResilienceAnalyzers.Common;
 /// <summary>RULES.md "Test code": projects that reference a test framework are skipped unless asked for.</summary>
 internal static class TestCode
 {
-    /// <summary>True when the compilation references xunit, NUnit or MSTest.</summary>
+    /// <summary>
+    /// True when the compilation references xunit, NUnit or MSTest, or a library only tests use: a test double
+    /// library (Moq, NSubstitute, FakeItEasy) or Testcontainers (test-support projects, lab helpers).
+    /// </summary>
     public static bool IsTestProject(Compilation compilation)
         => compilation.GetTypeByMetadataName("Xunit.FactAttribute") is not null
            || compilation.GetTypeByMetadataName("NUnit.Framework.TestAttribute") is not null
-           || compilation.GetTypeByMetadataName("Microsoft.VisualStudio.TestTools.UnitTesting.TestMethodAttribute") is not null;
+           || compilation.GetTypeByMetadataName("Microsoft.VisualStudio.TestTools.UnitTesting.TestMethodAttribute") is not null
+           || compilation.GetTypeByMetadataName("Moq.Mock") is not null
+           || compilation.GetTypeByMetadataName("NSubstitute.Substitute") is not null
+           || compilation.GetTypeByMetadataName("FakeItEasy.A") is not null
+           || compilation.GetTypeByMetadataName("DotNet.Testcontainers.Builders.ContainerBuilder") is not null;
 
     /// <summary>False for test projects unless <c>resilience_analyzers.analyze_test_code</c> is on for this file.</summary>
     public static bool ShouldAnalyze(bool isTestProject, AnalyzerOptions options, SyntaxTree tree)

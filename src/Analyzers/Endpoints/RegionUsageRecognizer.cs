@@ -326,10 +326,11 @@ internal sealed class RegionUsageRecognizer
                 case ICoalesceAssignmentOperation coalesceAssignment when coalesceAssignment.Value == top:
                     fallback = true;
                     return true;
-                case IInvalidOperation:
-                    // Passed to something that does not bind (a client type the compilation cannot resolve may be a
-                    // global service): certain or silent.
-                    return false;
+                case IInvalidOperation invalid:
+                    // Passed to something that does not bind. A client whose package is missing is still judged by the
+                    // name written (new AmazonBedrockRuntimeClient(RegionEndpoint.USWest2)), which tells a global
+                    // service's home region apart; anything else unresolved is silent.
+                    return WrittenClientName(invalid) is not null;
                 default:
                     return true;
             }
@@ -514,16 +515,17 @@ internal sealed class RegionUsageRecognizer
 
         var owner = top.Parent switch
         {
-            IArgumentOperation { Parent: IObjectCreationOperation creation } => creation.Type,
-            ISimpleAssignmentOperation { Target: IPropertyReferenceOperation { Property.Name: "RegionEndpoint", Instance: { } config } } => config.Type,
+            IArgumentOperation { Parent: IObjectCreationOperation creation } => creation.Type?.Name,
+            ISimpleAssignmentOperation { Target: IPropertyReferenceOperation { Property.Name: "RegionEndpoint", Instance: { } config } } => config.Type?.Name,
+            IInvalidOperation invalid => WrittenClientName(invalid),
             _ => null,
         };
-        if (owner is null || !owner.Name.StartsWith("Amazon", StringComparison.Ordinal))
+        if (owner is null || !owner.StartsWith("Amazon", StringComparison.Ordinal))
         {
             return false;
         }
 
-        var service = owner.Name.Substring("Amazon".Length);
+        var service = owner.Substring("Amazon".Length);
         service = service.EndsWith("Client", StringComparison.Ordinal) ? service.Substring(0, service.Length - "Client".Length)
             : service.EndsWith("Config", StringComparison.Ordinal) ? service.Substring(0, service.Length - "Config".Length)
             : string.Empty;
@@ -535,6 +537,27 @@ internal sealed class RegionUsageRecognizer
             _ => null,
         };
         return home == mention.Code;
+    }
+
+    /// <summary>
+    /// The AWS client type written in an object creation that does not bind (<c>new AmazonBedrockClient(…)</c>, or
+    /// <c>AmazonBedrockClient client = new(…)</c>); null for anything else.
+    /// </summary>
+    private static string? WrittenClientName(IInvalidOperation invalid)
+    {
+        TypeSyntax? type = invalid.Syntax switch
+        {
+            ObjectCreationExpressionSyntax creation => creation.Type,
+            ImplicitObjectCreationExpressionSyntax { Parent: EqualsValueClauseSyntax { Parent: VariableDeclaratorSyntax { Parent: VariableDeclarationSyntax declaration } } } => declaration.Type,
+            _ => null,
+        };
+        var name = type switch
+        {
+            QualifiedNameSyntax qualified => qualified.Right.Identifier.ValueText,
+            SimpleNameSyntax simple => simple.Identifier.ValueText,
+            _ => null,
+        };
+        return name is not null && name.StartsWith("Amazon", StringComparison.Ordinal) && name.EndsWith("Client", StringComparison.Ordinal) ? name : null;
     }
 
     /// <summary>The region argument of an AWS service client constructor (<c>new AmazonS3Client(creds, RegionEndpoint.USEast1)</c>).</summary>

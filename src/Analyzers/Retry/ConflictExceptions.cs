@@ -50,9 +50,16 @@ public static class ConflictExceptions
 
         return @catch.Filter is { } filter && OperationTree.Any(filter, o => o switch
         {
-            IFieldReferenceOperation { Field.Name: "Conflict" or "PreconditionFailed" or "Status409Conflict" or "Status412PreconditionFailed" } => true,
+            IMemberReferenceOperation { Member.Name: var name } => NamesConflict(name),
             ILiteralOperation { ConstantValue: { HasValue: true, Value: 409 or 412 } } => true,
             _ => false,
         });
     }
+
+    /// <summary>A status or error code that says another writer got there first (HTTP 409/412, BlobAlreadyExists, ConditionNotMet).</summary>
+    private static bool NamesConflict(string name)
+        => name.IndexOf("Conflict", StringComparison.Ordinal) >= 0
+           || name.IndexOf("AlreadyExists", StringComparison.Ordinal) >= 0
+           || name.IndexOf("PreconditionFailed", StringComparison.Ordinal) >= 0
+           || name.IndexOf("ConditionNotMet", StringComparison.Ordinal) >= 0;
 }

@@ -40,7 +40,10 @@ internal static class PollyJudge
             ReportHere(Diagnostic.Create(DiagnosticDescriptors.RetryHasNoAttemptLimit, limitLocation, hints.SetItem(RetryFixHintKeys.Setting, setting), options.Subject));
         }
 
-        if (DelayVerdict(options, out var faulty, out var at) is { } delay && (at?.GetLocation() ?? options.CreationLocation) is { } delayLocation)
+        // A single retry waits once: there is no sequence of delays to grow, unless it retries at once.
+        if (DelayVerdict(options, out var faulty, out var at) is { } delay
+            && !(options.MaxRetryAttempts.Value == 1 && delay.Kind == DelayKind.Constant)
+            && (at?.GetLocation() ?? options.CreationLocation) is { } delayLocation)
         {
             RetryJudge.ReportDelay(ReportHere, delay, delayLocation, hints.SetItem(RetryFixHintKeys.Setting, at is null ? "Default" : faulty), options.Subject);
         }

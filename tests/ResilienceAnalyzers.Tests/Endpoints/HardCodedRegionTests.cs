@@ -501,13 +501,19 @@ public sealed class HardCodedRegionTests
             """);
 
     [Fact]
-    public Task RegionPassedToAClientTypeThatDoesNotBind_IsSilent()
+    public Task RegionPassedToSomethingThatDoesNotBind_IsJudgedByTheClientNameWritten_OrSilent()
         => Verify("""
             using Amazon;
 
-            class Store
+            class Clients
             {
-                object Create() => new {|CS0246:AmazonGlobalThingClient|}(RegionEndpoint.USEast1);
+                // The package is missing: the name written still says a regional client, or a global service's home.
+                object Bedrock() => new {|CS0246:AmazonBedrockRuntimeClient|}({|RES020:RegionEndpoint.USWest2|});
+
+                object Dns() => new {|CS0246:AmazonRoute53Client|}(RegionEndpoint.USEast1);
+
+                // Not a client at all, and nothing to go on: silent.
+                object Other() => {|CS0103:Connect|}(RegionEndpoint.USEast1);
             }
             """);
 }

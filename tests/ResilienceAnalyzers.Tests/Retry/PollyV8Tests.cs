@@ -384,4 +384,21 @@ public sealed class PollyV8Tests
                 }
             }
             """);
+
+    [Fact]
+    public Task ASingleJitteredRetry_HasNoDelaysToGrow_ASingleImmediateOne_StillRetriesAtOnce()
+        => Verify.VerifyAnalyzerAsync("""
+            using System;
+            using Polly;
+            using Polly.Retry;
+
+            class C
+            {
+                object Once() => new RetryStrategyOptions { MaxRetryAttempts = 1, UseJitter = true, Delay = TimeSpan.FromSeconds(1) };
+
+                object OnceAtOnce() => new RetryStrategyOptions { MaxRetryAttempts = 1, {|RES002:Delay = TimeSpan.Zero|} };
+
+                object Twice() => new RetryStrategyOptions { MaxRetryAttempts = 2, UseJitter = true, {|RES002:BackoffType = DelayBackoffType.Constant|} };
+            }
+            """);
 }

@@ -927,4 +927,77 @@ public sealed class RetryPrincipleTests
                 }
             }
             """);
+
+    [Fact]
+    public Task CreateIfAbsentRaceReportedByAnErrorCode_IsAWriteConflict()
+        => Verify("""
+            enum BlobErrorCode { BlobAlreadyExists, ServerBusy }
+
+            class BlobRequestException : Exception
+            {
+                public BlobErrorCode ErrorCode { get; init; }
+            }
+
+            class Journal
+            {
+                async Task CreateAsync(HttpClient client, string uri)
+                {
+                    while (true)
+                    {
+                        try
+                        {
+                            (await client.PutAsync(uri, new StringContent(""))).EnsureSuccessStatusCode();
+                            return;
+                        }
+                        catch (BlobRequestException exception) when (exception.ErrorCode == BlobErrorCode.BlobAlreadyExists)
+                        {
+                        }
+                    }
+                }
+
+                async Task CreateWhenNotBusyAsync(HttpClient client, string uri)
+                {
+                    {|RES001:{|RES002:while|}|} (true)
+                    {
+                        try
+                        {
+                            (await client.PutAsync(uri, new StringContent(""))).EnsureSuccessStatusCode();
+                            return;
+                        }
+                        catch (BlobRequestException exception) when (exception.ErrorCode == BlobErrorCode.ServerBusy)
+                        {
+                        }
+                    }
+                }
+            }
+            """);
+
+    [Fact]
+    public async Task AProjectUsingATestDoubleLibrary_IsTestCode()
+    {
+        var test = new CSharpAnalyzerVerifier<ResilienceAnalyzers.Retry.RetryAnalyzer>.Test
+        {
+            TestCode = Usings + """
+                class Probe
+                {
+                    async Task<string> GetAsync(HttpClient client, string url)
+                    {
+                        while (true)
+                        {
+                            try
+                            {
+                                return await client.GetStringAsync(url);
+                            }
+                            catch (HttpRequestException)
+                            {
+                            }
+                        }
+                    }
+                }
+                """,
+            TestLibraries = TestLibraries.None,
+        };
+        TestSetup.AddStandInLibrary(test.TestState, "namespace NSubstitute { public static class Substitute { } }");
+        await test.RunAsync();
+    }
 }
