@@ -13,7 +13,10 @@ internal static class PackageAssemblies
     /// Test frameworks are never referenced: the analyzers skip a compilation that references one, and in
     /// folder mode that would silence the whole folder, not just its test projects.
     /// </summary>
-    private static readonly string[] TestFrameworkPrefixes = { "xunit", "nunit", "mstest", "microsoft.net.test.sdk", "microsoft.testplatform" };
+    private static readonly string[] TestFrameworkPrefixes =
+    {
+        "xunit", "nunit", "mstest", "microsoft.net.test.sdk", "microsoft.testplatform", "moq", "nsubstitute", "fakeiteasy", "testcontainers",
+    };
 
     private static readonly string[] FrameworkPreference =
     {
