@@ -57,6 +57,10 @@ public sealed class OutboundOperations
         "System.IO.Enumeration",
         "MongoDB.Bson",
         "System.Data.SqlTypes",
+
+        // SQLite is a database file inside the process, not a service.
+        "Microsoft.Data.Sqlite",
+        "System.Data.SQLite",
     };
 
     // Types in an outbound namespace whose members do no I/O (parsing, formatting, buffers).

@@ -51,6 +51,7 @@ public static class ConflictExceptions
         return @catch.Filter is { } filter && OperationTree.Any(filter, o => o switch
         {
             IMemberReferenceOperation { Member.Name: var name } => NamesConflict(name),
+            ILiteralOperation { ConstantValue: { HasValue: true, Value: string code } } => NamesConflict(code),
             ILiteralOperation { ConstantValue: { HasValue: true, Value: 409 or 412 } } => true,
             _ => false,
         });

@@ -31,7 +31,15 @@ public static class RecursiveRetryRecognizer
         {
             if (argument.ArgumentKind == ArgumentKind.DefaultValue)
             {
-                continue;
+                // Left to its default, a flag or an option the method reads is another request
+                // (ChangeDirectory(path) from a catch that ran with autoCreateDirectory: true fixes, then goes once);
+                // a token left to its default changes nothing the dependency sees.
+                if (argument.Parameter?.Type.Name == "CancellationToken" || !IsRead(argument.Parameter, invocation))
+                {
+                    continue;
+                }
+
+                return null;
             }
 
             var value = OperationTree.Unwrap(argument.Value);
@@ -87,4 +95,10 @@ public static class RecursiveRetryRecognizer
             ImmutableArray.Create(@try.Catches.IndexOf(@catch)),
             delayCall);
     }
+
+    /// <summary>The method reads <paramref name="parameter"/> somewhere (a condition, a filter, a call).</summary>
+    private static bool IsRead(IParameterSymbol? parameter, IOperation within)
+        => parameter is not null
+           && OperationTree.Any(OperationTree.Root(within), o => o is IParameterReferenceOperation reference
+                && SymbolEqualityComparer.Default.Equals(reference.Parameter, parameter));
 }

@@ -1000,4 +1000,63 @@ public sealed class RetryPrincipleTests
         TestSetup.AddStandInLibrary(test.TestState, "namespace NSubstitute { public static class Substitute { } }");
         await test.RunAsync();
     }
+
+    // Fix, then go once: a recursive call that leaves a flag the method reads to its default is another request.
+    [Fact]
+    public Task RecursionThatFixesThenCallsOnceWithoutTheFlag_IsNotARetry_TheSameCallAgain_Is()
+        => Verify("""
+            class Remote
+            {
+                void ChangeDirectory(TcpClient client, string path, bool createMissing = false)
+                {
+                    try
+                    {
+                        client.GetStream().Write(new byte[] { 1 }, 0, 1);
+                    }
+                    catch (SocketException) when (createMissing)
+                    {
+                        ChangeDirectory(client, path);
+                    }
+                }
+
+                void Send(TcpClient client, string path)
+                {
+                    try
+                    {
+                        client.GetStream().Write(new byte[] { 1 }, 0, 1);
+                    }
+                    catch (SocketException)
+                    {
+                        {|RES001:{|RES002:Send(client, path)|}|};
+                    }
+                }
+            }
+            """);
+
+    [Fact]
+    public Task ConflictNamedByAStringCode_IsAWriteConflict()
+        => Verify("""
+            class CommandException : Exception
+            {
+                public string CodeName { get; init; }
+            }
+
+            class Store
+            {
+                async Task UpdateAsync(HttpClient client, string uri)
+                {
+                    while (true)
+                    {
+                        try
+                        {
+                            (await client.PostAsync(uri, new StringContent("{}"))).EnsureSuccessStatusCode();
+                            return;
+                        }
+                        catch (CommandException exception) when (exception.CodeName == "WriteConflict")
+                        {
+                        }
+                    }
+                }
+            }
+            """);
 }
