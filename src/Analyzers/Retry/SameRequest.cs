@@ -24,11 +24,22 @@ internal static class SameRequest
     /// <summary>True unless an outbound call in <paramref name="region"/> reads a target that moves with each iteration of <paramref name="loop"/>.</summary>
     public static bool Holds(IOperation region, ILoopOperation loop, RetryRecognitionContext context)
     {
-        var moving = MovingSymbols(loop);
-        var written = WrittenIn(loop);
+        // The loop's writes are read once, and only when an outbound call needs judging.
+        HashSet<ISymbol>? moving = null;
+        HashSet<ISymbol>? assigned = null;
         foreach (var operation in OperationTree.Descendants(region))
         {
-            if (context.Outbound.IsOutbound(operation) && ReadsMovingTarget(operation, moving, written))
+            if (!context.Outbound.IsOutbound(operation))
+            {
+                continue;
+            }
+
+            if (moving is null)
+            {
+                (moving, assigned) = Writes(loop);
+            }
+
+            if (ReadsMovingTarget(operation, moving, assigned!))
             {
                 return false;
             }
@@ -87,11 +98,28 @@ internal static class SameRequest
     /// Symbols whose value names another target on each iteration. A counter stepped by a constant and a delay that
     /// grows from itself are attempt bookkeeping, not targets; a flag or a caught exception names no target either.
     /// </summary>
-    private static HashSet<ISymbol> MovingSymbols(ILoopOperation loop)
+    /// <returns>
+    /// The moving symbols, and every symbol the loop assigns (increments, assignments, out and ref arguments; not
+    /// locals merely declared in it), which an element index must not read.
+    /// </returns>
+    private static (HashSet<ISymbol> Moving, HashSet<ISymbol> Assigned) Writes(ILoopOperation loop)
     {
         var writes = new List<(ISymbol Symbol, IOperation? Value, bool Stepped)>();
+        var assigned = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
         foreach (var operation in OperationTree.Descendants(loop))
         {
+            var assignedSymbol = operation switch
+            {
+                IIncrementOrDecrementOperation increment => OperationTree.ReferencedSymbol(increment.Target),
+                IAssignmentOperation assignment => OperationTree.ReferencedSymbol(assignment.Target),
+                IArgumentOperation { Parameter.RefKind: RefKind.Out or RefKind.Ref } argument => OperationTree.ReferencedSymbol(argument.Value),
+                _ => null,
+            };
+            if (assignedSymbol is not null)
+            {
+                assigned.Add(assignedSymbol);
+            }
+
             switch (operation)
             {
                 case IIncrementOrDecrementOperation increment when OperationTree.ReferencedSymbol(increment.Target) is { } counter:
@@ -144,28 +172,7 @@ internal static class SameRequest
         }
         while (changed);
 
-        return moving;
-    }
-
-    private static HashSet<ISymbol> WrittenIn(ILoopOperation loop)
-    {
-        var written = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
-        foreach (var operation in OperationTree.Descendants(loop))
-        {
-            var target = operation switch
-            {
-                IIncrementOrDecrementOperation increment => OperationTree.ReferencedSymbol(increment.Target),
-                IAssignmentOperation assignment => OperationTree.ReferencedSymbol(assignment.Target),
-                IArgumentOperation { Parameter.RefKind: RefKind.Out or RefKind.Ref } argument => OperationTree.ReferencedSymbol(argument.Value),
-                _ => null,
-            };
-            if (target is not null)
-            {
-                written.Add(target);
-            }
-        }
-
-        return written;
+        return (moving, assigned);
     }
 
     /// <summary>
