@@ -74,6 +74,7 @@ public sealed class OutboundOperations
         "IPAddress",
         "IPEndPoint",
         "DnsEndPoint",
+        "UnixDomainSocketEndPoint",
         "WebUtility",
         "NetworkCredential",
         "CookieContainer",
@@ -124,8 +125,10 @@ public sealed class OutboundOperations
         {
             IInvocationOperation invocation => IsOutboundCall(invocation, depth: 0),
 
-            // Constructors that connect or open (TcpClient(host, port)).
-            IObjectCreationOperation creation => creation.Arguments.Length > 0 && IsRemoteType(creation.Type),
+            // Constructors that connect or open (TcpClient(host, port)); not those that wrap a connection already made
+            // (new NetworkStream(socket), new SslStream(stream)) or only make a handle (new Socket(family, type, protocol)).
+            IObjectCreationOperation creation => creation.Arguments.Length > 0 && IsRemoteType(creation.Type)
+                && creation.Type?.Name != "Socket" && !WrapsAConnection(creation),
             _ => false,
         };
 
@@ -154,7 +157,7 @@ public sealed class OutboundOperations
     private bool IsOutboundCall(IInvocationOperation invocation, int depth)
     {
         var method = invocation.TargetMethod;
-        if (IsConsoleReader(invocation.Instance) || IsInbound(method))
+        if (IsConsoleReader(invocation.Instance) || IsInbound(method) || IsLocalEnqueue(method) || TalksToThisMachine(invocation))
         {
             return false;
         }
@@ -266,6 +269,53 @@ public sealed class OutboundOperations
             if (current.Name == "IO" && current.ContainingNamespace is { Name: "System" } system && system.ContainingNamespace.IsGlobalNamespace)
             {
                 return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>A call that is known to stay on this machine or to wait for a client, whatever its type is.</summary>
+    public static bool IsKnownNotToCallOut(IMethodSymbol method) => IsInbound(method) || IsLocalEnqueue(method);
+
+    /// <summary>
+    /// Kafka's synchronous <c>Produce</c> only puts the message on the client's local send queue (delivery is reported
+    /// later, to a handler), and <c>Poll</c> serves those reports: neither waits on the broker. <c>ProduceAsync</c> does.
+    /// </summary>
+    private static bool IsLocalEnqueue(IMethodSymbol method)
+        => method.Name is "Produce" or "Poll"
+           && method.ContainingNamespace?.ToDisplayString() == "Confluent.Kafka";
+
+    /// <summary>
+    /// A call on a Unix-domain socket endpoint (<c>ConnectAsync(new UnixDomainSocketEndPoint(path))</c>): a process on the
+    /// same machine, reached through the file system, not a dependency across the network.
+    /// </summary>
+    private static bool TalksToThisMachine(IInvocationOperation invocation)
+    {
+        foreach (var argument in invocation.Arguments)
+        {
+            if (OperationTree.Unwrap(argument.Value)?.Type is { Name: "UnixDomainSocketEndPoint" } type
+                && type.ContainingNamespace?.ToDisplayString() == "System.Net.Sockets")
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>The constructor takes a socket or a stream: it wraps a connection that is already there.</summary>
+    private static bool WrapsAConnection(IObjectCreationOperation creation)
+    {
+        foreach (var argument in creation.Arguments)
+        {
+            for (var type = OperationTree.Unwrap(argument.Value)?.Type; type is not null; type = type.BaseType)
+            {
+                if (type.Name is "Socket" or "Stream"
+                    && type.ContainingNamespace?.ToDisplayString() is "System.Net.Sockets" or "System.IO")
+                {
+                    return true;
+                }
             }
         }
 

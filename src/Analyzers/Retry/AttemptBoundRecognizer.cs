@@ -90,6 +90,11 @@ public static class AttemptBoundRecognizer
                 {
                     kind = Stronger(kind, AttemptBoundKind.Cancellation);
                 }
+                else if (operation is IArgumentOperation argument && IsTimedToken(argument.Value, scope))
+                {
+                    // CanConnectAsync(cts.Token) with cts = new CancellationTokenSource(30 s): the attempts end at a deadline.
+                    kind = Stronger(kind, AttemptBoundKind.Deadline);
+                }
             }
         }
 
@@ -119,11 +124,16 @@ public static class AttemptBoundRecognizer
                         kind = Stronger(kind, AttemptBoundKind.Counter);
                         limits.Add(binary, counters);
                     }
-                    else if (ReadsClock(binary, types))
+                    else if (ReadsClock(binary, types) || (scope is not null && ReadsElapsedLocal(binary, types, scope)))
                     {
                         kind = Stronger(kind, AttemptBoundKind.Deadline);
                     }
 
+                    break;
+                case IIsPatternOperation pattern when ReferencesAny(pattern.Value, counters) && ComparesWithAValue(pattern.Pattern):
+                    // trial is maxRetryCount, attempt is >= 5: a comparison written as a pattern.
+                    kind = Stronger(kind, AttemptBoundKind.Counter);
+                    limits.Add(pattern.Pattern);
                     break;
                 case IPropertyReferenceOperation { Property.Name: "IsCancellationRequested" }:
                     kind = Stronger(kind, AttemptBoundKind.Cancellation);
@@ -138,6 +148,11 @@ public static class AttemptBoundRecognizer
                 case ILocalReferenceOperation local when scope is not null && IsHelperResult(local.Local, scope):
                     // `call = await NextAttemptAsync(); if (call == null) throw;`: a helper decides.
                     kind = Stronger(kind, AttemptBoundKind.Unknown);
+                    break;
+                case ILocalReferenceOperation local when scope is not null && IsOneShotLatch(local, condition, scope):
+                    // `if (triedAgain) throw; triedAgain = true;`: the failure path sets a flag that ends the next failure.
+                    kind = Stronger(kind, AttemptBoundKind.Counter);
+                    limits.AddLatch();
                     break;
                 case ILocalReferenceOperation local when scope is not null && HoldsCounterComparison(local.Local, counters, scope):
                     // `var again = attempt < max ? Wait() : false; if (!again) throw;`: the comparison decides through a local.
@@ -166,11 +181,28 @@ public static class AttemptBoundRecognizer
             _unknown = true;
         }
 
-        public void Add(IBinaryOperation comparison, IReadOnlyList<ISymbol> counters)
+        /// <summary>A flag that lets one more attempt through.</summary>
+        public void AddLatch()
         {
-            var left = OperationTree.ReferencedSymbol(UnwrapStep(comparison.LeftOperand));
-            var limit = left is not null && Contains(counters, left) ? comparison.RightOperand : comparison.LeftOperand;
-            if (limit.ConstantValue is { HasValue: true, Value: int or long } constant)
+            _seen = true;
+            _largest = _largest > 1 ? _largest : 1;
+        }
+
+        /// <summary>A counter matched against a pattern (<c>is 5</c>, <c>is &gt;= 5</c>).</summary>
+        public void Add(IPatternOperation pattern)
+        {
+            var value = pattern switch
+            {
+                IConstantPatternOperation constant => constant.Value,
+                IRelationalPatternOperation relational => relational.Value,
+                _ => null,
+            };
+            Add(value);
+        }
+
+        private void Add(IOperation? limit)
+        {
+            if (limit?.ConstantValue is { HasValue: true, Value: int or long } constant)
             {
                 _seen = true;
                 var value = System.Convert.ToInt64(constant.Value);
@@ -180,6 +212,12 @@ public static class AttemptBoundRecognizer
             {
                 _unknown = true;
             }
+        }
+
+        public void Add(IBinaryOperation comparison, IReadOnlyList<ISymbol> counters)
+        {
+            var left = OperationTree.ReferencedSymbol(UnwrapStep(comparison.LeftOperand));
+            Add(left is not null && Contains(counters, left) ? comparison.RightOperand : comparison.LeftOperand);
         }
 
         // attempt++ < 5, ++attempt >= 5: the counter is the operand of the step.
@@ -211,6 +249,142 @@ public static class AttemptBoundRecognizer
         }
 
         return true;
+    }
+
+    /// <summary>
+    /// <c>cts.Token</c> of a local source made in this method with a finite timeout (<c>new CancellationTokenSource(30 s)</c>,
+    /// or one on which <c>CancelAfter</c> is called): a deadline, where a caller's token alone is not one.
+    /// </summary>
+    private static bool IsTimedToken(IOperation value, RetryScope scope)
+    {
+        if (OperationTree.Unwrap(value) is not IPropertyReferenceOperation { Property.Name: "Token", Instance: ILocalReferenceOperation source }
+            || !SymbolEqualityComparer.Default.Equals(source.Local.Type, scope.Types.CancellationTokenSource))
+        {
+            return false;
+        }
+
+        foreach (var write in scope.WritesOf(source.Local) ?? new List<IOperation>())
+        {
+            if (write is IVariableDeclaratorOperation { Initializer.Value: { } initial }
+                && OperationTree.Unwrap(initial) is IObjectCreationOperation { Arguments.Length: > 0 } creation
+                && IsFinite(creation.Arguments[0].Value))
+            {
+                return true;
+            }
+        }
+
+        return OperationTree.Any(scope.Root, o => o is IInvocationOperation { TargetMethod.Name: "CancelAfter", Instance: ILocalReferenceOperation target } call
+            && SymbolEqualityComparer.Default.Equals(target.Local, source.Local)
+            && call.Arguments.Length == 1
+            && IsFinite(call.Arguments[0].Value));
+    }
+
+    /// <summary>Anything but the infinite values (<c>-1</c>, <c>Timeout.Infinite*</c>).</summary>
+    private static bool IsFinite(IOperation value)
+        => OperationTree.Unwrap(value) switch
+        {
+            { ConstantValue: { HasValue: true, Value: int or long } constant } => System.Convert.ToInt64(constant.Value) >= 0,
+            IFieldReferenceOperation { Field.Name: "InfiniteTimeSpan" or "Infinite" } => false,
+            _ => true,
+        };
+
+    /// <summary><c>is 5</c>, <c>is &gt;= max</c>, <c>is not 0</c>: a pattern that compares with a value.</summary>
+    private static bool ComparesWithAValue(IPatternOperation pattern)
+        => pattern switch
+        {
+            IConstantPatternOperation or IRelationalPatternOperation => true,
+            INegatedPatternOperation negated => ComparesWithAValue(negated.Pattern),
+            IBinaryPatternOperation binary => ComparesWithAValue(binary.LeftPattern) || ComparesWithAValue(binary.RightPattern),
+            _ => false,
+        };
+
+    /// <summary>
+    /// <paramref name="reference"/> is a boolean local that the guard tests as it stands (<c>if (retried)</c>, or
+    /// <c>if (!first)</c>), and every write to it inside the repeated region is in a catch and sets the value that
+    /// makes the guard leave: after one failure the next one leaves. A bound of one more attempt.
+    /// </summary>
+    private static bool IsOneShotLatch(ILocalReferenceOperation reference, IOperation guard, RetryScope scope)
+    {
+        if (reference.Local.Type.SpecialType != SpecialType.System_Boolean)
+        {
+            return false;
+        }
+
+        // The value of the flag that makes the guard true: `flag` reads true, `!flag` reads false.
+        bool leavingValue;
+        var guardRoot = OperationTree.Unwrap(guard);
+        if (guardRoot == reference)
+        {
+            leavingValue = true;
+        }
+        else if (guardRoot is IUnaryOperation { OperatorKind: UnaryOperatorKind.Not } not && OperationTree.Unwrap(not.Operand) == reference)
+        {
+            leavingValue = false;
+        }
+        else
+        {
+            return false;
+        }
+
+        var writesInside = 0;
+        foreach (var write in scope.WritesOf(reference.Local) ?? new List<IOperation>())
+        {
+            if (!scope.RepeatedRegion.Contains(write.Syntax.Span))
+            {
+                continue;
+            }
+
+            var value = write switch
+            {
+                IVariableDeclaratorOperation declarator => declarator.Initializer?.Value,
+                ISimpleAssignmentOperation assignment => assignment.Value,
+                _ => null,
+            };
+            // Set on the failure path: a flag set where the call succeeded (ok = true; ... if (ok) break;) is success leaving.
+            if (value?.ConstantValue is not { HasValue: true, Value: bool written } || written != leavingValue
+                || OperationTree.Ancestor<ICatchClauseOperation>(write) is null)
+            {
+                return false;
+            }
+
+            writesInside++;
+        }
+
+        return writesInside > 0;
+    }
+
+    /// <summary>
+    /// The comparison reads a local that holds elapsed time (<c>var waited = DateTimeOffset.UtcNow - start;
+    /// if (waited &gt; limit) throw;</c>): every write to it reads the clock.
+    /// </summary>
+    private static bool ReadsElapsedLocal(IOperation comparison, KnownTypes types, RetryScope scope)
+    {
+        foreach (var node in Self(comparison))
+        {
+            if (node is not ILocalReferenceOperation local || scope.WritesOf(local.Local) is not { Count: > 0 } writes)
+            {
+                continue;
+            }
+
+            var allReadTheClock = true;
+            foreach (var write in writes)
+            {
+                var value = write switch
+                {
+                    IVariableDeclaratorOperation declarator => declarator.Initializer?.Value,
+                    ISimpleAssignmentOperation assignment => assignment.Value,
+                    _ => null,
+                };
+                allReadTheClock &= value is not null && ReadsClock(value, types);
+            }
+
+            if (allReadTheClock)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static bool IsHelperResult(ILocalSymbol local, RetryScope scope)

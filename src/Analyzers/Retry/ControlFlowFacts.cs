@@ -48,7 +48,7 @@ internal static class ControlFlowFacts
 
     /// <summary>A call whose body the compilation cannot see: an interface or abstract member, or a delegate.</summary>
     public static bool IsOpaque(IMethodSymbol method)
-        => !OutboundOperations.IsInbound(method)
+        => !OutboundOperations.IsKnownNotToCallOut(method)
            && (method.IsAbstract || method.ContainingType?.TypeKind is TypeKind.Interface or TypeKind.Delegate);
 
     /// <summary>
@@ -303,17 +303,41 @@ internal static class ControlFlowFacts
     /// </summary>
     private static bool IsSuccessExit(IOperation exit, IOperation container, RetryRecognitionContext context)
     {
-        for (var current = exit.Parent; current is not null && current != container; current = current.Parent)
+        IOperation child = exit;
+        for (var current = exit.Parent; current is not null && current != container; child = current, current = current.Parent)
         {
             if (current is IConditionalOperation conditional)
             {
                 var condition = conditional.Condition;
                 return !IsNotSuccessCheck(condition)
+                    && !LeavesWhenTheCallFails(conditional, child, context)
                     && (OperationTree.Any(condition, context.Outbound.IsOutbound) || ReadsAnyWrittenIn(condition, container));
             }
         }
 
         return true;
+    }
+
+    /// <summary>
+    /// The exit is taken when an outbound call answers false (<c>if (!TrySend(m)) return;</c>, or the <c>else</c> of
+    /// <c>if (TrySend(m))</c>): the call failed and the loop gives up, which is not success leaving it.
+    /// </summary>
+    private static bool LeavesWhenTheCallFails(IConditionalOperation conditional, IOperation branch, RetryRecognitionContext context)
+    {
+        var whenTrue = branch == conditional.WhenTrue;
+        var condition = OperationTree.Unwrap(conditional.Condition);
+        while (condition is IUnaryOperation { OperatorKind: UnaryOperatorKind.Not } not)
+        {
+            whenTrue = !whenTrue;
+            condition = OperationTree.Unwrap(not.Operand);
+        }
+
+        if (condition is IAwaitOperation awaited)
+        {
+            condition = OperationTree.Unwrap(awaited.Operation);
+        }
+
+        return !whenTrue && condition is IInvocationOperation call && context.Outbound.IsOutbound(call);
     }
 
     private static bool IsNotSuccessCheck(IOperation condition)

@@ -59,19 +59,24 @@ public static class LoopRetryRecognizer
             guards.Add(condition);
         }
 
-        foreach (var index in failureCatches)
+        // Filters decide either way: on a clause that goes round (when (attempt < max)), or on one that gives up
+        // (catch (X) when (trial is max) { throw; } before catch (X) { trial++; }).
+        if (@try is not null)
         {
-            if (@try!.Catches[index].Filter is { } filter)
+            foreach (var @catch in @try.Catches)
             {
-                guards.Add(filter);
+                if (@catch.Filter is { } filter)
+                {
+                    guards.Add(filter);
+                }
             }
         }
 
         guards.AddRange(ControlFlowFacts.ExitGuards(loop.Body, loop));
         var scope = new RetryScope(context.Types, OperationTree.Root(loop), loop.Syntax.Span, counters) { Outbound = context.Outbound };
-        var bound = AttemptBoundRecognizer.Recognize(guards, new[] { loop.Body }, counters, scope);
         // A wait in the loop condition (while (await timer.WaitForNextTickAsync(token))) is a wait between attempts too.
         var delayRegions = condition is null ? new[] { loop.Body } : new[] { loop.Body, condition };
+        var bound = AttemptBoundRecognizer.Recognize(guards, delayRegions, counters, scope);
         var delay = DelayRecognizer.Recognize(delayRegions, scope, out var delayCall, @try?.Body);
 
         return new RetryConstruct(
@@ -129,7 +134,8 @@ public static class LoopRetryRecognizer
             cancellationToken.ThrowIfCancellationRequested();
             if (operation is not ITryOperation { Catches.Length: > 0 } candidate
                 || OperationTree.Ancestor<ILoopOperation>(candidate) != loop
-                || !ControlFlowFacts.CallsOut(candidate, context))
+                || !ControlFlowFacts.CallsOut(candidate, context)
+                || AcceptsAConnection(candidate.Body))
             {
                 continue;
             }
@@ -155,6 +161,13 @@ public static class LoopRetryRecognizer
         failureCatches = ImmutableArray<int>.Empty;
         return false;
     }
+
+    /// <summary>
+    /// An accept loop: the attempt waits for a client to connect, and what it does with the accepted connection (wrap
+    /// it, start it, read its first bytes) is inbound work. Failing that connection moves on to the next client.
+    /// </summary>
+    private static bool AcceptsAConnection(IOperation body)
+        => OperationTree.Any(body, o => o is IInvocationOperation invocation && OutboundOperations.IsInbound(invocation.TargetMethod));
 
     /// <summary>
     /// Not ours to judge: every failure clause catches a write conflict (another writer got there first: the loop

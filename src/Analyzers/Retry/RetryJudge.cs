@@ -48,7 +48,11 @@ internal sealed class RetryJudge
             context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.RetryHasNoAttemptLimit, construct.ReportLocation, properties, subject));
         }
 
-        ReportDelay(context.ReportDiagnostic, construct.Delay, construct.ReportLocation, properties, subject);
+        // Limited to one more attempt (a flag, or a limit of 1): it waits once, there is no sequence of delays to grow.
+        if (!(construct.Bound is { Kind: AttemptBoundKind.Counter, Limit: 1 } && construct.Delay.Kind == DelayKind.Constant))
+        {
+            ReportDelay(context.ReportDiagnostic, construct.Delay, construct.ReportLocation, properties, subject);
+        }
     }
 
     /// <summary>RES002 for a delay that does not grow, else RES003 for growth without jitter; never both.</summary>

@@ -1059,4 +1059,366 @@ public sealed class RetryPrincipleTests
                 }
             }
             """);
+
+    // Accept loops: what the attempt does with the accepted connection is inbound work.
+    [Fact]
+    public Task AcceptLoopThatStartsTheAcceptedConnection_IsInbound()
+        => Verify("""
+            class Session
+            {
+                private readonly Socket _peer;
+                public Session(Socket peer) { _peer = peer; }
+                public void Greet() => _peer.Send(new byte[] { 1 });
+            }
+
+            class Listener
+            {
+                private Socket _listening = null!;
+
+                async Task<Session> NextAsync()
+                {
+                    while (true)
+                    {
+                        try
+                        {
+                            var peer = await _listening.AcceptAsync();
+                            var session = new Session(peer);
+                            session.Greet();
+                            return session;
+                        }
+                        catch (SocketException)
+                        {
+                        }
+                    }
+                }
+            }
+            """);
+
+    // Giving up when a send fails is not success leaving: success goes round, a worker loop.
+    [Fact]
+    public Task LeavingWhenTheSendFails_IsAWorkerLoop_LeavingWhenItSucceeds_IsARetry()
+        => Verify("""
+            class Outbox
+            {
+                private readonly ConcurrentQueue<byte[]> _pending = new();
+                private readonly SemaphoreSlim _ready = new(0);
+                private Socket _socket = null!;
+
+                bool TrySend(byte[] frame)
+                {
+                    try { _socket.Send(frame); return true; }
+                    catch (SocketException) { return false; }
+                }
+
+                async Task PumpAsync()
+                {
+                    while (true)
+                    {
+                        try
+                        {
+                            await _ready.WaitAsync();
+                            while (_pending.TryDequeue(out var frame))
+                            {
+                                if (!TrySend(frame))
+                                {
+                                    _pending.Enqueue(frame);
+                                    return;
+                                }
+                            }
+                        }
+                        catch (Exception)
+                        {
+                        }
+                    }
+                }
+
+                void SendNow(byte[] frame)
+                {
+                    {|RES001:{|RES002:while|}|} (true)
+                    {
+                        try
+                        {
+                            if (TrySend(frame))
+                            {
+                                return;
+                            }
+                        }
+                        catch (ObjectDisposedException)
+                        {
+                        }
+                    }
+                }
+            }
+            """);
+
+    // A flag the failure path sets, checked before going round: one more attempt, then out.
+    [Fact]
+    public Task FlagThatLetsOneMoreAttemptThrough_IsABound_AFlagSetElsewhere_IsNot()
+        => Verify("""
+            class Api
+            {
+                private bool _closing;
+                private string _token = "";
+
+                Task RenewAsync() => Task.CompletedTask;
+
+                async Task<string> ReadAsync(HttpClient client)
+                {
+                    var renewed = false;
+                    while (true)
+                    {
+                        try
+                        {
+                            return await client.GetStringAsync("https://api.example.com/me");
+                        }
+                        catch (HttpRequestException e) when (e.StatusCode == HttpStatusCode.Unauthorized)
+                        {
+                            if (renewed)
+                            {
+                                throw;
+                            }
+
+                            renewed = true;
+                            await RenewAsync();
+                            await Task.Delay(200);
+                        }
+                    }
+                }
+
+                async Task<string> ReadUntilClosingAsync(HttpClient client)
+                {
+                    {|RES001:while|} (true)
+                    {
+                        try
+                        {
+                            return await client.GetStringAsync("https://api.example.com/me");
+                        }
+                        catch (HttpRequestException)
+                        {
+                            if (_closing)
+                            {
+                                throw;
+                            }
+
+                            await Task.Delay(200 * Environment.TickCount % 7);
+                        }
+                    }
+                }
+            }
+            """);
+
+    // Limits written as patterns and elapsed time held in a local are bounds like any comparison.
+    [Fact]
+    public Task CounterMatchedByAPattern_AndElapsedTimeInALocal_AreBounds()
+        => Verify("""
+            class Replica
+            {
+                async Task<int> ReadAsync(HttpClient client)
+                {
+                    const int most = 4;
+                    {|RES003:for|} (var trial = 0; ;)
+                    {
+                        try
+                        {
+                            return (await client.GetStringAsync("https://replica.example.com/pos")).Length;
+                        }
+                        catch (HttpRequestException e) when (trial is most)
+                        {
+                            throw new InvalidOperationException("gave up", e);
+                        }
+                        catch (HttpRequestException)
+                        {
+                            trial++;
+                            await Task.Delay(100 << trial);
+                        }
+                    }
+                }
+
+                async Task ConnectAsync(TcpClient client, string host)
+                {
+                    var started = DateTimeOffset.UtcNow;
+                    {|RES002:while|} (true)
+                    {
+                        try
+                        {
+                            await client.ConnectAsync(host, 5432);
+                            return;
+                        }
+                        catch (SocketException)
+                        {
+                            var waited = DateTimeOffset.UtcNow - started;
+                            if (waited > TimeSpan.FromSeconds(30))
+                            {
+                                throw new TimeoutException();
+                            }
+
+                            await Task.Delay(500);
+                        }
+                    }
+                }
+
+                async Task ConnectForEverAsync(TcpClient client, string host)
+                {
+                    var started = DateTimeOffset.UtcNow;
+                    {|RES001:{|RES002:while|}|} (true)
+                    {
+                        try
+                        {
+                            await client.ConnectAsync(host, 5432);
+                            return;
+                        }
+                        catch (SocketException)
+                        {
+                            var waited = DateTimeOffset.UtcNow - started;
+                            Console.WriteLine(waited);
+                            await Task.Delay(500);
+                        }
+                    }
+                }
+            }
+            """);
+
+    // A token from a source made here with a timeout ends the attempts at a deadline; the caller's token does not.
+    [Fact]
+    public Task TokenOfASourceWithATimeout_IsADeadline_TheCallersToken_IsNot()
+        => Verify("""
+            class Startup
+            {
+                async Task<bool> PingAsync(HttpClient client, CancellationToken token)
+                    => (await client.GetAsync("https://db.example.com/health", token)).IsSuccessStatusCode;
+
+                async Task WaitForDatabaseAsync(HttpClient client)
+                {
+                    using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+                    {|RES002:while|} (!await PingAsync(client, deadline.Token))
+                    {
+                        await Task.Delay(100, deadline.Token);
+                    }
+                }
+
+                async Task WaitWithCancelAfterAsync(HttpClient client)
+                {
+                    using var deadline = new CancellationTokenSource();
+                    deadline.CancelAfter(30_000);
+                    {|RES002:while|} (!await PingAsync(client, deadline.Token))
+                    {
+                        await Task.Delay(100, deadline.Token);
+                    }
+                }
+
+                async Task WaitForEverAsync(HttpClient client, CancellationToken token)
+                {
+                    {|RES001:{|RES002:while|}|} (!await PingAsync(client, token))
+                    {
+                        await Task.Delay(100, token);
+                    }
+                }
+            }
+            """);
+
+    // A Unix-domain socket reaches a process on this machine: waiting for it to listen is not load on a dependency.
+    [Fact]
+    public Task ConnectingToAUnixDomainSocket_IsLocal_ToATcpEndpoint_IsOutbound()
+        => Verify("""
+            class Backchannel
+            {
+                async Task<Stream> OpenLocalAsync(string path)
+                {
+                    while (true)
+                    {
+                        var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+                        try
+                        {
+                            await socket.ConnectAsync(new UnixDomainSocketEndPoint(path));
+                            return new NetworkStream(socket, ownsSocket: true);
+                        }
+                        catch (SocketException)
+                        {
+                            socket.Dispose();
+                            await Task.Delay(100);
+                        }
+                    }
+                }
+
+                async Task<Stream> OpenRemoteAsync(IPEndPoint endpoint)
+                {
+                    {|RES001:{|RES002:while|}|} (true)
+                    {
+                        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp);
+                        try
+                        {
+                            await socket.ConnectAsync(endpoint);
+                            return new NetworkStream(socket, ownsSocket: true);
+                        }
+                        catch (SocketException)
+                        {
+                            socket.Dispose();
+                            await Task.Delay(100);
+                        }
+                    }
+                }
+            }
+            """);
+
+    // Kafka's Produce only queues the message in the client; ProduceAsync waits for the broker.
+    [Fact]
+    public async Task QueueingAKafkaMessageLocally_IsNotOutbound_AwaitingTheBroker_Is()
+    {
+        var test = new CSharpAnalyzerVerifier<ResilienceAnalyzers.Retry.RetryAnalyzer>.Test
+        {
+            TestCode = Usings + """
+                using Confluent.Kafka;
+
+                class Publisher
+                {
+                    void Publish(IProducer<string, byte[]> producer, Message<string, byte[]> message)
+                    {
+                        while (true)
+                        {
+                            try
+                            {
+                                producer.Produce("events", message);
+                                return;
+                            }
+                            catch (ProduceException<string, byte[]>)
+                            {
+                                producer.Poll(TimeSpan.FromMilliseconds(10));
+                            }
+                        }
+                    }
+
+                    async Task PublishAndWaitAsync(IProducer<string, byte[]> producer, Message<string, byte[]> message)
+                    {
+                        {|RES001:{|RES002:while|}|} (true)
+                        {
+                            try
+                            {
+                                await producer.ProduceAsync("events", message);
+                                return;
+                            }
+                            catch (ProduceException<string, byte[]>)
+                            {
+                                await Task.Delay(10);
+                            }
+                        }
+                    }
+                }
+                """,
+            TestLibraries = TestLibraries.None,
+        };
+        TestSetup.AddStandInLibrary(test.TestState, """
+            namespace Confluent.Kafka
+            {
+                public class Message<TKey, TValue> { }
+                public class ProduceException<TKey, TValue> : System.Exception { }
+                public interface IProducer<TKey, TValue>
+                {
+                    void Produce(string topic, Message<TKey, TValue> message);
+                    int Poll(System.TimeSpan timeout);
+                    System.Threading.Tasks.Task<object> ProduceAsync(string topic, Message<TKey, TValue> message);
+                }
+            }
+            """);
+        await test.RunAsync();
+    }
 }
