@@ -33,7 +33,7 @@ internal static class PollyJudge
         }
 
         var hints = PollyFixHints.For(options);
-        if (options.MaxRetryAttempts.Value is { } attempts && ExceedsLimit(attempts, context)
+        if (options.MaxRetryAttempts.Value is { } attempts && ExceedsLimit(attempts, context) && !options.RunsInsideATimeout
             && (options.MaxRetryAttempts.Assignment?.GetLocation() ?? options.CreationLocation) is { } limitLocation)
         {
             var setting = options.MaxRetryAttempts.IsDefault ? "Default" : "MaxRetryAttempts";

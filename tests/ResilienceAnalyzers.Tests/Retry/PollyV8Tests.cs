@@ -193,6 +193,34 @@ public sealed class PollyV8Tests
             }
             """);
 
+    // A timeout added before the retry is the outer strategy: every attempt together ends at its deadline.
+    [Fact]
+    public Task RetryInsideAnEarlierTimeout_IsBoundedByIt_ATimeoutAddedAfter_IsNot()
+        => Verify.VerifyAnalyzerAsync("""
+            using System;
+            using System.Threading;
+            using Polly;
+            using Polly.Retry;
+
+            class C
+            {
+                ResiliencePipeline Outer() => new ResiliencePipelineBuilder()
+                    .AddTimeout(TimeSpan.FromSeconds(20))
+                    .AddRetry(new RetryStrategyOptions { MaxRetryAttempts = int.MaxValue, BackoffType = DelayBackoffType.Exponential, UseJitter = true })
+                    .Build();
+
+                ResiliencePipeline Inner() => new ResiliencePipelineBuilder()
+                    .AddRetry(new RetryStrategyOptions { {|RES001:MaxRetryAttempts = int.MaxValue|}, BackoffType = DelayBackoffType.Exponential, UseJitter = true })
+                    .AddTimeout(TimeSpan.FromSeconds(20))
+                    .Build();
+
+                ResiliencePipeline Endless() => new ResiliencePipelineBuilder()
+                    .AddTimeout(Timeout.InfiniteTimeSpan)
+                    .AddRetry(new RetryStrategyOptions { {|RES001:MaxRetryAttempts = int.MaxValue|}, BackoffType = DelayBackoffType.Exponential, UseJitter = true })
+                    .Build();
+            }
+            """);
+
     [Fact]
     public Task AttemptLimit_ReportsRes001OnTheAssignment()
         => Verify.VerifyAnalyzerAsync("""

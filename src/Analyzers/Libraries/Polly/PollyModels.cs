@@ -113,6 +113,13 @@ public sealed class PollyOptionsModel
         DelayGenerator = delayGenerator;
     }
 
+    /// <summary>A copy, for setting what the surroundings add (<see cref="RunsInsideATimeout"/>).</summary>
+    public PollyOptionsModel(PollyOptionsModel other)
+        : this(other.Kind, other.Subject, other.Creation, other.CreationLocation, other.MaxRetryAttempts, other.BackoffType,
+            other.UseJitter, other.DelayMilliseconds, other.DelayGeneratorAssignment, other.DelayGenerator)
+    {
+    }
+
     public PollyOptionsKind Kind { get; }
 
     /// <summary>How messages name the options, e.g. <c>'RetryStrategyOptions'</c>.</summary>
@@ -137,4 +144,10 @@ public sealed class PollyOptionsModel
 
     /// <summary>The generator's verdict when one is assigned (unknown unless a visible lambda); null when none is.</summary>
     public DelayModel? DelayGenerator { get; }
+
+    /// <summary>
+    /// The options go to an <c>AddRetry</c> of a pipeline that adds a timeout before it (<c>.AddTimeout(20 s).AddRetry(…)</c>):
+    /// the timeout is the outer strategy, so all attempts together end at its deadline.
+    /// </summary>
+    public bool RunsInsideATimeout { get; init; }
 }

@@ -66,8 +66,42 @@ public static class PollyOptionsRecognizer
             return null;
         }
 
-        return settings.ToModel("'" + type.Name + "'", creation.Syntax, CreationLocation(creation.Syntax));
+        var model = settings.ToModel("'" + type.Name + "'", creation.Syntax, CreationLocation(creation.Syntax));
+        return IsAddedInsideATimeout(creation) ? new PollyOptionsModel(model) { RunsInsideATimeout = true } : model;
     }
+
+    /// <summary>
+    /// <c>builder.AddTimeout(t).AddRetry(new RetryStrategyOptions { … })</c>: a strategy added earlier is the outer one, so a
+    /// finite timeout added before the retry bounds every attempt together.
+    /// </summary>
+    private static bool IsAddedInsideATimeout(IObjectCreationOperation creation)
+    {
+        if (creation.Parent is not IArgumentOperation { Parent: IInvocationOperation { TargetMethod.Name: "AddRetry" } addRetry })
+        {
+            return false;
+        }
+
+        var receiver = Receiver(addRetry);
+        for (var depth = 0; depth < 16 && OperationTree.Unwrap(receiver) is IInvocationOperation step; depth++)
+        {
+            if (step.TargetMethod.Name == "AddTimeout")
+            {
+                var index = step.TargetMethod.IsExtensionMethod ? 1 : 0;
+                return step.Arguments.Length > index && !IsInfinite(step.Arguments[index].Value);
+            }
+
+            receiver = Receiver(step);
+        }
+
+        return false;
+    }
+
+    private static IOperation? Receiver(IInvocationOperation call)
+        => call.Instance ?? (call.TargetMethod.IsExtensionMethod && call.Arguments.Length > 0 ? call.Arguments[0].Value : null);
+
+    /// <summary><c>Timeout.InfiniteTimeSpan</c>, or options whose <c>Timeout</c> is set to it.</summary>
+    private static bool IsInfinite(IOperation value)
+        => OperationTree.Any(value, o => o is IFieldReferenceOperation { Field.Name: "InfiniteTimeSpan" });
 
     /// <summary>Cheap test for the settings the retry rules read.</summary>
     public static bool IsSettingName(string name) => name is "MaxRetryAttempts" or "BackoffType" or "UseJitter" or "Delay" or "DelayGenerator";
