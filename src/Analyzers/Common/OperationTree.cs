@@ -91,6 +91,10 @@ internal static class OperationTree
             _ => null,
         };
 
+    /// <summary>What a call is made on: its instance, or the first argument of an extension method; unwrapped.</summary>
+    public static IOperation? Receiver(IInvocationOperation call)
+        => Unwrap(call.Instance ?? (call.TargetMethod.IsExtensionMethod && call.Arguments.Length > 0 ? call.Arguments[0].Value : null));
+
     /// <summary>Strips conversions and parentheses.</summary>
     public static IOperation? Unwrap(IOperation? operation)
     {

@@ -61,41 +61,80 @@ internal sealed class HttpClientTimeoutOwners
     }
 
     /// <summary>
-    /// The type that turns the timeout off sends through <c>HttpClient</c>, and every send it makes passes a token
-    /// bounded in sight (<c>cts.CancelAfter(timeout)</c>, <c>new CancellationTokenSource(timeout)</c>): the per-request
-    /// deadline governs, and the client-wide one is turned off so it does not cut long transfers short. A caller's
-    /// token alone is not a bound.
+    /// Every send in sight passes a cancellation token, so the deadline moved from the client to each call: a token of a
+    /// source with a timeout, one a timeout helper hands to its lambda (<c>WithTimeout(t, ct =&gt; client.SendAsync(r, ct))</c>),
+    /// or the caller's, who holds the deadline (as for RES011). The client-wide timeout is turned off so it does not cut
+    /// long transfers short. A send with no token at all can wait for ever, and so does a client whose sends are not in
+    /// sight. The sends judged are those on the local the timeout is set on, else every send of the type (all its parts).
     /// </summary>
-    public static bool SendsCarryTokens(IOperation assignment, KnownTypes types, CancellationToken cancellationToken)
+    public static bool SendsCarryTokens(ISimpleAssignmentOperation assignment, IOperation? client, KnownTypes types, CancellationToken cancellationToken)
     {
         var model = assignment.SemanticModel;
-        var type = assignment.Syntax.FirstAncestorOrSelf<TypeDeclarationSyntax>();
-        if (model is null || type is null || types.Http.HttpClient is not { } httpClient)
+        if (model is null || types.Http.HttpClient is not { } httpClient)
+        {
+            return false;
+        }
+
+        if (OperationTree.Unwrap(client) is ILocalReferenceOperation local)
+        {
+            var localSends = 0;
+            foreach (var operation in OperationTree.Root(assignment).Descendants())
+            {
+                if (operation is IInvocationOperation invocation && IsSend(invocation, httpClient)
+                    && OperationTree.Receiver(invocation) is ILocalReferenceOperation receiver
+                    && SymbolEqualityComparer.Default.Equals(receiver.Local, local.Local))
+                {
+                    localSends++;
+                    if (!PassesAToken(invocation))
+                    {
+                        return false;
+                    }
+                }
+            }
+
+            if (localSends > 0)
+            {
+                return true;
+            }
+        }
+
+        if (model.GetEnclosingSymbol(assignment.Syntax.SpanStart)?.ContainingType is not { } type)
         {
             return false;
         }
 
         var sends = 0;
-        foreach (var member in type.Members)
+        foreach (var reference in type.DeclaringSyntaxReferences)
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            if (member is not (BaseMethodDeclarationSyntax or PropertyDeclarationSyntax) || model.GetOperation(member, cancellationToken) is not { } body)
+            if (reference.GetSyntax(cancellationToken) is not TypeDeclarationSyntax declaration)
             {
                 continue;
             }
 
-            // Lambdas included: a send inside a policy's delegate is a send of this type too.
-            foreach (var operation in body.Descendants())
+            var partModel = declaration.SyntaxTree == model.SyntaxTree ? model : model.Compilation.GetSemanticModel(declaration.SyntaxTree);
+            foreach (var member in declaration.Members)
             {
-                if (operation is not IInvocationOperation invocation || !IsSend(invocation, httpClient))
+                cancellationToken.ThrowIfCancellationRequested();
+                if (member is not (BaseMethodDeclarationSyntax or PropertyDeclarationSyntax or FieldDeclarationSyntax)
+                    || !MayHoldASend(member)
+                    || Body(partModel, member, cancellationToken) is not { } body)
                 {
                     continue;
                 }
 
-                sends++;
-                if (!PassesBoundedToken(invocation))
+                // Lambdas included: a send inside a policy's or a timeout helper's delegate is a send of this type too.
+                foreach (var operation in body.Descendants())
                 {
-                    return false;
+                    if (operation is not IInvocationOperation invocation || !IsSend(invocation, httpClient))
+                    {
+                        continue;
+                    }
+
+                    sends++;
+                    if (!PassesAToken(invocation))
+                    {
+                        return false;
+                    }
                 }
             }
         }
@@ -103,54 +142,118 @@ internal sealed class HttpClientTimeoutOwners
         return sends > 0;
     }
 
-    private static bool IsSend(IInvocationOperation invocation, INamedTypeSymbol httpClient)
+    /// <summary>
+    /// The client goes to Azure.Core's <c>HttpClientTransport</c>, whose pipeline bounds every try with its own
+    /// <c>RetryOptions.NetworkTimeout</c> (100 s by default) and which turns <c>HttpClient.Timeout</c> off on the clients
+    /// it makes itself: <c>new HttpClientTransport(new HttpClient { Timeout = Timeout.InfiniteTimeSpan })</c>, or a local
+    /// handed to it in the same body.
+    /// </summary>
+    public static bool IsHandedToAzureTransport(ISimpleAssignmentOperation assignment, IOperation? client)
     {
-        var method = invocation.TargetMethod;
-        if (!(method.Name.StartsWith("Send", StringComparison.Ordinal) || method.Name.EndsWith("Async", StringComparison.Ordinal)))
+        if (OperationTree.Unwrap(client) is IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ImplicitReceiver })
+        {
+            for (var current = assignment.Parent; current is not null; current = current.Parent)
+            {
+                if (current is IObjectCreationOperation creation)
+                {
+                    return IsAzureTransportArgument(creation);
+                }
+            }
+
+            return false;
+        }
+
+        if (OperationTree.Unwrap(client) is not ILocalReferenceOperation local)
         {
             return false;
         }
 
-        return SymbolEqualityComparer.Default.Equals(method.ContainingType, httpClient)
-               || (method.IsExtensionMethod && invocation.Arguments.Length > 0
-                   && SymbolEqualityComparer.Default.Equals(invocation.Arguments[0].Value.Type, httpClient));
-    }
-
-    /// <summary>
-    /// The send passes <c>cts.Token</c> of a local source that is bounded in the same method:
-    /// <c>new CancellationTokenSource(timeout)</c>, or a source on which <c>CancelAfter</c> is called.
-    /// </summary>
-    private static bool PassesBoundedToken(IInvocationOperation invocation)
-    {
-        foreach (var argument in invocation.Arguments)
+        foreach (var operation in OperationTree.Root(assignment).Descendants())
         {
-            if (argument.Parameter?.Type.Name != "CancellationToken" || argument.ArgumentKind == ArgumentKind.DefaultValue)
+            if (operation is ILocalReferenceOperation use && SymbolEqualityComparer.Default.Equals(use.Local, local.Local) && IsAzureTransportArgument(use))
             {
-                continue;
+                return true;
             }
-
-            return OperationTree.Unwrap(argument.Value) is IPropertyReferenceOperation { Property.Name: "Token", Instance: ILocalReferenceOperation source }
-                   && IsBoundedSource(source.Local, invocation);
         }
 
         return false;
     }
 
-    private static bool IsBoundedSource(ILocalSymbol source, IOperation use)
+    private static bool IsAzureTransportArgument(IOperation value)
     {
-        foreach (var operation in OperationTree.Root(use).Descendants())
+        var current = value.Parent;
+        while (current is IConversionOperation)
         {
-            switch (operation)
+            current = current.Parent;
+        }
+
+        return current is IArgumentOperation { Parent: IObjectCreationOperation { Type: { Name: "HttpClientTransport" } transport } }
+               && transport.ContainingNamespace?.ToDisplayString() == "Azure.Core.Pipeline";
+    }
+
+    private static IOperation? Body(SemanticModel model, MemberDeclarationSyntax member, CancellationToken cancellationToken)
+        => member is FieldDeclarationSyntax field
+            ? (field.Declaration.Variables.Count > 0 && field.Declaration.Variables[0].Initializer is { } initializer
+                ? model.GetOperation(initializer, cancellationToken)
+                : null)
+            : model.GetOperation(member, cancellationToken);
+
+    /// <summary>Cheap text test before binding a member of another part.</summary>
+    private static bool MayHoldASend(MemberDeclarationSyntax member)
+    {
+        foreach (var token in member.DescendantTokens())
+        {
+            if (token.IsKind(Microsoft.CodeAnalysis.CSharp.SyntaxKind.IdentifierToken)
+                && (token.ValueText.EndsWith("Async", StringComparison.Ordinal) || token.ValueText.StartsWith("Send", StringComparison.Ordinal)
+                    || token.ValueText.StartsWith("Download", StringComparison.Ordinal)))
             {
-                case IInvocationOperation { TargetMethod.Name: "CancelAfter", Instance: ILocalReferenceOperation target }
-                    when SymbolEqualityComparer.Default.Equals(target.Local, source):
-                    return true;
-                case IVariableDeclaratorOperation { Initializer.Value: { } value } declarator
-                    when SymbolEqualityComparer.Default.Equals(declarator.Symbol, source)
-                         && OperationTree.Unwrap(value) is IObjectCreationOperation { Arguments.Length: > 0 } creation
-                         && creation.Type?.Name == "CancellationTokenSource":
-                    return true;
+                return true;
             }
+        }
+
+        return false;
+    }
+
+    /// <summary>A call of <c>HttpClient</c> that sends (<c>Send*</c>, <c>*Async</c>), or an extension method of it that takes a token.</summary>
+    private static bool IsSend(IInvocationOperation invocation, INamedTypeSymbol httpClient)
+    {
+        var method = invocation.TargetMethod;
+        if (SymbolEqualityComparer.Default.Equals(method.ContainingType, httpClient))
+        {
+            return method.Name.StartsWith("Send", StringComparison.Ordinal) || method.Name.EndsWith("Async", StringComparison.Ordinal);
+        }
+
+        if (!method.IsExtensionMethod || invocation.Arguments.Length == 0
+            || !SymbolEqualityComparer.Default.Equals(OperationTree.Unwrap(invocation.Arguments[0].Value)?.Type, httpClient))
+        {
+            return false;
+        }
+
+        foreach (var parameter in method.Parameters)
+        {
+            if (parameter.Type.Name == "CancellationToken")
+            {
+                return true;
+            }
+        }
+
+        return method.Name.StartsWith("Send", StringComparison.Ordinal) || method.Name.EndsWith("Async", StringComparison.Ordinal);
+    }
+
+    /// <summary>The send is given a token that can end it: not left out, not <c>default</c>, not <c>CancellationToken.None</c>.</summary>
+    private static bool PassesAToken(IInvocationOperation invocation)
+    {
+        foreach (var argument in invocation.Arguments)
+        {
+            if (argument.Parameter?.Type.Name != "CancellationToken")
+            {
+                continue;
+            }
+
+            var value = OperationTree.Unwrap(argument.Value);
+            return argument.ArgumentKind != ArgumentKind.DefaultValue
+                   && value is not IDefaultValueOperation
+                   && value is not IPropertyReferenceOperation { Property.Name: "None" };
         }
 
         return false;
@@ -212,7 +315,7 @@ internal sealed class HttpClientTimeoutOwners
 
         // The builder held in a local or a lambda's parameter: every chain on it in the same body counts.
         ISymbol? builder = null;
-        if (Receiver(steps[steps.Count - 1]) is { } bottom && OperationTree.ReferencedSymbol(bottom) is { } symbol && IsBuilder(symbol))
+        if (OperationTree.Receiver(steps[steps.Count - 1]) is { } bottom && OperationTree.ReferencedSymbol(bottom) is { } symbol && IsBuilder(symbol))
         {
             if (symbol is IParameterSymbol { ContainingSymbol: IMethodSymbol { MethodKind: not MethodKind.AnonymousFunction } })
             {
@@ -234,7 +337,7 @@ internal sealed class HttpClientTimeoutOwners
             foreach (var operation in OperationTree.Root(call).Descendants())
             {
                 if (operation is IInvocationOperation other && !steps.Contains(other)
-                    && ((builder is not null && Receiver(other) is { } receiver && SymbolEqualityComparer.Default.Equals(OperationTree.ReferencedSymbol(receiver), builder))
+                    && ((builder is not null && OperationTree.Receiver(other) is { } receiver && SymbolEqualityComparer.Default.Equals(OperationTree.ReferencedSymbol(receiver), builder))
                         || (client is not null && other.TargetMethod.Name == "AddHttpClient" && ClientKey(other) == client)))
                 {
                     CollectChain(other, steps);
@@ -284,7 +387,7 @@ internal sealed class HttpClientTimeoutOwners
     /// <summary>Adds <paramref name="call"/>, what it is called on, and what is called on its result; returns the outermost call.</summary>
     private static IOperation CollectChain(IInvocationOperation call, List<IInvocationOperation> steps)
     {
-        for (var current = call; current is not null; current = Receiver(current) as IInvocationOperation)
+        for (var current = call; current is not null; current = OperationTree.Receiver(current) as IInvocationOperation)
         {
             if (!steps.Contains(current))
             {
@@ -324,9 +427,6 @@ internal sealed class HttpClientTimeoutOwners
 
         return top;
     }
-
-    private static IOperation? Receiver(IInvocationOperation call)
-        => OperationTree.Unwrap(call.Instance ?? (call.TargetMethod.IsExtensionMethod && call.Arguments.Length > 0 ? call.Arguments[0].Value : null));
 
     private static bool IsBuilder(ISymbol symbol)
     {

@@ -77,9 +77,15 @@ public sealed class TimeoutAnalyzer : DiagnosticAnalyzer
                 return;
             }
 
+            if (IsChosenByTheCaller(assignment))
+            {
+                return;
+            }
+
             if (timeout.IsHttpClientTimeout
                 && (_owners.IsOwnedByStrategy(assignment, target.Instance, context.ContainingSymbol, context.CancellationToken)
-                    || HttpClientTimeoutOwners.SendsCarryTokens(assignment, _types, context.CancellationToken)))
+                    || HttpClientTimeoutOwners.SendsCarryTokens(assignment, target.Instance, _types, context.CancellationToken)
+                    || HttpClientTimeoutOwners.IsHandedToAzureTransport(assignment, target.Instance)))
             {
                 return;
             }
@@ -101,7 +107,47 @@ public sealed class TimeoutAnalyzer : DiagnosticAnalyzer
                 return;
             }
 
+            if (IsChosenByTheCaller(argument))
+            {
+                return;
+            }
+
             ReportInfinite(context, argument.Syntax.GetLocation(), timeout.DisplayName, timeout, argument.Value.Syntax);
+        }
+
+        /// <summary>
+        /// The infinite value is one branch of a decision on a parameter of the member it is in
+        /// (<c>if (value &gt; TimeSpan.Zero) socket.SendTimeout = (int)value.TotalMilliseconds; else socket.SendTimeout = -1;</c>):
+        /// the member passes through what its caller configured, and "no limit" is the caller's choice (RULES.md,
+        /// "Use, not definition"). Judged where the caller picks the value.
+        /// </summary>
+        private static bool IsChosenByTheCaller(IOperation written)
+        {
+            for (var current = written.Parent; current is not null; current = current.Parent)
+            {
+                if (current is IAnonymousFunctionOperation or ILocalFunctionOperation)
+                {
+                    return false;
+                }
+
+                if (current is IConditionalOperation { Condition: { } condition }
+                    && !condition.Syntax.Span.Contains(written.Syntax.Span)
+                    && OperationTree.Any(condition, o => o is IParameterReferenceOperation { Parameter.Type: var type } && IsDurationType(type)))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        /// <summary>A parameter that carries a duration (a <c>TimeSpan</c> or a number), not a mode flag.</summary>
+        private static bool IsDurationType(ITypeSymbol type)
+        {
+            var underlying = TypeFacts.UnwrapNullable(type);
+            return underlying is not null
+                   && (underlying.Name == "TimeSpan"
+                       || underlying.SpecialType is SpecialType.System_Int32 or SpecialType.System_Int64 or SpecialType.System_Double or SpecialType.System_UInt32);
         }
 
         /// <summary><c>Connect Timeout=0</c> / <c>Command Timeout=0</c> in connection-string text.</summary>

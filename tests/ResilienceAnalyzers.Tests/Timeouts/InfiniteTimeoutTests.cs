@@ -642,9 +642,23 @@ public sealed class InfiniteTimeoutTests
             }
             """);
 
+    // HttpClient.Timeout turned off moves the deadline to each send; a send that passes no token has none.
     [Fact]
-    public Task HttpClientTimeoutOff_WhereEverySendHasABoundedToken_IsLeftToIt_ACallersTokenAlone_IsNot()
+    public Task HttpClientTimeoutOff_WhereEverySendPassesAToken_IsLeftToThem_ASendWithNoToken_IsNot()
         => Verify("""
+            static class Timeouts
+            {
+                public static async Task<T> WithTimeout<T>(TimeSpan timeout, CancellationToken token, Func<CancellationToken, Task<T>> call)
+                {
+                    using var cts = CancellationTokenSource.CreateLinkedTokenSource(token);
+                    cts.CancelAfter(timeout);
+                    return await call(cts.Token);
+                }
+
+                public static Task SaveToAsync(this HttpClient client, string url, string path, CancellationToken token)
+                    => client.GetByteArrayAsync(url, token);
+            }
+
             class Dispatcher
             {
                 private readonly HttpClient _client;
@@ -671,10 +685,109 @@ public sealed class InfiniteTimeoutTests
                 public Downloader()
                 {
                     _client = new HttpClient();
-                    {|RES010:_client.Timeout = Timeout.InfiniteTimeSpan|};
+                    _client.Timeout = Timeout.InfiniteTimeSpan;
                 }
 
                 public Task<string> GetAsync(string url, CancellationToken token) => _client.GetStringAsync(url, token);
+
+                public Task<HttpResponseMessage> HeadAsync(string url, CancellationToken token)
+                    => Timeouts.WithTimeout(TimeSpan.FromSeconds(30), token, inner => _client.SendAsync(new HttpRequestMessage(HttpMethod.Head, url), inner));
+            }
+
+            class Updater
+            {
+                async Task FetchAsync(string url, string path)
+                {
+                    using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(5));
+                    using var client = new HttpClient();
+                    client.Timeout = Timeout.InfiniteTimeSpan;
+                    await client.SaveToAsync(url, path, cts.Token);
+                }
+            }
+
+            class Notifier
+            {
+                private readonly HttpClient _client = new HttpClient();
+
+                public Notifier() => {|RES010:_client.Timeout = Timeout.InfiniteTimeSpan|};
+
+                public Task<string> StatusAsync(CancellationToken token) => _client.GetStringAsync("https://status.example.com", token);
+
+                public Task PingAsync() => _client.GetAsync("https://status.example.com/ping");
+            }
+
+            class Watcher
+            {
+                async Task WatchAsync(string url)
+                {
+                    using var client = new HttpClient();
+                    {|RES010:client.Timeout = Timeout.InfiniteTimeSpan|};
+                    using var response = await client.SendAsync(new HttpRequestMessage(HttpMethod.Get, url), HttpCompletionOption.ResponseHeadersRead);
+                }
+            }
+            """);
+
+    // Azure.Core's transport bounds each try with its own network timeout and turns the client's off itself.
+    [Fact]
+    public Task HttpClientHandedToTheAzureTransport_IsBoundedByIt()
+        => VerifyWithLibrary("""
+            namespace Azure.Core.Pipeline
+            {
+                public class HttpClientTransport
+                {
+                    public HttpClientTransport(System.Net.Http.HttpClient client) { }
+                }
+            }
+            """, """
+            using Azure.Core.Pipeline;
+
+            class Storage
+            {
+                object Inline() => new HttpClientTransport(new HttpClient { Timeout = Timeout.InfiniteTimeSpan });
+
+                object ThroughALocal()
+                {
+                    var client = new HttpClient();
+                    client.Timeout = Timeout.InfiniteTimeSpan;
+                    return new HttpClientTransport(client);
+                }
+
+                object Elsewhere() => new HttpClient { {|RES010:Timeout = Timeout.InfiniteTimeSpan|} };
+            }
+            """);
+
+    // A member that maps its caller's duration onto the socket passes "no limit" through; a mode flag picks it here.
+    [Fact]
+    public Task InfiniteChosenByTheCallersDuration_IsPassThrough_ByAModeFlag_IsNot()
+        => Verify("""
+            class WriteBuffer
+            {
+                private readonly Socket _socket = new Socket(SocketType.Stream, ProtocolType.Tcp);
+
+                public TimeSpan Timeout
+                {
+                    set
+                    {
+                        if (value > TimeSpan.Zero)
+                        {
+                            _socket.SendTimeout = (int)value.TotalMilliseconds;
+                        }
+                        else
+                        {
+                            _socket.SendTimeout = -1;
+                        }
+                    }
+                }
+
+                public void Configure(int seconds, DbCommand command) => command.CommandTimeout = seconds > 0 ? seconds : 0;
+
+                public void Prepare(bool longRunning, DbCommand command)
+                {
+                    if (longRunning)
+                    {
+                        {|RES010:command.CommandTimeout = 0|};
+                    }
+                }
             }
             """);
 }

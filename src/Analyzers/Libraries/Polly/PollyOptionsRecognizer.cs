@@ -81,8 +81,8 @@ public static class PollyOptionsRecognizer
             return false;
         }
 
-        var receiver = Receiver(addRetry);
-        for (var depth = 0; depth < 16 && OperationTree.Unwrap(receiver) is IInvocationOperation step; depth++)
+        var receiver = OperationTree.Receiver(addRetry);
+        for (var depth = 0; depth < 16 && receiver is IInvocationOperation step; depth++)
         {
             if (step.TargetMethod.Name == "AddTimeout")
             {
@@ -90,14 +90,11 @@ public static class PollyOptionsRecognizer
                 return step.Arguments.Length > index && !IsInfinite(step.Arguments[index].Value);
             }
 
-            receiver = Receiver(step);
+            receiver = OperationTree.Receiver(step);
         }
 
         return false;
     }
-
-    private static IOperation? Receiver(IInvocationOperation call)
-        => call.Instance ?? (call.TargetMethod.IsExtensionMethod && call.Arguments.Length > 0 ? call.Arguments[0].Value : null);
 
     /// <summary><c>Timeout.InfiniteTimeSpan</c>, or options whose <c>Timeout</c> is set to it.</summary>
     private static bool IsInfinite(IOperation value)
