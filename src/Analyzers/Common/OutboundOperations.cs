@@ -157,7 +157,7 @@ public sealed class OutboundOperations
     private bool IsOutboundCall(IInvocationOperation invocation, int depth)
     {
         var method = invocation.TargetMethod;
-        if (IsConsoleReader(invocation.Instance) || IsInbound(method) || IsLocalEnqueue(method) || TalksToThisMachine(invocation))
+        if (IsConsoleReader(invocation.Instance) || IsKnownNotToCallOut(method) || TalksToThisMachine(invocation) || HasInMemoryReceiver(invocation))
         {
             return false;
         }
@@ -276,7 +276,16 @@ public sealed class OutboundOperations
     }
 
     /// <summary>A call that is known to stay on this machine or to wait for a client, whatever its type is.</summary>
-    public static bool IsKnownNotToCallOut(IMethodSymbol method) => IsInbound(method) || IsLocalEnqueue(method);
+    public static bool IsKnownNotToCallOut(IMethodSymbol method) => IsInbound(method) || IsLocalEnqueue(method) || IsReadinessWait(method);
+
+    /// <summary>
+    /// <c>Socket.Poll</c> and <c>Socket.Select</c> wait until a socket can be read or written; they send nothing. A loop
+    /// around them waits for data, it does not re-send a request.
+    /// </summary>
+    private static bool IsReadinessWait(IMethodSymbol method)
+        => method.Name is "Poll" or "Select"
+           && method.ContainingType is { Name: "Socket" } socket
+           && socket.ContainingNamespace?.ToDisplayString() == "System.Net.Sockets";
 
     /// <summary>
     /// Kafka's synchronous <c>Produce</c> only puts the message on the client's local send queue (delivery is reported
@@ -296,6 +305,28 @@ public sealed class OutboundOperations
         {
             if (OperationTree.Unwrap(argument.Value)?.Type is { Name: "UnixDomainSocketEndPoint" } type
                 && type.ContainingNamespace?.ToDisplayString() == "System.Net.Sockets")
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// The call is made on an object of an in-memory library, whatever base type declares the method:
+    /// <c>sqliteCommand.ExecuteNonQueryAsync()</c> is <c>DbCommand</c>'s method run by SQLite inside the process.
+    /// </summary>
+    private bool HasInMemoryReceiver(IInvocationOperation invocation)
+        => OperationTree.Receiver(invocation)?.Type is INamedTypeSymbol { ContainingNamespace: { } ns } type
+           && !SymbolEqualityComparer.Default.Equals(type, invocation.TargetMethod.ContainingType)
+           && IsInMemoryNamespace(ns.ToDisplayString());
+
+    private static bool IsInMemoryNamespace(string ns)
+    {
+        foreach (var inMemory in InMemoryNamespaces)
+        {
+            if (IsSameOrChild(ns, inMemory))
             {
                 return true;
             }
@@ -324,18 +355,23 @@ public sealed class OutboundOperations
 
     private static bool IsInMemoryExtension(IMethodSymbol method) => method.ContainingNamespace?.ToDisplayString() == "System.Linq";
 
+    /// <summary>The region reads what the user types: <c>Console.ReadLine()</c>, <c>Console.ReadKey()</c>, <c>Console.In.ReadLine()</c>.</summary>
+    public bool ReadsConsoleInput(IOperation region)
+        => _console is not null
+           && OperationTree.Any(region, o => o is IInvocationOperation invocation
+               && ((invocation.TargetMethod.Name.StartsWith("Read", StringComparison.Ordinal)
+                    && SymbolEqualityComparer.Default.Equals(invocation.TargetMethod.ContainingType, _console))
+                   || IsConsoleReader(invocation.Instance)));
+
     private bool IsConsoleReader(IOperation? instance)
         => instance is IPropertyReferenceOperation { Property.Name: "In" } property
            && SymbolEqualityComparer.Default.Equals(property.Property.ContainingType, _console);
 
     private static bool Classify(string ns)
     {
-        foreach (var inMemory in InMemoryNamespaces)
+        if (IsInMemoryNamespace(ns))
         {
-            if (IsSameOrChild(ns, inMemory))
-            {
-                return false;
-            }
+            return false;
         }
 
         foreach (var outbound in OutboundNamespaces)

@@ -332,12 +332,24 @@ internal static class ControlFlowFacts
             condition = OperationTree.Unwrap(not.Operand);
         }
 
-        if (condition is IAwaitOperation awaited)
+        return !whenTrue && condition is not null && IsCallAnswer(condition, context);
+    }
+
+    /// <summary>What an outbound call answered: <c>await TrySendAsync()</c>, or one of two calls (<c>schemaOnly ? await A() : await B()</c>).</summary>
+    private static bool IsCallAnswer(IOperation value, RetryRecognitionContext context)
+    {
+        value = OperationTree.Unwrap(value)!;
+        if (value is IAwaitOperation awaited)
         {
-            condition = OperationTree.Unwrap(awaited.Operation);
+            value = OperationTree.Unwrap(awaited.Operation)!;
         }
 
-        return !whenTrue && condition is IInvocationOperation call && context.Outbound.IsOutbound(call);
+        return value switch
+        {
+            IInvocationOperation call => context.Outbound.IsOutbound(call),
+            IConditionalOperation { WhenFalse: { } whenFalse } either => IsCallAnswer(either.WhenTrue, context) && IsCallAnswer(whenFalse, context),
+            _ => false,
+        };
     }
 
     private static bool IsNotSuccessCheck(IOperation condition)

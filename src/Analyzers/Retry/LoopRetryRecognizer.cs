@@ -42,6 +42,12 @@ public static class LoopRetryRecognizer
             return null;
         }
 
+        // A user-input loop: every round answers a new line the user typed (a menu, a prompt).
+        if (context.Outbound.ReadsConsoleInput(loop.Body))
+        {
+            return null;
+        }
+
         ITryOperation? @try = null;
         var failureCatches = ImmutableArray<int>.Empty;
         if (!TryFindRetry(loop, condition, context, out @try, out failureCatches, cancellationToken)

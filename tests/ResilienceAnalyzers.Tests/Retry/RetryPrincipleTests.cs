@@ -1421,4 +1421,155 @@ public sealed class RetryPrincipleTests
             """);
         await test.RunAsync();
     }
+
+    // A menu or prompt loop answers a new line the user typed on every round.
+    [Fact]
+    public Task LoopThatReadsTheConsoleEachRound_IsAUserInputLoop_OneThatOnlyWrites_IsNot()
+        => Verify("""
+            class Shell
+            {
+                async Task RunAsync(HttpClient client)
+                {
+                    while (true)
+                    {
+                        Console.Write("> ");
+                        var line = Console.ReadLine();
+                        try
+                        {
+                            switch (line)
+                            {
+                                case "s":
+                                    Console.WriteLine(await client.GetStringAsync("https://api.example.com/status"));
+                                    break;
+                                case "q":
+                                    return;
+                            }
+                        }
+                        catch (HttpRequestException e)
+                        {
+                            Console.WriteLine(e.Message);
+                        }
+                    }
+                }
+
+                async Task<string> StatusAsync(HttpClient client)
+                {
+                    {|RES001:{|RES002:while|}|} (true)
+                    {
+                        try
+                        {
+                            return await client.GetStringAsync("https://api.example.com/status");
+                        }
+                        catch (HttpRequestException e)
+                        {
+                            Console.WriteLine(e.Message);
+                        }
+                    }
+                }
+            }
+            """);
+
+    // Leaving when the call answers "no more" (one of two calls) while every answer of "more" goes round: a drain.
+    [Fact]
+    public Task DrainingUntilEitherCallAnswersNoMore_IsADrain()
+        => Verify("""
+            class Results
+            {
+                private readonly DbDataReader _reader = null!;
+                private bool _schemaOnly;
+
+                async Task ConsumeAsync()
+                {
+                    var failures = new List<Exception>();
+                    while (true)
+                    {
+                        try
+                        {
+                            if (!(_schemaOnly ? await _reader.NextResultAsync() : await _reader.ReadAsync()))
+                            {
+                                break;
+                            }
+                        }
+                        catch (Exception e)
+                        {
+                            failures.Add(e);
+                        }
+                    }
+                }
+            }
+            """);
+
+    // Socket.Poll waits until there is something to read; nothing is sent again.
+    [Fact]
+    public Task WaitingForASocketToBecomeReadable_IsAWait_NotARetry()
+        => Verify("""
+            class Reader
+            {
+                private readonly Socket _socket = new Socket(SocketType.Stream, ProtocolType.Tcp);
+                private int _remainingMs = 30_000;
+
+                int Read(byte[] buffer)
+                {
+                    while (_remainingMs > 0)
+                    {
+                        var started = Environment.TickCount;
+                        if (_socket.Poll(100_000, SelectMode.SelectRead))
+                        {
+                            return _socket.Receive(buffer);
+                        }
+
+                        _remainingMs -= Environment.TickCount - started;
+                    }
+
+                    throw new TimeoutException();
+                }
+            }
+            """);
+
+    // SQLite runs in the process: a command of it is local even through DbCommand's methods.
+    [Fact]
+    public async Task ASqliteCommandThroughDbCommandsMethods_IsLocal()
+    {
+        var test = new CSharpAnalyzerVerifier<ResilienceAnalyzers.Retry.RetryAnalyzer>.Test
+        {
+            TestCode = Usings + """
+                using Microsoft.Data.Sqlite;
+
+                class Migrations
+                {
+                    async Task<bool> LockAsync(SqliteConnection connection)
+                    {
+                        for (var attempt = 0; attempt < 10; attempt++)
+                        {
+                            try
+                            {
+                                DbCommand command = connection.CreateCommand();
+                                await connection.CreateCommand().ExecuteNonQueryAsync();
+                                return true;
+                            }
+                            catch (SqliteException)
+                            {
+                                await Task.Delay(100 * (attempt + 1));
+                            }
+                        }
+
+                        return false;
+                    }
+                }
+                """,
+            TestLibraries = TestLibraries.None,
+        };
+        TestSetup.AddStandInLibrary(test.TestState, """
+            namespace Microsoft.Data.Sqlite
+            {
+                public class SqliteException : System.Data.Common.DbException { }
+                public abstract class SqliteCommand : System.Data.Common.DbCommand { }
+                public abstract class SqliteConnection : System.Data.Common.DbConnection
+                {
+                    public new SqliteCommand CreateCommand() => null!;
+                }
+            }
+            """);
+        await test.RunAsync();
+    }
 }
