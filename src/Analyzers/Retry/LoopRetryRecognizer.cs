@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Threading;
@@ -184,12 +185,14 @@ public static class LoopRetryRecognizer
     private static bool IsSilenced(ITryOperation @try, ImmutableArray<int> failureCatches)
     {
         var allConflicts = true;
+        var allLocalFiles = true;
         foreach (var index in failureCatches)
         {
             allConflicts &= ConflictExceptions.IsConflictCatch(@try.Catches[index]);
+            allLocalFiles &= IsLocalFileFailure(@try.Catches[index].ExceptionType);
         }
 
-        if (allConflicts)
+        if (allConflicts || allLocalFiles)
         {
             return true;
         }
@@ -205,6 +208,17 @@ public static class LoopRetryRecognizer
 
         return OperationTree.Any(@try.Body, o => o is IInvalidOperation);
     }
+
+    /// <summary>
+    /// A failure of a file on this machine: <c>FileNotFoundException</c>, <c>DirectoryNotFoundException</c>, or a type named
+    /// for a file or directory (<c>FileBeingDeletedException</c>). Going round on it waits for a local file (a chunk being
+    /// swapped, a file another process holds), not on a failing dependency (RULES.md, "Outbound operation").
+    /// </summary>
+    private static bool IsLocalFileFailure(ITypeSymbol? exception)
+        => exception is INamedTypeSymbol { Name: var name }
+           && (name.StartsWith("File", StringComparison.Ordinal) || name.StartsWith("Directory", StringComparison.Ordinal)
+               || name is "DriveNotFoundException" or "PathTooLongException")
+           && name.EndsWith("Exception", StringComparison.Ordinal);
 
     /// <summary>The loop keyword: the narrowest span that names the construct.</summary>
     public static Location KeywordLocation(SyntaxNode loop)

@@ -569,6 +569,56 @@ public sealed class RetryPrincipleTests
             }
             """);
 
+    // Going round only when a local file failed (a chunk being swapped) waits on this machine, whatever else the attempt sends.
+    [Fact]
+    public Task GoingRoundOnlyOnALocalFileFailure_IsNotARetry_OnASocketFailure_Is()
+        => Verify("""
+            class FileBeingDeletedException : Exception { }
+
+            class Replicator
+            {
+                private readonly Socket _replica = new Socket(SocketType.Stream, ProtocolType.Tcp);
+
+                byte[] ReadChunk(string path) => File.ReadAllBytes(path);
+
+                void Ship(string path)
+                {
+                    while (true)
+                    {
+                        try
+                        {
+                            _replica.Send(ReadChunk(path));
+                            return;
+                        }
+                        catch (FileBeingDeletedException)
+                        {
+                        }
+                        catch (FileNotFoundException)
+                        {
+                        }
+                    }
+                }
+
+                void ShipAgain(string path)
+                {
+                    {|RES001:{|RES002:while|}|} (true)
+                    {
+                        try
+                        {
+                            _replica.Send(ReadChunk(path));
+                            return;
+                        }
+                        catch (FileBeingDeletedException)
+                        {
+                        }
+                        catch (SocketException)
+                        {
+                        }
+                    }
+                }
+            }
+            """);
+
     // Waits the recogniser has to see.
     [Fact]
     public Task WaitInTheLoopCondition_IsNotAnImmediateRetry()
