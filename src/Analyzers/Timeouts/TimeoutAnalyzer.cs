@@ -1,5 +1,7 @@
+using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Globalization;
+using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
@@ -107,38 +109,60 @@ public sealed class TimeoutAnalyzer : DiagnosticAnalyzer
                 return;
             }
 
-            if (IsChosenByTheCaller(argument))
-            {
-                return;
-            }
-
             ReportInfinite(context, argument.Syntax.GetLocation(), timeout.DisplayName, timeout, argument.Value.Syntax);
         }
 
         /// <summary>
-        /// The infinite value is one branch of a decision on a parameter of the member it is in
-        /// (<c>if (value &gt; TimeSpan.Zero) socket.SendTimeout = (int)value.TotalMilliseconds; else socket.SendTimeout = -1;</c>):
-        /// the member passes through what its caller configured, and "no limit" is the caller's choice (RULES.md,
-        /// "Use, not definition"). Judged where the caller picks the value.
+        /// The infinite value is one branch of a decision on a parameter of the member it is in, and the other branch
+        /// writes that parameter to the same timeout (<c>if (value &gt; TimeSpan.Zero) socket.SendTimeout =
+        /// (int)value.TotalMilliseconds; else socket.SendTimeout = -1;</c>): the member passes through what its caller
+        /// configured, and "no limit" is the caller's choice (RULES.md, "Use, not definition"). Judged where the caller
+        /// picks the value. A decision on anything else (a content length, a mode flag) is a choice made here.
         /// </summary>
-        private static bool IsChosenByTheCaller(IOperation written)
+        private static bool IsChosenByTheCaller(ISimpleAssignmentOperation written)
         {
-            for (var current = written.Parent; current is not null; current = current.Parent)
+            if (OperationTree.ReferencedSymbol(written.Target) is not { } target)
+            {
+                return false;
+            }
+
+            IOperation child = written;
+            for (var current = written.Parent; current is not null; child = current, current = current.Parent)
             {
                 if (current is IAnonymousFunctionOperation or ILocalFunctionOperation)
                 {
                     return false;
                 }
 
-                if (current is IConditionalOperation { Condition: { } condition }
-                    && !condition.Syntax.Span.Contains(written.Syntax.Span)
-                    && OperationTree.Any(condition, o => o is IParameterReferenceOperation { Parameter.Type: var type } && IsDurationType(type)))
+                if (current is not IConditionalOperation { Condition: { } condition } conditional || child == condition)
                 {
-                    return true;
+                    continue;
+                }
+
+                var other = child == conditional.WhenTrue ? conditional.WhenFalse : conditional.WhenTrue;
+                foreach (var parameter in ReadParameters(condition))
+                {
+                    if (other is not null && OperationTree.Any(other, o => o is ISimpleAssignmentOperation assignment
+                            && SymbolEqualityComparer.Default.Equals(OperationTree.ReferencedSymbol(assignment.Target), target)
+                            && OperationTree.Any(assignment.Value, v => v is IParameterReferenceOperation read && SymbolEqualityComparer.Default.Equals(read.Parameter, parameter))))
+                    {
+                        return true;
+                    }
                 }
             }
 
             return false;
+        }
+
+        private static IEnumerable<IParameterSymbol> ReadParameters(IOperation condition)
+        {
+            foreach (var operation in OperationTree.Descendants(condition).Prepend(condition))
+            {
+                if (operation is IParameterReferenceOperation { Parameter: { } parameter } && IsDurationType(parameter.Type))
+                {
+                    yield return parameter;
+                }
+            }
         }
 
         /// <summary>A parameter that carries a duration (a <c>TimeSpan</c> or a number), not a mode flag.</summary>

@@ -756,9 +756,9 @@ public sealed class InfiniteTimeoutTests
             }
             """);
 
-    // A member that maps its caller's duration onto the socket passes "no limit" through; a mode flag picks it here.
+    // A member that maps its caller's duration onto the socket passes "no limit" through; a mode flag or a size picks it here.
     [Fact]
-    public Task InfiniteChosenByTheCallersDuration_IsPassThrough_ByAModeFlag_IsNot()
+    public Task InfiniteChosenByTheCallersDuration_IsPassThrough_ByAModeFlagOrASize_IsNot()
         => Verify("""
             class WriteBuffer
             {
@@ -786,6 +786,18 @@ public sealed class InfiniteTimeoutTests
                     if (longRunning)
                     {
                         {|RES010:command.CommandTimeout = 0|};
+                    }
+                }
+
+                public void Export(long rows, DbCommand command)
+                {
+                    if (rows > 100_000)
+                    {
+                        {|RES010:command.CommandTimeout = 0|};
+                    }
+                    else
+                    {
+                        command.CommandTimeout = 30;
                     }
                 }
             }
