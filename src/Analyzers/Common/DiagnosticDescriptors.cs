@@ -12,7 +12,7 @@ public static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor RetryHasNoAttemptLimit = Create(
         RuleIdentifiers.RetryHasNoAttemptLimit,
         title: "Retry has no attempt limit",
-        messageFormat: "{0} retries with no effective attempt limit; bound it so a failing dependency is not called forever",
+        messageFormat: "{0} retries {1}; bound it so a failing dependency is not called forever",
         description: "A retry with no attempt limit keeps calling a failing dependency for as long as it fails, multiplying its load exactly when it can least take it. Bound every retry by an attempt count or a deadline.");
 
     public static readonly DiagnosticDescriptor RetryWithoutBackoff = Create(

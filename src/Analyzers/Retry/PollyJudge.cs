@@ -14,7 +14,8 @@ internal static class PollyJudge
         var subject = "'" + policy.MethodName + "'";
         if (policy.IsForever || (policy.RetryCount is { } retries && ExceedsLimit(retries, context)))
         {
-            context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.RetryHasNoAttemptLimit, policy.NameLocation, hints, subject));
+            var how = policy.IsForever || policy.RetryCount is not { } count ? RetryJudge.NoLimit : RetryJudge.HowMany(count, MaxAttempts(context));
+            context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.RetryHasNoAttemptLimit, policy.NameLocation, hints, subject, how));
         }
 
         RetryJudge.ReportDelay(context.ReportDiagnostic, policy.Delay, policy.NameLocation, hints, subject);
@@ -37,7 +38,7 @@ internal static class PollyJudge
             && (options.MaxRetryAttempts.Assignment?.GetLocation() ?? options.CreationLocation) is { } limitLocation)
         {
             var setting = options.MaxRetryAttempts.IsDefault ? "Default" : "MaxRetryAttempts";
-            ReportHere(Diagnostic.Create(DiagnosticDescriptors.RetryHasNoAttemptLimit, limitLocation, hints.SetItem(RetryFixHintKeys.Setting, setting), options.Subject));
+            ReportHere(Diagnostic.Create(DiagnosticDescriptors.RetryHasNoAttemptLimit, limitLocation, hints.SetItem(RetryFixHintKeys.Setting, setting), options.Subject, RetryJudge.HowMany(attempts, MaxAttempts(context))));
         }
 
         // A single retry waits once: there is no sequence of delays to grow, unless it retries at once.
@@ -87,5 +88,8 @@ internal static class PollyJudge
     }
 
     private static bool ExceedsLimit(int attempts, OperationAnalysisContext context)
-        => attempts == int.MaxValue || attempts > Options.Res001MaxAttempts.GetValue(context.Options, context.Operation.Syntax.SyntaxTree);
+        => attempts == int.MaxValue || attempts > MaxAttempts(context);
+
+    private static int MaxAttempts(OperationAnalysisContext context)
+        => Options.Res001MaxAttempts.GetValue(context.Options, context.Operation.Syntax.SyntaxTree);
 }

@@ -45,7 +45,10 @@ internal sealed class RetryJudge
             && !construct.IsBackgroundRecovery
             && (!construct.Bound.IsBounded(cancellationIsBound) || construct.Bound.Limit > maxAttempts))
         {
-            context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.RetryHasNoAttemptLimit, construct.ReportLocation, properties, subject));
+            var how = construct.Bound.IsBounded(cancellationIsBound) && construct.Bound.Limit is { } limit
+                ? HowMany(limit, maxAttempts)
+                : NoLimit;
+            context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.RetryHasNoAttemptLimit, construct.ReportLocation, properties, subject, how));
         }
 
         // Limited to one more attempt (a flag, or a limit of 1): it waits once, there is no sequence of delays to grow.
@@ -54,6 +57,15 @@ internal sealed class RetryJudge
             ReportDelay(context.ReportDiagnostic, construct.Delay, construct.ReportLocation, properties, subject);
         }
     }
+
+    /// <summary>RES001's words for a retry with no bound at all.</summary>
+    public const string NoLimit = "with no effective attempt limit";
+
+    /// <summary>RES001's words for a limit above <c>RES001.max_attempts</c>.</summary>
+    public static string HowMany(long limit, int maxAttempts)
+        => limit >= int.MaxValue
+            ? NoLimit
+            : string.Format(System.Globalization.CultureInfo.InvariantCulture, "up to {0} times, more than RES001.max_attempts ({1})", limit, maxAttempts);
 
     /// <summary>RES002 for a delay that does not grow, else RES003 for growth without jitter; never both.</summary>
     public static void ReportDelay(

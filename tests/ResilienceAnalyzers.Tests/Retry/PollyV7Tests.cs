@@ -44,7 +44,22 @@ public sealed class PollyV7Tests
                 ISyncPolicy P() => Policy.Handle<HttpRequestException>().WaitAndRetryForever(a => TimeSpan.FromMilliseconds(Random.Shared.Next(100, 1000) * a));
             }
             """,
-            Verify.Diagnostic("RES001").WithSpan(7, 62, 7, 81).WithArguments("'WaitAndRetryForever'"));
+            Verify.Diagnostic("RES001").WithSpan(7, 62, 7, 81).WithArguments("'WaitAndRetryForever'", "with no effective attempt limit"));
+
+    [Fact]
+    public Task Message_SaysHowFarALimitGoesAboveTheMaximum()
+        => Verify.VerifyAnalyzerAsync(
+            """
+            using System;
+            using System.Net.Http;
+            using Polly;
+
+            class C
+            {
+                ISyncPolicy P() => Policy.Handle<HttpRequestException>().WaitAndRetry(25, a => TimeSpan.FromMilliseconds(Random.Shared.Next(100, 1000) * a));
+            }
+            """,
+            Verify.Diagnostic("RES001").WithSpan(7, 62, 7, 74).WithArguments("'WaitAndRetry'", "up to 25 times, more than RES001.max_attempts (10)"));
 
     [Fact]
     public Task WaitAndRetryForever_GrowingWithoutJitter_ReportsRes001AndRes003()
