@@ -150,11 +150,15 @@ internal static partial class FolderCompilation
     /// A folder holding a project that references a test framework (xunit, NUnit, MSTest, the test SDK), a test
     /// double library (Moq, NSubstitute, FakeItEasy) or Testcontainers, or says
     /// <c>IsTestProject</c>: in a build the analyzers skip that project (RULES.md, "Test code"), so folder mode leaves
-    /// it out too, whatever its folder is called.
+    /// it out too, whatever its folder is called. A <c>Directory.Build.props</c> or <c>.targets</c> that brings a test
+    /// framework to every project under it (a repository's <c>test/</c> folder) makes the whole folder test code.
     /// </summary>
     internal static bool IsTestProjectFolder(string folder)
     {
-        foreach (var project in Directory.EnumerateFiles(folder, "*.csproj"))
+        var projects = Directory.EnumerateFiles(folder, "*.csproj")
+            .Concat(Directory.EnumerateFiles(folder, "Directory.Build.props"))
+            .Concat(Directory.EnumerateFiles(folder, "Directory.Build.targets"));
+        foreach (var project in projects)
         {
             var text = File.ReadAllText(project);
             if (TestFrameworkReference().IsMatch(text) || text.Contains("<IsTestProject>true</IsTestProject>", StringComparison.OrdinalIgnoreCase))

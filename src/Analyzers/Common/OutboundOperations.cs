@@ -138,7 +138,13 @@ public sealed class OutboundOperations
     /// <summary>Accepting an inbound connection or request waits for a client; it sends nothing to a dependency.</summary>
     public static bool IsInbound(IMethodSymbol method)
         => method.Name.StartsWith("Accept", StringComparison.Ordinal)
-           || method.Name is "GetContext" or "GetContextAsync" or "BeginGetContext" or "Listen";
+           || method.Name is "GetContext" or "GetContextAsync" or "BeginGetContext" or "Listen"
+           || IsListener(method.ContainingType);
+
+    /// <summary><c>HttpListener</c> and <c>TcpListener</c> serve: starting one binds a port on this machine.</summary>
+    private static bool IsListener(INamedTypeSymbol? type)
+        => type is { Name: "HttpListener" or "TcpListener" or "UdpListener" }
+           && type.ContainingNamespace?.ToDisplayString() is "System.Net" or "System.Net.Sockets";
 
     /// <summary>An outbound type that is not local I/O: <c>System.IO</c> files, directories and streams stay on the machine.</summary>
     /// <remarks>

@@ -138,6 +138,10 @@ public static class AttemptBoundRecognizer
                 case IPropertyReferenceOperation { Property.Name: "IsCancellationRequested" }:
                     kind = Stronger(kind, AttemptBoundKind.Cancellation);
                     break;
+                case IInvocationOperation { TargetMethod.Name: "MoveNext" }:
+                    // if (!delays.MoveNext()) throw;: the attempts end with a sequence whose length cannot be seen here.
+                    kind = Stronger(kind, AttemptBoundKind.Unknown);
+                    break;
                 case IInvocationOperation invocation when IsOpaqueHelper(invocation) && scope?.Outbound?.IsOutbound(invocation) != true:
                     kind = Stronger(kind, AttemptBoundKind.Unknown);
                     break;
@@ -153,6 +157,10 @@ public static class AttemptBoundRecognizer
                     // `if (triedAgain) throw; triedAgain = true;`: the failure path sets a flag that ends the next failure.
                     kind = Stronger(kind, AttemptBoundKind.Counter);
                     limits.AddLatch();
+                    break;
+                case ILocalReferenceOperation local when scope is not null && HoldsClockComparison(local.Local, types, scope):
+                    // `var retry = DateTime.UtcNow - first < timeout; if (!retry) throw;`: a deadline through a local.
+                    kind = Stronger(kind, AttemptBoundKind.Deadline);
                     break;
                 case ILocalReferenceOperation local when scope is not null && HoldsCounterComparison(local.Local, counters, scope):
                     // `var again = attempt < max ? Wait() : false; if (!again) throw;`: the comparison decides through a local.
@@ -385,6 +393,32 @@ public static class AttemptBoundRecognizer
         }
 
         return false;
+    }
+
+    /// <summary>Every value written to <paramref name="local"/> in the scope is a comparison that reads the clock.</summary>
+    private static bool HoldsClockComparison(ILocalSymbol local, KnownTypes types, RetryScope scope)
+    {
+        if (local.Type.SpecialType != SpecialType.System_Boolean || scope.WritesOf(local) is not { Count: > 0 } writes)
+        {
+            return false;
+        }
+
+        foreach (var write in writes)
+        {
+            var value = write switch
+            {
+                IVariableDeclaratorOperation declarator => declarator.Initializer?.Value,
+                ISimpleAssignmentOperation assignment => assignment.Value,
+                _ => null,
+            };
+            if (value is null || !OperationTree.Any(value, o => o is IBinaryOperation binary && IsComparison(binary.OperatorKind)
+                    && (ReadsClock(binary, types) || ReadsElapsedLocal(binary, types, scope))))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     private static bool IsHelperResult(ILocalSymbol local, RetryScope scope)

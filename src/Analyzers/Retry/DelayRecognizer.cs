@@ -119,9 +119,29 @@ public static class DelayRecognizer
             return WaitKind.Opaque;
         }
 
+        // A delegate or an interface member handed a duration (await Delay(backoff, token), await clock.Wait(next)):
+        // it may be the wait, and how long it waits cannot be seen.
+        if ((method.MethodKind == MethodKind.DelegateInvoke || method.IsAbstract) && HasDurationArgument(invocation, types))
+        {
+            return WaitKind.Opaque;
+        }
+
         // A helper that waits (BackoffAsync, WaitBeforeRetry, PauseAsync): its delay cannot be seen.
         // A call whose value is passed on (Task.Delay(Backoff(attempt))) computes a delay; it does not wait.
         return LooksLikeWait(method.Name) && !AppHelpers.IsFramework(type) && !IsArgument(invocation) ? WaitKind.Opaque : WaitKind.NotAWait;
+    }
+
+    private static bool HasDurationArgument(IInvocationOperation invocation, KnownTypes types)
+    {
+        foreach (var argument in invocation.Arguments)
+        {
+            if (SymbolEqualityComparer.Default.Equals(TypeFacts.UnwrapNullable(argument.Value.Type), types.TimeSpan))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static bool IsWaitHandle(INamedTypeSymbol? type)

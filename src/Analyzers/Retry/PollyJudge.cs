@@ -18,7 +18,11 @@ internal static class PollyJudge
             context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.RetryHasNoAttemptLimit, policy.NameLocation, hints, subject, how));
         }
 
-        RetryJudge.ReportDelay(context.ReportDiagnostic, policy.Delay, policy.NameLocation, hints, subject);
+        // A single retry waits once: there is no sequence of delays to grow, unless it retries at once.
+        if (!(policy.RetryCount == 1 && policy.Delay.Kind == DelayKind.Constant))
+        {
+            RetryJudge.ReportDelay(context.ReportDiagnostic, policy.Delay, policy.NameLocation, hints, subject);
+        }
     }
 
     public static void Report(OperationAnalysisContext context, PollyOptionsModel options)

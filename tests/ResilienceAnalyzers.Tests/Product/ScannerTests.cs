@@ -101,6 +101,22 @@ public sealed class ScannerTests : IDisposable
     }
 
     [Fact]
+    public void Test_projects_are_left_out_also_when_a_shared_props_file_brings_the_test_framework()
+    {
+        Write("src/Prices.cs", Clean);
+        Write("unit/Shop.Tests.csproj", """<Project Sdk="Microsoft.NET.Sdk"><ItemGroup><PackageReference Include="xunit" Version="2.9.3" /></ItemGroup></Project>""");
+        Write("unit/StockClientTests.cs", RetryLoop);
+        Write("test/Directory.Build.props", """<Project><ItemGroup><PackageReference Include="xunit" Version="2.9.3" /></ItemGroup></Project>""");
+        Write("test/Shop.IntegrationTests/Shop.IntegrationTests.csproj", """<Project Sdk="Microsoft.NET.Sdk" />""");
+        Write("test/Shop.IntegrationTests/Shared/TestServer.cs", RetryLoop);
+
+        var result = Scan(_root);
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Contains("0 finding(s) in 0 file(s); scanned 1 files", result.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Usage_and_load_errors_exit_2()
     {
         Assert.Equal(2, Scan(Path.Combine(_root, "missing")).ExitCode);

@@ -46,6 +46,22 @@ public sealed class PollyV7Tests
             """,
             Verify.Diagnostic("RES001").WithSpan(7, 62, 7, 81).WithArguments("'WaitAndRetryForever'", "with no effective attempt limit"));
 
+    // One retry waits once: there is no sequence of delays to grow. Two equal delays are a constant backoff.
+    [Fact]
+    public Task SingleRetryWithOneDelay_IsNotRes002_TwoEqualDelaysAre()
+        => Verify.VerifyAnalyzerAsync("""
+            using System;
+            using System.Net.Http;
+            using Polly;
+
+            class C
+            {
+                IAsyncPolicy Once() => Policy.Handle<HttpRequestException>().WaitAndRetryAsync(new[] { TimeSpan.FromSeconds(10) });
+                IAsyncPolicy Twice() => Policy.Handle<HttpRequestException>().{|RES002:WaitAndRetryAsync|}(new[] { TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(10) });
+                IAsyncPolicy OnceNow() => Policy.Handle<HttpRequestException>().{|RES002:RetryAsync|}(1);
+            }
+            """);
+
     [Fact]
     public Task Message_SaysHowFarALimitGoesAboveTheMaximum()
         => Verify.VerifyAnalyzerAsync(

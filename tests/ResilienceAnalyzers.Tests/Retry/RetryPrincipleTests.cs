@@ -1622,4 +1622,132 @@ public sealed class RetryPrincipleTests
             """);
         await test.RunAsync();
     }
+
+    // A deadline decided into a local, and a sequence of delays that runs out: bounds, seen or not.
+    [Fact]
+    public Task DeadlineHeldInALocal_IsABound_ASequenceThatRunsOut_IsSilent()
+        => Verify("""
+            interface IBackoff { IEnumerable<TimeSpan> Delays(); }
+
+            class Sender
+            {
+                private readonly IBackoff _backoff = null!;
+
+                async Task<string> SendAsync(HttpClient client, TimeSpan budget)
+                {
+                    var first = DateTime.UtcNow;
+                    {|RES002:while|} (true)
+                    {
+                        try
+                        {
+                            return await client.GetStringAsync("https://cache.example.com/k");
+                        }
+                        catch (HttpRequestException)
+                        {
+                            var again = DateTime.UtcNow - first < budget;
+                            if (!again)
+                            {
+                                throw;
+                            }
+
+                            await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(100, 200) * 2));
+                        }
+                    }
+                }
+
+                async Task<string> PacedAsync(HttpClient client)
+                {
+                    IEnumerator<TimeSpan>? delays = null;
+                    while (true)
+                    {
+                        try
+                        {
+                            return await client.GetStringAsync("https://cache.example.com/k");
+                        }
+                        catch (HttpRequestException)
+                        {
+                            delays ??= _backoff.Delays().GetEnumerator();
+                            if (!delays.MoveNext())
+                            {
+                                throw;
+                            }
+
+                            await Task.Delay(delays.Current);
+                        }
+                    }
+                }
+            }
+            """);
+
+    // A wait handed to a delegate or an interface cannot be seen: no claim that the retry is immediate.
+    [Fact]
+    public Task WaitThroughADelegateGivenADuration_IsUnknown_ACallWithoutOne_IsNoWait()
+        => Verify("""
+            class Retrier
+            {
+                public Func<TimeSpan, CancellationToken, Task> Pause { get; set; } = Task.Delay;
+                public Action<string> Log { get; set; } = _ => { };
+
+                async Task<string> RunAsync(HttpClient client, CancellationToken token)
+                {
+                    for (var attempt = 0; attempt < 5; attempt++)
+                    {
+                        try
+                        {
+                            return await client.GetStringAsync("https://api.example.com/x", token);
+                        }
+                        catch (HttpRequestException)
+                        {
+                            await Pause(TimeSpan.FromMilliseconds(100), token);
+                        }
+                    }
+
+                    throw new TimeoutException();
+                }
+
+                async Task<string> LogOnlyAsync(HttpClient client, CancellationToken token)
+                {
+                    {|RES002:for|} (var attempt = 0; attempt < 5; attempt++)
+                    {
+                        try
+                        {
+                            return await client.GetStringAsync("https://api.example.com/x", token);
+                        }
+                        catch (HttpRequestException e)
+                        {
+                            Log(e.Message);
+                        }
+                    }
+
+                    throw new TimeoutException();
+                }
+            }
+            """);
+
+    // Starting a listener binds a port here; calling Start again after fixing the reservation is not a retry.
+    [Fact]
+    public Task StartingAListenerAgainAfterAFix_IsNotARetry()
+        => Verify("""
+            class Host
+            {
+                private HttpListener _listener = new HttpListener();
+                private string? _reserved;
+
+                string? Reserve() => "http://+:8080/";
+
+                void Start()
+                {
+                    try
+                    {
+                        _listener.Start();
+                    }
+                    catch (HttpListenerException e) when (e.ErrorCode == 5 && _reserved == null)
+                    {
+                        _reserved = Reserve();
+                        _listener = new HttpListener();
+                        Start();
+                    }
+                }
+            }
+            """);
 }
