@@ -344,6 +344,11 @@ internal static class ControlFlowFacts
             value = OperationTree.Unwrap(awaited.Operation)!;
         }
 
+        if (value is IInvocationOperation { TargetMethod.Name: "ConfigureAwait", Instance: { } configured })
+        {
+            value = OperationTree.Unwrap(configured)!;
+        }
+
         return value switch
         {
             IInvocationOperation call => context.Outbound.IsOutbound(call),

@@ -1535,7 +1535,7 @@ public sealed class RetryPrincipleTests
                     {
                         try
                         {
-                            if (!(_schemaOnly ? await _reader.NextResultAsync() : await _reader.ReadAsync()))
+                            if (!(_schemaOnly ? await _reader.NextResultAsync().ConfigureAwait(false) : await _reader.ReadAsync()))
                             {
                                 break;
                             }
