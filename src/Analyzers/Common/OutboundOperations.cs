@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Concurrent;
+using System.Collections.Generic;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
 
@@ -89,6 +90,7 @@ public sealed class OutboundOperations
     private readonly INamedTypeSymbol? _console;
 
     private readonly IAssemblySymbol? _assembly;
+    private readonly Lazy<Dictionary<INamedTypeSymbol, List<INamedTypeSymbol>>> _implementers;
 
     /// <param name="console">System.Console, whose input is not a call out.</param>
     /// <param name="assembly">The assembly being analysed: its own types are judged by what they do, not by their namespace.</param>
@@ -96,6 +98,7 @@ public sealed class OutboundOperations
     {
         _console = console;
         _assembly = assembly;
+        _implementers = new Lazy<Dictionary<INamedTypeSymbol, List<INamedTypeSymbol>>>(IndexImplementers, System.Threading.LazyThreadSafetyMode.ExecutionAndPublication);
     }
 
     /// <summary>True when <paramref name="type"/> is declared in an outbound namespace and is not in-memory only.</summary>
@@ -183,18 +186,36 @@ public sealed class OutboundOperations
     /// <summary>
     /// A method of the compilation that visibly calls out: its body, when it is in the same file, holds an outbound
     /// operation; otherwise its type holds a client of an outbound type (a field or property), or it takes one.
-    /// Abstract and interface methods and delegates cannot be seen: certain or silent.
+    /// A member of an interface the compilation declares is judged by the implementations the compilation has.
+    /// Abstract members, interfaces of referenced libraries and delegates cannot be seen: certain or silent.
     /// </summary>
     private bool VisiblyCallsOut(IInvocationOperation invocation, int depth)
     {
         var method = invocation.TargetMethod.OriginalDefinition;
+        if (method.ContainingType?.TypeKind == TypeKind.Interface)
+        {
+            foreach (var implementation in ImplementationsOf(method))
+            {
+                if (MethodCallsOut(implementation, invocation.SemanticModel, depth))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        return MethodCallsOut(method, invocation.SemanticModel, depth);
+    }
+
+    private bool MethodCallsOut(IMethodSymbol method, SemanticModel? model, int depth)
+    {
         if (method.IsAbstract || method.IsExtern || method.DeclaringSyntaxReferences.IsEmpty
             || method.ContainingType is null || method.ContainingType.TypeKind == TypeKind.Interface)
         {
             return false;
         }
 
-        var model = invocation.SemanticModel;
         foreach (var reference in method.DeclaringSyntaxReferences)
         {
             if (model is null || reference.SyntaxTree != model.SyntaxTree)
@@ -222,6 +243,106 @@ public sealed class OutboundOperations
         }
 
         return _holdsClient.GetOrAdd(method, HoldsClient);
+    }
+
+    /// <summary>
+    /// A member of an interface the compilation declares, which has implementations in the compilation and none of
+    /// them visibly calls out: what a call to it does can be seen, and it stays on this machine.
+    /// </summary>
+    public bool IsSeenToStayLocal(IInvocationOperation invocation)
+    {
+        var method = invocation.TargetMethod.OriginalDefinition;
+        if (method.ContainingType?.TypeKind != TypeKind.Interface || !SymbolEqualityComparer.Default.Equals(method.ContainingAssembly, _assembly))
+        {
+            return false;
+        }
+
+        var implementations = ImplementationsOf(method);
+        if (implementations.Count == 0)
+        {
+            return false;
+        }
+
+        foreach (var implementation in implementations)
+        {
+            if (MethodCallsOut(implementation, invocation.SemanticModel, depth: 1))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>The methods of the compilation's own classes and structs that implement <paramref name="interfaceMethod"/>.</summary>
+    private List<IMethodSymbol> ImplementationsOf(IMethodSymbol interfaceMethod)
+    {
+        var result = new List<IMethodSymbol>();
+        if (interfaceMethod.ContainingType is not { } @interface
+            || !SymbolEqualityComparer.Default.Equals(@interface.ContainingAssembly, _assembly)
+            || !_implementers.Value.TryGetValue(@interface, out var types))
+        {
+            return result;
+        }
+
+        foreach (var type in types)
+        {
+            if (type.FindImplementationForInterfaceMember(interfaceMethod) is IMethodSymbol implementation)
+            {
+                result.Add(implementation.OriginalDefinition);
+            }
+        }
+
+        return result;
+    }
+
+    /// <summary>Each interface the compilation declares, with the compilation's types that implement it. Built once.</summary>
+    private Dictionary<INamedTypeSymbol, List<INamedTypeSymbol>> IndexImplementers()
+    {
+        var index = new Dictionary<INamedTypeSymbol, List<INamedTypeSymbol>>(SymbolEqualityComparer.Default);
+        if (_assembly is null)
+        {
+            return index;
+        }
+
+        var pending = new Stack<INamespaceOrTypeSymbol>();
+        pending.Push(_assembly.GlobalNamespace);
+        while (pending.Count > 0)
+        {
+            var current = pending.Pop();
+            foreach (var member in current.GetMembers())
+            {
+                if (member is not INamespaceOrTypeSymbol container)
+                {
+                    continue;
+                }
+
+                // Namespaces, and types for the types nested in them.
+                pending.Push(container);
+                if (member is not INamedTypeSymbol { TypeKind: TypeKind.Class or TypeKind.Struct } type)
+                {
+                    continue;
+                }
+
+                foreach (var @interface in type.AllInterfaces)
+                {
+                    var definition = @interface.OriginalDefinition;
+                    if (!SymbolEqualityComparer.Default.Equals(definition.ContainingAssembly, _assembly))
+                    {
+                        continue;
+                    }
+
+                    if (!index.TryGetValue(definition, out var list))
+                    {
+                        index[definition] = list = new List<INamedTypeSymbol>();
+                    }
+
+                    list.Add(type);
+                }
+            }
+        }
+
+        return index;
     }
 
     private bool HoldsClient(IMethodSymbol method)

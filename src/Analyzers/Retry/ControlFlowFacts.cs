@@ -27,7 +27,8 @@ internal static class ControlFlowFacts
                 return true;
             }
 
-            opaqueCall |= operation is IInvocationOperation invocation && IsOpaque(invocation.TargetMethod);
+            opaqueCall |= operation is IInvocationOperation invocation && IsOpaque(invocation.TargetMethod)
+                          && !context.Outbound.IsSeenToStayLocal(invocation);
         }
 
         if (!opaqueCall)

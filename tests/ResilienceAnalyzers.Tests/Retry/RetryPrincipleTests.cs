@@ -520,6 +520,79 @@ public sealed class RetryPrincipleTests
             }
             """);
 
+    // An interface of the compilation is judged by the implementations the compilation has.
+    [Fact]
+    public Task InterfaceOfTheCompilation_IsJudgedByItsImplementations()
+        => Verify("""
+            interface IBackchannel { Task ConnectAsync(string path); }
+
+            sealed class LocalBackchannel : IBackchannel
+            {
+                public async Task ConnectAsync(string path)
+                {
+                    var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+                    await socket.ConnectAsync(new UnixDomainSocketEndPoint(path));
+                }
+            }
+
+            interface IOrders { Task<string> GetAsync(string id); }
+
+            sealed class HttpOrders : IOrders
+            {
+                private readonly HttpClient _client = new();
+                public Task<string> GetAsync(string id) => _client.GetStringAsync("https://orders.example.com/" + id);
+            }
+
+            interface IGeneratedApi { Task<string> StatusAsync(); }
+
+            class Startup
+            {
+                async Task WaitForHostAsync(IBackchannel channel, string path)
+                {
+                    while (true)
+                    {
+                        try
+                        {
+                            await channel.ConnectAsync(path);
+                            return;
+                        }
+                        catch (SocketException)
+                        {
+                            await Task.Delay(50);
+                        }
+                    }
+                }
+
+                async Task<string> OrderAsync(IOrders orders, string id)
+                {
+                    {|RES001:{|RES002:while|}|} (true)
+                    {
+                        try
+                        {
+                            return await orders.GetAsync(id);
+                        }
+                        catch (InvalidOperationException)
+                        {
+                        }
+                    }
+                }
+
+                async Task<string> StatusAsync(IGeneratedApi api)
+                {
+                    {|RES001:{|RES002:while|}|} (true)
+                    {
+                        try
+                        {
+                            return await api.StatusAsync();
+                        }
+                        catch (HttpRequestException)
+                        {
+                        }
+                    }
+                }
+            }
+            """);
+
     [Fact]
     public Task MethodOfTheCompilationThatVisiblyCallsOut_IsOutbound()
         => Verify("""
