@@ -326,6 +326,10 @@ internal sealed class RegionUsageRecognizer
                 case ICoalesceAssignmentOperation coalesceAssignment when coalesceAssignment.Value == top:
                     fallback = true;
                     return true;
+                case ISimpleAssignmentOperation assignment when assignment.Value == top && FillsInWhenMissing(assignment):
+                    // if (string.IsNullOrWhiteSpace(endpoint)) endpoint = "https://westus…": the ?? of a statement.
+                    fallback = true;
+                    return true;
                 case IInvalidOperation invalid:
                     // Passed to something that does not bind. A client whose package is missing is still judged by the
                     // name written (new AmazonBedrockRuntimeClient(RegionEndpoint.USWest2)), which tells a global
@@ -340,6 +344,48 @@ internal sealed class RegionUsageRecognizer
 
         return true;
     }
+
+    /// <summary>
+    /// The assignment runs only when its target has no value yet: it is in an <c>if</c> whose condition asks whether that
+    /// same variable is null or empty (<c>== null</c>, <c>is null</c>, <c>string.IsNullOrEmpty</c>, <c>IsNullOrWhiteSpace</c>).
+    /// </summary>
+    private static bool FillsInWhenMissing(ISimpleAssignmentOperation assignment)
+    {
+        if (OperationTree.ReferencedSymbol(assignment.Target) is not { } target)
+        {
+            return false;
+        }
+
+        for (var current = assignment.Parent; current is not null; current = current.Parent)
+        {
+            if (current is IConditionalOperation { Condition: { } condition } conditional && conditional.WhenTrue.Syntax.Span.Contains(assignment.Syntax.Span))
+            {
+                return OperationTree.Any(condition, o => o switch
+                {
+                    IInvocationOperation { TargetMethod.Name: "IsNullOrEmpty" or "IsNullOrWhiteSpace" } call
+                        => call.Arguments.Length == 1 && SymbolEqualityComparer.Default.Equals(OperationTree.ReferencedSymbol(OperationTree.Unwrap(call.Arguments[0].Value)), target),
+                    IBinaryOperation { OperatorKind: BinaryOperatorKind.Equals } equals
+                        => IsNullCheckOf(equals.LeftOperand, equals.RightOperand, target) || IsNullCheckOf(equals.RightOperand, equals.LeftOperand, target),
+                    IIsPatternOperation { Pattern: IConstantPatternOperation { Value.ConstantValue: { HasValue: true, Value: null } } } pattern
+                        => SymbolEqualityComparer.Default.Equals(OperationTree.ReferencedSymbol(OperationTree.Unwrap(pattern.Value)), target),
+                    _ => false,
+                });
+            }
+
+            if (current is IBlockOperation or IExpressionStatementOperation)
+            {
+                continue;
+            }
+
+            return false;
+        }
+
+        return false;
+    }
+
+    private static bool IsNullCheckOf(IOperation candidate, IOperation other, ISymbol target)
+        => other.ConstantValue is { HasValue: true, Value: null }
+           && SymbolEqualityComparer.Default.Equals(OperationTree.ReferencedSymbol(OperationTree.Unwrap(candidate)), target);
 
     private bool FlowsIntoRegion(IOperation value, ISymbol containingSymbol, bool followLocal, out bool fallback, out IOperation? top)
     {

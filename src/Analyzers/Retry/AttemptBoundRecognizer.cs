@@ -307,9 +307,9 @@ public static class AttemptBoundRecognizer
         };
 
     /// <summary>
-    /// <paramref name="reference"/> is a boolean local that the guard tests as it stands (<c>if (retried)</c>, or
-    /// <c>if (!first)</c>), and every write to it inside the repeated region is in a catch and sets the value that
-    /// makes the guard leave: after one failure the next one leaves. A bound of one more attempt.
+    /// <paramref name="reference"/> is a boolean local the guard tests (<c>if (retried) throw;</c>,
+    /// <c>catch (X) when (firstTime &amp;&amp; …)</c>), and every write to it inside the repeated region is in a catch and
+    /// sets the value that makes the retry leave: after one failure the next one leaves. A bound of one more attempt.
     /// </summary>
     private static bool IsOneShotLatch(ILocalReferenceOperation reference, IOperation guard, RetryScope scope)
     {
@@ -318,21 +318,37 @@ public static class AttemptBoundRecognizer
             return false;
         }
 
-        // The value of the flag that makes the guard true: `flag` reads true, `!flag` reads false.
-        bool leavingValue;
-        var guardRoot = OperationTree.Unwrap(guard);
-        if (guardRoot == reference)
+        // Which value of the flag makes the retry leave. In an exit guard (if (tried || x) throw;) the flag leaves when its
+        // literal is true; in a guard that lets it go round (catch ... when (firstTime && x), while (!done && …)) when
+        // its literal is false. Negations flip the literal; && (going round) and || (leaving) keep the implication.
+        var goesRound = scope.GoRoundGuards?.Contains(guard) == true;
+        var literalTrueValue = true;
+        IOperation current = reference;
+        while (current != guard && current.Parent is { } parent)
         {
-            leavingValue = true;
+            switch (parent)
+            {
+                case IConversionOperation or IParenthesizedOperation:
+                    break;
+                case IUnaryOperation { OperatorKind: UnaryOperatorKind.Not }:
+                    literalTrueValue = !literalTrueValue;
+                    break;
+                case IBinaryOperation { OperatorKind: BinaryOperatorKind.ConditionalAnd } when goesRound:
+                case IBinaryOperation { OperatorKind: BinaryOperatorKind.ConditionalOr } when !goesRound:
+                    break;
+                default:
+                    return false;
+            }
+
+            current = parent;
         }
-        else if (guardRoot is IUnaryOperation { OperatorKind: UnaryOperatorKind.Not } not && OperationTree.Unwrap(not.Operand) == reference)
-        {
-            leavingValue = false;
-        }
-        else
+
+        if (current != guard)
         {
             return false;
         }
+
+        var leavingValue = goesRound ? !literalTrueValue : literalTrueValue;
 
         var writesInside = 0;
         foreach (var write in scope.WritesOf(reference.Local) ?? new List<IOperation>())

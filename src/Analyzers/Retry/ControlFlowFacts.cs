@@ -393,7 +393,10 @@ internal static class ControlFlowFacts
             {
                 case IBinaryOperation { OperatorKind: BinaryOperatorKind.Equals or BinaryOperatorKind.NotEquals } binary
                     when Reads(binary, target):
-                    if (!IsNullOrZero(binary.LeftOperand) && !IsNullOrZero(binary.RightOperand))
+                    // response == null waits for any answer; string.CompareOrdinal(op.Status, "Assigning") == 0 or
+                    // op.Status == null compares what the answer says: polling for a state.
+                    var compared = IsNullOrZero(binary.RightOperand) ? binary.LeftOperand : IsNullOrZero(binary.LeftOperand) ? binary.RightOperand : null;
+                    if (compared is null || !SymbolEqualityComparer.Default.Equals(OperationTree.ReferencedSymbol(OperationTree.Unwrap(compared)), target))
                     {
                         return false;
                     }

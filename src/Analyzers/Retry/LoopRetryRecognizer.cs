@@ -61,26 +61,32 @@ public static class LoopRetryRecognizer
         var counters = AttemptBoundRecognizer.FindCounters(new[] { (IOperation)loop });
 
         var guards = new List<IOperation>();
+        var goRound = new HashSet<IOperation>();
         if (condition is not null && condition.ConstantValue is not { HasValue: true })
         {
             guards.Add(condition);
+            goRound.Add(condition);
         }
 
         // Filters decide either way: on a clause that goes round (when (attempt < max)), or on one that gives up
         // (catch (X) when (trial is max) { throw; } before catch (X) { trial++; }).
         if (@try is not null)
         {
-            foreach (var @catch in @try.Catches)
+            for (var i = 0; i < @try.Catches.Length; i++)
             {
-                if (@catch.Filter is { } filter)
+                if (@try.Catches[i].Filter is { } filter)
                 {
                     guards.Add(filter);
+                    if (failureCatches.Contains(i))
+                    {
+                        goRound.Add(filter);
+                    }
                 }
             }
         }
 
         guards.AddRange(ControlFlowFacts.ExitGuards(loop.Body, loop));
-        var scope = new RetryScope(context.Types, OperationTree.Root(loop), loop.Syntax.Span, counters) { Outbound = context.Outbound };
+        var scope = new RetryScope(context.Types, OperationTree.Root(loop), loop.Syntax.Span, counters) { Outbound = context.Outbound, GoRoundGuards = goRound };
         // A wait in the loop condition (while (await timer.WaitForNextTickAsync(token))) is a wait between attempts too.
         var delayRegions = condition is null ? new[] { loop.Body } : new[] { loop.Body, condition };
         var bound = AttemptBoundRecognizer.Recognize(guards, delayRegions, counters, scope);

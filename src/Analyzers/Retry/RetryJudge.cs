@@ -51,8 +51,9 @@ internal sealed class RetryJudge
             context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.RetryHasNoAttemptLimit, construct.ReportLocation, properties, subject, how));
         }
 
-        // Limited to one more attempt (a flag, or a limit of 1): it waits once, there is no sequence of delays to grow.
-        if (!(construct.Bound is { Kind: AttemptBoundKind.Counter, Limit: 1 } && construct.Delay.Kind == DelayKind.Constant))
+        // Limited to one more attempt (a flag, or a limit of 1): fix the cause, then go once. There is no sequence of
+        // delays to grow, and going again at once after the repair (a token renewed, a container re-created) is right.
+        if (construct.Bound is not { Kind: AttemptBoundKind.Counter, Limit: 1 })
         {
             ReportDelay(context.ReportDiagnostic, construct.Delay, construct.ReportLocation, properties, subject);
         }

@@ -37,6 +37,9 @@ public sealed class RetryScope
     /// <summary>The attempt number of a Polly sleep-duration lambda or delay generator.</summary>
     public IParameterSymbol? AttemptParameter { get; }
 
+    /// <summary>Guards that let the retry go round when true (a loop condition, a filter on a catch that goes round); the others leave when true.</summary>
+    internal ISet<IOperation>? GoRoundGuards { get; init; }
+
     /// <summary>Which calls go out: a guard that calls out is the probe being repeated, not a limit on it.</summary>
     internal OutboundOperations? Outbound { get; init; }
 

@@ -29,7 +29,9 @@ internal static class SameRequest
         HashSet<ISymbol>? assigned = null;
         foreach (var operation in OperationTree.Descendants(region))
         {
-            if (!context.Outbound.IsOutbound(operation))
+            // The call being repeated may be one the compilation cannot see into (a delegate handed in).
+            if (!context.Outbound.IsOutbound(operation)
+                && !(operation is IInvocationOperation invocation && ControlFlowFacts.IsOpaque(invocation.TargetMethod)))
             {
                 continue;
             }

@@ -516,4 +516,39 @@ public sealed class HardCodedRegionTests
                 object Other() => {|CS0103:Connect|}(RegionEndpoint.USEast1);
             }
             """);
+
+    // `if (string.IsNullOrWhiteSpace(endpoint)) endpoint = "…";` is the `??` of a statement: a default for a missing value.
+    [Fact]
+    public Task RegionalEndpointFilledInWhenTheCallerGaveNone_IsAFallback_AlwaysSet_IsNot()
+        => Verify("""
+            class Language
+            {
+                string Endpoint(string endpoint)
+                {
+                    if (string.IsNullOrWhiteSpace(endpoint))
+                    {
+                        endpoint = "https://westus.api.cognitive.microsoft.com";
+                    }
+
+                    return endpoint;
+                }
+
+                string EndpointOrNull(string endpoint)
+                {
+                    if (endpoint == null)
+                        endpoint = "https://westus.api.cognitive.microsoft.com";
+                    return endpoint;
+                }
+
+                string Pinned(string endpoint, bool fast)
+                {
+                    if (fast)
+                    {
+                        endpoint = {|RES020:"https://westus.api.cognitive.microsoft.com"|};
+                    }
+
+                    return endpoint;
+                }
+            }
+            """);
 }

@@ -1823,4 +1823,122 @@ public sealed class RetryPrincipleTests
                 }
             }
             """);
+
+    // A flag a filter checks before going round, cleared on the first failure: one more attempt.
+    [Fact]
+    public Task FilterOnAFlagClearedByTheFirstFailure_IsABound_ThatIsNeverCleared_IsNot()
+        => Verify("""
+            class Uploader
+            {
+                async Task<string> UploadAsync(HttpClient client, Func<Task> recreate)
+                {
+                    var firstFailure = true;
+                    while (true)
+                    {
+                        try
+                        {
+                            return await client.GetStringAsync("https://store.example.com/put");
+                        }
+                        catch (HttpRequestException e) when (firstFailure && e.StatusCode == HttpStatusCode.NotFound)
+                        {
+                            firstFailure = false;
+                            await recreate();
+                        }
+                    }
+                }
+
+                async Task<string> UploadForEverAsync(HttpClient client, Func<Task> recreate)
+                {
+                    var firstFailure = true;
+                    {|RES001:{|RES002:while|}|} (true)
+                    {
+                        try
+                        {
+                            return await client.GetStringAsync("https://store.example.com/put");
+                        }
+                        catch (HttpRequestException e) when (firstFailure && e.StatusCode == HttpStatusCode.NotFound)
+                        {
+                            Console.WriteLine(firstFailure);
+                        }
+                    }
+                }
+            }
+            """);
+
+    // Failover through a delegate: the address handed to it moves with the counter.
+    [Fact]
+    public Task TryingEachEndpointThroughADelegate_IsFailover_TheSameEndpointAgain_IsARetry()
+        => Verify("""
+            class Search
+            {
+                private readonly Uri[] _endpoints = Array.Empty<Uri>();
+
+                async Task<string> QueryAsync(Func<Uri, Task<string>> get, string term)
+                {
+                    for (var i = 0; i < _endpoints.Length; i++)
+                    {
+                        var query = new UriBuilder(_endpoints[i].AbsoluteUri) { Query = "q=" + term };
+                        try
+                        {
+                            return await get(query.Uri);
+                        }
+                        catch (HttpRequestException) when (i < _endpoints.Length - 1)
+                        {
+                        }
+                    }
+
+                    throw new InvalidOperationException();
+                }
+
+                async Task<string> QueryFirstAsync(Func<Uri, Task<string>> get, string term)
+                {
+                    {|RES002:for|} (var i = 0; i < 3; i++)
+                    {
+                        var query = new UriBuilder(_endpoints[0].AbsoluteUri) { Query = "q=" + term };
+                        try
+                        {
+                            return await get(query.Uri);
+                        }
+                        catch (HttpRequestException) when (i < 2)
+                        {
+                        }
+                    }
+
+                    throw new InvalidOperationException();
+                }
+            }
+            """);
+
+    // Polling until the answer says another state: a successful answer of the same state goes round too.
+    [Fact]
+    public Task PollingUntilAStatusComparedByAMethodChanges_IsAWaiter()
+        => Verify("""
+            class Operation { public string Status { get; set; } = ""; }
+
+            class Registration
+            {
+                private readonly HttpClient _client = new();
+
+                async Task<Operation> LookupAsync(string id)
+                    => new Operation { Status = await _client.GetStringAsync("https://dps.example.com/" + id) };
+
+                async Task<Operation> WaitAsync(string id)
+                {
+                    var operation = await LookupAsync(id);
+                    while (string.CompareOrdinal(operation.Status, "assigning") == 0)
+                    {
+                        await Task.Delay(TimeSpan.FromSeconds(2));
+                        try
+                        {
+                            operation = await LookupAsync(id);
+                        }
+                        catch (HttpRequestException)
+                        {
+                        }
+                    }
+
+                    return operation;
+                }
+            }
+            """);
 }
