@@ -27,6 +27,7 @@ internal static class SameRequest
         // The loop's writes are read once, and only when an outbound call needs judging.
         HashSet<ISymbol>? moving = null;
         HashSet<ISymbol>? assigned = null;
+        HashSet<ISymbol>? stepped = null;
         foreach (var operation in OperationTree.Descendants(region))
         {
             // The call being repeated may be one the compilation cannot see into (a delegate handed in).
@@ -38,10 +39,10 @@ internal static class SameRequest
 
             if (moving is null)
             {
-                (moving, assigned) = Writes(loop);
+                (moving, assigned) = Writes(loop, out stepped);
             }
 
-            if (ReadsMovingTarget(operation, moving, assigned!))
+            if (ReadsMovingTarget(operation, moving, assigned!, stepped!))
             {
                 return false;
             }
@@ -54,11 +55,11 @@ internal static class SameRequest
     /// The receiver and arguments of <paramref name="call"/> (not what nested lambdas do) read a moving symbol, an
     /// element chosen by something the loop writes, or the next item of a sequence.
     /// </summary>
-    private static bool ReadsMovingTarget(IOperation call, HashSet<ISymbol> moving, HashSet<ISymbol> written)
+    private static bool ReadsMovingTarget(IOperation call, HashSet<ISymbol> moving, HashSet<ISymbol> written, HashSet<ISymbol> stepped)
     {
         foreach (var operand in Operands(call))
         {
-            if (IsMovingValue(operand, moving, written))
+            if (IsMovingValue(operand, moving, written) || FormatsAny(operand, stepped))
             {
                 return true;
             }
@@ -104,7 +105,7 @@ internal static class SameRequest
     /// The moving symbols, and every symbol the loop assigns (increments, assignments, out and ref arguments; not
     /// locals merely declared in it), which an element index must not read.
     /// </returns>
-    private static (HashSet<ISymbol> Moving, HashSet<ISymbol> Assigned) Writes(ILoopOperation loop)
+    private static (HashSet<ISymbol> Moving, HashSet<ISymbol> Assigned) Writes(ILoopOperation loop, out HashSet<ISymbol> steppedCounters)
     {
         var writes = new List<(ISymbol Symbol, IOperation? Value, bool Stepped)>();
         var assigned = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
@@ -146,9 +147,23 @@ internal static class SameRequest
 
         var moving = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
         var written = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
+        steppedCounters = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
         foreach (var write in writes)
         {
             written.Add(write.Symbol);
+            if (write.Stepped)
+            {
+                steppedCounters.Add(write.Symbol);
+            }
+        }
+
+        // A counter written into the request's text (the port of $"wss://host:{port}/") names a new target each pass.
+        foreach (var (symbol, value, stepped) in writes)
+        {
+            if (!stepped && value is not null && FormatsAny(value, steppedCounters))
+            {
+                moving.Add(symbol);
+            }
         }
 
         // Grow the set until nothing changes: a value derived from a moving one moves too.
@@ -191,6 +206,16 @@ internal static class SameRequest
                                                || invocation.TargetMethod.Name.StartsWith("Next", StringComparison.Ordinal)
                                                || invocation.TargetMethod.Name.StartsWith("GetNext", StringComparison.Ordinal),
             _ => OperationTree.ReferencedSymbol(o) is { } symbol && moving.Contains(symbol),
+        });
+
+    /// <summary>Text built from one of <paramref name="counters"/>: an interpolation hole or a string concatenation that reads it.</summary>
+    private static bool FormatsAny(IOperation value, HashSet<ISymbol> counters)
+        => counters.Count > 0 && OperationTree.Any(value, o => o switch
+        {
+            IInterpolationOperation hole => ReadsAny(new[] { hole.Expression }, counters),
+            IBinaryOperation { OperatorKind: BinaryOperatorKind.Add, Type.SpecialType: SpecialType.System_String } concatenation
+                => ReadsAny(new[] { concatenation.LeftOperand, concatenation.RightOperand }, counters),
+            _ => false,
         });
 
     /// <summary>

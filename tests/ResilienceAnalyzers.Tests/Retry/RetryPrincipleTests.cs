@@ -1941,4 +1941,48 @@ public sealed class RetryPrincipleTests
                 }
             }
             """);
+
+    // The counter written into the address names another endpoint each pass: every port is tried once.
+    [Fact]
+    public Task CounterWrittenIntoTheAddress_IsFailover_ACounterOnlyCounted_IsNot()
+        => Verify("""
+            class Rpc
+            {
+                async Task<int> ConnectAsync(HttpClient client)
+                {
+                    int port;
+                    for (port = 6463; port <= 6472; port++)
+                    {
+                        try
+                        {
+                            var url = $"https://127.0.0.1:{port}/rpc";
+                            await client.GetStringAsync(url);
+                            return port;
+                        }
+                        catch (HttpRequestException)
+                        {
+                        }
+                    }
+
+                    throw new InvalidOperationException();
+                }
+
+                async Task<string> FetchAsync(HttpClient client)
+                {
+                    {|RES002:for|} (var attempt = 0; attempt < 3; attempt++)
+                    {
+                        try
+                        {
+                            return await client.GetStringAsync("https://rpc.example.com/state");
+                        }
+                        catch (HttpRequestException)
+                        {
+                            Console.WriteLine($"attempt {attempt} failed");
+                        }
+                    }
+
+                    throw new InvalidOperationException();
+                }
+            }
+            """);
 }
