@@ -3,7 +3,7 @@
 
 Usage:
     python3 tools/corpus/rescan.py --root <folder for checkouts> [--fetch] [--only owner/name ...]
-                                   [--scanner <resilience-scan.dll>] [--out <folder>]
+                                   [--scanner <resilience-scan.dll>] [--out <folder>] [--list <tsv>]
 
 For every repository in tools/corpus/corpus.tsv it checks out the recorded commit under
 <root>/<owner>+<name> (with --fetch, cloning it from GitHub when it is missing), runs the scanner in folder
@@ -126,12 +126,14 @@ def main():
     parser.add_argument("--list-false", action="store_true", help="also list the findings still reported that were judged false")
     parser.add_argument("--scanner", default=os.path.join(REPO, "src/Cli/bin/Release/net10.0/resilience-scan.dll"))
     parser.add_argument("--out", default=None, help="folder for the SARIF logs (default: <root>/.rescan)")
+    parser.add_argument("--list", default=os.path.join(HERE, "corpus.tsv"),
+                        help="the repositories to scan (default: corpus.tsv; holdout.tsv is the last held-out check)")
     options = parser.parse_args()
 
     if not os.path.exists(options.scanner):
         subprocess.run(["dotnet", "build", os.path.join(REPO, "src/Cli"), "-c", "Release", "-nologo", "-v", "q"], check=True)
 
-    corpus = read_tsv(os.path.join(HERE, "corpus.tsv"))
+    corpus = read_tsv(options.list)
     verdicts = {}
     for row in read_tsv(os.path.join(HERE, "verdicts.tsv")):
         verdicts[(row["repo"], row["file"], int(row["line"]), row["rule"])] = row
