@@ -244,12 +244,7 @@ public static class AttemptBoundRecognizer
 
         foreach (var write in writes)
         {
-            var value = write switch
-            {
-                IVariableDeclaratorOperation declarator => declarator.Initializer?.Value,
-                IAssignmentOperation assignment => assignment.Value,
-                _ => null,
-            };
+            var value = WrittenValue(write);
             if (value is null || !OperationTree.Any(value, o => o is IBinaryOperation binary && IsComparison(binary.OperatorKind) && ReferencesAny(binary, counters)))
             {
                 return false;
@@ -294,6 +289,15 @@ public static class AttemptBoundRecognizer
             { ConstantValue: { HasValue: true, Value: int or long } constant } => System.Convert.ToInt64(constant.Value) >= 0,
             IFieldReferenceOperation { Field.Name: "InfiniteTimeSpan" or "Infinite" } => false,
             _ => true,
+        };
+
+    /// <summary>What a write puts in its target: a declarator's initializer or an assignment's value.</summary>
+    private static IOperation? WrittenValue(IOperation write)
+        => write switch
+        {
+            IVariableDeclaratorOperation declarator => declarator.Initializer?.Value,
+            IAssignmentOperation assignment => assignment.Value,
+            _ => null,
         };
 
     /// <summary><c>is 5</c>, <c>is &gt;= max</c>, <c>is not 0</c>: a pattern that compares with a value.</summary>
@@ -358,12 +362,7 @@ public static class AttemptBoundRecognizer
                 continue;
             }
 
-            var value = write switch
-            {
-                IVariableDeclaratorOperation declarator => declarator.Initializer?.Value,
-                ISimpleAssignmentOperation assignment => assignment.Value,
-                _ => null,
-            };
+            var value = WrittenValue(write);
             // Set on the failure path: a flag set where the call succeeded (ok = true; ... if (ok) break;) is success leaving.
             if (value?.ConstantValue is not { HasValue: true, Value: bool written } || written != leavingValue
                 || OperationTree.Ancestor<ICatchClauseOperation>(write) is null)
@@ -393,12 +392,7 @@ public static class AttemptBoundRecognizer
             var allReadTheClock = true;
             foreach (var write in writes)
             {
-                var value = write switch
-                {
-                    IVariableDeclaratorOperation declarator => declarator.Initializer?.Value,
-                    ISimpleAssignmentOperation assignment => assignment.Value,
-                    _ => null,
-                };
+                var value = WrittenValue(write);
                 allReadTheClock &= value is not null && ReadsClock(value, types);
             }
 
@@ -421,12 +415,7 @@ public static class AttemptBoundRecognizer
 
         foreach (var write in writes)
         {
-            var value = write switch
-            {
-                IVariableDeclaratorOperation declarator => declarator.Initializer?.Value,
-                ISimpleAssignmentOperation assignment => assignment.Value,
-                _ => null,
-            };
+            var value = WrittenValue(write);
             if (value is null || !OperationTree.Any(value, o => o is IBinaryOperation binary && IsComparison(binary.OperatorKind)
                     && (ReadsClock(binary, types) || ReadsElapsedLocal(binary, types, scope))))
             {
@@ -447,12 +436,7 @@ public static class AttemptBoundRecognizer
 
         foreach (var write in writes)
         {
-            var value = write switch
-            {
-                IVariableDeclaratorOperation declarator => declarator.Initializer?.Value,
-                ISimpleAssignmentOperation assignment => assignment.Value,
-                _ => null,
-            };
+            var value = WrittenValue(write);
             if (AppHelpers.IsHelperCall(value))
             {
                 return true;
