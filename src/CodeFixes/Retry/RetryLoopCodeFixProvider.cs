@@ -96,7 +96,7 @@ public sealed class RetryLoopCodeFixProvider : CodeFixProvider
             // A counter already grows with the attempts: compare it.
             foreach (var @catch in target.FailureCatches)
             {
-                InsertAtStart(editor, @catch, GuardStatement(IdentifierName(counter), maxAttempts));
+                InsertAtStart(editor, @catch, GuardStatement(IdentifierName(counter), ExistingCounterLimit(target.Loop, @catch, counter, maxAttempts)));
             }
         }
         else
@@ -208,6 +208,70 @@ public sealed class RetryLoopCodeFixProvider : CodeFixProvider
     }
 
     /// <summary><c>if (&lt;counter&gt; &gt;= max) throw;</c></summary>
+    /// <summary>
+    /// The value an existing counter has when the catch sees the last allowed failure, so that the loop makes
+    /// <paramref name="maxAttempts"/> attempts in total. When the catch runs after the k-th attempt, a counter that
+    /// starts at <c>init</c> holds <c>init + k</c> if it is stepped before the catch in the same pass (at the top of
+    /// the loop, in the try) and <c>init + k - 1</c> if it is stepped after it (a for-incrementor, the end of the
+    /// body, later in the catch): <c>for (var attempt = 0; ; attempt++)</c> gets <c>attempt &gt;= 2</c> for 3 attempts.
+    /// A start that is not a constant keeps the plain limit.
+    /// </summary>
+    private static int ExistingCounterLimit(StatementSyntax loop, CatchClauseSyntax @catch, string counter, int maxAttempts)
+    {
+        int? start = null;
+        if (loop is ForStatementSyntax { Declaration: { } declaration })
+        {
+            start = ConstantStart(declaration.Variables.FirstOrDefault(v => v.Identifier.ValueText == counter));
+        }
+
+        if (start is null && loop.Parent is BlockSyntax block)
+        {
+            foreach (var statement in block.Statements.TakeWhile(s => s != loop))
+            {
+                if (statement is LocalDeclarationStatementSyntax local
+                    && local.Declaration.Variables.FirstOrDefault(v => v.Identifier.ValueText == counter) is { } variable)
+                {
+                    start = ConstantStart(variable);
+                }
+            }
+        }
+
+        bool? steppedBefore = null;
+        foreach (var node in loop.DescendantNodes())
+        {
+            var steps = node switch
+            {
+                PostfixUnaryExpressionSyntax { Operand: IdentifierNameSyntax name } unary when unary.IsKind(SyntaxKind.PostIncrementExpression) => name.Identifier.ValueText == counter,
+                PrefixUnaryExpressionSyntax { Operand: IdentifierNameSyntax name } unary when unary.IsKind(SyntaxKind.PreIncrementExpression) => name.Identifier.ValueText == counter,
+                AssignmentExpressionSyntax { Left: IdentifierNameSyntax name } assignment when assignment.IsKind(SyntaxKind.AddAssignmentExpression) => name.Identifier.ValueText == counter,
+                _ => false,
+            };
+            if (!steps)
+            {
+                continue;
+            }
+
+            var inIncrementors = loop is ForStatementSyntax forLoop && forLoop.Incrementors.Any(i => i.Span.Contains(node.Span));
+            var before = !inIncrementors && node.SpanStart < @catch.SpanStart;
+            if (steppedBefore is { } seen && seen != before)
+            {
+                return maxAttempts;
+            }
+
+            steppedBefore = before;
+        }
+
+        if (start is not { } initial || steppedBefore is not { } isBefore)
+        {
+            return maxAttempts;
+        }
+
+        return maxAttempts + initial - (isBefore ? 0 : 1);
+    }
+
+    private static int? ConstantStart(VariableDeclaratorSyntax? variable)
+        => variable?.Initializer?.Value is LiteralExpressionSyntax { Token.Value: int value } ? value : null;
+
     private static StatementSyntax GuardStatement(ExpressionSyntax counter, int maxAttempts)
         => SyntaxFactory.IfStatement(
                 SyntaxFactory.BinaryExpression(

@@ -58,6 +58,97 @@ public sealed class RetryLoopFixTests
             TestLibraries.None,
             equivalenceKey: RetryLoopCodeFixProvider.BoundLoopKey);
 
+    // An existing counter is compared where it stands when the catch runs: 3 attempts in total, whichever way it counts.
+    [Fact]
+    public Task Res001_ExistingCounter_MakesMaxAttemptsInTotal()
+        => Fix.VerifyCodeFixAsync(
+            """
+            using System;
+            using System.Net.Http;
+            using System.Threading.Tasks;
+
+            class C
+            {
+                async Task<string> ForIncrementor(HttpClient client, string url)
+                {
+                    {|RES001:{|RES002:for|}|} (var attempt = 0; ; attempt++)
+                    {
+                        try
+                        {
+                            return await client.GetStringAsync(url);
+                        }
+                        catch (HttpRequestException)
+                        {
+                            Console.WriteLine(attempt);
+                        }
+                    }
+                }
+
+                async Task<string> SteppedBeforeTheCall(HttpClient client, string url)
+                {
+                    var tries = 0;
+                    {|RES001:{|RES002:while|}|} (true)
+                    {
+                        tries++;
+                        try
+                        {
+                            return await client.GetStringAsync(url);
+                        }
+                        catch (HttpRequestException)
+                        {
+                            Console.WriteLine(tries);
+                        }
+                    }
+                }
+            }
+            """,
+            """
+            using System;
+            using System.Net.Http;
+            using System.Threading.Tasks;
+
+            class C
+            {
+                async Task<string> ForIncrementor(HttpClient client, string url)
+                {
+                    {|RES002:for|} (var attempt = 0; ; attempt++)
+                    {
+                        try
+                        {
+                            return await client.GetStringAsync(url);
+                        }
+                        catch (HttpRequestException)
+                        {
+                            if (attempt >= 2)
+                                throw;
+                            Console.WriteLine(attempt);
+                        }
+                    }
+                }
+
+                async Task<string> SteppedBeforeTheCall(HttpClient client, string url)
+                {
+                    var tries = 0;
+                    {|RES002:while|} (true)
+                    {
+                        tries++;
+                        try
+                        {
+                            return await client.GetStringAsync(url);
+                        }
+                        catch (HttpRequestException)
+                        {
+                            if (tries >= 3)
+                                throw;
+                            Console.WriteLine(tries);
+                        }
+                    }
+                }
+            }
+            """,
+            TestLibraries.None,
+            equivalenceKey: RetryLoopCodeFixProvider.BoundLoopKey);
+
     [Fact]
     public Task Res002_OnUnboundedAsyncLoop_AddsBoundAndJitteredDelayWithToken()
         => Fix.VerifyCodeFixAsync(
