@@ -90,13 +90,14 @@ public sealed class RetryLoopCodeFixProvider : CodeFixProvider
         var editor = await DocumentEditor.CreateAsync(document, cancellationToken).ConfigureAwait(false);
         var tree = editor.OriginalRoot.SyntaxTree;
         var maxAttempts = Options.MaxAttempts.GetValue(document.Project.AnalyzerOptions, tree);
+        var braces = PrefersBraces(document, tree);
 
         if (target.Counter is { } counter)
         {
             // A counter already grows with the attempts: compare it.
             foreach (var @catch in target.FailureCatches)
             {
-                InsertAtStart(editor, @catch, GuardStatement(IdentifierName(counter), ExistingCounterLimit(target.Loop, @catch, counter, maxAttempts)));
+                InsertAtStart(editor, @catch, GuardStatement(IdentifierName(counter), ExistingCounterLimit(target.Loop, @catch, counter, maxAttempts), braces));
             }
         }
         else
@@ -104,7 +105,7 @@ public sealed class RetryLoopCodeFixProvider : CodeFixProvider
             var name = CounterNames.Choose(target.Loop);
             foreach (var @catch in target.FailureCatches)
             {
-                InsertAtStart(editor, @catch, GuardStatement(PreIncrement(name), maxAttempts));
+                InsertAtStart(editor, @catch, GuardStatement(PreIncrement(name), maxAttempts, braces));
             }
 
             DeclareCounterBefore(editor, target.Loop, name);
@@ -145,6 +146,7 @@ public sealed class RetryLoopCodeFixProvider : CodeFixProvider
 
         var isAsync = IsInAsyncCode(target.Loop);
         var maxAttempts = Options.MaxAttempts.GetValue(options, tree);
+        var braces = PrefersBraces(document, tree);
         foreach (var @catch in target.FailureCatches)
         {
             var prefix = new List<StatementSyntax>();
@@ -153,7 +155,7 @@ public sealed class RetryLoopCodeFixProvider : CodeFixProvider
                 // Exponential backoff needs the attempt number; an unbounded loop gets its limit with it.
                 prefix.Add(target.IsBounded
                     ? SyntaxFactory.ExpressionStatement(SyntaxFactory.PostfixUnaryExpression(SyntaxKind.PostIncrementExpression, IdentifierName(counter)))
-                    : GuardStatement(PreIncrement(counter), maxAttempts));
+                    : GuardStatement(PreIncrement(counter), maxAttempts, braces));
             }
 
             var suffix = target.HasDelay ? null : backoff.Statement(counter, isAsync, token);
@@ -272,13 +274,18 @@ public sealed class RetryLoopCodeFixProvider : CodeFixProvider
     private static int? ConstantStart(VariableDeclaratorSyntax? variable)
         => variable?.Initializer?.Value is LiteralExpressionSyntax { Token.Value: int value } ? value : null;
 
-    private static StatementSyntax GuardStatement(ExpressionSyntax counter, int maxAttempts)
+    /// <summary>The project's <c>.editorconfig</c> asks for braces on every <c>if</c> (<c>csharp_prefer_braces = true</c>).</summary>
+    private static bool PrefersBraces(Document document, SyntaxTree tree)
+        => document.Project.AnalyzerOptions.AnalyzerConfigOptionsProvider.GetOptions(tree).TryGetValue("csharp_prefer_braces", out var value)
+           && value.Split(':')[0].Trim().Equals("true", System.StringComparison.OrdinalIgnoreCase);
+
+    private static StatementSyntax GuardStatement(ExpressionSyntax counter, int maxAttempts, bool braces)
         => SyntaxFactory.IfStatement(
                 SyntaxFactory.BinaryExpression(
                     SyntaxKind.GreaterThanOrEqualExpression,
                     counter,
                     SyntaxFactory.LiteralExpression(SyntaxKind.NumericLiteralExpression, SyntaxFactory.Literal(maxAttempts))),
-                SyntaxFactory.ThrowStatement())
+                braces ? SyntaxFactory.Block(SyntaxFactory.ThrowStatement()) : SyntaxFactory.ThrowStatement())
             .WithAdditionalAnnotations(Microsoft.CodeAnalysis.Formatting.Formatter.Annotation);
 
     private static ExpressionSyntax PreIncrement(string name)

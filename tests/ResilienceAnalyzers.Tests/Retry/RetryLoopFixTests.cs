@@ -58,6 +58,61 @@ public sealed class RetryLoopFixTests
             TestLibraries.None,
             equivalenceKey: RetryLoopCodeFixProvider.BoundLoopKey);
 
+    // The repository's own brace preference is followed.
+    [Fact]
+    public Task Res001_FollowsThePreferenceForBraces()
+        => Fix.VerifyCodeFixAsync(
+            """
+            using System.Net.Http;
+            using System.Threading.Tasks;
+
+            class C
+            {
+                async Task<string> Get(HttpClient client, string url)
+                {
+                    {|RES001:{|RES002:while|}|} (true)
+                    {
+                        try
+                        {
+                            return await client.GetStringAsync(url);
+                        }
+                        catch (HttpRequestException)
+                        {
+                        }
+                    }
+                }
+            }
+            """,
+            """
+            using System.Net.Http;
+            using System.Threading.Tasks;
+
+            class C
+            {
+                async Task<string> Get(HttpClient client, string url)
+                {
+                    var attempt = 0;
+                    {|RES002:while|} (true)
+                    {
+                        try
+                        {
+                            return await client.GetStringAsync(url);
+                        }
+                        catch (HttpRequestException)
+                        {
+                            if (++attempt >= 3)
+                            {
+                                throw;
+                            }
+                        }
+                    }
+                }
+            }
+            """,
+            TestLibraries.None,
+            editorConfig: "csharp_prefer_braces = true:warning",
+            equivalenceKey: RetryLoopCodeFixProvider.BoundLoopKey);
+
     // An existing counter is compared where it stands when the catch runs: 3 attempts in total, whichever way it counts.
     [Fact]
     public Task Res001_ExistingCounter_MakesMaxAttemptsInTotal()
