@@ -186,27 +186,12 @@ public sealed class OutboundOperations
     /// <summary>
     /// A method of the compilation that visibly calls out: its body, when it is in the same file, holds an outbound
     /// operation; otherwise its type holds a client of an outbound type (a field or property), or it takes one.
-    /// A member of an interface the compilation declares is judged by the implementations the compilation has.
-    /// Abstract members, interfaces of referenced libraries and delegates cannot be seen: certain or silent.
+    /// Abstract and interface members and delegates are not claimed to call out: which implementation runs cannot be
+    /// seen (certain or silent). An interface of the compilation whose every implementation stays local is known to
+    /// stay local (<see cref="IsSeenToStayLocal"/>).
     /// </summary>
     private bool VisiblyCallsOut(IInvocationOperation invocation, int depth)
-    {
-        var method = invocation.TargetMethod.OriginalDefinition;
-        if (method.ContainingType?.TypeKind == TypeKind.Interface)
-        {
-            foreach (var implementation in ImplementationsOf(method))
-            {
-                if (MethodCallsOut(implementation, invocation.SemanticModel, depth))
-                {
-                    return true;
-                }
-            }
-
-            return false;
-        }
-
-        return MethodCallsOut(method, invocation.SemanticModel, depth);
-    }
+        => MethodCallsOut(invocation.TargetMethod.OriginalDefinition, invocation.SemanticModel, depth);
 
     private bool MethodCallsOut(IMethodSymbol method, SemanticModel? model, int depth)
     {
