@@ -7,30 +7,32 @@ namespace ResilienceAnalyzers.Tests.Retry;
 /// <summary>The loop fixes: one diagnostic at a time and through Fix All (the verifier runs both).</summary>
 public sealed class RetryLoopFixTests
 {
-    [Fact]
-    public Task Res001_AddsCounterAndRethrow()
-        => Fix.VerifyCodeFixAsync(
-            """
-            using System.Net.Http;
-            using System.Threading.Tasks;
+    private const string UnboundedLoop = """
+        using System.Net.Http;
+        using System.Threading.Tasks;
 
-            class C
+        class C
+        {
+            async Task<string> Get(HttpClient client, string url)
             {
-                async Task<string> Get(HttpClient client, string url)
+                {|RES001:{|RES002:while|}|} (true)
                 {
-                    {|RES001:{|RES002:while|}|} (true)
+                    try
                     {
-                        try
-                        {
-                            return await client.GetStringAsync(url);
-                        }
-                        catch (HttpRequestException)
-                        {
-                        }
+                        return await client.GetStringAsync(url);
+                    }
+                    catch (HttpRequestException)
+                    {
                     }
                 }
             }
-            """,
+        }
+        """;
+
+    [Fact]
+    public Task Res001_AddsCounterAndRethrow()
+        => Fix.VerifyCodeFixAsync(
+            UnboundedLoop,
             """
             using System.Net.Http;
             using System.Threading.Tasks;
@@ -62,27 +64,7 @@ public sealed class RetryLoopFixTests
     [Fact]
     public Task Res001_FollowsThePreferenceForBraces()
         => Fix.VerifyCodeFixAsync(
-            """
-            using System.Net.Http;
-            using System.Threading.Tasks;
-
-            class C
-            {
-                async Task<string> Get(HttpClient client, string url)
-                {
-                    {|RES001:{|RES002:while|}|} (true)
-                    {
-                        try
-                        {
-                            return await client.GetStringAsync(url);
-                        }
-                        catch (HttpRequestException)
-                        {
-                        }
-                    }
-                }
-            }
-            """,
+            UnboundedLoop,
             """
             using System.Net.Http;
             using System.Threading.Tasks;
