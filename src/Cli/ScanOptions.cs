@@ -23,8 +23,9 @@ internal sealed class ScanOptions
           --passes <n>                   measured passes for --timing, after one uncounted warm-up (default 3)
           --compare <analyzer.dll>       time another analyzer assembly in the same run; repeatable
           --progress                     report progress on stderr even when it is not a terminal
+          --version                      print the analyzers' version and exit
 
-        Exit codes: 0 no findings, 1 findings (see --fail-on), 2 usage or load error.
+        Exit codes: 0 no findings, 1 findings (see --fail-on), 2 usage or load error (also: no C# file to scan).
         """;
 
     public string Input { get; private set; } = "";
@@ -47,6 +48,8 @@ internal sealed class ScanOptions
 
     public bool Progress { get; private set; }
 
+    public bool ShowVersion { get; private set; }
+
     public static ScanOptions? Parse(IReadOnlyList<string> args, out string? error)
     {
         var options = new ScanOptions();
@@ -66,6 +69,9 @@ internal sealed class ScanOptions
 
             switch (arg)
             {
+                case "--version":
+                    options.ShowVersion = true;
+                    return options;
                 case "-h" or "--help":
                     error = "";
                     return null;

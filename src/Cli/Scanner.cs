@@ -27,6 +27,12 @@ internal static class Scanner
             return Clean;
         }
 
+        if (options.ShowVersion)
+        {
+            stdout.WriteLine("resilience-scan " + AnalyzerSet.Ours().Version);
+            return Clean;
+        }
+
         var progress = new Progress(stderr, options.Progress || !Console.IsErrorRedirected);
         try
         {
@@ -109,6 +115,12 @@ internal static class Scanner
             .Select(t => t.FilePath)
             .Distinct()
             .ToList();
+        if (trees.Count == 0)
+        {
+            // An empty folder, or one whose every file is excluded: a CI step pointed at the wrong path must fail.
+            throw new LoadException($"no C# file to scan under '{options.Input}'.");
+        }
+
         var lines = targets.SelectMany(t => t.Compilation.SyntaxTrees)
             .GroupBy(t => t.FilePath)
             .Where(g => trees.Contains(g.Key))

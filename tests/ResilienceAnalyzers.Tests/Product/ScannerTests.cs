@@ -127,6 +127,21 @@ public sealed class ScannerTests : IDisposable
     }
 
     [Fact]
+    public void Empty_input_exits_2_and_says_so_version_exits_0()
+    {
+        var empty = Scan(_root);
+        Assert.Equal(2, empty.ExitCode);
+        Assert.Contains("no C# file to scan", empty.Output, StringComparison.Ordinal);
+
+        Write("tests/StockClientTests.cs", RetryLoop);
+        Assert.Equal(2, Scan(_root, "--exclude", "tests").ExitCode);
+
+        var version = Scan("--version");
+        Assert.Equal(0, version.ExitCode);
+        Assert.Contains(version.Output.Split('\n'), line => line.StartsWith("resilience-scan ", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Sarif_has_the_compiler_errorlog_shape()
     {
         Write("StockClient.cs", RetryLoop);
