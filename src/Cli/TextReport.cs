@@ -2,7 +2,7 @@ using System.Text;
 
 namespace ResilienceAnalyzers.Cli;
 
-/// <summary>Plain text: findings grouped by rule, then file, then a summary.</summary>
+/// <summary>Plain text: findings grouped by rule, then file (each with its line, column and severity), then a summary.</summary>
 internal static class TextReport
 {
     public static string Write(ScanResult result)
@@ -16,7 +16,8 @@ internal static class TextReport
                 text.AppendLine($"  {file.Key}");
                 foreach (var finding in file)
                 {
-                    text.AppendLine($"    {finding.Line}:{finding.Column} {finding.Diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture)}");
+                    var severity = finding.Diagnostic.Severity.ToString().ToLowerInvariant();
+                    text.AppendLine($"    {finding.Line}:{finding.Column} {severity}: {finding.Diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture)}");
                 }
             }
 

@@ -73,7 +73,7 @@ public sealed class ScannerTests : IDisposable
             "RES001 Retry has no attempt limit (1)",
             "RES002 Retry without backoff (1)",
             "  src/StockClient.cs",
-            "14:9 ",
+            "14:9 warning: This loop retries with no effective attempt limit",
             "2 finding(s) in 1 file(s); scanned 2 files",
             "(folder mode)");
     }
