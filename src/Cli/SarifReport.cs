@@ -21,6 +21,14 @@ internal static class SarifReport
             json.WriteStartArray("runs");
             json.WriteStartObject();
 
+            // File locations are relative to the scanned root (SRCROOT), so a log uploaded from CI matches the
+            // repository's paths on any machine; the root itself is recorded once.
+            json.WriteStartObject("originalUriBaseIds");
+            json.WriteStartObject(SourceRoot);
+            json.WriteString("uri", new Uri(Path.TrimEndingDirectorySeparator(Path.GetFullPath(result.Root)) + Path.DirectorySeparatorChar).AbsoluteUri);
+            json.WriteEndObject();
+            json.WriteEndObject();
+
             var rules = result.Rules.ToList();
             json.WriteStartArray("results");
             foreach (var finding in result.Findings.OrderBy(f => f.RelativePath, StringComparer.Ordinal).ThenBy(f => f.Line).ThenBy(f => f.Column))
@@ -54,6 +62,8 @@ internal static class SarifReport
         return Encoding.UTF8.GetString(stream.ToArray());
     }
 
+    private const string SourceRoot = "SRCROOT";
+
     private static void WriteResult(Utf8JsonWriter json, Finding finding, int ruleIndex)
     {
         var diagnostic = finding.Diagnostic;
@@ -72,7 +82,17 @@ internal static class SarifReport
         json.WriteStartObject();
         json.WriteStartObject("physicalLocation");
         json.WriteStartObject("artifactLocation");
-        json.WriteString("uri", new Uri(finding.FullPath).AbsoluteUri);
+        if (finding.RelativePath.StartsWith("../", StringComparison.Ordinal) || Path.IsPathRooted(finding.RelativePath))
+        {
+            // A file outside the scanned root (a linked source): only an absolute URI names it.
+            json.WriteString("uri", new Uri(finding.FullPath).AbsoluteUri);
+        }
+        else
+        {
+            json.WriteString("uri", string.Join("/", finding.RelativePath.Split('/').Select(Uri.EscapeDataString)));
+            json.WriteString("uriBaseId", SourceRoot);
+        }
+
         json.WriteEndObject();
         var span = finding.Span;
         json.WriteStartObject("region");

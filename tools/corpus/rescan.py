@@ -26,6 +26,7 @@ import re
 import subprocess
 import sys
 import tempfile
+import urllib.parse
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(HERE))
@@ -109,8 +110,9 @@ def scan(scanner, folder, excludes, sarif):
         for result in run.get("results", []):
             for location in result.get("locations", [])[:1]:
                 physical = location["physicalLocation"]
+                # Relative to the scanned folder (uriBaseId SRCROOT), or an absolute file URI; percent-escaped.
                 uri = physical["artifactLocation"]["uri"]
-                path = uri[len("file://"):] if uri.startswith("file://") else uri
+                path = urllib.parse.unquote(uri[len("file://"):] if uri.startswith("file://") else uri)
                 path = os.path.relpath(path, folder) if os.path.isabs(path) else path
                 findings.add((path.replace(os.sep, "/"), int(physical["region"]["startLine"]), result["ruleId"]))
     return findings

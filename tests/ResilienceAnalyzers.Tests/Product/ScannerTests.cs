@@ -172,6 +172,9 @@ public sealed class ScannerTests : IDisposable
             Assert.Equal("Resilience", rule.GetProperty("properties").GetProperty("category").GetString());
         }
 
+        var sourceRoot = new Uri(run.GetProperty("originalUriBaseIds").GetProperty("SRCROOT").GetProperty("uri").GetString()!);
+        Assert.Equal(Path.TrimEndingDirectorySeparator(_root) + Path.DirectorySeparatorChar, sourceRoot.LocalPath);
+
         var results = run.GetProperty("results").EnumerateArray().ToList();
         Assert.Equal(new[] { "RES001", "RES002" }, results.Select(r => r.GetProperty("ruleId").GetString()).Order(StringComparer.Ordinal));
         foreach (var finding in results)
@@ -179,8 +182,10 @@ public sealed class ScannerTests : IDisposable
             Assert.Equal("warning", finding.GetProperty("level").GetString());
             Assert.False(string.IsNullOrEmpty(finding.GetProperty("message").GetProperty("text").GetString()));
             var location = finding.GetProperty("locations").EnumerateArray().Single().GetProperty("physicalLocation");
-            var uri = new Uri(location.GetProperty("artifactLocation").GetProperty("uri").GetString()!);
-            Assert.Equal(Path.Combine(_root, "StockClient.cs"), uri.LocalPath);
+            var artifact = location.GetProperty("artifactLocation");
+            Assert.Equal("SRCROOT", artifact.GetProperty("uriBaseId").GetString());
+            Assert.Equal("StockClient.cs", artifact.GetProperty("uri").GetString());
+            Assert.Equal(Path.Combine(_root, "StockClient.cs"), new Uri(sourceRoot, artifact.GetProperty("uri").GetString()).LocalPath);
 
             // The loop keyword: line 14, columns 9 to 14 (1-based, end exclusive like the compiler's log).
             var region = location.GetProperty("region");
