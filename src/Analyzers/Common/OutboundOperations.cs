@@ -86,6 +86,7 @@ public sealed class OutboundOperations
     };
 
     private readonly ConcurrentDictionary<INamespaceSymbol, bool> _namespaces = new(SymbolEqualityComparer.Default);
+    private readonly ConcurrentDictionary<INamespaceSymbol, bool> _inMemoryNamespaces = new(SymbolEqualityComparer.Default);
     private readonly ConcurrentDictionary<IMethodSymbol, bool> _holdsClient = new(SymbolEqualityComparer.Default);
     private readonly INamedTypeSymbol? _console;
 
@@ -432,7 +433,7 @@ public sealed class OutboundOperations
     private bool HasInMemoryReceiver(IInvocationOperation invocation)
         => OperationTree.Receiver(invocation)?.Type is INamedTypeSymbol { ContainingNamespace: { } ns } type
            && !SymbolEqualityComparer.Default.Equals(type, invocation.TargetMethod.ContainingType)
-           && IsInMemoryNamespace(ns.ToDisplayString());
+           && _inMemoryNamespaces.GetOrAdd(ns, static n => IsInMemoryNamespace(n.ToDisplayString()));
 
     private static bool IsInMemoryNamespace(string ns)
     {

@@ -236,23 +236,8 @@ public static class AttemptBoundRecognizer
     /// <summary>A local whose value comes from a helper of the application's own (awaited or not).</summary>
     /// <summary>Every value written to <paramref name="local"/> in the scope compares a counter (data flow, one step).</summary>
     private static bool HoldsCounterComparison(ILocalSymbol local, IReadOnlyList<ISymbol> counters, RetryScope scope)
-    {
-        if (counters.Count == 0 || scope.WritesOf(local) is not { Count: > 0 } writes)
-        {
-            return false;
-        }
-
-        foreach (var write in writes)
-        {
-            var value = WrittenValue(write);
-            if (value is null || !OperationTree.Any(value, o => o is IBinaryOperation binary && IsComparison(binary.OperatorKind) && ReferencesAny(binary, counters)))
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
+        => counters.Count > 0
+           && EveryWrite(local, scope, value => OperationTree.Any(value, o => o is IBinaryOperation binary && IsComparison(binary.OperatorKind) && ReferencesAny(binary, counters)));
 
     /// <summary>
     /// <c>cts.Token</c> of a local source made in this method with a finite timeout (<c>new CancellationTokenSource(30 s)</c>,
@@ -270,7 +255,7 @@ public static class AttemptBoundRecognizer
         {
             if (write is IVariableDeclaratorOperation { Initializer.Value: { } initial }
                 && OperationTree.Unwrap(initial) is IObjectCreationOperation { Arguments.Length: > 0 } creation
-                && IsFinite(creation.Arguments[0].Value))
+                && !InfiniteValueRecognizer.IsInfinite(creation.Arguments[0].Value, zeroIsInfinite: false, scope.Types))
             {
                 return true;
             }
@@ -279,17 +264,8 @@ public static class AttemptBoundRecognizer
         return OperationTree.Any(scope.Root, o => o is IInvocationOperation { TargetMethod.Name: "CancelAfter", Instance: ILocalReferenceOperation target } call
             && SymbolEqualityComparer.Default.Equals(target.Local, source.Local)
             && call.Arguments.Length == 1
-            && IsFinite(call.Arguments[0].Value));
+            && !InfiniteValueRecognizer.IsInfinite(call.Arguments[0].Value, zeroIsInfinite: false, scope.Types));
     }
-
-    /// <summary>Anything but the infinite values (<c>-1</c>, <c>Timeout.Infinite*</c>).</summary>
-    private static bool IsFinite(IOperation value)
-        => OperationTree.Unwrap(value) switch
-        {
-            { ConstantValue: { HasValue: true, Value: int or long } constant } => System.Convert.ToInt64(constant.Value) >= 0,
-            IFieldReferenceOperation { Field.Name: "InfiniteTimeSpan" or "Infinite" } => false,
-            _ => true,
-        };
 
     /// <summary>What a write puts in its target: a declarator's initializer or an assignment's value.</summary>
     private static IOperation? WrittenValue(IOperation write)
@@ -384,19 +360,7 @@ public static class AttemptBoundRecognizer
     {
         foreach (var node in Self(comparison))
         {
-            if (node is not ILocalReferenceOperation local || scope.WritesOf(local.Local) is not { Count: > 0 } writes)
-            {
-                continue;
-            }
-
-            var allReadTheClock = true;
-            foreach (var write in writes)
-            {
-                var value = WrittenValue(write);
-                allReadTheClock &= value is not null && ReadsClock(value, types);
-            }
-
-            if (allReadTheClock)
+            if (node is ILocalReferenceOperation local && EveryWrite(local.Local, scope, value => ReadsClock(value, types)))
             {
                 return true;
             }
@@ -407,17 +371,21 @@ public static class AttemptBoundRecognizer
 
     /// <summary>Every value written to <paramref name="local"/> in the scope is a comparison that reads the clock.</summary>
     private static bool HoldsClockComparison(ILocalSymbol local, KnownTypes types, RetryScope scope)
+        => local.Type.SpecialType == SpecialType.System_Boolean
+           && EveryWrite(local, scope, value => OperationTree.Any(value, o => o is IBinaryOperation binary && IsComparison(binary.OperatorKind)
+               && (ReadsClock(binary, types) || ReadsElapsedLocal(binary, types, scope))));
+
+    /// <summary><paramref name="local"/> is written in the scope, and every value written to it satisfies <paramref name="predicate"/>.</summary>
+    private static bool EveryWrite(ILocalSymbol local, RetryScope scope, System.Func<IOperation, bool> predicate)
     {
-        if (local.Type.SpecialType != SpecialType.System_Boolean || scope.WritesOf(local) is not { Count: > 0 } writes)
+        if (scope.WritesOf(local) is not { Count: > 0 } writes)
         {
             return false;
         }
 
         foreach (var write in writes)
         {
-            var value = WrittenValue(write);
-            if (value is null || !OperationTree.Any(value, o => o is IBinaryOperation binary && IsComparison(binary.OperatorKind)
-                    && (ReadsClock(binary, types) || ReadsElapsedLocal(binary, types, scope))))
+            if (WrittenValue(write) is not { } value || !predicate(value))
             {
                 return false;
             }

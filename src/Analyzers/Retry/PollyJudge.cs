@@ -18,8 +18,7 @@ internal static class PollyJudge
             context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.RetryHasNoAttemptLimit, policy.NameLocation, hints, subject, how));
         }
 
-        // A single retry waits once: there is no sequence of delays to grow, unless it retries at once.
-        if (!(policy.RetryCount == 1 && policy.Delay.Kind == DelayKind.Constant))
+        if (!WaitsOnce(policy.RetryCount, policy.Delay))
         {
             RetryJudge.ReportDelay(context.ReportDiagnostic, policy.Delay, policy.NameLocation, hints, subject);
         }
@@ -45,9 +44,8 @@ internal static class PollyJudge
             ReportHere(Diagnostic.Create(DiagnosticDescriptors.RetryHasNoAttemptLimit, limitLocation, hints.SetItem(RetryFixHintKeys.Setting, setting), options.Subject, RetryJudge.HowMany(attempts, MaxAttempts(context))));
         }
 
-        // A single retry waits once: there is no sequence of delays to grow, unless it retries at once.
         if (DelayVerdict(options, out var faulty, out var at) is { } delay
-            && !(options.MaxRetryAttempts.Value == 1 && delay.Kind == DelayKind.Constant)
+            && !WaitsOnce(options.MaxRetryAttempts.Value, delay)
             && (at?.GetLocation() ?? options.CreationLocation) is { } delayLocation)
         {
             RetryJudge.ReportDelay(ReportHere, delay, delayLocation, hints.SetItem(RetryFixHintKeys.Setting, at is null ? "Default" : faulty), options.Subject);
@@ -90,6 +88,9 @@ internal static class PollyJudge
                 return null;
         }
     }
+
+    /// <summary>A single retry waits once: there is no sequence of delays to grow, unless it retries at once.</summary>
+    private static bool WaitsOnce(int? retries, DelayModel delay) => retries == 1 && delay.Kind == DelayKind.Constant;
 
     private static bool ExceedsLimit(int attempts, OperationAnalysisContext context)
         => attempts == int.MaxValue || attempts > MaxAttempts(context);

@@ -3,9 +3,8 @@ using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Operations;
-using ResilienceAnalyzers.Common;
 
-namespace ResilienceAnalyzers.Timeouts;
+namespace ResilienceAnalyzers.Common;
 
 /// <summary>
 /// Decides whether a value written to a timeout means "wait forever" (RULES.md, RES010):
