@@ -1,4 +1,6 @@
 using System.Text.RegularExpressions;
+using System.Xml;
+using System.Xml.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.Text;
@@ -152,26 +154,41 @@ internal static partial class FolderCompilation
     /// <c>IsTestProject</c>: in a build the analyzers skip that project (RULES.md, "Test code"), so folder mode leaves
     /// it out too, whatever its folder is called. A <c>Directory.Build.props</c> or <c>.targets</c> that brings a test
     /// framework to every project under it (a repository's <c>test/</c> folder) makes the whole folder test code.
+    /// Only what applies to every project counts: a reference under a <c>Condition</c> (a props file that adds NUnit
+    /// to the projects named <c>*.Test</c>) says nothing about the folder.
     /// </summary>
     internal static bool IsTestProjectFolder(string folder)
     {
         var projects = Directory.EnumerateFiles(folder, "*.csproj")
             .Concat(Directory.EnumerateFiles(folder, "Directory.Build.props"))
             .Concat(Directory.EnumerateFiles(folder, "Directory.Build.targets"));
-        foreach (var project in projects)
-        {
-            var text = File.ReadAllText(project);
-            if (TestFrameworkReference().IsMatch(text) || text.Contains("<IsTestProject>true</IsTestProject>", StringComparison.OrdinalIgnoreCase))
-            {
-                return true;
-            }
-        }
-
-        return false;
+        return projects.Any(BringsATestFramework);
     }
 
-    [GeneratedRegex("""<PackageReference\s+Include\s*=\s*"(xunit|nunit|mstest|microsoft\.net\.test\.sdk|tunit|moq|nsubstitute|fakeiteasy|testcontainers)""", RegexOptions.IgnoreCase)]
-    private static partial Regex TestFrameworkReference();
+    private static bool BringsATestFramework(string projectFile)
+    {
+        XDocument document;
+        try
+        {
+            document = XDocument.Load(projectFile);
+        }
+        catch (Exception exception) when (exception is XmlException or IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+
+        return document.Descendants()
+            .Where(element => !element.AncestorsAndSelf().Any(e => e.Attribute("Condition") is not null))
+            .Any(element => element.Name.LocalName switch
+            {
+                "PackageReference" => element.Attribute("Include")?.Value is { } package && TestPackage().IsMatch(package),
+                "IsTestProject" => string.Equals(element.Value.Trim(), "true", StringComparison.OrdinalIgnoreCase),
+                _ => false,
+            });
+    }
+
+    [GeneratedRegex("^(xunit|nunit|mstest|microsoft\\.net\\.test\\.sdk|tunit|moq|nsubstitute|fakeiteasy|testcontainers)", RegexOptions.IgnoreCase)]
+    private static partial Regex TestPackage();
 
     private static IEnumerable<string> Files(string root, string pattern, IReadOnlyList<Glob> excludes)
     {

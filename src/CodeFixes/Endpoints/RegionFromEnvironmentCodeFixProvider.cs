@@ -6,6 +6,7 @@ using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
+using ResilienceAnalyzers.CodeFixes.Common;
 using ResilienceAnalyzers.Common;
 using ResilienceAnalyzers.Endpoints;
 
@@ -24,7 +25,7 @@ public sealed class RegionFromEnvironmentCodeFixProvider : CodeFixProvider
 
     public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(RuleIdentifiers.HardCodedSingleRegionEndpoint);
 
-    public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
+    public override FixAllProvider GetFixAllProvider() => new RuleKeyedFixAllProvider(_ => EquivalenceKey);
 
     public override async Task RegisterCodeFixesAsync(CodeFixContext context)
     {

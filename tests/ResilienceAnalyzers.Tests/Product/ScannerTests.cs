@@ -117,6 +117,26 @@ public sealed class ScannerTests : IDisposable
     }
 
     [Fact]
+    public void A_shared_props_file_that_adds_the_test_framework_only_under_a_condition_leaves_the_folder_in()
+    {
+        Write("src/Directory.Build.props", """
+            <Project>
+              <PropertyGroup><IsTestProject Condition="$(MSBuildProjectName.EndsWith('.Test'))">true</IsTestProject></PropertyGroup>
+              <ItemGroup Condition="'$(IsTestProject)' == 'true'"><PackageReference Include="NUnit" Version="3.14.0" /></ItemGroup>
+            </Project>
+            """);
+        Write("src/Shop/Shop.csproj", """<Project Sdk="Microsoft.NET.Sdk" />""");
+        Write("src/Shop/StockClient.cs", RetryLoop);
+        Write("src/Shop.Test/Shop.Test.csproj", """<Project Sdk="Microsoft.NET.Sdk"><ItemGroup><PackageReference Include="NUnit" Version="3.14.0" /></ItemGroup></Project>""");
+        Write("src/Shop.Test/StockClientFixture.cs", RetryLoop);
+
+        var result = Scan(_root);
+
+        Assert.Contains("StockClient.cs", result.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("StockClientFixture.cs", result.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Usage_and_load_errors_exit_2()
     {
         Assert.Equal(2, Scan(Path.Combine(_root, "missing")).ExitCode);

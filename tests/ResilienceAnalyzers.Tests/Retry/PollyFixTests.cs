@@ -1,16 +1,16 @@
 using Microsoft.CodeAnalysis.Testing;
 using ResilienceAnalyzers.CodeFixes.Retry;
 using ResilienceAnalyzers.Tests.Verifiers;
-using Fix = ResilienceAnalyzers.Tests.Verifiers.CSharpCodeFixVerifier<ResilienceAnalyzers.Retry.RetryAnalyzer, ResilienceAnalyzers.CodeFixes.Retry.PollyRetryCodeFixProvider>;
+using Fix = ResilienceAnalyzers.Tests.Verifiers.CSharpCodeFixVerifier<ResilienceAnalyzers.Retry.RetryAnalyzer, ResilienceAnalyzers.CodeFixes.Retry.RetryCodeFixProvider>;
 
 namespace ResilienceAnalyzers.Tests.Retry;
 
 /// <summary>The Polly fixes: v7 bounded overloads and jittered sleep durations, v8 settings. Fix All is checked by the verifier.</summary>
 public sealed class PollyFixTests
 {
-    private const string BoundPolicy = PollyRetryCodeFixProvider.BoundPolicyKey;
-    private const string Res002Backoff = "RES002:JitteredBackoff";
-    private const string Res003Backoff = "RES003:JitteredBackoff";
+    private const string BoundPolicy = RetryCodeFixProvider.BoundKey;
+    private const string Res002Backoff = RetryCodeFixProvider.JitteredBackoffKey;
+    private const string Res003Backoff = RetryCodeFixProvider.AddJitterKey;
 
     /// <summary>For sources that mix rules: Fix All runs once per equivalence key, so up to one iteration per rule.</summary>
     private static Task VerifyMixedAsync(string source, string fixedSource, int rules, TestLibraries libraries = TestLibraries.All)

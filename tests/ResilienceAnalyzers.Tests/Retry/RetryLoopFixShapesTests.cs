@@ -1,6 +1,6 @@
 using ResilienceAnalyzers.CodeFixes.Retry;
 using ResilienceAnalyzers.Tests.Verifiers;
-using Fix = ResilienceAnalyzers.Tests.Verifiers.CSharpCodeFixVerifier<ResilienceAnalyzers.Retry.RetryAnalyzer, ResilienceAnalyzers.CodeFixes.Retry.RetryLoopCodeFixProvider>;
+using Fix = ResilienceAnalyzers.Tests.Verifiers.CSharpCodeFixVerifier<ResilienceAnalyzers.Retry.RetryAnalyzer, ResilienceAnalyzers.CodeFixes.Retry.RetryCodeFixProvider>;
 
 namespace ResilienceAnalyzers.Tests.Retry;
 
@@ -59,7 +59,7 @@ public sealed class RetryLoopFixShapesTests
             }
             """,
             TestLibraries.None,
-            equivalenceKey: RetryLoopCodeFixProvider.AddJitterKey);
+            equivalenceKey: RetryCodeFixProvider.AddJitterKey);
 
     [Fact]
     public Task Res002_SyncLoop_ConstantSleep_PassesNoToken_UsesOptions()
@@ -118,7 +118,7 @@ public sealed class RetryLoopFixShapesTests
             """,
             TestLibraries.None,
             editorConfig: "resilience_analyzers.backoff_base_ms = 50\nresilience_analyzers.backoff_cap_ms = 5000",
-            equivalenceKey: RetryLoopCodeFixProvider.JitteredBackoffKey);
+            equivalenceKey: RetryCodeFixProvider.JitteredBackoffKey);
 
     [Fact]
     public Task Res002_SyncImmediateRetry_InBoundedLoopWithoutCounter_CountsWithoutThrowing()
@@ -182,7 +182,7 @@ public sealed class RetryLoopFixShapesTests
             }
             """,
             TestLibraries.None,
-            equivalenceKey: RetryLoopCodeFixProvider.JitteredBackoffKey);
+            equivalenceKey: RetryCodeFixProvider.JitteredBackoffKey);
 
     [Fact]
     public Task Res001_MaxAttemptsOption_AndEmbeddedLoopGetsABlock()
@@ -248,7 +248,7 @@ public sealed class RetryLoopFixShapesTests
             """,
             TestLibraries.None,
             editorConfig: "resilience_analyzers.max_attempts = 5",
-            equivalenceKey: RetryLoopCodeFixProvider.BoundLoopKey);
+            equivalenceKey: RetryCodeFixProvider.BoundKey);
 
     [Fact]
     public Task FixAll_TwoLoopsInOneMethod_GetDistinctCounters_AndOneLineBlocksStayOnOneLine()
@@ -302,7 +302,7 @@ public sealed class RetryLoopFixShapesTests
             }
             """,
             TestLibraries.None,
-            equivalenceKey: RetryLoopCodeFixProvider.BoundLoopKey);
+            equivalenceKey: RetryCodeFixProvider.BoundKey);
 
     [Fact]
     public async Task GotoAndRecursion_GetNoFix()

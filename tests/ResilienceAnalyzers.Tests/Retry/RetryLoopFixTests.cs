@@ -1,6 +1,6 @@
 using ResilienceAnalyzers.CodeFixes.Retry;
 using ResilienceAnalyzers.Tests.Verifiers;
-using Fix = ResilienceAnalyzers.Tests.Verifiers.CSharpCodeFixVerifier<ResilienceAnalyzers.Retry.RetryAnalyzer, ResilienceAnalyzers.CodeFixes.Retry.RetryLoopCodeFixProvider>;
+using Fix = ResilienceAnalyzers.Tests.Verifiers.CSharpCodeFixVerifier<ResilienceAnalyzers.Retry.RetryAnalyzer, ResilienceAnalyzers.CodeFixes.Retry.RetryCodeFixProvider>;
 
 namespace ResilienceAnalyzers.Tests.Retry;
 
@@ -58,7 +58,7 @@ public sealed class RetryLoopFixTests
             }
             """,
             TestLibraries.None,
-            equivalenceKey: RetryLoopCodeFixProvider.BoundLoopKey);
+            equivalenceKey: RetryCodeFixProvider.BoundKey);
 
     // The repository's own brace preference is followed.
     [Fact]
@@ -93,7 +93,7 @@ public sealed class RetryLoopFixTests
             """,
             TestLibraries.None,
             editorConfig: "csharp_prefer_braces = true:warning",
-            equivalenceKey: RetryLoopCodeFixProvider.BoundLoopKey);
+            equivalenceKey: RetryCodeFixProvider.BoundKey);
 
     // An existing counter is compared where it stands when the catch runs: 3 attempts in total, whichever way it counts.
     [Fact]
@@ -184,7 +184,7 @@ public sealed class RetryLoopFixTests
             }
             """,
             TestLibraries.None,
-            equivalenceKey: RetryLoopCodeFixProvider.BoundLoopKey);
+            equivalenceKey: RetryCodeFixProvider.BoundKey);
 
     [Fact]
     public Task Res002_OnUnboundedAsyncLoop_AddsBoundAndJitteredDelayWithToken()
@@ -239,5 +239,5 @@ public sealed class RetryLoopFixTests
             }
             """,
             TestLibraries.None,
-            equivalenceKey: RetryLoopCodeFixProvider.JitteredBackoffKey);
+            equivalenceKey: RetryCodeFixProvider.JitteredBackoffKey);
 }

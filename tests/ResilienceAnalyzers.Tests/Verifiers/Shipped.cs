@@ -18,7 +18,7 @@ internal static class Shipped
         .Select(t => (DiagnosticAnalyzer)Activator.CreateInstance(t)!)
         .ToImmutableArray();
 
-    public static ImmutableArray<CodeFixProvider> Fixers { get; } = typeof(ResilienceAnalyzers.CodeFixes.Retry.RetryLoopCodeFixProvider).Assembly.GetTypes()
+    public static ImmutableArray<CodeFixProvider> Fixers { get; } = typeof(ResilienceAnalyzers.CodeFixes.Retry.RetryCodeFixProvider).Assembly.GetTypes()
         .Where(t => !t.IsAbstract && typeof(CodeFixProvider).IsAssignableFrom(t))
         .Select(t => (CodeFixProvider)Activator.CreateInstance(t)!)
         .ToImmutableArray();

@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Composition;
@@ -6,8 +7,6 @@ using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CodeActions;
-using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Editing;
@@ -18,71 +17,40 @@ using ResilienceAnalyzers.Retry;
 namespace ResilienceAnalyzers.CodeFixes.Retry;
 
 /// <summary>
-/// Fixes hand-written retry loops: RES001 gets an attempt counter and a rethrow after the last attempt;
+/// The fixes for hand-written retry loops: RES001 gets an attempt counter and a rethrow after the last attempt;
 /// RES002/RES003 get capped exponential backoff with full jitter. <c>goto</c> and recursive retries get
 /// no fix: turning them into a loop is not a mechanical rewrite.
 /// </summary>
-[ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(RetryLoopCodeFixProvider))]
-[Shared]
-public sealed class RetryLoopCodeFixProvider : CodeFixProvider
+internal static class RetryLoopFix
 {
-    public const string BoundLoopKey = "RES001:BoundLoop";
-    public const string JitteredBackoffKey = "RES002:JitteredBackoff";
-    public const string AddJitterKey = "RES003:JitteredBackoff";
-
-    public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(
-        RuleIdentifiers.RetryHasNoAttemptLimit,
-        RuleIdentifiers.RetryWithoutBackoff,
-        RuleIdentifiers.BackoffWithoutJitter);
-
-    public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
-
-    public override async Task RegisterCodeFixesAsync(CodeFixContext context)
+    /// <summary>The rewrite for one loop diagnostic (its title and how to apply it), or null when none is right.</summary>
+    public static async Task<(string Title, Func<CancellationToken, Task<Document>> ApplyAsync)?> TryCreateAsync(
+        Document document, Diagnostic diagnostic, CancellationToken cancellationToken)
     {
-        var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
-        if (root is null)
+        var root = await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
+        if (root is null || LoopFixTarget.Find(root, diagnostic) is not { } target)
         {
-            return;
+            return null;
         }
 
-        foreach (var diagnostic in context.Diagnostics)
+        if (diagnostic.Id == RuleIdentifiers.RetryHasNoAttemptLimit)
         {
-            if (!diagnostic.Properties.TryGetValue(RetryFixHintKeys.Construct, out var construct) || construct != "Loop"
-                || LoopFixTarget.Find(root, diagnostic) is not { } target)
-            {
-                continue;
-            }
-
-            if (diagnostic.Id == RuleIdentifiers.RetryHasNoAttemptLimit)
-            {
-                context.RegisterCodeFix(
-                    CodeAction.Create(
-                        "Limit the retry to a fixed number of attempts",
-                        ct => BoundAsync(context.Document, target, ct),
-                        BoundLoopKey),
-                    diagnostic);
-                continue;
-            }
-
-            // Several waits on the failure path: which one to rewrite is a judgement, not a fix.
-            if (target.HasDelay && target.DelayCall is null)
-            {
-                continue;
-            }
-
-            var semanticModel = await context.Document.GetSemanticModelAsync(context.CancellationToken).ConfigureAwait(false);
-            if (semanticModel is null || !BackoffSyntax.HasSharedRandom(semanticModel.Compilation))
-            {
-                continue;
-            }
-
-            context.RegisterCodeFix(
-                CodeAction.Create(
-                    "Use capped exponential backoff with jitter",
-                    ct => AddBackoffAsync(context.Document, target, ct),
-                    diagnostic.Id == RuleIdentifiers.RetryWithoutBackoff ? JitteredBackoffKey : AddJitterKey),
-                diagnostic);
+            return ("Limit the retry to a fixed number of attempts", ct => BoundAsync(document, target, ct));
         }
+
+        // Several waits on the failure path: which one to rewrite is a judgement, not a fix.
+        if (target.HasDelay && target.DelayCall is null)
+        {
+            return null;
+        }
+
+        var semanticModel = await document.GetSemanticModelAsync(cancellationToken).ConfigureAwait(false);
+        if (semanticModel is null || !BackoffSyntax.HasSharedRandom(semanticModel.Compilation))
+        {
+            return null;
+        }
+
+        return ("Use capped exponential backoff with jitter", ct => AddBackoffAsync(document, target, ct));
     }
 
     private static async Task<Document> BoundAsync(Document document, LoopFixTarget target, CancellationToken cancellationToken)
