@@ -36,26 +36,84 @@ internal static partial class FolderCompilation
     [GeneratedRegex("""<ImplicitUsings>\s*(enable|true)\s*</ImplicitUsings>""", RegexOptions.IgnoreCase)]
     private static partial Regex ImplicitUsingsOn();
 
+    /// <summary>A packages.config entry: <c>&lt;package id="Polly" version="7.2.4" /&gt;</c>.</summary>
+    [GeneratedRegex("""<package\s+id\s*=\s*"([^"]+)""", RegexOptions.IgnoreCase)]
+    private static partial Regex PackagesConfigEntry();
+
+    [GeneratedRegex("""<HintPath>\s*([^<]+?\.dll)\s*</HintPath>""", RegexOptions.IgnoreCase)]
+    private static partial Regex HintPath();
+
     public static IEnumerable<string> SourceFiles(string root, IReadOnlyList<Glob> excludes) =>
         Files(root, "*.cs", excludes);
 
-    public static CSharpCompilation Create(string root, IReadOnlyList<Glob> excludes, Action<string>? progress)
+    /// <summary>
+    /// The folder's compilation; <paramref name="unresolved"/> names the packages its project files ask for that the
+    /// local cache does not hold (types from them do not bind, and the rules stay silent where they would need them).
+    /// </summary>
+    public static CSharpCompilation Create(string root, IReadOnlyList<Glob> excludes, Action<string>? progress, out IReadOnlyList<string> unresolved)
     {
         var projectFiles = Files(root, "*.csproj", excludes)
             .Concat(Files(root, "Directory.Build.props", excludes))
             .Concat(Files(root, "Directory.Packages.props", excludes))
             .ToList();
+        var packagesConfigs = Files(root, "packages.config", excludes).ToList();
+        return Build(root, SourceFiles(root, excludes), projectFiles, packagesConfigs, progress, out unresolved);
+    }
+
+    /// <summary>
+    /// One file, compiled with what its project would give it: the nearest project file above it (packages,
+    /// <c>Using</c> items, implicit usings, packages.config) and the shared MSBuild files above that.
+    /// </summary>
+    public static CSharpCompilation CreateForFile(string file, Action<string>? progress, out IReadOnlyList<string> unresolved)
+    {
+        var folder = Path.GetDirectoryName(file)!;
+        var projectFiles = new List<string>();
+        var packagesConfigs = new List<string>();
+        var projectFound = false;
+        for (var directory = new DirectoryInfo(folder); directory is not null; directory = directory.Parent)
+        {
+            if (!projectFound && directory.GetFiles("*.csproj") is { Length: > 0 } projects)
+            {
+                projectFiles.AddRange(projects.Select(p => p.FullName));
+                packagesConfigs.AddRange(directory.GetFiles("packages.config").Select(p => p.FullName));
+                projectFound = true;
+            }
+
+            projectFiles.AddRange(directory.GetFiles("Directory.Build.props").Concat(directory.GetFiles("Directory.Packages.props")).Select(p => p.FullName));
+        }
+
+        return Build(folder, new[] { file }, projectFiles, packagesConfigs, progress, out unresolved);
+    }
+
+    private static CSharpCompilation Build(
+        string root, IEnumerable<string> sourceFiles, IReadOnlyList<string> projectFiles, IReadOnlyList<string> packagesConfigFiles,
+        Action<string>? progress, out IReadOnlyList<string> unresolved)
+    {
         var projectTexts = projectFiles.Select(File.ReadAllText).ToList();
+        var packagesConfigs = packagesConfigFiles.Select(File.ReadAllText).ToList();
         var implicitUsings = projectTexts.Any(t => ImplicitUsingsOn().IsMatch(t));
         var webSdk = projectTexts.Any(t => t.Contains("Microsoft.NET.Sdk.Web", StringComparison.OrdinalIgnoreCase)
             || t.Contains("Microsoft.AspNetCore.App", StringComparison.Ordinal));
 
         var parseOptions = new CSharpParseOptions(LanguageVersion.Preview, preprocessorSymbols: PreprocessorSymbols());
         var trees = new List<SyntaxTree>();
-        foreach (var file in SourceFiles(root, excludes))
+        var binary = new List<string>();
+        foreach (var file in sourceFiles)
         {
-            var text = SourceText.From(File.ReadAllText(file), System.Text.Encoding.UTF8);
-            trees.Add(CSharpSyntaxTree.ParseText(text, parseOptions, file));
+            var content = File.ReadAllText(file);
+            if (content.Contains('\0'))
+            {
+                // Not source text (a binary file named .cs): nothing to analyse, and parsing it only makes noise.
+                binary.Add(file);
+                continue;
+            }
+
+            trees.Add(CSharpSyntaxTree.ParseText(SourceText.From(content, System.Text.Encoding.UTF8), parseOptions, file));
+        }
+
+        if (trees.Count == 0 && binary.Count > 0)
+        {
+            throw new LoadException($"'{binary[0]}' is not C# source text{(binary.Count > 1 ? $" (nor are {binary.Count - 1} other files)" : "")}.");
         }
 
         progress?.Invoke($"parsed {trees.Count} files");
@@ -63,10 +121,17 @@ internal static partial class FolderCompilation
 
         // The shared ASP.NET Core framework comes with the web SDK, or is evidently used by the sources.
         var web = webSdk || imported.Any(n => n.StartsWith("Microsoft.AspNetCore", StringComparison.Ordinal));
+        var globalUsings = new List<string>();
         if (implicitUsings)
         {
             var usings = webSdk ? ImplicitUsings.Concat(WebImplicitUsings) : ImplicitUsings;
-            var text = string.Concat(usings.Select(u => $"global using global::{u};\n"));
+            globalUsings.AddRange(usings.Select(u => $"global using global::{u};"));
+        }
+
+        globalUsings.AddRange(projectFiles.SelectMany(UsingItems));
+        if (globalUsings.Count > 0)
+        {
+            var text = string.Concat(globalUsings.Distinct(StringComparer.Ordinal).Select(u => u + "\n"));
             trees.Add(CSharpSyntaxTree.ParseText(text, parseOptions, Path.Combine(root, "obj", "ImplicitUsings.g.cs")));
         }
 
@@ -80,9 +145,20 @@ internal static partial class FolderCompilation
 
         var frameworkNames = new HashSet<string>(framework.Select(Path.GetFileNameWithoutExtension).OfType<string>(), StringComparer.OrdinalIgnoreCase);
         var packageNames = projectTexts.SelectMany(t => PackageReference().Matches(t).Select(m => m.Groups[1].Value))
+            .Concat(packagesConfigs.SelectMany(t => PackagesConfigEntry().Matches(t).Select(m => m.Groups[1].Value)))
             .Concat(PackagesNamedBy(imported))
             .Distinct(StringComparer.OrdinalIgnoreCase);
-        var packages = PackageAssemblies.Resolve(packageNames, frameworkNames);
+        var packages = PackageAssemblies.Resolve(packageNames, frameworkNames, out unresolved);
+
+        // Old-style projects name their assemblies by path (..\packages\Polly.7.2.4\lib\net45\Polly.dll): use the ones present.
+        var hinted = projectFiles.Where(f => f.EndsWith(".csproj", StringComparison.OrdinalIgnoreCase))
+            .SelectMany(HintedAssemblies)
+            .Where(dll => !frameworkNames.Contains(Path.GetFileNameWithoutExtension(dll)));
+        packages = packages.Concat(hinted)
+            .DistinctBy(dll => Path.GetFileNameWithoutExtension(dll), StringComparer.OrdinalIgnoreCase)
+            .ToList();
+        var referenced = packages.Select(Path.GetFileNameWithoutExtension).OfType<string>().ToHashSet(StringComparer.OrdinalIgnoreCase);
+        unresolved = unresolved.Where(name => !referenced.Contains(name)).ToList();
         progress?.Invoke($"{framework.Count} framework and {packages.Count} package assemblies referenced");
 
         var references = framework.Concat(packages).Select(f => (MetadataReference)MetadataReference.CreateFromFile(f));
@@ -91,6 +167,58 @@ internal static partial class FolderCompilation
             nullableContextOptions: NullableContextOptions.Enable,
             allowUnsafe: true);
         return CSharpCompilation.Create(Path.GetFileName(root.TrimEnd(Path.DirectorySeparatorChar)), trees, references, options);
+    }
+
+    /// <summary>
+    /// The project's <c>&lt;Using Include="Polly" /&gt;</c> items as global using directives (with <c>Alias</c> and
+    /// <c>Static</c>), as the SDK generates them; items under a <c>Condition</c> count too (folder mode cannot know the
+    /// configuration, and an extra using binds nothing that is not there).
+    /// </summary>
+    private static IEnumerable<string> UsingItems(string projectFile)
+    {
+        XDocument document;
+        try
+        {
+            document = XDocument.Load(projectFile);
+        }
+        catch (Exception exception) when (exception is XmlException or IOException or UnauthorizedAccessException)
+        {
+            yield break;
+        }
+
+        foreach (var item in document.Descendants().Where(e => e.Name.LocalName == "Using"))
+        {
+            if (item.Attribute("Include")?.Value.Trim() is not { Length: > 0 } name || !SyntaxFacts.IsValidIdentifier(name.Split('.')[0]))
+            {
+                continue;
+            }
+
+            var alias = item.Attribute("Alias")?.Value.Trim();
+            var isStatic = string.Equals(item.Attribute("Static")?.Value.Trim(), "true", StringComparison.OrdinalIgnoreCase);
+            yield return alias is { Length: > 0 } ? $"global using {alias} = global::{name};"
+                : isStatic ? $"global using static global::{name};"
+                : $"global using global::{name};";
+        }
+    }
+
+    /// <summary>The <c>HintPath</c> assemblies of an old-style project that exist on disk.</summary>
+    private static IEnumerable<string> HintedAssemblies(string projectFile)
+    {
+        var folder = Path.GetDirectoryName(projectFile)!;
+        foreach (Match match in HintPath().Matches(File.ReadAllText(projectFile)))
+        {
+            var path = match.Groups[1].Value.Replace('\\', Path.DirectorySeparatorChar);
+            if (path.Contains('$'))
+            {
+                continue;
+            }
+
+            var full = Path.GetFullPath(Path.Combine(folder, path));
+            if (File.Exists(full))
+            {
+                yield return full;
+            }
+        }
     }
 
     /// <summary>
@@ -190,7 +318,8 @@ internal static partial class FolderCompilation
     [GeneratedRegex("^(xunit|nunit|mstest|microsoft\\.net\\.test\\.sdk|tunit|moq|nsubstitute|fakeiteasy|testcontainers)", RegexOptions.IgnoreCase)]
     private static partial Regex TestPackage();
 
-    private static IEnumerable<string> Files(string root, string pattern, IReadOnlyList<Glob> excludes)
+    /// <summary>The files matching <paramref name="pattern"/> under <paramref name="root"/>, outside excluded, build-output and test folders.</summary>
+    internal static IEnumerable<string> Files(string root, string pattern, IReadOnlyList<Glob> excludes)
     {
         var pending = new Stack<string>();
         pending.Push(root);

@@ -28,11 +28,17 @@ internal static class PackageAssemblies
             ? custom
             : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
 
-    public static List<string> Resolve(IEnumerable<string> packageNames, ISet<string> frameworkAssemblyNames)
+    /// <summary>
+    /// The assemblies of <paramref name="packageNames"/> and their dependencies; <paramref name="unresolved"/> gets the
+    /// named packages (not dependencies) the cache does not hold, so a report can say what its findings could not see.
+    /// </summary>
+    public static List<string> Resolve(IEnumerable<string> packageNames, ISet<string> frameworkAssemblyNames, out IReadOnlyList<string> unresolved)
     {
+        var named = new HashSet<string>(packageNames, StringComparer.OrdinalIgnoreCase);
+        var missing = new SortedSet<string>(StringComparer.OrdinalIgnoreCase);
         var files = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-        var queue = new Queue<string>(packageNames);
+        var queue = new Queue<string>(named);
         while (queue.Count > 0)
         {
             var name = queue.Dequeue().ToLowerInvariant();
@@ -44,6 +50,11 @@ internal static class PackageAssemblies
             var packageFolder = Path.Combine(CacheFolder, name);
             if (!Directory.Exists(packageFolder))
             {
+                if (named.Contains(name))
+                {
+                    missing.Add(name);
+                }
+
                 continue;
             }
 
@@ -79,6 +90,7 @@ internal static class PackageAssemblies
             }
         }
 
+        unresolved = missing.ToList();
         return files.Values.ToList();
     }
 

@@ -38,6 +38,25 @@ internal static class SarifReport
 
             json.WriteEndArray();
 
+            // What the scan could not see, where SARIF viewers show a tool's own warnings.
+            json.WriteStartArray("invocations");
+            json.WriteStartObject();
+            json.WriteBoolean("executionSuccessful", true);
+            if (result.Unresolved.Count > 0)
+            {
+                json.WriteStartArray("toolExecutionNotifications");
+                json.WriteStartObject();
+                json.WriteString("level", "warning");
+                json.WriteStartObject("message");
+                json.WriteString("text", $"Not in the local package cache, so their types did not resolve: {string.Join(", ", result.Unresolved)}. Restore the projects and scan again for complete results.");
+                json.WriteEndObject();
+                json.WriteEndObject();
+                json.WriteEndArray();
+            }
+
+            json.WriteEndObject();
+            json.WriteEndArray();
+
             json.WriteStartObject("tool");
             json.WriteStartObject("driver");
             json.WriteString("name", result.Ours.Name);

@@ -1,3 +1,5 @@
+using Microsoft.CodeAnalysis;
+
 namespace ResilienceAnalyzers.Cli;
 
 internal enum ReportFormat
@@ -11,11 +13,13 @@ internal enum ReportFormat
 internal sealed class ScanOptions
 {
     public const string Usage = """
-        Usage: resilience-scan <folder | project.csproj | solution.sln/.slnx> [options]
+        Usage: resilience-scan <folder | file.cs | project.csproj | solution.sln/.slnx> [options]
 
           --format text|sarif|markdown   report format (default text)
           --output <file>                write the report to a file instead of stdout
-          --fail-on none|warning         exit 1 when findings at this level exist (default warning)
+          --fail-on error|warning|note|none
+                                         exit 1 when a finding at this severity or above exists, after
+                                         .editorconfig/.globalconfig severities (default warning)
           --exclude <glob>               skip files and projects matching the glob; repeatable
                                          (e.g. --exclude "**/test/**" --exclude "**/*Tests*/**")
           --no-msbuild                   skip MSBuild: every .cs file under the folder in one compilation
@@ -34,7 +38,8 @@ internal sealed class ScanOptions
 
     public string? Output { get; private set; }
 
-    public bool FailOnWarning { get; private set; } = true;
+    /// <summary>The lowest severity that fails the scan; null for <c>--fail-on none</c>.</summary>
+    public DiagnosticSeverity? FailOn { get; private set; } = DiagnosticSeverity.Warning;
 
     public List<string> Excludes { get; } = new();
 
@@ -97,9 +102,11 @@ internal sealed class ScanOptions
                 case "--fail-on":
                     switch (Value())
                     {
-                        case "none": options.FailOnWarning = false; break;
-                        case "warning": options.FailOnWarning = true; break;
-                        default: error = "--fail-on takes none or warning."; return null;
+                        case "none": options.FailOn = null; break;
+                        case "error": options.FailOn = DiagnosticSeverity.Error; break;
+                        case "warning": options.FailOn = DiagnosticSeverity.Warning; break;
+                        case "note": options.FailOn = DiagnosticSeverity.Info; break;
+                        default: error = "--fail-on takes error, warning, note or none."; return null;
                     }
 
                     break;

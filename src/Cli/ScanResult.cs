@@ -20,5 +20,8 @@ internal sealed record ScanResult(
         .ThenBy(f => f.Column)
         .GroupBy(f => f.Diagnostic.Id);
 
+    /// <summary>Packages the project files name that folder mode could not find in the local cache.</summary>
+    public IReadOnlyList<string> Unresolved { get; init; } = Array.Empty<string>();
+
     public string Title(string id) => Rules.FirstOrDefault(r => r.Id == id)?.Title.ToString() ?? id;
 }

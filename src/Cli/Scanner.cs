@@ -36,6 +36,11 @@ internal static class Scanner
         var progress = new Progress(stderr, options.Progress || !Console.IsErrorRedirected);
         try
         {
+            if (options.Output is not null)
+            {
+                ProbeWritable(options.Output);
+            }
+
             var result = await ScanAsync(options, progress, stderr);
             var report = options.Format switch
             {
@@ -65,7 +70,7 @@ internal static class Scanner
                 }
             }
 
-            return options.FailOnWarning && result.Findings.Count > 0 ? FindingsExit : Clean;
+            return options.FailOn is { } threshold && result.Findings.Any(f => f.Diagnostic.Severity >= threshold) ? FindingsExit : Clean;
         }
         catch (Exception exception) when (exception is LoadException or IOException or UnauthorizedAccessException)
         {
@@ -76,21 +81,43 @@ internal static class Scanner
         }
     }
 
+    /// <summary>Fails before a long scan, not after it, when the report cannot be written.</summary>
+    private static void ProbeWritable(string output)
+    {
+        var existed = File.Exists(output);
+        using (new FileStream(output, FileMode.OpenOrCreate, FileAccess.Write))
+        {
+        }
+
+        if (!existed)
+        {
+            File.Delete(output);
+        }
+    }
+
     private static async Task<ScanResult> ScanAsync(ScanOptions options, Progress progress, TextWriter stderr)
     {
         var excludes = options.Excludes.Select(g => new Glob(g)).ToList();
         var root = Directory.Exists(options.Input) ? options.Input : Path.GetDirectoryName(options.Input)!;
         IReadOnlyList<ScanTarget>? targets = null;
+        IReadOnlyList<string> unresolved = Array.Empty<string>();
         var mode = "folder mode";
         if (File.Exists(options.Input))
         {
             var extension = Path.GetExtension(options.Input).ToLowerInvariant();
-            if (extension is not (".csproj" or ".sln" or ".slnx"))
+            if (extension is not (".csproj" or ".sln" or ".slnx" or ".cs"))
             {
-                throw new LoadException($"'{options.Input}' is not a folder, a .csproj or a .sln/.slnx.");
+                throw new LoadException($"'{options.Input}' is not a folder, a .cs file, a .csproj or a .sln/.slnx.");
             }
 
-            if (!options.NoMsBuild)
+            if (extension == ".cs")
+            {
+                progress.Report("parsing the file");
+                var (single, singleOptions) = AnalyzerConfigFiles.Apply(FolderCompilation.CreateForFile(options.Input, progress.Report, out unresolved), root, excludes);
+                targets = new[] { new ScanTarget(Path.GetFileName(options.Input), single, singleOptions) };
+                mode = "single file";
+            }
+            else if (!options.NoMsBuild)
             {
                 progress.Report("loading with MSBuild");
                 var loaded = await MsBuildLoader.LoadAsync(options.Input, excludes, root, stderr.WriteLine);
@@ -105,8 +132,8 @@ internal static class Scanner
         if (targets is null)
         {
             progress.Report("parsing sources");
-            var compilation = FolderCompilation.Create(root, excludes, progress.Report);
-            targets = new[] { new ScanTarget(Path.GetFileName(root), compilation, new AnalyzerOptions(ImmutableArray<AdditionalText>.Empty)) };
+            var (compilation, analyzerOptions) = AnalyzerConfigFiles.Apply(FolderCompilation.Create(root, excludes, progress.Report, out unresolved), root, excludes);
+            targets = new[] { new ScanTarget(Path.GetFileName(root), compilation, analyzerOptions) };
         }
 
         var ours = AnalyzerSet.Ours();
@@ -142,13 +169,13 @@ internal static class Scanner
         progress.Clear();
         var ourIds = ours.Analyzers.SelectMany(a => a.SupportedDiagnostics).Select(d => d.Id).ToHashSet(StringComparer.Ordinal);
         var findings = diagnostics
-            .Where(d => ourIds.Contains(d.Id) && d.Location.IsInSource)
+            .Where(d => ourIds.Contains(d.Id) && d.Location.IsInSource && d.Severity != DiagnosticSeverity.Hidden)
             .Where(d => !Glob.AnyMatches(excludes, root, d.Location.SourceTree!.FilePath))
             .Select(d => new Finding(d, d.Location.SourceTree!.FilePath, Path.GetRelativePath(root, d.Location.SourceTree.FilePath).Replace('\\', '/')))
             .DistinctBy(f => (f.Diagnostic.Id, f.FullPath, f.Diagnostic.Location.SourceSpan))
             .ToList();
         var rules = ours.Analyzers.SelectMany(a => a.SupportedDiagnostics).DistinctBy(d => d.Id).OrderBy(d => d.Id, StringComparer.Ordinal).ToList();
-        return new ScanResult(root, mode, trees.Count, lines, rules, findings, ours, timing);
+        return new ScanResult(root, mode, trees.Count, lines, rules, findings, ours, timing) { Unresolved = unresolved };
     }
 
     /// <summary>

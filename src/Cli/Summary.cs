@@ -11,5 +11,11 @@ internal static class Summary
         {
             yield return $"  {rule.Key}: {rule.Count()}";
         }
+
+        if (result.Unresolved.Count > 0)
+        {
+            // Findings need the types they judge; say which libraries were not there to see (restore, then scan again).
+            yield return $"Not in the local package cache, so their types did not resolve ({result.Unresolved.Count}): {string.Join(", ", result.Unresolved)}. Restore the projects and scan again for complete results.";
+        }
     }
 }

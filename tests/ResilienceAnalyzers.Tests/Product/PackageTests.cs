@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Diagnostics;
 using System.IO;
 using System.IO.Compression;
@@ -211,6 +212,10 @@ public sealed class PackageTests : IClassFixture<PackageTests.PackedPackage>
 internal static class DotNet
 {
     public static Result Run(string workingDirectory, TimeSpan timeout, params string[] arguments)
+        => RunWith(new Dictionary<string, string>(), workingDirectory, timeout, arguments);
+
+    /// <summary>As <see cref="Run"/>, with extra environment variables for the child process.</summary>
+    public static Result RunWith(IReadOnlyDictionary<string, string> environment, string workingDirectory, TimeSpan timeout, params string[] arguments)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -236,6 +241,10 @@ internal static class DotNet
         start.Environment["DOTNET_SKIP_FIRST_TIME_EXPERIENCE"] = "1";
         start.Environment["DOTNET_CLI_UI_LANGUAGE"] = "en";
         start.Environment["MSBUILDDISABLENODEREUSE"] = "1";
+        foreach (var (name, value) in environment)
+        {
+            start.Environment[name] = value;
+        }
 
         var output = new StringBuilder();
         var outputClosed = new ManualResetEventSlim();

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Reflection;
@@ -134,6 +135,100 @@ public sealed class ScannerTests : IDisposable
 
         Assert.Contains("StockClient.cs", result.Output, StringComparison.Ordinal);
         Assert.DoesNotContain("StockClientFixture.cs", result.Output, StringComparison.Ordinal);
+    }
+
+    private const string PollyForeverWithoutUsing = """
+        namespace Shop;
+
+        public static class Policies
+        {
+            public static readonly Polly.Retry.RetryPolicy Forever = Policy.Handle<System.Net.Http.HttpRequestException>().RetryForever();
+        }
+        """;
+
+    [Fact]
+    public void Folder_mode_applies_editorconfig_and_globalconfig_severities_and_fail_on_follows_them()
+    {
+        Write("src/StockClient.cs", RetryLoop);
+        Write(".editorconfig", "root = true\n\n[*.cs]\ndotnet_diagnostic.RES001.severity = error\n");
+        Write("src/.globalconfig", "is_global = true\ndotnet_diagnostic.RES002.severity = none\n");
+
+        var strict = Scan(_root, "--fail-on", "error");
+        Assert.Equal(1, strict.ExitCode);
+        Assert.Contains("error: This loop retries with no effective attempt limit", strict.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("RES002", strict.Output, StringComparison.Ordinal);
+
+        Write(".editorconfig", "root = true\n\n[*.cs]\ndotnet_diagnostic.RES001.severity = suggestion\n");
+        Assert.Equal(0, Scan(_root, "--fail-on", "warning").ExitCode);
+        var note = Scan(_root, "--fail-on", "note");
+        Assert.Equal(1, note.ExitCode);
+        Assert.Contains("info: This loop retries with no effective attempt limit", note.Output, StringComparison.Ordinal);
+        Assert.Equal(2, Scan(_root, "--fail-on", "sometimes").ExitCode);
+    }
+
+    [Fact]
+    public void Folder_mode_imports_the_namespaces_of_Using_items()
+    {
+        Write("src/Shop.csproj", """
+            <Project Sdk="Microsoft.NET.Sdk">
+              <ItemGroup>
+                <PackageReference Include="Polly" Version="8.9.1" />
+                <Using Include="Polly" />
+              </ItemGroup>
+            </Project>
+            """);
+        Write("src/Policies.cs", PollyForeverWithoutUsing);
+
+        var result = Scan(_root);
+
+        Assert.Contains("'RetryForever' retries with no effective attempt limit", result.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Folder_mode_references_HintPath_assemblies_and_names_the_packages_it_could_not_find()
+    {
+        Directory.CreateDirectory(Path.Combine(_root, "lib"));
+        foreach (var assembly in new[] { "Polly.dll", "Polly.Core.dll" })
+        {
+            File.Copy(Path.Combine(AppContext.BaseDirectory, assembly), Path.Combine(_root, "lib", assembly));
+        }
+
+        Write("src/Shop.csproj", """
+            <Project ToolsVersion="15.0">
+              <ItemGroup>
+                <Reference Include="Polly"><HintPath>..\lib\Polly.dll</HintPath></Reference>
+                <Reference Include="Polly.Core"><HintPath>..\lib\Polly.Core.dll</HintPath></Reference>
+              </ItemGroup>
+            </Project>
+            """);
+        Write("src/packages.config", """<packages><package id="Polly" version="8.6.4" /><package id="Contoso.Billing" version="1.0.0" /></packages>""");
+        Write("src/Policies.cs", "using Polly;\n" + PollyForeverWithoutUsing);
+        var emptyCache = Directory.CreateDirectory(Path.Combine(_root, "empty-cache")).FullName;
+
+        var result = DotNet.RunWith(new Dictionary<string, string> { ["NUGET_PACKAGES"] = emptyCache }, _root, Timeout, ScannerPath, _root, "--exclude", "empty-cache");
+
+        Assert.Contains("'RetryForever' retries with no effective attempt limit", result.Output, StringComparison.Ordinal);
+        Assert.Contains("Not in the local package cache", result.Output, StringComparison.Ordinal);
+        Assert.Contains("contoso.billing", result.Output, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("polly", result.Output.Split('\n').Single(l => l.Contains("Not in the local package cache", StringComparison.Ordinal)), StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public void A_single_file_is_scanned_alone_and_a_binary_one_exits_2()
+    {
+        Write("src/Shop/Shop.csproj", """<Project Sdk="Microsoft.NET.Sdk" />""");
+        Write("src/Shop/StockClient.cs", RetryLoop);
+        Write("src/Shop/OtherClient.cs", RetryLoop.Replace("StockClient", "OtherClient", StringComparison.Ordinal));
+        Write("src/Shop/blob.cs", "\0\u0001\u0002MZ");
+
+        var single = Scan(Path.Combine(_root, "src", "Shop", "StockClient.cs"));
+        Assert.Equal(1, single.ExitCode);
+        Assert.Contains("in 1 file(s); scanned 1 files", single.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("OtherClient", single.Output, StringComparison.Ordinal);
+
+        var binary = Scan(Path.Combine(_root, "src", "Shop", "blob.cs"));
+        Assert.Equal(2, binary.ExitCode);
+        Assert.Contains("is not C# source text", binary.Output, StringComparison.Ordinal);
     }
 
     [Fact]
