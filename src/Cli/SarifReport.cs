@@ -123,6 +123,9 @@ internal static class SarifReport
         json.WriteEndObject();
         json.WriteEndObject();
         json.WriteEndArray();
+        json.WriteStartObject("partialFingerprints");
+        json.WriteString(Baseline.FingerprintKey, Baseline.Fingerprint(finding));
+        json.WriteEndObject();
         json.WriteStartObject("properties");
         json.WriteNumber("warningLevel", diagnostic.WarningLevel);
         json.WriteEndObject();

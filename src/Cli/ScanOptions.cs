@@ -20,6 +20,8 @@ internal sealed class ScanOptions
           --fail-on error|warning|note|none
                                          exit 1 when a finding at this severity or above exists, after
                                          .editorconfig/.globalconfig severities (default warning)
+          --baseline <sarif>             leave out the findings of an earlier SARIF log (ours or the
+                                         compiler's ErrorLog): report and fail only on new ones
           --exclude <glob>               skip files and projects matching the glob; repeatable
                                          (e.g. --exclude "**/test/**" --exclude "**/*Tests*/**")
           --no-msbuild                   skip MSBuild: every .cs file under the folder in one compilation
@@ -42,6 +44,8 @@ internal sealed class ScanOptions
     public DiagnosticSeverity? FailOn { get; private set; } = DiagnosticSeverity.Warning;
 
     public List<string> Excludes { get; } = new();
+
+    public string? Baseline { get; private set; }
 
     public bool NoMsBuild { get; private set; }
 
@@ -109,6 +113,16 @@ internal sealed class ScanOptions
                         default: error = "--fail-on takes error, warning, note or none."; return null;
                     }
 
+                    break;
+                case "--baseline":
+                    options.Baseline = Value();
+                    if (options.Baseline is null || !File.Exists(options.Baseline))
+                    {
+                        error = $"--baseline takes a SARIF log that exists ('{options.Baseline}' does not).";
+                        return null;
+                    }
+
+                    options.Baseline = Path.GetFullPath(options.Baseline);
                     break;
                 case "--exclude":
                     var glob = Value();

@@ -23,5 +23,8 @@ internal sealed record ScanResult(
     /// <summary>Packages the project files name that folder mode could not find in the local cache.</summary>
     public IReadOnlyList<string> Unresolved { get; init; } = Array.Empty<string>();
 
+    /// <summary>Findings left out because the <c>--baseline</c> log has them.</summary>
+    public int KnownFromBaseline { get; init; }
+
     public string Title(string id) => Rules.FirstOrDefault(r => r.Id == id)?.Title.ToString() ?? id;
 }

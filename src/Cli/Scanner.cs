@@ -174,8 +174,14 @@ internal static class Scanner
             .Select(d => new Finding(d, d.Location.SourceTree!.FilePath, Path.GetRelativePath(root, d.Location.SourceTree.FilePath).Replace('\\', '/')))
             .DistinctBy(f => (f.Diagnostic.Id, f.FullPath, f.Diagnostic.Location.SourceSpan))
             .ToList();
+        var known = 0;
+        if (options.Baseline is not null)
+        {
+            findings = Baseline.Load(options.Baseline, root).New(findings, out known).ToList();
+        }
+
         var rules = ours.Analyzers.SelectMany(a => a.SupportedDiagnostics).DistinctBy(d => d.Id).OrderBy(d => d.Id, StringComparer.Ordinal).ToList();
-        return new ScanResult(root, mode, trees.Count, lines, rules, findings, ours, timing) { Unresolved = unresolved };
+        return new ScanResult(root, mode, trees.Count, lines, rules, findings, ours, timing) { Unresolved = unresolved, KnownFromBaseline = known };
     }
 
     /// <summary>

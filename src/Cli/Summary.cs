@@ -12,6 +12,11 @@ internal static class Summary
             yield return $"  {rule.Key}: {rule.Count()}";
         }
 
+        if (result.KnownFromBaseline > 0)
+        {
+            yield return $"{result.KnownFromBaseline} finding(s) already in the baseline left out.";
+        }
+
         if (result.Unresolved.Count > 0)
         {
             // Findings need the types they judge; say which libraries were not there to see (restore, then scan again).

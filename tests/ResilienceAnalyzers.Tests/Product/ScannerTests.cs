@@ -232,6 +232,32 @@ public sealed class ScannerTests : IDisposable
     }
 
     [Fact]
+    public void A_baseline_leaves_out_known_findings_even_after_lines_move_and_fails_only_on_new_ones()
+    {
+        Write("src/StockClient.cs", RetryLoop);
+        var baseline = Path.Combine(_root, "..", Path.GetFileName(_root) + ".baseline.sarif");
+        Assert.Equal(1, Scan(_root, "--format", "sarif", "--output", baseline).ExitCode);
+
+        try
+        {
+            Write("src/StockClient.cs", "// Stock levels, from the warehouse service.\n// Moved every line down.\n" + RetryLoop);
+            var moved = Scan(_root, "--baseline", baseline);
+            Assert.Equal(0, moved.ExitCode);
+            Assert.Contains("2 finding(s) already in the baseline left out.", moved.Output, StringComparison.Ordinal);
+
+            Write("src/OtherClient.cs", RetryLoop.Replace("StockClient", "OtherClient", StringComparison.Ordinal));
+            var added = Scan(_root, "--baseline", baseline);
+            Assert.Equal(1, added.ExitCode);
+            Assert.Contains("src/OtherClient.cs", added.Output, StringComparison.Ordinal);
+            Assert.DoesNotContain("src/StockClient.cs", added.Output, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(baseline);
+        }
+    }
+
+    [Fact]
     public void Usage_and_load_errors_exit_2()
     {
         Assert.Equal(2, Scan(Path.Combine(_root, "missing")).ExitCode);
