@@ -30,7 +30,8 @@ internal static class AnalyzerConfigFiles
         return (configured, options);
     }
 
-    private static IEnumerable<string> Find(string root, IReadOnlyList<Glob> excludes)
+    /// <summary>The configuration files a build of the folder's projects would read.</summary>
+    public static IEnumerable<string> Find(string root, IReadOnlyList<Glob> excludes)
     {
         var found = FolderCompilation.Files(root, ".editorconfig", excludes)
             .Concat(FolderCompilation.Files(root, "*.globalconfig", excludes))

@@ -68,7 +68,7 @@ internal static class MsBuildLoader
             var compilation = await project.GetCompilationAsync();
             if (compilation is not null)
             {
-                compilations.Add(new ScanTarget(project.Name, compilation, project.AnalyzerOptions));
+                compilations.Add(new ScanTarget(project.Name, compilation, project.AnalyzerOptions) { Project = project });
             }
         }
 

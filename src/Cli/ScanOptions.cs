@@ -22,6 +22,8 @@ internal sealed class ScanOptions
                                          .editorconfig/.globalconfig severities (default warning)
           --baseline <sarif>             leave out the findings of an earlier SARIF log (ours or the
                                          compiler's ErrorLog): report and fail only on new ones
+          --fix                          apply the package's code fixes to the files (as the IDE's Fix
+                                         All would), then report what is left
           --exclude <glob>               skip files and projects matching the glob; repeatable
                                          (e.g. --exclude "**/test/**" --exclude "**/*Tests*/**")
           --no-msbuild                   skip MSBuild: every .cs file under the folder in one compilation
@@ -46,6 +48,16 @@ internal sealed class ScanOptions
     public List<string> Excludes { get; } = new();
 
     public string? Baseline { get; private set; }
+
+    public bool Fix { get; private set; }
+
+    /// <summary>The same scan, reporting only: what <c>--fix</c> runs after it has written the fixes.</summary>
+    public ScanOptions WithoutFix()
+    {
+        var copy = (ScanOptions)MemberwiseClone();
+        copy.Fix = false;
+        return copy;
+    }
 
     public bool NoMsBuild { get; private set; }
 
@@ -134,6 +146,9 @@ internal sealed class ScanOptions
 
                     options.Excludes.Add(glob);
                     break;
+                case "--fix":
+                    options.Fix = true;
+                    break;
                 case "--no-msbuild":
                     options.NoMsBuild = true;
                     break;
@@ -173,6 +188,12 @@ internal sealed class ScanOptions
                     options.Input = arg;
                     break;
             }
+        }
+
+        if (options.Fix && options.Timing)
+        {
+            error = "--fix and --timing do not go together: a benchmark must not change the files it times.";
+            return null;
         }
 
         if (options.Input.Length == 0)

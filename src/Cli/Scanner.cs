@@ -148,6 +148,18 @@ internal static class Scanner
             throw new LoadException($"no C# file to scan under '{options.Input}'.");
         }
 
+        if (options.Fix)
+        {
+            // Fix first, then scan what is on disk again: the report shows what the fixes left.
+            progress.Report("applying fixes");
+            var configFiles = AnalyzerConfigFiles.Find(root, excludes).ToList();
+            var projects = targets.Select(t => t.Project ?? FixApplier.ProjectFor(t.Compilation, configFiles));
+            var changed = await FixApplier.FixAsync(projects, ours, excludes, root);
+            progress.Clear();
+            stderr.WriteLine($"Fixed {changed.Count} file(s).");
+            return await ScanAsync(options.WithoutFix(), progress, stderr);
+        }
+
         var lines = targets.SelectMany(t => t.Compilation.SyntaxTrees)
             .GroupBy(t => t.FilePath)
             .Where(g => trees.Contains(g.Key))

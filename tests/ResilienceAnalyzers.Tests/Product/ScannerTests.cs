@@ -258,6 +258,34 @@ public sealed class ScannerTests : IDisposable
     }
 
     [Fact]
+    public void Fix_applies_the_code_fixes_with_the_configured_style_and_severities_then_reports_what_is_left()
+    {
+        Write("src/StockClient.cs", RetryLoop);
+        Write("src/Reporting.cs", """
+            using System.Net.Http;
+            using System.Threading;
+
+            namespace Shop;
+
+            public static class Reporting
+            {
+                public static HttpClient Create() => new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
+            }
+            """);
+        Write(".editorconfig", "root = true\n\n[*.cs]\ncsharp_prefer_braces = true\ndotnet_diagnostic.RES010.severity = none\n");
+
+        var result = Scan(_root, "--fix");
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Contains("Fixed 1 file(s).", result.Output, StringComparison.Ordinal);
+        Assert.Contains("0 finding(s)", result.Output, StringComparison.Ordinal);
+        var fixedText = File.ReadAllText(Path.Combine(_root, "src", "StockClient.cs"));
+        Assert.Contains("if (++attempt >= 3)\n                {\n                    throw;", fixedText.Replace("\r\n", "\n", StringComparison.Ordinal), StringComparison.Ordinal);
+        Assert.Contains("Random.Shared.NextDouble()", fixedText, StringComparison.Ordinal);
+        Assert.Contains("Timeout.InfiniteTimeSpan", File.ReadAllText(Path.Combine(_root, "src", "Reporting.cs")), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Usage_and_load_errors_exit_2()
     {
         Assert.Equal(2, Scan(Path.Combine(_root, "missing")).ExitCode);
