@@ -87,8 +87,9 @@ internal sealed class Baseline
     /// <summary>Rule, file and the whitespace-normalised text of the finding's line, hashed.</summary>
     public static string Fingerprint(Finding finding)
     {
-        var text = finding.Diagnostic.Location.SourceTree!.GetText();
-        var line = text.Lines[finding.Line - 1].ToString();
+        var line = finding.Diagnostic.Location.SourceTree is { } tree
+            ? tree.GetText().Lines[finding.Line - 1].ToString()
+            : finding.Diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture);
         var normalized = string.Join(' ', line.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
         var hash = SHA256.HashData(Encoding.UTF8.GetBytes($"{finding.Diagnostic.Id}|{finding.RelativePath}|{normalized}"));
         return "fp:" + Convert.ToHexString(hash, 0, 16);

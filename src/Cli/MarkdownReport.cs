@@ -25,7 +25,7 @@ internal static class MarkdownReport
             foreach (var finding in rule)
             {
                 var message = finding.Diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture).Replace("|", "\\|");
-                text.AppendLine($"| {finding.RelativePath} | {finding.Line} | {message} |");
+                text.AppendLine($"| {finding.RelativePath} | {(finding.InSource ? finding.Line : "")} | {message} |");
             }
         }
 

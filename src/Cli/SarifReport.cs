@@ -97,32 +97,36 @@ internal static class SarifReport
         json.WriteStartObject("message");
         json.WriteString("text", diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture));
         json.WriteEndObject();
-        json.WriteStartArray("locations");
-        json.WriteStartObject();
-        json.WriteStartObject("physicalLocation");
-        json.WriteStartObject("artifactLocation");
-        if (finding.RelativePath.StartsWith("../", StringComparison.Ordinal) || Path.IsPathRooted(finding.RelativePath))
+        if (finding.InSource)
         {
-            // A file outside the scanned root (a linked source): only an absolute URI names it.
-            json.WriteString("uri", new Uri(finding.FullPath).AbsoluteUri);
-        }
-        else
-        {
-            json.WriteString("uri", string.Join("/", finding.RelativePath.Split('/').Select(Uri.EscapeDataString)));
-            json.WriteString("uriBaseId", SourceRoot);
+            json.WriteStartArray("locations");
+            json.WriteStartObject();
+            json.WriteStartObject("physicalLocation");
+            json.WriteStartObject("artifactLocation");
+            if (finding.RelativePath.StartsWith("../", StringComparison.Ordinal) || Path.IsPathRooted(finding.RelativePath))
+            {
+                // A file outside the scanned root (a linked source): only an absolute URI names it.
+                json.WriteString("uri", new Uri(finding.FullPath).AbsoluteUri);
+            }
+            else
+            {
+                json.WriteString("uri", string.Join("/", finding.RelativePath.Split('/').Select(Uri.EscapeDataString)));
+                json.WriteString("uriBaseId", SourceRoot);
+            }
+
+            json.WriteEndObject();
+            var span = finding.Span;
+            json.WriteStartObject("region");
+            json.WriteNumber("startLine", span.StartLinePosition.Line + 1);
+            json.WriteNumber("startColumn", span.StartLinePosition.Character + 1);
+            json.WriteNumber("endLine", span.EndLinePosition.Line + 1);
+            json.WriteNumber("endColumn", span.EndLinePosition.Character + 1);
+            json.WriteEndObject();
+            json.WriteEndObject();
+            json.WriteEndObject();
+            json.WriteEndArray();
         }
 
-        json.WriteEndObject();
-        var span = finding.Span;
-        json.WriteStartObject("region");
-        json.WriteNumber("startLine", span.StartLinePosition.Line + 1);
-        json.WriteNumber("startColumn", span.StartLinePosition.Character + 1);
-        json.WriteNumber("endLine", span.EndLinePosition.Line + 1);
-        json.WriteNumber("endColumn", span.EndLinePosition.Character + 1);
-        json.WriteEndObject();
-        json.WriteEndObject();
-        json.WriteEndObject();
-        json.WriteEndArray();
         json.WriteStartObject("partialFingerprints");
         json.WriteString(Baseline.FingerprintKey, Baseline.Fingerprint(finding));
         json.WriteEndObject();

@@ -181,10 +181,12 @@ internal static class Scanner
         progress.Clear();
         var ourIds = ours.Analyzers.SelectMany(a => a.SupportedDiagnostics).Select(d => d.Id).ToHashSet(StringComparer.Ordinal);
         var findings = diagnostics
-            .Where(d => ourIds.Contains(d.Id) && d.Location.IsInSource && d.Severity != DiagnosticSeverity.Hidden)
-            .Where(d => !Glob.AnyMatches(excludes, root, d.Location.SourceTree!.FilePath))
-            .Select(d => new Finding(d, d.Location.SourceTree!.FilePath, Path.GetRelativePath(root, d.Location.SourceTree.FilePath).Replace('\\', '/')))
-            .DistinctBy(f => (f.Diagnostic.Id, f.FullPath, f.Diagnostic.Location.SourceSpan))
+            .Where(d => ourIds.Contains(d.Id) && d.Severity != DiagnosticSeverity.Hidden)
+            .Where(d => d.Location.IsInSource ? !Glob.AnyMatches(excludes, root, d.Location.SourceTree!.FilePath) : d.Location == Location.None)
+            .Select(d => d.Location.IsInSource
+                ? new Finding(d, d.Location.SourceTree!.FilePath, Path.GetRelativePath(root, d.Location.SourceTree.FilePath).Replace('\\', '/'))
+                : new Finding(d, "", Finding.ConfigurationPath))
+            .DistinctBy(f => (f.Diagnostic.Id, f.FullPath, f.Diagnostic.Location.SourceSpan, f.InSource ? "" : f.Diagnostic.GetMessage()))
             .ToList();
         var known = 0;
         if (options.Baseline is not null)

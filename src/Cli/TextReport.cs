@@ -17,7 +17,8 @@ internal static class TextReport
                 foreach (var finding in file)
                 {
                     var severity = finding.Diagnostic.Severity.ToString().ToLowerInvariant();
-                    text.AppendLine($"    {finding.Line}:{finding.Column} {severity}: {finding.Diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture)}");
+                    var position = finding.InSource ? $"{finding.Line}:{finding.Column} " : "";
+                    text.AppendLine($"    {position}{severity}: {finding.Diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture)}");
                 }
             }
 

@@ -5,11 +5,27 @@ using Microsoft.CodeAnalysis.Diagnostics;
 
 namespace ResilienceAnalyzers.Common;
 
+/// <summary>What the option check (RES000) needs of every option, whatever its type.</summary>
+public interface IAnalyzerOption
+{
+    /// <summary>The key exactly as documented, e.g. <c>RES001.max_attempts</c>.</summary>
+    string Key { get; }
+
+    /// <summary>What a valid value looks like, for the message: "a whole number of at least 1".</summary>
+    string Expected { get; }
+
+    /// <summary>The default, as it would be written in <c>.editorconfig</c>.</summary>
+    string DefaultText { get; }
+
+    /// <summary>The value set in <paramref name="options"/> when it is set and cannot be read.</summary>
+    bool TryGetInvalid(AnalyzerConfigOptions options, out string text);
+}
+
 /// <summary>
 /// A typed <c>.editorconfig</c> option: <c>RESnnn.&lt;name&gt;</c> for one rule,
 /// <c>resilience_analyzers.&lt;name&gt;</c> for options every rule shares.
 /// </summary>
-public abstract class AnalyzerOption<T>
+public abstract class AnalyzerOption<T> : IAnalyzerOption
 {
     protected AnalyzerOption(string key, T defaultValue)
     {
@@ -17,10 +33,30 @@ public abstract class AnalyzerOption<T>
         DefaultValue = defaultValue;
     }
 
-    /// <summary>The key exactly as documented, e.g. <c>RES001.max_attempts</c>.</summary>
+    /// <inheritdoc/>
     public string Key { get; }
 
     public T DefaultValue { get; }
+
+    /// <inheritdoc/>
+    public abstract string Expected { get; }
+
+    /// <inheritdoc/>
+    public virtual string DefaultText => DefaultValue?.ToString() ?? "";
+
+    /// <inheritdoc/>
+    public bool TryGetInvalid(AnalyzerConfigOptions options, out string text)
+    {
+        if ((options.TryGetValue(Key, out var value) || options.TryGetValue(Key.ToLowerInvariant(), out value))
+            && !TryParse(value.Trim(), out _))
+        {
+            text = value;
+            return true;
+        }
+
+        text = "";
+        return false;
+    }
 
     /// <summary>Reads the option for a syntax tree, falling back to global options, then to the default.</summary>
     public T GetValue(AnalyzerConfigOptionsProvider provider, SyntaxTree? tree)
@@ -69,6 +105,10 @@ public sealed class IntOption : AnalyzerOption<int>
         _minimum = minimum;
     }
 
+    public override string Expected => $"a whole number of at least {_minimum.ToString(CultureInfo.InvariantCulture)}";
+
+    public override string DefaultText => DefaultValue.ToString(CultureInfo.InvariantCulture);
+
     protected override bool TryParse(string text, out int value)
     {
         if (int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out value) && value >= _minimum)
@@ -88,6 +128,10 @@ public sealed class BoolOption : AnalyzerOption<bool>
     {
     }
 
+    public override string Expected => "true or false";
+
+    public override string DefaultText => DefaultValue ? "true" : "false";
+
     protected override bool TryParse(string text, out bool value)
     {
         if (bool.TryParse(text, out value))
@@ -106,6 +150,10 @@ public sealed class StringListOption : AnalyzerOption<string[]>
         : base(key, Array.Empty<string>())
     {
     }
+
+    public override string Expected => "a comma-separated list";
+
+    public override string DefaultText => "empty";
 
     protected override bool TryParse(string text, out string[] value)
     {

@@ -9,6 +9,13 @@ public static class DiagnosticDescriptors
 
     public const string HelpLinkBase = "https://github.com/resilience-analyzers/ResilienceAnalyzers/blob/main/docs/rules/";
 
+    public static readonly DiagnosticDescriptor OptionNotUnderstood = Create(
+        RuleIdentifiers.OptionNotUnderstood,
+        title: "ResilienceAnalyzers option not understood",
+        messageFormat: "The option '{0} = {1}' {2}",
+        description: "An .editorconfig or .globalconfig option of these analyzers is set to a value they cannot read, or names an option that does not exist. The analyzers then use the default, which is rarely what the line meant; fix the value or the key.",
+        customTags: WellKnownDiagnosticTags.CompilationEnd);
+
     public static readonly DiagnosticDescriptor RetryHasNoAttemptLimit = Create(
         RuleIdentifiers.RetryHasNoAttemptLimit,
         title: "Retry has no attempt limit",
@@ -58,7 +65,8 @@ public static class DiagnosticDescriptors
         string messageFormat,
         string description,
         DiagnosticSeverity severity = DiagnosticSeverity.Warning,
-        bool isEnabledByDefault = true)
+        bool isEnabledByDefault = true,
+        params string[] customTags)
     {
 #pragma warning disable RS0030 // The factory is the one sanctioned caller of the constructor.
         return new DiagnosticDescriptor(
@@ -69,7 +77,8 @@ public static class DiagnosticDescriptors
             severity,
             isEnabledByDefault,
             description,
-            helpLinkUri: HelpLinkBase + id + ".md");
+            helpLinkUri: HelpLinkBase + id + ".md",
+            customTags);
 #pragma warning restore RS0030
     }
 }

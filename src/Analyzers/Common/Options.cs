@@ -1,3 +1,4 @@
+using System.Linq;
 
 namespace ResilienceAnalyzers.Common;
 
@@ -37,18 +38,21 @@ public static class Options
     /// <summary>RES020: region codes that may be hard-coded (comma-separated, e.g. <c>us-gov-west-1</c> for a GovCloud-only system).</summary>
     public static readonly StringListOption Res020AllowedRegions = new("RES020.allowed_regions");
 
-    /// <summary>Every option, for the documentation meta-test.</summary>
-    public static readonly string[] AllKeys =
+    /// <summary>Every option: for the option check (RES000) and the documentation meta-test.</summary>
+    public static readonly IAnalyzerOption[] All =
     {
-        AnalyzeTestCode.Key,
-        MaxAttempts.Key,
-        BackoffBaseMilliseconds.Key,
-        BackoffCapMilliseconds.Key,
-        Res001MaxAttempts.Key,
-        Res001CancellationIsBound.Key,
-        Res010TimeoutSeconds.Key,
-        Res011DeadlineSeconds.Key,
-        Res020FlagFallbacks.Key,
-        Res020AllowedRegions.Key,
+        AnalyzeTestCode,
+        MaxAttempts,
+        BackoffBaseMilliseconds,
+        BackoffCapMilliseconds,
+        Res001MaxAttempts,
+        Res001CancellationIsBound,
+        Res010TimeoutSeconds,
+        Res011DeadlineSeconds,
+        Res020FlagFallbacks,
+        Res020AllowedRegions,
     };
+
+    /// <summary>Every option key, for the documentation meta-test.</summary>
+    public static readonly string[] AllKeys = All.Select(o => o.Key).ToArray();
 }

@@ -4,6 +4,7 @@ namespace ResilienceAnalyzers.Common;
 /// <summary>Every rule identifier, in one place. IDs are final once shipped.</summary>
 public static class RuleIdentifiers
 {
+    public const string OptionNotUnderstood = "RES000";
     public const string RetryHasNoAttemptLimit = "RES001";
     public const string RetryWithoutBackoff = "RES002";
     public const string BackoffWithoutJitter = "RES003";

@@ -1,0 +1,94 @@
+using System;
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Globalization;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+using ResilienceAnalyzers.Common;
+
+namespace ResilienceAnalyzers.Configuration;
+
+/// <summary>
+/// RES000: an option of ours set to a value the analyzers cannot read (<c>RES001.max_attempts = lots</c>), or a key
+/// in our namespaces that names no option (<c>RES001.max_attempt</c>). Without it the analyzers silently use the
+/// default and the line that meant to change them does nothing. Checked once per compilation, at its end: every
+/// file's options and the global ones, each distinct key and value reported once.
+/// </summary>
+[DiagnosticAnalyzer(LanguageNames.CSharp)]
+public sealed class OptionCheckAnalyzer : DiagnosticAnalyzer
+{
+    private static readonly ImmutableHashSet<string> KnownKeys =
+        Options.All.Select(o => o.Key).ToImmutableHashSet(StringComparer.OrdinalIgnoreCase);
+
+    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(DiagnosticDescriptors.OptionNotUnderstood);
+
+    public override void Initialize(AnalysisContext context)
+    {
+        context.EnableConcurrentExecution();
+        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+        context.RegisterCompilationAction(Check);
+    }
+
+    private static void Check(CompilationAnalysisContext context)
+    {
+        var provider = context.Options.AnalyzerConfigOptionsProvider;
+        if (TestCode.IsTestProject(context.Compilation) && !Options.AnalyzeTestCode.GetValue(context.Options, null))
+        {
+            return;
+        }
+
+        var reported = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        Inspect(context, provider.GlobalOptions, reported);
+        foreach (var tree in context.Compilation.SyntaxTrees)
+        {
+            Inspect(context, provider.GetOptions(tree), reported);
+        }
+    }
+
+    private static void Inspect(CompilationAnalysisContext context, AnalyzerConfigOptions options, HashSet<string> reported)
+    {
+        foreach (var option in Options.All)
+        {
+            if (option.TryGetInvalid(options, out var text) && reported.Add(option.Key + "=" + text))
+            {
+                var why = string.Format(CultureInfo.InvariantCulture, "is not {0}; the default, {1}, is used instead", option.Expected, option.DefaultText);
+                context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.OptionNotUnderstood, Location.None, option.Key, text.Trim(), why));
+            }
+        }
+
+        foreach (var key in KeysOf(options))
+        {
+            if (IsOurs(key) && !KnownKeys.Contains(key) && options.TryGetValue(key, out var value) && reported.Add(key + "=" + value))
+            {
+                context.ReportDiagnostic(Diagnostic.Create(
+                    DiagnosticDescriptors.OptionNotUnderstood, Location.None, key, value.Trim(), "names no option of ResilienceAnalyzers, so it has no effect; check the spelling against the rule's page"));
+            }
+        }
+    }
+
+    /// <summary>A rule option (<c>RES001.x</c>) or a shared one (<c>resilience_analyzers.x</c>); severities are the compiler's.</summary>
+    private static bool IsOurs(string key)
+    {
+        if (key.StartsWith("resilience_analyzers.", StringComparison.OrdinalIgnoreCase))
+        {
+            return true;
+        }
+
+        return key.Length > 7 && key.StartsWith("res", StringComparison.OrdinalIgnoreCase) && key[6] == '.'
+               && char.IsDigit(key[3]) && char.IsDigit(key[4]) && char.IsDigit(key[5]);
+    }
+
+    /// <summary>The keys set, where the host can list them (older hosts cannot: then only known keys are checked).</summary>
+    private static IEnumerable<string> KeysOf(AnalyzerConfigOptions options)
+    {
+        try
+        {
+            return options.Keys.ToList();
+        }
+        catch (NotImplementedException)
+        {
+            return Array.Empty<string>();
+        }
+    }
+}
