@@ -394,5 +394,22 @@ public sealed class MetaTests
             documented.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key} {p.Value}"));
     }
 
+    [Fact]
+    public void The_tool_package_has_its_own_readme_licence_and_icon_and_the_packages_are_named_in_the_README()
+    {
+        var cli = XDocument.Load(Repository.PathOf("src/Cli/ResilienceAnalyzers.Cli.csproj"));
+        string Property(string name) => cli.Descendants(name).Single().Value.Trim();
+        Assert.Equal("ResilienceAnalyzers.Scanner", Property("PackageId"));
+        Assert.Equal("MIT", Property("PackageLicenseExpression"));
+        Assert.Equal("README.md", Property("PackageReadmeFile"));
+        Assert.Equal("icon.png", Property("PackageIcon"));
+        Assert.True(File.Exists(Repository.PathOf("src/Cli/README.md")), "src/Cli/README.md, the tool package's readme, is missing.");
+
+        var readme = File.ReadAllText(Repository.PathOf("README.md"));
+        Assert.Contains("dotnet tool install --global ResilienceAnalyzers.Scanner", readme, StringComparison.Ordinal);
+        Assert.Contains("dotnet pack src/Package", readme, StringComparison.Ordinal);
+        Assert.Contains("dotnet add package ResilienceAnalyzers", readme, StringComparison.Ordinal);
+    }
+
     private static DiagnosticDescriptor Descriptor(string id) => Descriptors.First(d => d.Id == id);
 }

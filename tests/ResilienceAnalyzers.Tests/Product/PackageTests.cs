@@ -40,6 +40,9 @@ public sealed class PackageTests : IClassFixture<PackageTests.PackedPackage>
         Assert.Contains("analyzers/dotnet/cs/ResilienceAnalyzers.dll", entries);
         Assert.Contains("analyzers/dotnet/cs/ResilienceAnalyzers.CodeFixes.dll", entries);
         Assert.DoesNotContain(entries, e => e.StartsWith("lib/", StringComparison.OrdinalIgnoreCase));
+        Assert.Contains("build/ResilienceAnalyzers.targets", entries);
+        Assert.Contains("profiles/adopt.globalconfig", entries);
+        Assert.Contains("profiles/strict.globalconfig", entries);
 
         // A development dependency with no dependencies of its own: it never flows to the consumer's consumers.
         var nuspec = ReadNuspec(zip);
@@ -48,6 +51,25 @@ public sealed class PackageTests : IClassFixture<PackageTests.PackedPackage>
         Assert.Equal("ResilienceAnalyzers", (string?)metadata.Element(ns + "id"));
         Assert.Equal("true", (string?)metadata.Element(ns + "developmentDependency"));
         Assert.Empty(metadata.Descendants(ns + "dependency"));
+
+        // A package page a user can read: its own README whose links resolve there (no relative ones), an icon,
+        // and release notes naming every rule of the release-tracking file.
+        var readmeName = (string)metadata.Element(ns + "readme")!;
+        var iconName = (string)metadata.Element(ns + "icon")!;
+        Assert.Contains(iconName, entries);
+        using (var reader = new StreamReader(zip.GetEntry(readmeName)!.Open()))
+        {
+            var readme = reader.ReadToEnd();
+            var links = System.Text.RegularExpressions.Regex.Matches(readme, @"\]\(([^)]+)\)").Select(m => m.Groups[1].Value).ToList();
+            Assert.NotEmpty(links);
+            Assert.All(links, link => Assert.StartsWith("https://", link, StringComparison.Ordinal));
+            Assert.Contains($"Version=\"{(string)metadata.Element(ns + "version")!}\"", readme, StringComparison.Ordinal);
+        }
+
+        var releaseNotes = (string)metadata.Element(ns + "releaseNotes")!;
+        var released = Repository.ReadLines("src/Analyzers/AnalyzerReleases.Unshipped.md").Where(l => l.StartsWith("RES", StringComparison.Ordinal)).Select(l => l[..6]).ToList();
+        Assert.NotEmpty(released);
+        Assert.All(released, id => Assert.Contains(id, releaseNotes, StringComparison.Ordinal));
     }
 
     [Fact]
@@ -141,6 +163,12 @@ public sealed class PackageTests : IClassFixture<PackageTests.PackedPackage>
 
         // Fails until RetryAnalyzer reports RES001 on an unbounded loop; everything above works already.
         Assert.Contains("warning RES001", build.Output, StringComparison.Ordinal);
+
+        // One property turns on a profile: strict makes every rule an error, so the build fails on the loop.
+        var strict = DotNet.Run(consumer, CommandTimeout, "build", "Consumer.csproj", "-c", "Debug", "--no-restore", "--no-incremental", "--disable-build-servers", "-tl:off", "-nologo", "-p:ResilienceAnalyzersProfile=strict");
+        _output.WriteLine(strict.Output);
+        Assert.NotEqual(0, strict.ExitCode);
+        Assert.Contains("error RES001", strict.Output, StringComparison.Ordinal);
     }
 
     private static XDocument ReadNuspec(ZipArchive zip)
