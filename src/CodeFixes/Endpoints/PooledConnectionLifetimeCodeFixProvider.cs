@@ -1,6 +1,5 @@
 using System.Collections.Generic;
 using System.Collections.Immutable;
-using System.Composition;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
@@ -25,7 +24,6 @@ namespace ResilienceAnalyzers.CodeFixes.Endpoints;
 /// <c>SocketsHttpHandler</c> does not exist (.NET Framework, netstandard).
 /// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(PooledConnectionLifetimeCodeFixProvider))]
-[Shared]
 public sealed class PooledConnectionLifetimeCodeFixProvider : HintedFixProvider<PooledConnectionLifetimeCodeFixProvider.Target>
 {
     public const string PooledConnectionLifetimeKey = "RES021:PooledConnectionLifetime";

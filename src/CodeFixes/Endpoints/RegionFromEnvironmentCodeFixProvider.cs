@@ -1,5 +1,4 @@
 using System.Collections.Immutable;
-using System.Composition;
 using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.CodeAnalysis;
@@ -18,7 +17,6 @@ namespace ResilienceAnalyzers.CodeFixes.Endpoints;
 /// constructor without it exists; every other hard-coded region needs a design decision, not a rewrite.
 /// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(RegionFromEnvironmentCodeFixProvider))]
-[Shared]
 public sealed class RegionFromEnvironmentCodeFixProvider : CodeFixProvider
 {
     public const string EquivalenceKey = "RES020:RegionFromEnvironment";

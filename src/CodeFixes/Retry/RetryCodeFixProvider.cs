@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Immutable;
-using System.Composition;
 using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.CodeAnalysis;
@@ -22,7 +21,6 @@ namespace ResilienceAnalyzers.CodeFixes.Retry;
 /// diagnostics to each fixer in turn, so the second fixer sees locations in a document the first has changed.
 /// </remarks>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(RetryCodeFixProvider))]
-[Shared]
 public sealed class RetryCodeFixProvider : CodeFixProvider
 {
     public const string BoundKey = "RES001:Bound";

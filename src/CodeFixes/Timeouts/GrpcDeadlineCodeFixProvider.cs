@@ -1,6 +1,5 @@
 using System.Collections.Generic;
 using System.Collections.Immutable;
-using System.Composition;
 using System.Globalization;
 using System.Linq;
 using System.Threading;
@@ -22,7 +21,6 @@ namespace ResilienceAnalyzers.CodeFixes.Timeouts;
 /// <c>.WithDeadline(…)</c> on CallOptions built elsewhere.
 /// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(GrpcDeadlineCodeFixProvider))]
-[Shared]
 public sealed class GrpcDeadlineCodeFixProvider : HintedFixProvider<GrpcDeadlineCodeFixProvider.Target>
 {
     public const string AddDeadlineKey = "RES011:AddDeadline";

@@ -1,6 +1,5 @@
 using System.Collections.Generic;
 using System.Collections.Immutable;
-using System.Composition;
 using System.Globalization;
 using System.Text.RegularExpressions;
 using System.Threading;
@@ -22,7 +21,6 @@ namespace ResilienceAnalyzers.CodeFixes.Timeouts;
 /// connection string. A timeout whose unit is not known gets no fix.
 /// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(TimeoutCodeFixProvider))]
-[Shared]
 public sealed class TimeoutCodeFixProvider : HintedFixProvider<TimeoutCodeFixProvider.Target>
 {
     public const string BoundedTimeoutKey = "RES010:BoundedTimeout";

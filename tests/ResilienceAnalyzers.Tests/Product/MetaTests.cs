@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Generic;
-using System.Composition;
 using System.IO;
 using System.Linq;
 using System.Reflection;
@@ -245,7 +244,7 @@ public sealed class MetaTests
     }
 
     [Fact]
-    public void Code_fix_providers_are_sealed_shared_exported_named_and_fix_known_ids()
+    public void Code_fix_providers_are_sealed_exported_named_and_fix_known_ids()
     {
         // Loops over whatever fixers exist, so it holds with none.
         var knownIds = new HashSet<string>(Descriptors.Select(d => d.Id));
@@ -253,7 +252,6 @@ public sealed class MetaTests
         foreach (var type in CodeFixTypes)
         {
             Assert.True(type.IsSealed, $"{type.Name} should be sealed.");
-            Assert.True(type.GetCustomAttribute<SharedAttribute>() is not null, $"{type.Name} has no [Shared].");
 
             var export = type.GetCustomAttribute<ExportCodeFixProviderAttribute>();
             Assert.True(export is not null, $"{type.Name} has no [ExportCodeFixProvider].");
