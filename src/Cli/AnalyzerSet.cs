@@ -35,9 +35,40 @@ internal sealed class AnalyzerSet
 
     public int EnabledRuleCount => Analyzers.SelectMany(EnabledRuleIds).Distinct(StringComparer.Ordinal).Count();
 
+    /// <summary>One analyzer of this set, as a set of its own (named after the analyzer), for per-family costs.</summary>
+    public AnalyzerSet Only(DiagnosticAnalyzer analyzer)
+        => new(analyzer.GetType().Name, Version, ImmutableArray.Create(analyzer)) { PartOf = this };
+
+    /// <summary>The set this one was cut from by <see cref="Only"/>; null for a whole set.</summary>
+    public AnalyzerSet? PartOf { get; private init; }
+
     public static AnalyzerSet Ours() => FromAssembly(typeof(DiagnosticDescriptors).Assembly);
 
     public static AnalyzerSet Load(string path) => FromAssembly(Assembly.LoadFrom(path));
+
+    /// <summary>
+    /// The analyzers every SDK project runs by default (Microsoft.CodeAnalysis.NetAnalyzers, from the newest SDK beside
+    /// this runtime), the baseline the marginal cost is measured against; null when that SDK has none.
+    /// </summary>
+    public static AnalyzerSet? Sdk()
+    {
+        var sdks = Path.Combine(ReferencePacks.DotnetRoot, "sdk");
+        var folder = Directory.Exists(sdks)
+            ? Directory.GetDirectories(sdks)
+                .Select(d => Path.Combine(d, "Sdks", "Microsoft.NET.Sdk", "analyzers"))
+                .Where(d => File.Exists(Path.Combine(d, "Microsoft.CodeAnalysis.CSharp.NetAnalyzers.dll")))
+                .OrderByDescending(d => ReferencePacks.VersionKey(Path.GetFileName(Path.GetDirectoryName(Path.GetDirectoryName(Path.GetDirectoryName(d)))!)))
+                .FirstOrDefault()
+            : null;
+        if (folder is null)
+        {
+            return null;
+        }
+
+        var core = FromAssembly(Assembly.LoadFrom(Path.Combine(folder, "Microsoft.CodeAnalysis.NetAnalyzers.dll")));
+        var csharp = FromAssembly(Assembly.LoadFrom(Path.Combine(folder, "Microsoft.CodeAnalysis.CSharp.NetAnalyzers.dll")));
+        return new AnalyzerSet("SDK NetAnalyzers", csharp.Version, core.Analyzers.AddRange(csharp.Analyzers));
+    }
 
     private static AnalyzerSet FromAssembly(Assembly assembly)
     {

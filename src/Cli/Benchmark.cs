@@ -9,7 +9,35 @@ namespace ResilienceAnalyzers.Cli;
 internal sealed record TimingResult(
     int Passes,
     TimeSpan Binding,
-    IReadOnlyList<(AnalyzerSet Set, DiagnosticAnalyzer Analyzer, TimeSpan Time)> Analyzers);
+    IReadOnlyList<(AnalyzerSet Set, DiagnosticAnalyzer Analyzer, TimeSpan Time)> Analyzers)
+{
+    /// <summary>Wall times of whole analyzer runs, for the costs no per-analyzer telemetry can attribute.</summary>
+    public MarginalResult? Marginal { get; init; }
+}
+
+/// <summary>
+/// Median wall times of the analyzer driver over a fresh compilation (binding included, single-threaded): with an
+/// analyzer that asks for every operation tree and does nothing (the driver, binding and operation trees alone),
+/// with ours alone, with the SDK's default analyzers, and with the SDK's plus ours, plus each of our analyzers
+/// alone, or plus each compared set. Differences are what adding a set costs a build,
+/// whoever is charged for the binding and operation trees the sets share.
+/// </summary>
+/// <remarks>
+/// Wall time on a shared machine drifts by several percent between runs, as much as the costs measured, so each
+/// difference is paired (taken within one pass), the runs of a pass go in the opposite order to the pass before
+/// (so neither side of a difference always runs first), and the report gives the median of the per-pass
+/// differences with their range: a range wider than the budget says the machine cannot confirm it.
+/// </remarks>
+internal sealed record MarginalResult(
+    AnalyzerSet Sdk,
+    TimeSpan DriverOnly,
+    TimeSpan Ours,
+    TimeSpan SdkAlone,
+    Spread Standalone,
+    IReadOnlyList<(AnalyzerSet Set, TimeSpan SdkWith, Spread Marginal)> Added);
+
+/// <summary>The median of per-pass differences, and their smallest and largest.</summary>
+internal sealed record Spread(TimeSpan Median, TimeSpan Min, TimeSpan Max);
 
 /// <summary>
 /// --timing: the analyzers' execution time against the compiler's own binding time for the same code, warm.
@@ -80,6 +108,94 @@ internal static class Benchmark
             Median(bindings),
             analyzers.Select((a, i) => (a.Set, a.Analyzer, Median(times[i]))).ToList());
         return (result, diagnostics);
+    }
+
+    /// <summary>
+    /// The wall-time runs of <see cref="MarginalResult"/>: each on a fresh compilation, in a fixed order, once per
+    /// pass after a warm-up pass; medians, and medians of the per-pass differences.
+    /// </summary>
+    public static async Task<MarginalResult> MarginalAsync(
+        IReadOnlyList<ScanTarget> targets, AnalyzerSet ours, AnalyzerSet sdk, IReadOnlyList<AnalyzerSet> compared, int measuredPasses, Action<string>? progress)
+    {
+        var nothing = ImmutableArray.Create<DiagnosticAnalyzer>(new DoesNothing());
+        var runs = new List<(string Label, ImmutableArray<DiagnosticAnalyzer> Analyzers)>
+        {
+            ("driver only", nothing),
+            ("ours alone", ours.Analyzers),
+            ("SDK analyzers", sdk.Analyzers),
+        };
+        var added = new[] { ours }.Concat(ours.Analyzers.Select(a => ours.Only(a))).Concat(compared).ToList();
+        runs.AddRange(added.Select(set => ($"SDK analyzers + {set.Name}", sdk.Analyzers.AddRange(set.Analyzers))));
+
+        var times = runs.Select(_ => new List<TimeSpan>()).ToList();
+        for (var pass = 0; pass <= measuredPasses; pass++)
+        {
+            var order = Enumerable.Range(0, runs.Count).ToList();
+            if (pass % 2 == 1)
+            {
+                order.Reverse();
+            }
+
+            foreach (var i in order)
+            {
+                progress?.Invoke($"{(pass == 0 ? "warm-up pass" : $"pass {pass}/{measuredPasses}")}: {runs[i].Label}");
+                var elapsed = TimeSpan.Zero;
+                foreach (var target in targets)
+                {
+                    GC.Collect();
+                    GC.WaitForPendingFinalizers();
+                    var options = new CompilationWithAnalyzersOptions(target.AnalyzerOptions, onAnalyzerException: null, concurrentAnalysis: false, logAnalyzerExecutionTime: false);
+                    var withAnalyzers = Fresh(target.Compilation).WithAnalyzers(runs[i].Analyzers, options);
+                    var stopwatch = Stopwatch.StartNew();
+                    await withAnalyzers.GetAnalyzerDiagnosticsAsync(CancellationToken.None);
+                    elapsed += stopwatch.Elapsed;
+                }
+
+                if (pass > 0)
+                {
+                    times[i].Add(elapsed);
+                }
+            }
+        }
+
+        var medians = times.Select(Median).ToList();
+        Spread Paired(int with, int without)
+        {
+            var differences = times[with].Select((t, pass) => t - times[without][pass]).ToList();
+            return new Spread(Median(differences), differences.Min(), differences.Max());
+        }
+
+        return new MarginalResult(
+            sdk,
+            medians[0],
+            medians[1],
+            medians[2],
+            Paired(1, 0),
+            added.Select((set, i) => (set, medians[3 + i], Paired(3 + i, 2))).ToList());
+    }
+
+    /// <summary>
+    /// An analyzer that asks for every code block's operation tree and does nothing with it: the driver's own cost with
+    /// binding and operation trees, which every operation-based analyzer (ours, and the SDK's) needs anyway.
+    /// </summary>
+    /// <remarks>A measuring instrument of the benchmark, never shipped or loaded by a compiler: the analyzer-authoring
+    /// rules (export attribute, release tracking, host assembly) are for analyzers that are.</remarks>
+#pragma warning disable RS1001, RS1036, RS1038, RS1041
+    private sealed class DoesNothing : DiagnosticAnalyzer
+#pragma warning restore RS1001, RS1036, RS1038, RS1041
+    {
+#pragma warning disable RS2008 // Not shipped: see the remarks above.
+        private static readonly DiagnosticDescriptor Nothing = new("NOTHING", "Nothing", "Nothing", "Benchmark", DiagnosticSeverity.Hidden, isEnabledByDefault: true);
+#pragma warning restore RS2008
+
+        public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(Nothing);
+
+        public override void Initialize(AnalysisContext context)
+        {
+            context.EnableConcurrentExecution();
+            context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+            context.RegisterOperationBlockAction(_ => { });
+        }
     }
 
     /// <summary>A copy with no bound state, compiled on one thread.</summary>

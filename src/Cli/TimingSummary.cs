@@ -11,8 +11,14 @@ internal sealed class TimingSummary
 {
     public const double BindingBudget = 0.02;
 
+    /// <summary>What adding ours to the SDK's default analyzers may cost, as a share of their run.</summary>
+    public const double MarginalBudget = 0.01;
+
+    private readonly AnalyzerSet _ours;
+
     public TimingSummary(TimingResult timing, AnalyzerSet ours)
     {
+        _ours = ours;
         Timing = timing;
         Families = timing.Analyzers.Where(a => a.Set == ours)
             .Select(a => new Family(a.Analyzer.GetType().Name, a.Analyzer.SupportedDiagnostics.Select(d => d.Id).Distinct().Order(StringComparer.Ordinal).ToList(), a.Time))
@@ -57,6 +63,48 @@ internal sealed class TimingSummary
                 yield return $"  {family.Analyzer} per rule {Ms(family.PerRule)} vs {compared.Name} average {Ms(compared.PerRule)}: {(family.PerRule <= compared.PerRule ? "within" : "OVER")}";
             }
         }
+
+        foreach (var line in MarginalLines(_ours))
+        {
+            yield return line;
+        }
+    }
+
+    /// <summary>The wall-time view: standalone and marginal costs, ours and each compared set's, per rule.</summary>
+    public IEnumerable<string> MarginalLines(AnalyzerSet ours)
+    {
+        if (Timing.Marginal is not { } marginal)
+        {
+            yield break;
+        }
+
+        var standalone = marginal.Standalone.Median;
+        var standaloneShare = marginal.DriverOnly > TimeSpan.Zero ? standalone / marginal.DriverOnly : 0;
+        yield return $"Wall time, analyzer driver over a fresh compilation (binding included), median of {Timing.Passes}; each cost is the median of per-pass differences [smallest, largest]:";
+        yield return $"  driver, binding and operation trees only: {Ms(marginal.DriverOnly)}; with ResilienceAnalyzers alone: {Ms(marginal.Ours)}";
+        yield return $"  standalone cost: {Ms(standalone)} {Range(marginal.Standalone)} = {standaloneShare * 100:F2}% of that (budget {BindingBudget * 100:F0}%): {Verdict(marginal.Standalone, marginal.DriverOnly, BindingBudget)}";
+        yield return $"  {marginal.Sdk.Name} {marginal.Sdk.Version} ({marginal.Sdk.EnabledRuleCount} rules enabled by default): {Ms(marginal.SdkAlone)}";
+        foreach (var (set, with, spread) in marginal.Added)
+        {
+            var added = spread.Median;
+            var share = marginal.SdkAlone > TimeSpan.Zero ? added / marginal.SdkAlone : 0;
+            var rules = set.EnabledRuleCount;
+            var verdict = set == ours ? $" (budget {MarginalBudget * 100:F0}%): {Verdict(spread, marginal.SdkAlone, MarginalBudget)}" : "";
+            var name = set.PartOf is null ? $"{set.Name} {set.Version}" : $"  of which {set.Name} alone";
+            yield return $"  + {name}: {Ms(with)}, marginal {Ms(added)} {Range(spread)} = {share * 100:F2}%{verdict}, per rule {Ms(rules == 0 ? added : added / rules)} ({rules} rules)";
+        }
+    }
+
+    private static string Range(Spread spread) => $"[{Ms(spread.Min)}, {Ms(spread.Max)}]";
+
+    /// <summary>Within or over the budget when the whole range of differences says so; otherwise the noise is larger than the budget.</summary>
+    private static string Verdict(Spread spread, TimeSpan of, double budget)
+    {
+        var limit = of * budget;
+        return spread.Max <= limit ? "within"
+            : spread.Min > limit ? "OVER"
+            : spread.Median <= limit ? "within at the median; the spread is wider than the budget"
+            : "over at the median; the spread is wider than the budget";
     }
 
     public static string Ms(TimeSpan time) => $"{time.TotalMilliseconds:F1} ms";

@@ -129,7 +129,7 @@ def main():
     parser.add_argument("--scanner", default=os.path.join(REPO, "src/Cli/bin/Release/net10.0/resilience-scan.dll"))
     parser.add_argument("--out", default=None, help="folder for the SARIF logs (default: <root>/.rescan)")
     parser.add_argument("--list", default=os.path.join(HERE, "corpus.tsv"),
-                        help="the repositories to scan (default: corpus.tsv; holdout.tsv is the last held-out check)")
+                        help="the repositories to scan (default: corpus.tsv; holdout.tsv holds the last held-out batches)")
     options = parser.parse_args()
 
     if not os.path.exists(options.scanner):

@@ -40,9 +40,16 @@ public sealed class OptionCheckAnalyzer : DiagnosticAnalyzer
 
         var reported = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         Inspect(context, provider.GlobalOptions, reported);
+
+        // Files under the same configuration usually share one options object: inspect each once.
+        var inspected = new HashSet<AnalyzerConfigOptions>(ReferenceEqualityComparer.Instance);
         foreach (var tree in context.Compilation.SyntaxTrees)
         {
-            Inspect(context, provider.GetOptions(tree), reported);
+            var options = provider.GetOptions(tree);
+            if (inspected.Add(options))
+            {
+                Inspect(context, options, reported);
+            }
         }
     }
 
@@ -77,6 +84,15 @@ public sealed class OptionCheckAnalyzer : DiagnosticAnalyzer
 
         return key.Length > 7 && key.StartsWith("res", StringComparison.OrdinalIgnoreCase) && key[6] == '.'
                && char.IsDigit(key[3]) && char.IsDigit(key[4]) && char.IsDigit(key[5]);
+    }
+
+    private sealed class ReferenceEqualityComparer : IEqualityComparer<AnalyzerConfigOptions>
+    {
+        public static readonly ReferenceEqualityComparer Instance = new();
+
+        public bool Equals(AnalyzerConfigOptions? x, AnalyzerConfigOptions? y) => ReferenceEquals(x, y);
+
+        public int GetHashCode(AnalyzerConfigOptions obj) => System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(obj);
     }
 
     /// <summary>The keys set, where the host can list them (older hosts cannot: then only known keys are checked).</summary>

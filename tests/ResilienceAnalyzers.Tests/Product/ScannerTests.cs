@@ -331,7 +331,7 @@ public sealed class ScannerTests : IDisposable
         Assert.False(string.IsNullOrEmpty(driver.GetProperty("version").GetString()));
         var rules = driver.GetProperty("rules").EnumerateArray().ToList();
         Assert.Equal(
-            new[] { "RES001", "RES002", "RES003", "RES010", "RES011", "RES020", "RES021" },
+            new[] { "RES000", "RES001", "RES002", "RES003", "RES010", "RES011", "RES020", "RES021" },
             rules.Select(r => r.GetProperty("id").GetString()));
         foreach (var rule in rules)
         {
@@ -380,7 +380,10 @@ public sealed class ScannerTests : IDisposable
             "| StockClient.cs | 14 |",
             "Compiler binding (compilation.GetDiagnostics()):",
             "RetryAnalyzer (RES001, RES002, RES003):",
-            "of binding (budget 2%)");
+            "of binding (budget 2%)",
+            "driver, binding and operation trees only:",
+            "+ ResilienceAnalyzers",
+            "(budget 1%)");
     }
 
     /// <summary>A plain net10.0 class library with no PackageReference: it restores and loads offline.</summary>
