@@ -93,21 +93,8 @@ public sealed class DotnetFormatTests : IDisposable
     private void WriteProject()
     {
         var bin = AppContext.BaseDirectory;
-        File.WriteAllText(Path.Combine(_root, "Directory.Build.props"), "<Project />\n");
-        File.WriteAllText(Path.Combine(_root, "Directory.Build.targets"), "<Project />\n");
-        File.WriteAllText(Path.Combine(_root, "Directory.Packages.props"), "<Project />\n");
+        DotNet.IsolateFolder(_root, feed: null);
         File.WriteAllText(Path.Combine(_root, ".editorconfig"), "root = true\n\n[*.cs]\ncsharp_prefer_braces = true\n");
-        File.WriteAllText(Path.Combine(_root, "nuget.config"), """
-            <?xml version="1.0" encoding="utf-8"?>
-            <configuration>
-              <packageSources>
-                <clear />
-              </packageSources>
-              <auditSources>
-                <clear />
-              </auditSources>
-            </configuration>
-            """);
         File.WriteAllText(Path.Combine(_root, "Sample.csproj"), $"""
             <Project Sdk="Microsoft.NET.Sdk">
               <PropertyGroup>

@@ -87,25 +87,7 @@ public sealed class PackageTests : IClassFixture<PackageTests.PackedPackage>
         var packages = Path.Combine(_package.Root, "packages");
         Directory.CreateDirectory(consumer);
 
-        // Empty MSBuild and central-version files stop any enclosing directory's from applying.
-        File.WriteAllText(Path.Combine(consumer, "Directory.Build.props"), "<Project />\n");
-        File.WriteAllText(Path.Combine(consumer, "Directory.Build.targets"), "<Project />\n");
-        File.WriteAllText(Path.Combine(consumer, "Directory.Packages.props"), "<Project />\n");
-        File.WriteAllText(Path.Combine(consumer, "nuget.config"), $"""
-            <?xml version="1.0" encoding="utf-8"?>
-            <configuration>
-              <packageSources>
-                <clear />
-                <add key="local" value="{_package.Feed}" />
-              </packageSources>
-              <fallbackPackageFolders>
-                <clear />
-              </fallbackPackageFolders>
-              <auditSources>
-                <clear />
-              </auditSources>
-            </configuration>
-            """);
+        DotNet.IsolateFolder(consumer, _package.Feed);
         File.WriteAllText(Path.Combine(consumer, "Consumer.csproj"), $"""
             <Project Sdk="Microsoft.NET.Sdk">
               <PropertyGroup>
@@ -239,6 +221,33 @@ public sealed class PackageTests : IClassFixture<PackageTests.PackedPackage>
 /// <summary>Runs the dotnet CLI in a child process, isolated from the MSBuild that launched the tests.</summary>
 internal static class DotNet
 {
+    /// <summary>
+    /// Makes <paramref name="folder"/> a build of its own: empty MSBuild and central-version files stop any enclosing
+    /// directory's from applying, and the only package source is <paramref name="feed"/> (none when null), so a
+    /// restore there can download nothing.
+    /// </summary>
+    public static void IsolateFolder(string folder, string? feed)
+    {
+        File.WriteAllText(Path.Combine(folder, "Directory.Build.props"), "<Project />\n");
+        File.WriteAllText(Path.Combine(folder, "Directory.Build.targets"), "<Project />\n");
+        File.WriteAllText(Path.Combine(folder, "Directory.Packages.props"), "<Project />\n");
+        var source = feed is null ? "" : $"\n    <add key=\"local\" value=\"{feed}\" />";
+        File.WriteAllText(Path.Combine(folder, "nuget.config"), $"""
+            <?xml version="1.0" encoding="utf-8"?>
+            <configuration>
+              <packageSources>
+                <clear />{source}
+              </packageSources>
+              <fallbackPackageFolders>
+                <clear />
+              </fallbackPackageFolders>
+              <auditSources>
+                <clear />
+              </auditSources>
+            </configuration>
+            """);
+    }
+
     public static Result Run(string workingDirectory, TimeSpan timeout, params string[] arguments)
         => RunWith(new Dictionary<string, string>(), workingDirectory, timeout, arguments);
 
