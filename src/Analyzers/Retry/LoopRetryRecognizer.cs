@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Collections.Immutable;
+using System.Linq;
 using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -32,7 +33,8 @@ public static class LoopRetryRecognizer
                 return null;
         }
 
-        if (condition?.ConstantValue is { HasValue: true, Value: false } || loop.Body is null || loop.SemanticModel is null)
+        if (condition?.ConstantValue is { HasValue: true, Value: false } || loop.Body is null || loop.SemanticModel is null
+            || !MayBeRetry(loop.Syntax))
         {
             return null;
         }
@@ -103,6 +105,79 @@ public static class LoopRetryRecognizer
             isBackgroundRecovery: delay.Kind == DelayKind.Growing && IsCapped(loop) && ReturnsNothing(loop));
     }
 
+    /// <summary>
+    /// What any retry loop has in its syntax: a <c>try</c> with a <c>catch</c>, or the shape of a result retry (a
+    /// <c>while</c> or <c>do</c> whose condition is a call, or an <c>if</c> directly in the body that tests a call or
+    /// <c>IsSuccessStatusCode</c>). Most loops have neither, and telling so from the syntax costs nothing, where the
+    /// rest of the recognition builds the loop's operation tree and reads what its calls do.
+    /// </summary>
+    private static bool MayBeRetry(SyntaxNode loop)
+    {
+        var (condition, statement) = loop switch
+        {
+            WhileStatementSyntax whileLoop => (whileLoop.Condition, whileLoop.Statement),
+            DoStatementSyntax doLoop => (doLoop.Condition, doLoop.Statement),
+            ForStatementSyntax forLoop => (forLoop.Condition, forLoop.Statement),
+            _ => ((ExpressionSyntax?)null, (StatementSyntax?)null),
+        };
+        if (statement is null)
+        {
+            return false;
+        }
+
+        foreach (var node in statement.DescendantNodes())
+        {
+            if (node is TryStatementSyntax { Catches.Count: > 0 })
+            {
+                return true;
+            }
+        }
+
+        if (loop is WhileStatementSyntax or DoStatementSyntax && condition is not null && IsCallAnswer(condition))
+        {
+            return true;
+        }
+
+        if (statement is BlockSyntax block)
+        {
+            foreach (var child in block.Statements)
+            {
+                if (child is IfStatementSyntax check
+                    && (IsCallAnswer(check.Condition) || check.Condition.DescendantTokens().Any(t => t.ValueText == "IsSuccessStatusCode")))
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>A call's answer, possibly negated or awaited: <c>!await client.PingAsync().ConfigureAwait(false)</c>.</summary>
+    private static bool IsCallAnswer(ExpressionSyntax expression)
+    {
+        while (true)
+        {
+            switch (expression)
+            {
+                case ParenthesizedExpressionSyntax parenthesized:
+                    expression = parenthesized.Expression;
+                    break;
+                case PrefixUnaryExpressionSyntax unary:
+                    expression = unary.Operand;
+                    break;
+                case AwaitExpressionSyntax awaited:
+                    expression = awaited.Expression;
+                    break;
+                case CastExpressionSyntax cast:
+                    expression = cast.Expression;
+                    break;
+                default:
+                    return expression is InvocationExpressionSyntax;
+            }
+        }
+    }
+
     /// <summary>The loop caps a value with <c>Math.Min</c>/<c>Math.Clamp</c> (the growing delay, in practice).</summary>
     private static bool IsCapped(ILoopOperation loop)
         => OperationTree.Any(loop, o => o is IInvocationOperation { TargetMethod: { Name: "Min" or "Clamp", ContainingType.Name: "Math" } });
@@ -146,13 +221,14 @@ public static class LoopRetryRecognizer
         {
             cancellationToken.ThrowIfCancellationRequested();
             if (operation is not ITryOperation { Catches.Length: > 0 } candidate
-                || OperationTree.Ancestor<ILoopOperation>(candidate) != loop
-                || !ControlFlowFacts.CallsOut(candidate, context)
-                || AcceptsAConnection(candidate.Body))
+                || OperationTree.Ancestor<ILoopOperation>(candidate) != loop)
             {
                 continue;
             }
 
+            // The shape first (success leaves, a failure goes round), then what the attempt calls: deciding whether
+            // a call leaves the process can mean reading the bodies of the methods it calls, and most loops with a
+            // try are not shaped like a retry at all.
             var succeeds = ControlFlowFacts.SuccessLeavesLoop(candidate, loop, condition, context)
                 || ControlFlowFacts.ConditionalExitAfter(candidate, loop)
                 || ControlFlowFacts.UnconditionalExitAfter(candidate, loop);
@@ -162,7 +238,11 @@ public static class LoopRetryRecognizer
             }
 
             var catches = ControlFlowFacts.FailureCatches(candidate, loop, loop.SemanticModel!);
-            if (catches.Length > 0 && !IsSilenced(candidate, catches) && SameRequest.Holds(candidate.Body, loop, context))
+            if (catches.Length > 0
+                && ControlFlowFacts.CallsOut(candidate, context)
+                && !AcceptsAConnection(candidate.Body)
+                && !IsSilenced(candidate, catches)
+                && SameRequest.Holds(candidate.Body, loop, context))
             {
                 @try = candidate;
                 failureCatches = catches;

@@ -21,9 +21,12 @@ internal static class ResultRetry
 
         // while (!await IsReadyAsync()) await Task.Delay(500);: the probe is the loop condition, and an unready
         // answer goes round. (while (await reader.ReadAsync()) goes round on success: a read loop.)
+        // Every test below checks the shape before the call: whether a call goes out can mean reading the bodies
+        // of the methods it calls, and most loops are not shaped like a probe.
         if (loop is IWhileLoopOperation { Condition: { } loopCondition }
-            && IsProbe(loopCondition, context, out var negatedLoop) && negatedLoop
-            && !OperationTree.Any(body, o => o is ITryOperation || ControlFlowFacts.IsExit(o, loop)))
+            && ProbeCall(loopCondition, out var negatedLoop) is { } loopProbe && negatedLoop
+            && !OperationTree.Any(body, o => o is ITryOperation || ControlFlowFacts.IsExit(o, loop))
+            && context.Outbound.IsOutbound(loopProbe))
         {
             return true;
         }
@@ -36,26 +39,17 @@ internal static class ResultRetry
                 continue;
             }
 
-            bool negated;
-            if (ChecksHttpSuccess(condition, out negated))
-            {
-                if (!CallsOutBefore(body, i, context))
-                {
-                    continue;
-                }
-            }
-            else if (!IsProbe(condition, context, out negated))
+            IInvocationOperation? probe = null;
+            var httpSuccess = ChecksHttpSuccess(condition, out var negated);
+            if (!httpSuccess && (probe = ProbeCall(condition, out negated)) is null)
             {
                 continue;
             }
 
             var exitAfter = i + 1 < operations.Length && ControlFlowFacts.IsExit(operations[i + 1], loop);
-            if (!negated && LeavesDirectly(check.WhenTrue, loop) && !exitAfter)
-            {
-                return true;
-            }
-
-            if (negated && exitAfter && Continues(check.WhenTrue, loop))
+            var shaped = (!negated && LeavesDirectly(check.WhenTrue, loop) && !exitAfter)
+                         || (negated && exitAfter && Continues(check.WhenTrue, loop));
+            if (shaped && (httpSuccess ? CallsOutBefore(body, i, context) : context.Outbound.IsOutbound(probe!)))
             {
                 return true;
             }
@@ -65,10 +59,10 @@ internal static class ResultRetry
     }
 
     /// <summary>
-    /// A yes/no answer from a call that goes out (<c>await client.PingAsync()</c>, <c>await IsHealthyAsync()</c> that sends
-    /// a health request), possibly negated: a health probe polled until it answers.
+    /// The call whose yes/no answer the condition is (<c>await client.PingAsync()</c>, <c>await IsHealthyAsync()</c>),
+    /// possibly negated; a probe when the call goes out: a health probe polled until it answers.
     /// </summary>
-    private static bool IsProbe(IOperation condition, RetryRecognitionContext context, out bool negated)
+    private static IInvocationOperation? ProbeCall(IOperation condition, out bool negated)
     {
         negated = false;
         var operation = OperationTree.Unwrap(condition);
@@ -87,7 +81,7 @@ internal static class ResultRetry
             }
         }
 
-        return operation is IInvocationOperation invocation && context.Outbound.IsOutbound(invocation);
+        return operation as IInvocationOperation;
     }
 
     /// <summary><c>response.IsSuccessStatusCode</c>, possibly negated.</summary>
