@@ -65,9 +65,11 @@ internal sealed class HttpClientTimeoutOwners
     /// source with a timeout, one a timeout helper hands to its lambda (<c>WithTimeout(t, ct =&gt; client.SendAsync(r, ct))</c>),
     /// or the caller's, who holds the deadline (as for RES011). The client-wide timeout is turned off so it does not cut
     /// long transfers short. A send with no token at all can wait for ever, and so does a client whose sends are not in
-    /// sight. The sends judged are those on the local the timeout is set on, else every send of the type (all its parts).
+    /// sight. The sends judged are those on the local the timeout is set on, else every send of the type (all its parts),
+    /// else, for a type no other assembly can reach that sends nothing itself (a library's own client factory, handing
+    /// its clients to the code that sends), every send of the compilation: no other code can hold those clients.
     /// </summary>
-    public static bool SendsCarryTokens(ISimpleAssignmentOperation assignment, IOperation? client, KnownTypes types, CancellationToken cancellationToken)
+    public bool SendsCarryTokens(ISimpleAssignmentOperation assignment, IOperation? client, KnownTypes types, CancellationToken cancellationToken)
     {
         var model = assignment.SemanticModel;
         if (model is null || types.Http.HttpClient is not { } httpClient)
@@ -103,14 +105,56 @@ internal sealed class HttpClientTimeoutOwners
             return false;
         }
 
-        var sends = 0;
+        var declarations = new List<TypeDeclarationSyntax>();
         foreach (var reference in type.DeclaringSyntaxReferences)
         {
-            if (reference.GetSyntax(cancellationToken) is not TypeDeclarationSyntax declaration)
+            if (reference.GetSyntax(cancellationToken) is TypeDeclarationSyntax declaration)
             {
-                continue;
+                declarations.Add(declaration);
+            }
+        }
+
+        var typeSends = CountSends(declarations, model, httpClient, cancellationToken);
+        if (typeSends != 0)
+        {
+            return typeSends > 0;
+        }
+
+        if (IsReachableFromOtherAssemblies(type))
+        {
+            return false;
+        }
+
+        if (_compilationSends == 0)
+        {
+            var all = new List<TypeDeclarationSyntax>();
+            foreach (var tree in _compilation.SyntaxTrees)
+            {
+                foreach (var node in tree.GetRoot(cancellationToken).DescendantNodes(n => n is CompilationUnitSyntax or BaseNamespaceDeclarationSyntax or TypeDeclarationSyntax))
+                {
+                    if (node is TypeDeclarationSyntax declaration)
+                    {
+                        all.Add(declaration);
+                    }
+                }
             }
 
+            var sends = ExposesAClient(all, model, httpClient, cancellationToken) ? -1 : CountSends(all, model, httpClient, cancellationToken);
+            _compilationSends = sends > 0 ? 1 : 2;
+        }
+
+        return _compilationSends == 1;
+    }
+
+    // 0: not counted yet, 1: every send of the compilation passes a token (and there is one), 2: not. A race counts twice.
+    private volatile int _compilationSends;
+
+    /// <summary>The sends in the members of <paramref name="declarations"/>; -1 as soon as one passes no token.</summary>
+    private static int CountSends(IReadOnlyList<TypeDeclarationSyntax> declarations, SemanticModel model, INamedTypeSymbol httpClient, CancellationToken cancellationToken)
+    {
+        var sends = 0;
+        foreach (var declaration in declarations)
+        {
             var partModel = declaration.SyntaxTree == model.SyntaxTree ? model : model.Compilation.GetSemanticModel(declaration.SyntaxTree);
             foreach (var member in declaration.Members)
             {
@@ -133,13 +177,65 @@ internal sealed class HttpClientTimeoutOwners
                     sends++;
                     if (!PassesAToken(invocation))
                     {
-                        return false;
+                        return -1;
                     }
                 }
             }
         }
 
-        return sends > 0;
+        return sends;
+    }
+
+    /// <summary>A member other assemblies can reach hands out an <c>HttpClient</c>: then code outside the compilation may send on it.</summary>
+    private static bool ExposesAClient(IReadOnlyList<TypeDeclarationSyntax> declarations, SemanticModel model, INamedTypeSymbol httpClient, CancellationToken cancellationToken)
+    {
+        foreach (var declaration in declarations)
+        {
+            var partModel = declaration.SyntaxTree == model.SyntaxTree ? model : model.Compilation.GetSemanticModel(declaration.SyntaxTree);
+            if (partModel.GetDeclaredSymbol(declaration, cancellationToken) is not INamedTypeSymbol type || !IsReachableFromOtherAssemblies(type))
+            {
+                continue;
+            }
+
+            foreach (var member in type.GetMembers())
+            {
+                if (member.DeclaredAccessibility is not (Accessibility.Public or Accessibility.Protected or Accessibility.ProtectedOrInternal))
+                {
+                    continue;
+                }
+
+                var handedOut = member switch
+                {
+                    IFieldSymbol field => field.Type,
+                    IPropertySymbol property => property.Type,
+                    IMethodSymbol { MethodKind: MethodKind.Ordinary } method => method.ReturnType,
+                    _ => null,
+                };
+                for (var handed = handedOut as INamedTypeSymbol; handed is not null; handed = handed.BaseType)
+                {
+                    if (SymbolEqualityComparer.Default.Equals(handed, httpClient))
+                    {
+                        return true;
+                    }
+                }
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>The type, or a type containing it, is public or protected: code outside this compilation may use its clients.</summary>
+    private static bool IsReachableFromOtherAssemblies(INamedTypeSymbol type)
+    {
+        for (INamedTypeSymbol? current = type; current is not null; current = current.ContainingType)
+        {
+            if (current.DeclaredAccessibility is not (Accessibility.Public or Accessibility.Protected or Accessibility.ProtectedOrInternal))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     /// <summary>

@@ -86,7 +86,7 @@ public sealed class TimeoutAnalyzer : DiagnosticAnalyzer
 
             if (timeout.IsHttpClientTimeout
                 && (_owners.IsOwnedByStrategy(assignment, target.Instance, context.ContainingSymbol, context.CancellationToken)
-                    || HttpClientTimeoutOwners.SendsCarryTokens(assignment, target.Instance, _types, context.CancellationToken)
+                    || _owners.SendsCarryTokens(assignment, target.Instance, _types, context.CancellationToken)
                     || HttpClientTimeoutOwners.IsHandedToAzureTransport(assignment, target.Instance)))
             {
                 return;

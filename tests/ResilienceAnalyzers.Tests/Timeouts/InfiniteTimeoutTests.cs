@@ -642,6 +642,62 @@ public sealed class InfiniteTimeoutTests
             }
             """);
 
+    // A library's own client factory: the type that turns the timeout off sends nothing itself and no other assembly
+    // can reach it, so its clients can only be used by this compilation, whose every send passes a token.
+    private const string InternalClientFactory = """
+        internal static class ClientFactory
+        {
+            internal static HttpClient Create()
+            {
+                var client = new HttpClient();
+                client.Timeout = Timeout.InfiniteTimeSpan;
+                return client;
+            }
+        }
+
+        internal sealed class Executor
+        {
+            private readonly HttpClient _client = ClientFactory.Create();
+
+            public async Task<string> RunAsync(string url, TimeSpan timeout)
+            {
+                using var cts = new CancellationTokenSource(timeout);
+                var response = await _client.GetAsync(url, cts.Token);
+                return await response.Content.ReadAsStringAsync();
+            }
+        }
+        """;
+
+    [Fact]
+    public async Task HttpClientTimeoutOff_InAnInternalFactory_IsLeftToTheCompilationsSends_WhenEveryOnePassesAToken()
+    {
+        await Verify(InternalClientFactory);
+
+        // A send elsewhere with no token: that call can wait for ever.
+        await Verify(InternalClientFactory.Replace("client.Timeout = Timeout.InfiniteTimeSpan;", "{|RES010:client.Timeout = Timeout.InfiniteTimeSpan|};", System.StringComparison.Ordinal) + """
+
+            internal static class Pinger
+            {
+                public static Task PingAsync() => ClientFactory.Create().GetAsync("https://status.example.com/ping");
+            }
+            """);
+
+        // A public factory: code outside the compilation may send on its clients without a token.
+        await Verify(InternalClientFactory
+            .Replace("internal static class ClientFactory", "public static class ClientFactory", System.StringComparison.Ordinal)
+            .Replace("internal static HttpClient Create()", "public static HttpClient Create()", System.StringComparison.Ordinal)
+            .Replace("client.Timeout = Timeout.InfiniteTimeSpan;", "{|RES010:client.Timeout = Timeout.InfiniteTimeSpan|};", System.StringComparison.Ordinal));
+
+        // An internal factory whose client a public type hands out: the same.
+        await Verify(InternalClientFactory.Replace("client.Timeout = Timeout.InfiniteTimeSpan;", "{|RES010:client.Timeout = Timeout.InfiniteTimeSpan|};", System.StringComparison.Ordinal) + """
+
+            public sealed class Api
+            {
+                public HttpClient Client { get; } = ClientFactory.Create();
+            }
+            """);
+    }
+
     // HttpClient.Timeout turned off moves the deadline to each send; a send that passes no token has none.
     [Fact]
     public Task HttpClientTimeoutOff_WhereEverySendPassesAToken_IsLeftToThem_ASendWithNoToken_IsNot()
