@@ -27,6 +27,8 @@ internal sealed class ScanOptions
           --exclude <glob>               skip files and projects matching the glob; repeatable
                                          (e.g. --exclude "**/test/**" --exclude "**/*Tests*/**")
           --no-msbuild                   skip MSBuild: every .cs file under the folder in one compilation
+          --ignore-config                folder and file mode: leave .editorconfig/.globalconfig out (every
+                                         rule at its default, whatever the scanned code configures)
           --timing                       benchmark: per-analyzer time against the compiler's binding time
           --passes <n>                   measured passes for --timing, after one uncounted warm-up (default 3)
           --compare <analyzer.dll>       time another analyzer assembly in the same run; repeatable
@@ -60,6 +62,8 @@ internal sealed class ScanOptions
     }
 
     public bool NoMsBuild { get; private set; }
+
+    public bool IgnoreConfig { get; private set; }
 
     public bool Timing { get; private set; }
 
@@ -151,6 +155,9 @@ internal sealed class ScanOptions
                     break;
                 case "--no-msbuild":
                     options.NoMsBuild = true;
+                    break;
+                case "--ignore-config":
+                    options.IgnoreConfig = true;
                     break;
                 case "--timing":
                     options.Timing = true;

@@ -81,6 +81,12 @@ internal static class Scanner
         }
     }
 
+    /// <summary>The configuration files' severities and options, unless <c>--ignore-config</c> asks for every rule at its default.</summary>
+    private static (Compilation Compilation, AnalyzerOptions Options) Configure(Compilation compilation, string root, IReadOnlyList<Glob> excludes, ScanOptions options)
+        => options.IgnoreConfig
+            ? (compilation, new AnalyzerOptions(ImmutableArray<AdditionalText>.Empty))
+            : AnalyzerConfigFiles.Apply(compilation, root, excludes);
+
     /// <summary>Fails before a long scan, not after it, when the report cannot be written.</summary>
     private static void ProbeWritable(string output)
     {
@@ -113,7 +119,7 @@ internal static class Scanner
             if (extension == ".cs")
             {
                 progress.Report("parsing the file");
-                var (single, singleOptions) = AnalyzerConfigFiles.Apply(FolderCompilation.CreateForFile(options.Input, progress.Report, out unresolved), root, excludes);
+                var (single, singleOptions) = Configure(FolderCompilation.CreateForFile(options.Input, progress.Report, out unresolved), root, excludes, options);
                 targets = new[] { new ScanTarget(Path.GetFileName(options.Input), single, singleOptions) };
                 mode = "single file";
             }
@@ -132,7 +138,7 @@ internal static class Scanner
         if (targets is null)
         {
             progress.Report("parsing sources");
-            var (compilation, analyzerOptions) = AnalyzerConfigFiles.Apply(FolderCompilation.Create(root, excludes, progress.Report, out unresolved), root, excludes);
+            var (compilation, analyzerOptions) = Configure(FolderCompilation.Create(root, excludes, progress.Report, out unresolved), root, excludes, options);
             targets = new[] { new ScanTarget(Path.GetFileName(root), compilation, analyzerOptions) };
         }
 
@@ -152,7 +158,7 @@ internal static class Scanner
         {
             // Fix first, then scan what is on disk again: the report shows what the fixes left.
             progress.Report("applying fixes");
-            var configFiles = AnalyzerConfigFiles.Find(root, excludes).ToList();
+            var configFiles = options.IgnoreConfig ? new List<string>() : AnalyzerConfigFiles.Find(root, excludes).ToList();
             var projects = targets.Select(t => t.Project ?? FixApplier.ProjectFor(t.Compilation, configFiles));
             var changed = await FixApplier.FixAsync(projects, ours, excludes, root);
             progress.Clear();
