@@ -158,6 +158,11 @@ public sealed class ScannerTests : IDisposable
         Assert.Contains("error: This loop retries with no effective attempt limit", strict.Output, StringComparison.Ordinal);
         Assert.DoesNotContain("RES002", strict.Output, StringComparison.Ordinal);
 
+        var defaults = Scan(_root, "--ignore-config", "--fail-on", "error");
+        Assert.Equal(0, defaults.ExitCode);
+        Assert.Contains("warning: This loop retries with no effective attempt limit", defaults.Output, StringComparison.Ordinal);
+        Assert.Contains("RES002", defaults.Output, StringComparison.Ordinal);
+
         Write(".editorconfig", "root = true\n\n[*.cs]\ndotnet_diagnostic.RES001.severity = suggestion\n");
         Assert.Equal(0, Scan(_root, "--fail-on", "warning").ExitCode);
         var note = Scan(_root, "--fail-on", "note");
