@@ -78,10 +78,12 @@ def main():
             print(f"| {key[0]} | {key[1]}:{key[2]} | {key[3]} | {cell(v['reason'])} |")
     print()
     print("### Judged, no longer reported\n")
-    print("Findings of earlier scans that the analyzers no longer report, with the verdict they had.\n")
+    print("Findings of earlier scans of the corpus that the analyzers no longer report, with the verdict they had.")
+    print("(The held-out batches' verdicts are in verdicts.tsv too; their figures are under Held-out checks.)\n")
     print("| Repository | File:line | Rule | Verdict | Reason |")
     print("|---|---|---|---|---|")
-    for key in sorted(set(verdicts) - current, key=lambda k: (k[0].lower(), k[1], k[2], k[3])):
+    in_corpus = {e["repo"] for e in corpus}
+    for key in sorted((k for k in set(verdicts) - current if k[0] in in_corpus), key=lambda k: (k[0].lower(), k[1], k[2], k[3])):
         v = verdicts[key]
         print(f"| {key[0]} | {key[1]}:{key[2]} | {key[3]} | {v['verdict']} | {cell(v['reason'])} |")
 
