@@ -34,7 +34,7 @@ public static class LoopRetryRecognizer
         }
 
         if (condition?.ConstantValue is { HasValue: true, Value: false } || loop.Body is null || loop.SemanticModel is null
-            || !MayBeRetry(loop.Syntax))
+            || !MayBeRetry(loop, condition))
         {
             return null;
         }
@@ -111,20 +111,9 @@ public static class LoopRetryRecognizer
     /// <c>IsSuccessStatusCode</c>). Most loops have neither, and telling so from the syntax costs nothing, where the
     /// rest of the recognition builds the loop's operation tree and reads what its calls do.
     /// </summary>
-    private static bool MayBeRetry(SyntaxNode loop)
+    private static bool MayBeRetry(ILoopOperation loop, IOperation? condition)
     {
-        var (condition, statement) = loop switch
-        {
-            WhileStatementSyntax whileLoop => (whileLoop.Condition, whileLoop.Statement),
-            DoStatementSyntax doLoop => (doLoop.Condition, doLoop.Statement),
-            ForStatementSyntax forLoop => (forLoop.Condition, forLoop.Statement),
-            _ => ((ExpressionSyntax?)null, (StatementSyntax?)null),
-        };
-        if (statement is null)
-        {
-            return false;
-        }
-
+        var statement = loop.Body.Syntax;
         foreach (var node in statement.DescendantNodes())
         {
             if (node is TryStatementSyntax { Catches.Count: > 0 })
@@ -133,7 +122,7 @@ public static class LoopRetryRecognizer
             }
         }
 
-        if (loop is WhileStatementSyntax or DoStatementSyntax && condition is not null && IsCallAnswer(condition))
+        if (loop is IWhileLoopOperation && condition?.Syntax is ExpressionSyntax test && IsCallAnswer(test))
         {
             return true;
         }
