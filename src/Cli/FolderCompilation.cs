@@ -30,14 +30,14 @@ internal static partial class FolderCompilation
     private static readonly string[] SkippedFolders = { "bin", "obj", ".git", "node_modules" };
 
     /// <summary>PackageReference items, and central PackageVersion items (Directory.Packages.props names what the repository uses).</summary>
-    [GeneratedRegex("""<Package(?:Reference|Version)\s+(?:Include|Update)\s*=\s*"([^"]+)""", RegexOptions.IgnoreCase)]
+    [GeneratedRegex("""<Package(?:Reference|Version)\s+(?:Include|Update)\s*=\s*"([^"]+)"(?:\s+Version\s*=\s*"\[?([0-9][^"\],$*]*)\]?")?""", RegexOptions.IgnoreCase)]
     private static partial Regex PackageReference();
 
     [GeneratedRegex("""<ImplicitUsings>\s*(enable|true)\s*</ImplicitUsings>""", RegexOptions.IgnoreCase)]
     private static partial Regex ImplicitUsingsOn();
 
     /// <summary>A packages.config entry: <c>&lt;package id="Polly" version="7.2.4" /&gt;</c>.</summary>
-    [GeneratedRegex("""<package\s+id\s*=\s*"([^"]+)""", RegexOptions.IgnoreCase)]
+    [GeneratedRegex("""<package\s+id\s*=\s*"([^"]+)"(?:\s+version\s*=\s*"([0-9][^"]*)")?""", RegexOptions.IgnoreCase)]
     private static partial Regex PackagesConfigEntry();
 
     [GeneratedRegex("""<HintPath>\s*([^<]+?\.dll)\s*</HintPath>""", RegexOptions.IgnoreCase)]
@@ -144,11 +144,22 @@ internal static partial class FolderCompilation
         }
 
         var frameworkNames = new HashSet<string>(framework.Select(Path.GetFileNameWithoutExtension).OfType<string>(), StringComparer.OrdinalIgnoreCase);
-        var packageNames = projectTexts.SelectMany(t => PackageReference().Matches(t).Select(m => m.Groups[1].Value))
-            .Concat(packagesConfigs.SelectMany(t => PackagesConfigEntry().Matches(t).Select(m => m.Groups[1].Value)))
+        var named = projectTexts.SelectMany(t => PackageReference().Matches(t))
+            .Concat(packagesConfigs.SelectMany(t => PackagesConfigEntry().Matches(t)))
+            .ToList();
+        var packageNames = named.Select(m => m.Groups[1].Value)
             .Concat(PackagesNamedBy(imported))
             .Distinct(StringComparer.OrdinalIgnoreCase);
-        var packages = PackageAssemblies.Resolve(packageNames, frameworkNames, out unresolved);
+
+        // The version the project files name, where one does: that one when the cache has it, so the same folder
+        // resolves the same way whatever else the machine has restored (the first version named wins).
+        var versions = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var match in named.Where(m => m.Groups[2].Success))
+        {
+            versions.TryAdd(match.Groups[1].Value, match.Groups[2].Value);
+        }
+
+        var packages = PackageAssemblies.Resolve(packageNames, versions, frameworkNames, out unresolved);
 
         // Old-style projects name their assemblies by path (..\packages\Polly.7.2.4\lib\net45\Polly.dll): use the ones present.
         var hinted = projectFiles.Where(f => f.EndsWith(".csproj", StringComparison.OrdinalIgnoreCase))

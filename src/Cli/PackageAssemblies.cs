@@ -29,10 +29,13 @@ internal static class PackageAssemblies
             : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
 
     /// <summary>
-    /// The assemblies of <paramref name="packageNames"/> and their dependencies; <paramref name="unresolved"/> gets the
-    /// named packages (not dependencies) the cache does not hold, so a report can say what its findings could not see.
+    /// The assemblies of <paramref name="packageNames"/> and their dependencies, each at the version
+    /// <paramref name="versions"/> names when the cache holds it, else the newest cached; <paramref name="unresolved"/>
+    /// gets the named packages (not dependencies) the cache does not hold, so a report can say what its findings could
+    /// not see.
     /// </summary>
-    public static List<string> Resolve(IEnumerable<string> packageNames, ISet<string> frameworkAssemblyNames, out IReadOnlyList<string> unresolved)
+    public static List<string> Resolve(
+        IEnumerable<string> packageNames, IReadOnlyDictionary<string, string> versions, ISet<string> frameworkAssemblyNames, out IReadOnlyList<string> unresolved)
     {
         var named = new HashSet<string>(packageNames, StringComparer.OrdinalIgnoreCase);
         var missing = new SortedSet<string>(StringComparer.OrdinalIgnoreCase);
@@ -58,9 +61,11 @@ internal static class PackageAssemblies
                 continue;
             }
 
-            var version = Directory.GetDirectories(packageFolder)
-                .OrderByDescending(d => ReferencePacks.VersionKey(Path.GetFileName(d)))
-                .FirstOrDefault();
+            var version = versions.TryGetValue(name, out var wanted) && Directory.Exists(Path.Combine(packageFolder, wanted.ToLowerInvariant()))
+                ? Path.Combine(packageFolder, wanted.ToLowerInvariant())
+                : Directory.GetDirectories(packageFolder)
+                    .OrderByDescending(d => ReferencePacks.VersionKey(Path.GetFileName(d)))
+                    .FirstOrDefault();
             if (version is null)
             {
                 continue;

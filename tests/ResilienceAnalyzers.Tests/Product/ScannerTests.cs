@@ -219,6 +219,58 @@ public sealed class ScannerTests : IDisposable
     }
 
     [Fact]
+    public void Folder_mode_takes_the_package_version_the_project_names_when_the_cache_has_it()
+    {
+        // Two cached versions of one client library: 1.0.0 has the client the code calls, 2.0.0 (newer) does not.
+        var cache = Path.Combine(_root, "cache");
+        WritePackage(cache, "Amazon.Stock", "1.0.0", "namespace Amazon.Stock { public sealed class StockClient { public System.Threading.Tasks.Task<int> CountAsync(string sku) => System.Threading.Tasks.Task.FromResult(0); } }");
+        WritePackage(cache, "Amazon.Stock", "2.0.0", "namespace Amazon.Stock { public sealed class Renamed { } }");
+        Write("src/Shop.csproj", """<Project Sdk="Microsoft.NET.Sdk"><ItemGroup><PackageReference Include="Amazon.Stock" Version="1.0.0" /></ItemGroup></Project>""");
+        Write("src/Stock.cs", """
+            using System;
+            using System.Threading.Tasks;
+            using Amazon.Stock;
+
+            public static class Stock
+            {
+                public static async Task<int> CountAsync(StockClient client, string sku)
+                {
+                    while (true)
+                    {
+                        try
+                        {
+                            return await client.CountAsync(sku);
+                        }
+                        catch (Exception)
+                        {
+                        }
+                    }
+                }
+            }
+            """);
+
+        var result = DotNet.RunWith(new Dictionary<string, string> { ["NUGET_PACKAGES"] = cache }, _root, Timeout, ScannerPath, _root, "--exclude", "cache");
+
+        // With the newest version the client type would not bind, and the rules stay silent.
+        Assert.Contains("This loop retries with no effective attempt limit", result.Output, StringComparison.Ordinal);
+    }
+
+    /// <summary>A package in a NuGet cache folder: one netstandard2.0 assembly compiled from <paramref name="source"/>.</summary>
+    private static void WritePackage(string cache, string id, string version, string source)
+    {
+        var lib = Path.Combine(cache, id.ToLowerInvariant(), version, "lib", "netstandard2.0");
+        Directory.CreateDirectory(lib);
+        var compilation = Microsoft.CodeAnalysis.CSharp.CSharpCompilation.Create(
+            id,
+            new[] { Microsoft.CodeAnalysis.CSharp.CSharpSyntaxTree.ParseText(source) },
+            ResilienceAnalyzers.Tests.Verifiers.TestReferences.For(ResilienceAnalyzers.Tests.Verifiers.TestLibraries.None),
+            new Microsoft.CodeAnalysis.CSharp.CSharpCompilationOptions(Microsoft.CodeAnalysis.OutputKind.DynamicallyLinkedLibrary));
+        using var file = File.Create(Path.Combine(lib, id + ".dll"));
+        var emitted = compilation.Emit(file);
+        Assert.True(emitted.Success, string.Join("\n", emitted.Diagnostics));
+    }
+
+    [Fact]
     public void A_single_file_is_scanned_alone_and_a_binary_one_exits_2()
     {
         Write("src/Shop/Shop.csproj", """<Project Sdk="Microsoft.NET.Sdk" />""");
