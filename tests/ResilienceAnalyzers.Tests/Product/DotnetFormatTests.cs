@@ -120,9 +120,7 @@ public sealed class DotnetFormatTests : IDisposable
     private static async Task<List<Diagnostic>> FixableAsync(string source)
     {
         var document = Shipped.Document(source);
-        var compilation = (await document.Project.GetCompilationAsync())!;
-        var options = new CompilationWithAnalyzersOptions(new AnalyzerOptions(ImmutableArray<AdditionalText>.Empty), onAnalyzerException: null, concurrentAnalysis: false, logAnalyzerExecutionTime: false);
-        var diagnostics = await compilation.WithAnalyzers(Shipped.Analyzers, options).GetAnalyzerDiagnosticsAsync(CancellationToken.None);
+        var diagnostics = await Shipped.AnalyzeAsync(document.Project);
 
         var fixable = new List<Diagnostic>();
         foreach (var diagnostic in diagnostics.Where(d => RuleIds.Contains(d.Id)))

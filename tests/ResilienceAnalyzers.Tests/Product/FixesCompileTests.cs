@@ -64,12 +64,7 @@ public sealed class FixesCompileTests
         }
     }
 
-    private static async Task<ImmutableArray<Diagnostic>> AnalyzeAsync(Document document)
-    {
-        var compilation = (await document.Project.GetCompilationAsync())!;
-        var options = new CompilationWithAnalyzersOptions(new AnalyzerOptions(ImmutableArray<AdditionalText>.Empty), onAnalyzerException: null, concurrentAnalysis: false, logAnalyzerExecutionTime: false);
-        return await compilation.WithAnalyzers(Shipped.Analyzers, options).GetAnalyzerDiagnosticsAsync(CancellationToken.None);
-    }
+    private static Task<ImmutableArray<Diagnostic>> AnalyzeAsync(Document document) => Shipped.AnalyzeAsync(document.Project);
 
     private static async Task<int> ErrorCountAsync(Document document)
         => (await document.Project.GetCompilationAsync())!.GetDiagnostics().Count(d => d.Severity == DiagnosticSeverity.Error);

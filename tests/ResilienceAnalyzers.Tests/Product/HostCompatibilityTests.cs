@@ -85,9 +85,7 @@ public sealed class HostCompatibilityTests
             project = project.AddDocument(Path.GetFileName(file), SourceText.From(File.ReadAllText(file)), filePath: file).Project;
         }
 
-        var compilation = (await project.GetCompilationAsync())!;
-        var options = new CompilationWithAnalyzersOptions(new AnalyzerOptions(ImmutableArray<AdditionalText>.Empty), onAnalyzerException: null, concurrentAnalysis: false, logAnalyzerExecutionTime: false);
-        var diagnostics = await compilation.WithAnalyzers(Shipped.Analyzers, options).GetAnalyzerDiagnosticsAsync(CancellationToken.None);
+        var diagnostics = await Shipped.AnalyzeAsync(project);
         return diagnostics
             .Select(d => $"{d.Id} {Path.GetFileName(d.Location.SourceTree!.FilePath)}:{d.Location.GetLineSpan().StartLinePosition.Line + 1}")
             .Order(StringComparer.Ordinal)

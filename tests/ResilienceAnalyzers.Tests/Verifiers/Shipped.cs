@@ -23,6 +23,14 @@ internal static class Shipped
         .Select(t => (CodeFixProvider)Activator.CreateInstance(t)!)
         .ToImmutableArray();
 
+    /// <summary>Every shipped analyzer's diagnostics for <paramref name="project"/>, with no configuration.</summary>
+    public static async System.Threading.Tasks.Task<ImmutableArray<Diagnostic>> AnalyzeAsync(Project project)
+    {
+        var compilation = (await project.GetCompilationAsync())!;
+        var options = new CompilationWithAnalyzersOptions(new AnalyzerOptions(ImmutableArray<AdditionalText>.Empty), onAnalyzerException: null, concurrentAnalysis: false, logAnalyzerExecutionTime: false);
+        return await compilation.WithAnalyzers(Analyzers, options).GetAnalyzerDiagnosticsAsync(System.Threading.CancellationToken.None);
+    }
+
     /// <summary>A one-document project referencing the framework and every library the rules understand.</summary>
     public static Document Document(string source, string name = "Example.cs")
         => new AdhocWorkspace().AddProject(System.IO.Path.GetFileNameWithoutExtension(name), LanguageNames.CSharp)
