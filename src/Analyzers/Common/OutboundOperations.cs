@@ -47,6 +47,9 @@ public sealed class OutboundOperations
         "Elastic.Clients",
         "Elasticsearch.Net",
         "Nest",
+
+        // The Kubernetes API client (KubernetesClient).
+        "k8s",
     };
 
     // Namespaces under an outbound one that hold only in-memory work.
@@ -172,7 +175,7 @@ public sealed class OutboundOperations
             return false;
         }
 
-        if (IsRemoteType(method.ContainingType)
+        if ((IsRemoteType(method.ContainingType) && !IsSettingsType(method.ContainingType))
             || (method.IsExtensionMethod
                 && invocation.Arguments.Length > 0
                 && IsRemoteType(invocation.Arguments[0].Value.Type)
@@ -186,7 +189,7 @@ public sealed class OutboundOperations
 
     /// <summary>
     /// A method of the compilation that visibly calls out: its body, when it is in the same file, holds an outbound
-    /// operation; otherwise its type holds a client of an outbound type (a field or property), or it takes one.
+    /// operation; otherwise its type holds a client of an outbound type (in a field or an auto-property), or it takes one.
     /// Abstract and interface members and delegates are not claimed to call out: which implementation runs cannot be
     /// seen (certain or silent). An interface of the compilation whose every implementation stays local is known to
     /// stay local (<see cref="IsSeenToStayLocal"/>).
@@ -347,18 +350,14 @@ public sealed class OutboundOperations
         }
 
         // The type's own clients and those it inherits from base classes of the compilation (a table manager
-        // deriving from a data manager that holds the TableClient).
+        // deriving from a data manager that holds the TableClient). What a type holds is in its fields, an
+        // auto-property's backing field among them; a computed property holds nothing (an override of
+        // DbTransaction.DbConnection that returns the library's own connection).
         for (var type = method.ContainingType; type is not null && !type.DeclaringSyntaxReferences.IsEmpty; type = type.BaseType)
         {
             foreach (var member in type.GetMembers())
             {
-                var memberType = member switch
-                {
-                    IFieldSymbol { IsStatic: false } field => field.Type,
-                    IPropertySymbol { IsStatic: false } property => property.Type,
-                    _ => null,
-                };
-                if (IsClientType(memberType))
+                if (member is IFieldSymbol { IsStatic: false } field && IsClientType(field.Type))
                 {
                     return true;
                 }
@@ -367,6 +366,15 @@ public sealed class OutboundOperations
 
         return false;
     }
+
+    /// <summary>
+    /// A client's settings (<c>AmazonS3Config</c>, <c>KubernetesClientConfiguration</c>, <c>*Options</c>, <c>*Settings</c>):
+    /// its members build or read local configuration, a kubeconfig file among them; they do not call the service.
+    /// </summary>
+    private static bool IsSettingsType(INamedTypeSymbol? type)
+        => type is not null
+           && (type.Name.EndsWith("Options", StringComparison.Ordinal) || type.Name.EndsWith("Config", StringComparison.Ordinal)
+               || type.Name.EndsWith("Configuration", StringComparison.Ordinal) || type.Name.EndsWith("Settings", StringComparison.Ordinal));
 
     /// <summary>A type whose instances talk to another service: a remote type that is not an exception, options or a value.</summary>
     private bool IsClientType(ITypeSymbol? type)

@@ -1651,6 +1651,108 @@ public sealed class RetryPrincipleTests
             }
             """);
 
+    // A method of the compilation in another file is judged by what its type holds: a client in a field says it calls
+    // out; a property that only computes a value (an override returning the library's own connection) holds nothing.
+    [Fact]
+    public async Task ATypeInAnotherFileThatHoldsNoClient_IsNotSeenToCallOut()
+    {
+        var test = new CSharpAnalyzerVerifier<ResilienceAnalyzers.Retry.RetryAnalyzer>.Test
+        {
+            TestCode = Usings + """
+                class ResourceManager
+                {
+                    private readonly LocalTransaction _transaction = new();
+
+                    void RollBack()
+                    {
+                        for (var attempt = 0; attempt < 5; attempt++)
+                        {
+                            try
+                            {
+                                _transaction.Rollback();
+                                return;
+                            }
+                            catch (BusyException)
+                            {
+                                Thread.Sleep(500);
+                            }
+                        }
+                    }
+                }
+                """,
+            TestLibraries = TestLibraries.None,
+        };
+        test.TestState.Sources.Add(("/0/LocalTransaction.cs", Usings + """
+            class BusyException : Exception { }
+
+            class LocalConnection : DbConnection
+            {
+                public override string ConnectionString { get; set; } = "";
+                public override string Database => "";
+                public override string DataSource => "";
+                public override string ServerVersion => "";
+                public override System.Data.ConnectionState State => System.Data.ConnectionState.Open;
+                public override void ChangeDatabase(string databaseName) { }
+                public override void Close() { }
+                public override void Open() { }
+                protected override DbTransaction BeginDbTransaction(System.Data.IsolationLevel isolationLevel) => new LocalTransaction();
+                protected override DbCommand CreateDbCommand() => throw new NotSupportedException();
+            }
+
+            class LocalTransaction : DbTransaction
+            {
+                private readonly LocalConnection _connection = new();
+                public override System.Data.IsolationLevel IsolationLevel => System.Data.IsolationLevel.ReadCommitted;
+                protected override DbConnection DbConnection => _connection;
+                public override void Commit() { }
+                public override void Rollback() { }
+            }
+            """));
+        await test.RunAsync();
+    }
+
+    [Fact]
+    public async Task ATypeInAnotherFileThatHoldsAClientInAnAutoProperty_CallsOut()
+    {
+        var test = new CSharpAnalyzerVerifier<ResilienceAnalyzers.Retry.RetryAnalyzer>.Test
+        {
+            TestCode = Usings + """
+                class ResourceManager
+                {
+                    private readonly RemoteTransaction _transaction = new();
+
+                    void RollBack()
+                    {
+                        for (var attempt = 0; attempt < 5; attempt++)
+                        {
+                            try
+                            {
+                                _transaction.Rollback();
+                                return;
+                            }
+                            catch (BusyException)
+                            {
+                                Thread.Sleep(500);
+                            }
+                        }
+                    }
+                }
+                """,
+            TestLibraries = TestLibraries.None,
+            ExpectedDiagnostics = { CSharpAnalyzerVerifier<ResilienceAnalyzers.Retry.RetryAnalyzer>.Diagnostic("RES002").WithSpan(18, 9, 18, 12).WithArguments("This loop", "after a delay that does not grow") },
+        };
+        test.TestState.Sources.Add(("/0/RemoteTransaction.cs", Usings + """
+            class BusyException : Exception { }
+
+            class RemoteTransaction
+            {
+                public DbConnection Connection { get; } = null!;
+                public void Rollback() { }
+            }
+            """));
+        await test.RunAsync();
+    }
+
     // SQLite runs in the process: a command of it is local even through DbCommand's methods.
     [Fact]
     public async Task ASqliteCommandThroughDbCommandsMethods_IsLocal()
