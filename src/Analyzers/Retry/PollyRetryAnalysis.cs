@@ -1,5 +1,8 @@
+using System.Threading;
+using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
+using ResilienceAnalyzers.Common;
 using ResilienceAnalyzers.Libraries.Polly;
 
 namespace ResilienceAnalyzers.Retry;
@@ -32,7 +35,8 @@ internal sealed class PollyRetryAnalysis
         if (PollyV7PolicyRecognizer.IsCandidateName(method.Name))
         {
             if (types.Polly.HasV7 && _judge.ShouldAnalyze(context.Options, invocation.Syntax.SyntaxTree)
-                && PollyV7PolicyRecognizer.Recognize(invocation, types) is { } policy)
+                && PollyV7PolicyRecognizer.Recognize(invocation, types) is { } policy
+                && !RetriesOnlyLocalWork(invocation, context.CancellationToken))
             {
                 PollyJudge.Report(context, policy);
             }
@@ -53,7 +57,8 @@ internal sealed class PollyRetryAnalysis
         if (context.Operation is IObjectCreationOperation { Type: { } type } creation
             && PollyOptionsRecognizer.IsCandidateTypeName(type.Name)
             && _judge.ShouldAnalyze(context.Options, creation.Syntax.SyntaxTree)
-            && PollyOptionsRecognizer.Recognize(creation, _recognition.Types) is { } options)
+            && PollyOptionsRecognizer.Recognize(creation, _recognition.Types) is { } options
+            && !RetriesOnlyLocalWork(creation, context.CancellationToken))
         {
             PollyJudge.Report(context, options);
         }
@@ -69,9 +74,48 @@ internal sealed class PollyRetryAnalysis
         if (context.Operation is ISimpleAssignmentOperation { Target: IPropertyReferenceOperation { Instance: ILocalReferenceOperation } property } assignment
             && PollyOptionsRecognizer.IsSettingName(property.Property.Name)
             && _judge.ShouldAnalyze(context.Options, assignment.Syntax.SyntaxTree)
-            && PollyOptionsRecognizer.RecognizeAssigned(assignment, _recognition.Types) is { } options)
+            && PollyOptionsRecognizer.RecognizeAssigned(assignment, _recognition.Types) is { } options
+            && !(options.Creation is { } creation && assignment.SemanticModel?.GetOperation(creation, context.CancellationToken) is { } created
+                 && RetriesOnlyLocalWork(created, context.CancellationToken)))
         {
             PollyJudge.Report(context, options);
         }
     }
+
+    /// <summary>
+    /// A retry re-sends the work it executes (RULES.md, "Retry construct"): when the compilation shows every execution
+    /// of this pipeline or policy and none of them calls out (a configuration file read while another process writes
+    /// it), nothing is sent again to a dependency. A call whose target cannot be seen (an interface or delegate of the
+    /// compilation) keeps the retry judged as written.
+    /// </summary>
+    private bool RetriesOnlyLocalWork(IOperation construct, CancellationToken cancellationToken)
+    {
+        if (PollyExecutedWork.Find(construct, cancellationToken) is not { } callbacks)
+        {
+            return false;
+        }
+
+        var outbound = _recognition.Outbound;
+        foreach (var callback in callbacks)
+        {
+            if (OperationTree.Any(callback, o => outbound.IsOutbound(o) || IsUnseen(o)))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private bool IsUnseen(IOperation operation)
+        => operation switch
+        {
+            IInvalidOperation => true,
+            IInvocationOperation { TargetMethod: var method } call
+                => method.MethodKind == MethodKind.DelegateInvoke
+                   || ((method.IsAbstract || method.ContainingType?.TypeKind == TypeKind.Interface)
+                       && SymbolEqualityComparer.Default.Equals(method.ContainingAssembly, _recognition.Types.Assembly)
+                       && !_recognition.Outbound.IsSeenToStayLocal(call)),
+            _ => false,
+        };
 }
