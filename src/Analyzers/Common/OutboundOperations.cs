@@ -50,6 +50,9 @@ public sealed class OutboundOperations
 
         // The Kubernetes API client (KubernetesClient).
         "k8s",
+
+        // LDAP and Active Directory servers.
+        "System.DirectoryServices",
     };
 
     // Namespaces under an outbound one that hold only in-memory work.

@@ -234,6 +234,79 @@ public sealed class GotoAndRecursionRetryTests
             }
             """);
 
+    // A countdown argument guarded in the catch bounds the recursion; the fixed sleep before it is no backoff.
+    [Fact]
+    public Task RecursionCountingDownWithAFixedSleep_ReportsRes002()
+        => Verify("""
+            class C
+            {
+                string Get(HttpClient client, string url, int retries = 3)
+                {
+                    try
+                    {
+                        return client.GetStringAsync(url).Result;
+                    }
+                    catch (Exception)
+                    {
+                        if (retries > 0)
+                        {
+                            Thread.Sleep(1000);
+                            return {|RES002:Get(client, url, retries - 1)|};
+                        }
+
+                        throw;
+                    }
+                }
+            }
+            """);
+
+    // A directory server (LDAP through System.DirectoryServices) is a dependency across the network.
+    [Fact]
+    public async Task RecursionAroundADirectoryServerConnection_IsARetry()
+    {
+        var test = new CSharpAnalyzerVerifier<ResilienceAnalyzers.Retry.RetryAnalyzer>.Test
+        {
+            TestCode = Usings + """
+                using System.DirectoryServices.AccountManagement;
+
+                class Directory
+                {
+                    T Run<T>(Func<PrincipalContext, T> command, int retries = 3)
+                    {
+                        try
+                        {
+                            using var context = new PrincipalContext(ContextType.Domain);
+                            return command(context);
+                        }
+                        catch (Exception)
+                        {
+                            if (retries > 0)
+                            {
+                                Thread.Sleep(1000);
+                                return {|RES002:Run(command, retries - 1)|};
+                            }
+
+                            throw;
+                        }
+                    }
+                }
+                """,
+            TestLibraries = TestLibraries.None,
+        };
+        TestSetup.AddStandInLibrary(test.TestState, """
+            namespace System.DirectoryServices.AccountManagement
+            {
+                public enum ContextType { Machine, Domain }
+                public class PrincipalContext : System.IDisposable
+                {
+                    public PrincipalContext(ContextType type) { }
+                    public void Dispose() { }
+                }
+            }
+            """);
+        await test.RunAsync();
+    }
+
     [Fact]
     public Task RecursionWithDifferentArguments_IsNotARetry()
         => Verify("""
