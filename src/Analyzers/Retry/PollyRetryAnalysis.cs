@@ -86,7 +86,8 @@ internal sealed class PollyRetryAnalysis
     /// A retry re-sends the work it executes (RULES.md, "Retry construct"): when the compilation shows every execution
     /// of this pipeline or policy and none of them calls out (a configuration file read while another process writes
     /// it), nothing is sent again to a dependency. A call whose target cannot be seen (an interface or delegate of the
-    /// compilation) keeps the retry judged as written.
+    /// compilation, or a method of the compilation whose body is in another file) keeps the retry judged as written:
+    /// silence needs certainty that the work stays here.
     /// </summary>
     private bool RetriesOnlyLocalWork(IOperation construct, CancellationToken cancellationToken)
     {
@@ -113,9 +114,23 @@ internal sealed class PollyRetryAnalysis
             IInvalidOperation => true,
             IInvocationOperation { TargetMethod: var method } call
                 => method.MethodKind == MethodKind.DelegateInvoke
-                   || ((method.IsAbstract || method.ContainingType?.TypeKind == TypeKind.Interface)
-                       && SymbolEqualityComparer.Default.Equals(method.ContainingAssembly, _recognition.Types.Assembly)
-                       && !_recognition.Outbound.IsSeenToStayLocal(call)),
+                   || (SymbolEqualityComparer.Default.Equals(method.ContainingAssembly, _recognition.Types.Assembly)
+                       && (method.IsAbstract || method.ContainingType?.TypeKind == TypeKind.Interface
+                           ? !_recognition.Outbound.IsSeenToStayLocal(call)
+                           : !IsDeclaredIn(method, call.Syntax.SyntaxTree))),
             _ => false,
         };
+
+    private static bool IsDeclaredIn(IMethodSymbol method, SyntaxTree tree)
+    {
+        foreach (var reference in method.OriginalDefinition.DeclaringSyntaxReferences)
+        {
+            if (reference.SyntaxTree == tree)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 }

@@ -128,6 +128,42 @@ public sealed class PollyExecutedWorkTests
             }
             """);
 
+    // A method of the compilation in another file: its body cannot be seen from here.
+    [Fact]
+    public async Task PipelineAroundAMethodInAnotherFile_IsJudgedAsWritten()
+    {
+        var test = new Verify.Test
+        {
+            TestCode = """
+                using System.Threading.Tasks;
+                using Polly;
+                using Polly.Retry;
+
+                sealed class Cleanup
+                {
+                    private readonly ApiClient _client = new();
+
+                    public async Task WaitAsync()
+                    {
+                        var pipeline = new ResiliencePipelineBuilder()
+                            .AddRetry(new RetryStrategyOptions { {|RES002:BackoffType = DelayBackoffType.Constant|} })
+                            .Build();
+                        await pipeline.ExecuteAsync(async _ => await _client.GetStatusAsync());
+                    }
+                }
+                """,
+        };
+        test.TestState.Sources.Add(("/0/ApiClient.cs", """
+            using System.Threading.Tasks;
+
+            sealed class ApiClient
+            {
+                public Task<string> GetStatusAsync() => Task.FromResult("done");
+            }
+            """));
+        await test.RunAsync();
+    }
+
     [Fact]
     public Task PipelineBuiltFromALocalBuilderAroundAFileMove_IsNotARetryOfADependency()
         => Verify.VerifyAnalyzerAsync("""
