@@ -99,9 +99,13 @@ internal sealed class PollyRetryAnalysis
         var outbound = _recognition.Outbound;
         foreach (var callback in callbacks)
         {
-            if (OperationTree.Any(callback, o => outbound.IsOutbound(o) || IsUnseen(o)))
+            // Lambdas inside the callback run as part of its work (Task.Run(() => client.GetAsync(...))).
+            foreach (var operation in callback.Descendants())
             {
-                return false;
+                if (outbound.IsOutbound(operation) || IsUnseen(operation))
+                {
+                    return false;
+                }
             }
         }
 

@@ -164,6 +164,49 @@ public sealed class PollyExecutedWorkTests
         await test.RunAsync();
     }
 
+    // Executions and calls out inside lambdas count like any other.
+    [Fact]
+    public Task PipelineExecutedInsideALambdaAroundAnHttpCall_IsARetry()
+        => Verify.VerifyAnalyzerAsync("""
+            using System.IO;
+            using System.Net.Http;
+            using System.Threading.Tasks;
+            using Polly;
+            using Polly.Retry;
+
+            static class Sync
+            {
+                public static Task RunAsync(HttpClient http, string path)
+                {
+                    var pipeline = new ResiliencePipelineBuilder()
+                        .AddRetry(new RetryStrategyOptions { {|RES002:BackoffType = DelayBackoffType.Constant|} })
+                        .Build();
+                    pipeline.Execute(() => File.Delete(path));
+                    return Task.Run(() => pipeline.Execute(() => http.Send(new HttpRequestMessage(HttpMethod.Get, "https://example.test/"))));
+                }
+            }
+            """);
+
+    [Fact]
+    public Task PipelineWhoseCallbackCallsOutInsideALambda_IsARetry()
+        => Verify.VerifyAnalyzerAsync("""
+            using System.Net.Http;
+            using System.Threading.Tasks;
+            using Polly;
+            using Polly.Retry;
+
+            static class Sync
+            {
+                public static Task RunAsync(HttpClient http)
+                {
+                    var pipeline = new ResiliencePipelineBuilder()
+                        .AddRetry(new RetryStrategyOptions { {|RES002:BackoffType = DelayBackoffType.Constant|} })
+                        .Build();
+                    return pipeline.ExecuteAsync(async _ => await Task.Run(() => http.GetStringAsync("https://example.test/"))).AsTask();
+                }
+            }
+            """);
+
     [Fact]
     public Task PipelineBuiltFromALocalBuilderAroundAFileMove_IsNotARetryOfADependency()
         => Verify.VerifyAnalyzerAsync("""

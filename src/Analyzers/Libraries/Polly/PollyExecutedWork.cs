@@ -73,7 +73,7 @@ public static class PollyExecutedWork
         }
 
         IOperation? build = null;
-        foreach (var operation in OperationTree.Descendants(OperationTree.Root(addRetry)))
+        foreach (var operation in OperationTree.Root(addRetry).Descendants())
         {
             if (operation is IInvocationOperation { TargetMethod.Name: "Build" } call
                 && OperationTree.Receiver(call) is ILocalReferenceOperation reference
@@ -106,7 +106,7 @@ public static class PollyExecutedWork
         }
 
         IInvocationOperation? addRetry = null;
-        foreach (var operation in OperationTree.Descendants(OperationTree.Root(options)))
+        foreach (var operation in OperationTree.Root(options).Descendants())
         {
             if (operation is ILocalReferenceOperation reference
                 && SymbolEqualityComparer.Default.Equals(reference.Local, local)
@@ -260,7 +260,8 @@ public static class PollyExecutedWork
                 return false;
             }
 
-            foreach (var operation in OperationTree.Descendants(scope))
+            // Lambdas included: a pipeline executed inside one (Task.Run(() => pipeline.Execute(...))) is an execution too.
+            foreach (var operation in scope.Descendants())
             {
                 if (operation is ILocalReferenceOperation reference
                     && SymbolEqualityComparer.Default.Equals(reference.Local, local)
