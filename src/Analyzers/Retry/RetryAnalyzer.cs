@@ -38,32 +38,42 @@ public sealed class RetryAnalyzer : DiagnosticAnalyzer
             c => judge.Report(c, LoopRetryRecognizer.Recognize((ILoopOperation)c.Operation, recognition, c.CancellationToken)),
             OperationKind.Loop);
 
-        context.RegisterOperationAction(
-            c => judge.Report(c, GotoRetryRecognizer.Recognize((IBranchOperation)c.Operation, recognition)),
-            OperationKind.Branch);
+        // A goto back before the try and a method calling itself both go round from a catch: they are looked for in
+        // the catches of each try, far fewer than the branches and invocations of a compilation.
+        context.RegisterOperationAction(c => OnTry(c, recognition, judge), OperationKind.Try);
 
-        var polly = PollyRetryAnalysis.TryCreate(recognition, judge);
-        context.RegisterOperationAction(
-            c => OnInvocation(c, recognition, judge, polly),
-            OperationKind.Invocation);
-
-        if (polly is not null && types.Polly.HasV8)
+        if (PollyRetryAnalysis.TryCreate(recognition, judge) is { } polly)
         {
-            context.RegisterOperationAction(polly.OnObjectCreation, OperationKind.ObjectCreation);
-            context.RegisterOperationAction(polly.OnSimpleAssignment, OperationKind.SimpleAssignment);
+            context.RegisterOperationAction(polly.OnInvocation, OperationKind.Invocation);
+            if (types.Polly.HasV8)
+            {
+                context.RegisterOperationAction(polly.OnObjectCreation, OperationKind.ObjectCreation);
+                context.RegisterOperationAction(polly.OnSimpleAssignment, OperationKind.SimpleAssignment);
+            }
         }
     }
 
-    private static void OnInvocation(OperationAnalysisContext context, RetryRecognitionContext recognition, RetryJudge judge, PollyRetryAnalysis? polly)
+    /// <summary>
+    /// The gotos and the calls to the method being analysed in each catch of the try. A nested try's catches are left
+    /// to that try, and lambdas and local functions to themselves: the recognisers take the nearest catch around them.
+    /// </summary>
+    private static void OnTry(OperationAnalysisContext context, RetryRecognitionContext recognition, RetryJudge judge)
     {
-        polly?.OnInvocation(context);
-
-        var invocation = (IInvocationOperation)context.Operation;
-
-        // Cheap test first: only a call to the method being analysed can be a recursive retry.
-        if (SymbolEqualityComparer.Default.Equals(invocation.TargetMethod.OriginalDefinition, context.ContainingSymbol.OriginalDefinition))
+        var self = context.ContainingSymbol.OriginalDefinition;
+        foreach (var @catch in ((ITryOperation)context.Operation).Catches)
         {
-            judge.Report(context, RecursiveRetryRecognizer.Recognize(invocation, context.ContainingSymbol, recognition));
+            foreach (var operation in OperationTree.Descendants(@catch.Handler, static o => o is ICatchClauseOperation))
+            {
+                switch (operation)
+                {
+                    case IBranchOperation { BranchKind: BranchKind.GoTo } branch:
+                        judge.Report(context, GotoRetryRecognizer.Recognize(branch, recognition));
+                        break;
+                    case IInvocationOperation invocation when SymbolEqualityComparer.Default.Equals(invocation.TargetMethod.OriginalDefinition, self):
+                        judge.Report(context, RecursiveRetryRecognizer.Recognize(invocation, context.ContainingSymbol, recognition));
+                        break;
+                }
+            }
         }
     }
 }
