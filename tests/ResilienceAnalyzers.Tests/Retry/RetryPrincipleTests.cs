@@ -1654,36 +1654,16 @@ public sealed class RetryPrincipleTests
     // A method of the compilation in another file is judged by what its type holds: a client in a field says it calls
     // out; a property that only computes a value (an override returning the library's own connection) holds nothing.
     [Fact]
-    public async Task ATypeInAnotherFileThatHoldsNoClient_IsNotSeenToCallOut()
-    {
-        var test = new CSharpAnalyzerVerifier<ResilienceAnalyzers.Retry.RetryAnalyzer>.Test
-        {
-            TestCode = Usings + """
-                class ResourceManager
-                {
-                    private readonly LocalTransaction _transaction = new();
-
-                    void RollBack()
-                    {
-                        for (var attempt = 0; attempt < 5; attempt++)
-                        {
-                            try
-                            {
-                                _transaction.Rollback();
-                                return;
-                            }
-                            catch (BusyException)
-                            {
-                                Thread.Sleep(500);
-                            }
-                        }
-                    }
-                }
-                """,
-            TestLibraries = TestLibraries.None,
-        };
-        test.TestState.Sources.Add(("/0/LocalTransaction.cs", Usings + """
-            class BusyException : Exception { }
+    public Task ATypeInAnotherFileThatHoldsNoClient_IsNotSeenToCallOut()
+        => VerifyRollbackRetry("""
+            class Transaction : DbTransaction
+            {
+                private readonly LocalConnection _connection = new();
+                public override System.Data.IsolationLevel IsolationLevel => System.Data.IsolationLevel.ReadCommitted;
+                protected override DbConnection DbConnection => _connection;
+                public override void Commit() { }
+                public override void Rollback() { }
+            }
 
             class LocalConnection : DbConnection
             {
@@ -1695,31 +1675,32 @@ public sealed class RetryPrincipleTests
                 public override void ChangeDatabase(string databaseName) { }
                 public override void Close() { }
                 public override void Open() { }
-                protected override DbTransaction BeginDbTransaction(System.Data.IsolationLevel isolationLevel) => new LocalTransaction();
+                protected override DbTransaction BeginDbTransaction(System.Data.IsolationLevel isolationLevel) => new Transaction();
                 protected override DbCommand CreateDbCommand() => throw new NotSupportedException();
             }
-
-            class LocalTransaction : DbTransaction
-            {
-                private readonly LocalConnection _connection = new();
-                public override System.Data.IsolationLevel IsolationLevel => System.Data.IsolationLevel.ReadCommitted;
-                protected override DbConnection DbConnection => _connection;
-                public override void Commit() { }
-                public override void Rollback() { }
-            }
-            """));
-        await test.RunAsync();
-    }
+            """);
 
     [Fact]
-    public async Task ATypeInAnotherFileThatHoldsAClientInAnAutoProperty_CallsOut()
+    public Task ATypeInAnotherFileThatHoldsAClientInAnAutoProperty_CallsOut()
+        => VerifyRollbackRetry(
+            """
+            class Transaction
+            {
+                public DbConnection Connection { get; } = null!;
+                public void Rollback() { }
+            }
+            """,
+            CSharpAnalyzerVerifier<ResilienceAnalyzers.Retry.RetryAnalyzer>.Diagnostic("RES002").WithSpan(18, 9, 18, 12).WithArguments("This loop", "after a delay that does not grow"));
+
+    /// <summary>A bounded loop with a fixed delay around <c>Transaction.Rollback()</c>, a type declared by <paramref name="transaction"/> in another file.</summary>
+    private static async Task VerifyRollbackRetry(string transaction, params Microsoft.CodeAnalysis.Testing.DiagnosticResult[] expected)
     {
         var test = new CSharpAnalyzerVerifier<ResilienceAnalyzers.Retry.RetryAnalyzer>.Test
         {
             TestCode = Usings + """
                 class ResourceManager
                 {
-                    private readonly RemoteTransaction _transaction = new();
+                    private readonly Transaction _transaction = new();
 
                     void RollBack()
                     {
@@ -1739,17 +1720,9 @@ public sealed class RetryPrincipleTests
                 }
                 """,
             TestLibraries = TestLibraries.None,
-            ExpectedDiagnostics = { CSharpAnalyzerVerifier<ResilienceAnalyzers.Retry.RetryAnalyzer>.Diagnostic("RES002").WithSpan(18, 9, 18, 12).WithArguments("This loop", "after a delay that does not grow") },
         };
-        test.TestState.Sources.Add(("/0/RemoteTransaction.cs", Usings + """
-            class BusyException : Exception { }
-
-            class RemoteTransaction
-            {
-                public DbConnection Connection { get; } = null!;
-                public void Rollback() { }
-            }
-            """));
+        test.ExpectedDiagnostics.AddRange(expected);
+        test.TestState.Sources.Add(("/0/Transaction.cs", Usings + "class BusyException : Exception { }\n\n" + transaction));
         await test.RunAsync();
     }
 
