@@ -7,10 +7,19 @@ namespace ResilienceAnalyzers.Retry;
 /// <summary>Tells the application's own code (whose behaviour a rule cannot judge) from the framework's.</summary>
 internal static class AppHelpers
 {
-    /// <summary>A type under the <c>System</c> or <c>Microsoft</c> root namespaces.</summary>
+    /// <summary>
+    /// A referenced type under the <c>System</c> or <c>Microsoft</c> root namespaces. A type the compilation declares is
+    /// its own code whatever its namespace: Microsoft's own libraries (Event Hubs, Service Bus) write theirs under
+    /// <c>Microsoft.*</c>, and their retry policies decide like any application's.
+    /// </summary>
     public static bool IsFramework(INamedTypeSymbol? type)
     {
-        var ns = type?.ContainingNamespace;
+        if (type is null || !type.DeclaringSyntaxReferences.IsEmpty)
+        {
+            return false;
+        }
+
+        var ns = type.ContainingNamespace;
         while (ns?.ContainingNamespace is { IsGlobalNamespace: false } parent)
         {
             ns = parent;

@@ -1726,6 +1726,85 @@ public sealed class RetryPrincipleTests
         await test.RunAsync();
     }
 
+    // The attempt count handed to a policy object whose answer decides the go-round: the limit is in the policy.
+    [Fact]
+    public async Task AttemptCountHandedToAPolicyInAnotherFile_IsABoundThatCannotBeSeen()
+    {
+        var test = new CSharpAnalyzerVerifier<ResilienceAnalyzers.Retry.RetryAnalyzer>.Test
+        {
+            TestCode = Usings + """
+                using Microsoft.Azure.Messaging;
+
+                class Receiver
+                {
+                    private readonly RetryPolicy _policy = new LinearPolicy();
+                    private bool _closed;
+
+                    async Task<string?> ReceiveAsync(HttpClient http)
+                    {
+                        bool shouldRetry;
+                        var retryCount = 0;
+                        do
+                        {
+                            shouldRetry = false;
+                            try
+                            {
+                                try
+                                {
+                                    return await http.GetStringAsync("https://example.test/");
+                                }
+                                catch (HttpRequestException inner)
+                                {
+                                    throw new InvalidOperationException(inner.Message);
+                                }
+                            }
+                            catch (Exception ex)
+                            {
+                                TimeSpan? interval = _policy.GetNextRetryInterval(ex, ++retryCount);
+                                if (interval != null && !_closed)
+                                {
+                                    await Task.Delay(interval.Value);
+                                    shouldRetry = true;
+                                }
+                                else
+                                {
+                                    if (ex is TimeoutException)
+                                    {
+                                        break;
+                                    }
+
+                                    throw;
+                                }
+                            }
+                        }
+                        while (shouldRetry);
+
+                        return null;
+                    }
+                }
+                """,
+            TestLibraries = TestLibraries.None,
+        };
+        // A library of Microsoft's own writes its code under the Microsoft namespace: it is still the compilation's.
+        test.TestState.Sources.Add(("/0/RetryPolicy.cs", Usings + """
+            namespace Microsoft.Azure.Messaging
+            {
+                abstract class RetryPolicy
+                {
+                    public TimeSpan? GetNextRetryInterval(Exception exception, int retryCount) => OnGetNextRetryInterval(exception, retryCount);
+                    protected abstract TimeSpan? OnGetNextRetryInterval(Exception exception, int retryCount);
+                }
+
+                class LinearPolicy : RetryPolicy
+                {
+                    protected override TimeSpan? OnGetNextRetryInterval(Exception exception, int retryCount)
+                        => retryCount < 5 ? TimeSpan.FromSeconds(retryCount) : null;
+                }
+            }
+            """));
+        await test.RunAsync();
+    }
+
     // SQLite runs in the process: a command of it is local even through DbCommand's methods.
     [Fact]
     public async Task ASqliteCommandThroughDbCommandsMethods_IsLocal()
