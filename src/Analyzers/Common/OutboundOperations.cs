@@ -407,9 +407,18 @@ public sealed class OutboundOperations
     /// around them waits for data, it does not re-send a request.
     /// </summary>
     private static bool IsReadinessWait(IMethodSymbol method)
-        => method.Name is "Poll" or "Select"
-           && method.ContainingType is { Name: "Socket" } socket
-           && socket.ContainingNamespace?.ToDisplayString() == "System.Net.Sockets";
+        => (method.Name is "Poll" or "Select"
+            && method.ContainingType is { Name: "Socket" } socket
+            && socket.ContainingNamespace?.ToDisplayString() == "System.Net.Sockets")
+           || IsConnectionStateQuery(method);
+
+    /// <summary>
+    /// StackExchange.Redis <c>IsConnected(key)</c> reads the multiplexer's own view of its connection to the server
+    /// that owns the key; it sends nothing. A loop around it waits for a reconnection, it does not re-send a request.
+    /// </summary>
+    private static bool IsConnectionStateQuery(IMethodSymbol method)
+        => method.Name == "IsConnected"
+           && method.ContainingNamespace?.ToDisplayString() == "StackExchange.Redis";
 
     /// <summary>
     /// Kafka's synchronous <c>Produce</c> only puts the message on the client's local send queue (delivery is reported

@@ -1805,6 +1805,43 @@ public sealed class RetryPrincipleTests
         await test.RunAsync();
     }
 
+    // Asking the Redis client whether it is connected reads its own state: waiting for that is not a retry.
+    [Fact]
+    public async Task WaitingForTheRedisClientToReconnect_IsNotARetry()
+    {
+        var test = new CSharpAnalyzerVerifier<ResilienceAnalyzers.Retry.RetryAnalyzer>.Test
+        {
+            TestCode = Usings + """
+                using StackExchange.Redis;
+
+                class Restorer
+                {
+                    async Task<string?> RestoreAsync(IDatabase database, string key)
+                    {
+                        while (!database.IsConnected(key))
+                        {
+                            await Task.Delay(200);
+                        }
+
+                        return await database.StringGetAsync(key);
+                    }
+                }
+                """,
+            TestLibraries = TestLibraries.None,
+        };
+        TestSetup.AddStandInLibrary(test.TestState, """
+            namespace StackExchange.Redis
+            {
+                public interface IDatabase
+                {
+                    bool IsConnected(string key);
+                    System.Threading.Tasks.Task<string?> StringGetAsync(string key);
+                }
+            }
+            """);
+        await test.RunAsync();
+    }
+
     // SQLite runs in the process: a command of it is local even through DbCommand's methods.
     [Fact]
     public async Task ASqliteCommandThroughDbCommandsMethods_IsLocal()
