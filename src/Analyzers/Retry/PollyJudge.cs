@@ -37,7 +37,7 @@ internal static class PollyJudge
         }
 
         var hints = PollyFixHints.For(options);
-        if (options.MaxRetryAttempts.Value is { } attempts && ExceedsLimit(attempts, context) && !options.RunsInsideATimeout
+        if (options.MaxRetryAttempts.Value is { } attempts && ExceedsLimit(attempts, context) && !options.RunsInsideATimeout && !options.StopsWhenACircuitOpens
             && (options.MaxRetryAttempts.Assignment?.GetLocation() ?? options.CreationLocation) is { } limitLocation)
         {
             var setting = options.MaxRetryAttempts.IsDefault ? "Default" : "MaxRetryAttempts";

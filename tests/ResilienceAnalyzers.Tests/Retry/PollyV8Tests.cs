@@ -221,6 +221,79 @@ public sealed class PollyV8Tests
             }
             """);
 
+    // The same strategies added by statements on one builder: the order of the statements is the order of the strategies.
+    [Fact]
+    public Task RetryAddedToABuilderAfterATimeoutStatement_IsBoundedByIt_BeforeIt_IsNot()
+        => Verify.VerifyAnalyzerAsync("""
+            using System;
+            using Polly;
+            using Polly.Retry;
+
+            class C
+            {
+                ResiliencePipeline Outer()
+                {
+                    var builder = new ResiliencePipelineBuilder();
+                    builder.AddTimeout(TimeSpan.FromSeconds(20));
+                    builder.AddRetry(new RetryStrategyOptions { MaxRetryAttempts = int.MaxValue, BackoffType = DelayBackoffType.Exponential, UseJitter = true });
+                    return builder.Build();
+                }
+
+                ResiliencePipeline Inner()
+                {
+                    var builder = new ResiliencePipelineBuilder();
+                    builder.AddRetry(new RetryStrategyOptions { {|RES001:MaxRetryAttempts = int.MaxValue|}, BackoffType = DelayBackoffType.Exponential, UseJitter = true });
+                    builder.AddTimeout(TimeSpan.FromSeconds(20));
+                    return builder.Build();
+                }
+            }
+            """);
+
+    // A retry that does not handle an open circuit ends when the breaker it runs around opens.
+    [Fact]
+    public Task RetryThatLeavesOutAnOpenCircuit_IsBoundedByTheBreaker_OneThatHandlesEverything_IsNot()
+        => Verify.VerifyAnalyzerAsync("""
+            using System;
+            using Polly;
+            using Polly.CircuitBreaker;
+            using Polly.Retry;
+
+            class C
+            {
+                RetryStrategyOptions StopsOnOpen() => new RetryStrategyOptions
+                {
+                    ShouldHandle = new PredicateBuilder().Handle<Exception>(ex => ex is not BrokenCircuitException),
+                    MaxRetryAttempts = int.MaxValue,
+                    BackoffType = DelayBackoffType.Exponential,
+                    UseJitter = true,
+                };
+
+                RetryStrategyOptions StopsOnOpenWrittenAsNot() => new RetryStrategyOptions
+                {
+                    ShouldHandle = new PredicateBuilder().Handle<Exception>(ex => !(ex is BrokenCircuitException)),
+                    MaxRetryAttempts = int.MaxValue,
+                    BackoffType = DelayBackoffType.Exponential,
+                    UseJitter = true,
+                };
+
+                RetryStrategyOptions RetriesAnOpenCircuitToo() => new RetryStrategyOptions
+                {
+                    ShouldHandle = new PredicateBuilder().Handle<Exception>(),
+                    {|RES001:MaxRetryAttempts = int.MaxValue|},
+                    BackoffType = DelayBackoffType.Exponential,
+                    UseJitter = true,
+                };
+
+                RetryStrategyOptions OnlyAnOpenCircuit() => new RetryStrategyOptions
+                {
+                    ShouldHandle = new PredicateBuilder().Handle<BrokenCircuitException>(),
+                    {|RES001:MaxRetryAttempts = int.MaxValue|},
+                    BackoffType = DelayBackoffType.Exponential,
+                    UseJitter = true,
+                };
+            }
+            """);
+
     [Fact]
     public Task AttemptLimit_ReportsRes001OnTheAssignment()
         => Verify.VerifyAnalyzerAsync("""

@@ -113,7 +113,7 @@ public sealed class PollyOptionsModel
         DelayGenerator = delayGenerator;
     }
 
-    /// <summary>A copy, for setting what the surroundings add (<see cref="RunsInsideATimeout"/>).</summary>
+    /// <summary>A copy, for setting what the surroundings add (<see cref="RunsInsideATimeout"/>, <see cref="StopsWhenACircuitOpens"/>).</summary>
     public PollyOptionsModel(PollyOptionsModel other)
         : this(other.Kind, other.Subject, other.Creation, other.CreationLocation, other.MaxRetryAttempts, other.BackoffType,
             other.UseJitter, other.DelayMilliseconds, other.DelayGeneratorAssignment, other.DelayGenerator)
@@ -150,4 +150,11 @@ public sealed class PollyOptionsModel
     /// the timeout is the outer strategy, so all attempts together end at its deadline.
     /// </summary>
     public bool RunsInsideATimeout { get; init; }
+
+    /// <summary>
+    /// <c>ShouldHandle</c> leaves out <c>BrokenCircuitException</c> (<c>Handle&lt;Exception&gt;(ex =&gt; ex is not
+    /// BrokenCircuitException)</c>): the retry ends when the circuit breaker it runs around opens, so the breaker's
+    /// failure threshold bounds it.
+    /// </summary>
+    public bool StopsWhenACircuitOpens { get; init; }
 }

@@ -1,3 +1,4 @@
+using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Operations;
@@ -67,7 +68,63 @@ public static class PollyOptionsRecognizer
         }
 
         var model = settings.ToModel("'" + type.Name + "'", creation.Syntax, CreationLocation(creation.Syntax));
-        return IsAddedInsideATimeout(creation) ? new PollyOptionsModel(model) { RunsInsideATimeout = true } : model;
+        var insideATimeout = IsAddedInsideATimeout(creation);
+        var stopsOnOpenCircuit = creation.Initializer is { } options && ExcludesAnOpenCircuit(options);
+        return insideATimeout || stopsOnOpenCircuit
+            ? new PollyOptionsModel(model) { RunsInsideATimeout = insideATimeout, StopsWhenACircuitOpens = stopsOnOpenCircuit }
+            : model;
+    }
+
+    /// <summary>
+    /// The <c>ShouldHandle</c> of the initializer tests that the failure is not <c>BrokenCircuitException</c> (or a type
+    /// derived from it): <c>ex is not BrokenCircuitException</c>, <c>!(ex is BrokenCircuitException)</c>.
+    /// </summary>
+    private static bool ExcludesAnOpenCircuit(IObjectOrCollectionInitializerOperation initializer)
+    {
+        foreach (var member in initializer.Initializers)
+        {
+            if (member is ISimpleAssignmentOperation { Target: IPropertyReferenceOperation { Property.Name: "ShouldHandle" } } shouldHandle
+                && shouldHandle.Value.Descendants().Any(IsOpenCircuitExcluded))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool IsOpenCircuitExcluded(IOperation operation)
+        => operation switch
+        {
+            IIsPatternOperation { Pattern: INegatedPatternOperation { Pattern: var pattern } } => IsOpenCircuitType(MatchedType(pattern)),
+            IUnaryOperation { OperatorKind: UnaryOperatorKind.Not, Operand: var operand } => OperationTree.Unwrap(operand) switch
+            {
+                IIsTypeOperation isType => IsOpenCircuitType(isType.TypeOperand),
+                IIsPatternOperation isPattern => IsOpenCircuitType(MatchedType(isPattern.Pattern)),
+                _ => false,
+            },
+            _ => false,
+        };
+
+    private static ITypeSymbol? MatchedType(IPatternOperation pattern)
+        => pattern switch
+        {
+            ITypePatternOperation type => type.MatchedType,
+            IDeclarationPatternOperation declaration => declaration.MatchedType,
+            _ => null,
+        };
+
+    private static bool IsOpenCircuitType(ITypeSymbol? type)
+    {
+        for (var current = type; current is not null; current = current.BaseType)
+        {
+            if (current.Name == "BrokenCircuitException" && current.ContainingNamespace?.ToDisplayString() == "Polly.CircuitBreaker")
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>
@@ -86,14 +143,40 @@ public static class PollyOptionsRecognizer
         {
             if (step.TargetMethod.Name == "AddTimeout")
             {
-                var index = step.TargetMethod.IsExtensionMethod ? 1 : 0;
-                return step.Arguments.Length > index && !IsInfinite(step.Arguments[index].Value);
+                return IsFiniteTimeout(step);
             }
 
             receiver = OperationTree.Receiver(step);
         }
 
+        // builder.AddTimeout(...); builder.AddRetry(...);: statements on one builder local, the timeout added first.
+        if (receiver is ILocalReferenceOperation { Local: var builder })
+        {
+            foreach (var operation in OperationTree.Descendants(OperationTree.Root(addRetry)))
+            {
+                if (operation.Syntax.SpanStart >= addRetry.Syntax.SpanStart)
+                {
+                    break;
+                }
+
+                if (operation is IInvocationOperation { TargetMethod.Name: "AddTimeout" } timeout
+                    && OperationTree.Receiver(timeout) is ILocalReferenceOperation reference
+                    && SymbolEqualityComparer.Default.Equals(reference.Local, builder)
+                    && timeout.Parent is IExpressionStatementOperation { Parent: IBlockOperation block }
+                    && block == OperationTree.Ancestor<IBlockOperation>(addRetry))
+                {
+                    return IsFiniteTimeout(timeout);
+                }
+            }
+        }
+
         return false;
+    }
+
+    private static bool IsFiniteTimeout(IInvocationOperation addTimeout)
+    {
+        var index = addTimeout.TargetMethod.IsExtensionMethod ? 1 : 0;
+        return addTimeout.Arguments.Length > index && !IsInfinite(addTimeout.Arguments[index].Value);
     }
 
     /// <summary><c>Timeout.InfiniteTimeSpan</c>, or options whose <c>Timeout</c> is set to it.</summary>
