@@ -246,6 +246,20 @@ public sealed class PollyV8Tests
                     builder.AddTimeout(TimeSpan.FromSeconds(20));
                     return builder.Build();
                 }
+
+                ResiliencePipeline<string> OuterOptionsOfAResult()
+                {
+                    var builder = new ResiliencePipelineBuilder<string>();
+                    builder.AddTimeout(new Polly.Timeout.TimeoutStrategyOptions { Timeout = TimeSpan.FromSeconds(2) });
+                    builder.AddRetry(new()
+                    {
+                        ShouldHandle = new PredicateBuilder<string>().Handle<Exception>(),
+                        MaxRetryAttempts = int.MaxValue,
+                        BackoffType = DelayBackoffType.Exponential,
+                        UseJitter = true,
+                    });
+                    return builder.Build();
+                }
             }
             """);
 

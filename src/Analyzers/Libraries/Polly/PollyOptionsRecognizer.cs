@@ -133,7 +133,14 @@ public static class PollyOptionsRecognizer
     /// </summary>
     private static bool IsAddedInsideATimeout(IObjectCreationOperation creation)
     {
-        if (creation.Parent is not IArgumentOperation { Parent: IInvocationOperation { TargetMethod.Name: "AddRetry" } addRetry })
+        // A target-typed new() reaches its parameter through a conversion.
+        IOperation value = creation;
+        while (value.Parent is IConversionOperation conversion)
+        {
+            value = conversion;
+        }
+
+        if (value.Parent is not IArgumentOperation { Parent: IInvocationOperation { TargetMethod.Name: "AddRetry" } addRetry })
         {
             return false;
         }
