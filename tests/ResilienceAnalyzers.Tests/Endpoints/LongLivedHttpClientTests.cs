@@ -37,6 +37,22 @@ public sealed class LongLivedHttpClientTests
             }
             """);
 
+    // A base address on this machine resolves no name: there is no DNS answer to keep. A named host does.
+    [Fact]
+    public Task StaticClientWithALoopbackBaseAddress_HasNoDnsToRefresh()
+        => Verify("""
+            using System;
+            using System.Net.Http;
+
+            static class SampleClient
+            {
+                private const string Api = "https://localhost:5005/";
+                private static readonly HttpClient Local = new HttpClient { BaseAddress = new Uri(Api) };
+                private static readonly HttpClient Loopback = new HttpClient { BaseAddress = new Uri("http://127.0.0.1:8080/") };
+                private static readonly HttpClient Remote = {|RES021:new HttpClient { BaseAddress = new Uri("https://api.example.com/") }|};
+            }
+            """);
+
     [Fact]
     public Task StaticConstructorAssignment_AndLazyInitialization()
         => Verify("""
