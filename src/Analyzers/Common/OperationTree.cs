@@ -95,6 +95,17 @@ internal static class OperationTree
     public static IOperation? Receiver(IInvocationOperation call)
         => Unwrap(call.Instance ?? (call.TargetMethod.IsExtensionMethod && call.Arguments.Length > 0 ? call.Arguments[0].Value : null));
 
+    /// <summary>The operation around <paramref name="operation"/> once the conversions and parentheses over it are climbed: the inverse of <see cref="Unwrap"/>.</summary>
+    public static IOperation Outer(IOperation operation)
+    {
+        while (operation.Parent is IConversionOperation or IParenthesizedOperation)
+        {
+            operation = operation.Parent;
+        }
+
+        return operation;
+    }
+
     /// <summary>Strips conversions and parentheses.</summary>
     public static IOperation? Unwrap(IOperation? operation)
     {

@@ -94,7 +94,7 @@ public static class PollyExecutedWork
     /// <summary>The <c>AddRetry</c> call the options are passed to: directly, or through the one local that holds them.</summary>
     private static IInvocationOperation? AddedBy(IObjectCreationOperation options)
     {
-        var value = Outer(options);
+        var value = OperationTree.Outer(options);
         if (value.Parent is IArgumentOperation { Parent: IInvocationOperation { TargetMethod.Name: "AddRetry" } direct })
         {
             return direct;
@@ -110,7 +110,7 @@ public static class PollyExecutedWork
         {
             if (operation is ILocalReferenceOperation reference
                 && SymbolEqualityComparer.Default.Equals(reference.Local, local)
-                && Outer(reference).Parent is IArgumentOperation { Parent: IInvocationOperation call })
+                && OperationTree.Outer(reference).Parent is IArgumentOperation { Parent: IInvocationOperation call })
             {
                 if (call.TargetMethod.Name != "AddRetry" || addRetry is not null)
                 {
@@ -127,7 +127,7 @@ public static class PollyExecutedWork
     /// <summary>The call made on <paramref name="value"/> (as its instance, or the first argument of an extension method).</summary>
     private static IInvocationOperation? CalledOn(IOperation value)
     {
-        var outer = Outer(value);
+        var outer = OperationTree.Outer(value);
         return outer.Parent switch
         {
             IInvocationOperation call when call.Instance == outer => call,
@@ -135,17 +135,6 @@ public static class PollyExecutedWork
                 when call.Arguments.Length > 0 && call.Arguments[0] == argument => call,
             _ => null,
         };
-    }
-
-    /// <summary>The operation around <paramref name="operation"/> once conversions and parentheses are climbed.</summary>
-    private static IOperation Outer(IOperation operation)
-    {
-        while (operation.Parent is IConversionOperation or IParenthesizedOperation)
-        {
-            operation = operation.Parent;
-        }
-
-        return operation;
     }
 
     private static bool IsExecution(IMethodSymbol method) => method.Name.StartsWith("Execute", StringComparison.Ordinal);
@@ -185,7 +174,7 @@ public static class PollyExecutedWork
         /// <summary>Where one read of the pipeline or policy goes.</summary>
         public bool FollowValue(IOperation value)
         {
-            var outer = Outer(value);
+            var outer = OperationTree.Outer(value);
             if (CalledOn(value) is { } call)
             {
                 return IsExecution(call.TargetMethod) && AddCallback(call);
@@ -338,7 +327,7 @@ public static class PollyExecutedWork
         }
 
         private static bool IsWritten(IOperation reference)
-            => Outer(reference).Parent is IAssignmentOperation assignment && assignment.Target == Outer(reference);
+            => OperationTree.Outer(reference).Parent is IAssignmentOperation assignment && assignment.Target == OperationTree.Outer(reference);
 
         /// <summary>The delegate the execution runs: a lambda or anonymous method written there; anything else cannot be seen.</summary>
         private bool AddCallback(IInvocationOperation execution)

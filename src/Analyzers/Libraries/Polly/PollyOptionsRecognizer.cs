@@ -134,12 +134,7 @@ public static class PollyOptionsRecognizer
     private static bool IsAddedInsideATimeout(IObjectCreationOperation creation)
     {
         // A target-typed new() reaches its parameter through a conversion.
-        IOperation value = creation;
-        while (value.Parent is IConversionOperation conversion)
-        {
-            value = conversion;
-        }
-
+        var value = OperationTree.Outer(creation);
         if (value.Parent is not IArgumentOperation { Parent: IInvocationOperation { TargetMethod.Name: "AddRetry" } addRetry })
         {
             return false;
@@ -281,11 +276,7 @@ public static class PollyOptionsRecognizer
     /// <summary>Applies the later assignments on the local that holds <paramref name="creation"/>; false when the object escapes.</summary>
     private static bool FollowLocal(IObjectCreationOperation creation, Settings settings)
     {
-        IOperation value = creation;
-        while (value.Parent is IConversionOperation conversion)
-        {
-            value = conversion;
-        }
+        var value = OperationTree.Outer(creation);
 
         ILocalSymbol? local;
         IOperation? ownWrite = null;
@@ -328,10 +319,7 @@ public static class PollyOptionsRecognizer
     /// <summary>Judges one use of the options object; false when it escapes or is replaced.</summary>
     private static bool ApplyUse(IOperation receiver, Settings settings, IOperation container)
     {
-        while (receiver.Parent is IConversionOperation conversion)
-        {
-            receiver = conversion;
-        }
+        receiver = OperationTree.Outer(receiver);
 
         switch (receiver.Parent)
         {
