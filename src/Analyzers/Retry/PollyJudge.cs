@@ -8,31 +8,39 @@ namespace ResilienceAnalyzers.Retry;
 /// <summary>Judges recognised Polly constructs against RES001-RES003 and reports them with hints for the fixer.</summary>
 internal static class PollyJudge
 {
-    public static void Report(OperationAnalysisContext context, PollyV7Policy policy)
+    /// <param name="retriesOnlyLocalWork">
+    /// Asked only when there is something to report, the first time: whether every execution of the retry is seen to
+    /// stay on this machine (then nothing is reported). Following the pipeline to its executions reads the rest of
+    /// the type, which most well-configured retries never need.
+    /// </param>
+    public static void Report(OperationAnalysisContext context, PollyV7Policy policy, System.Func<bool> retriesOnlyLocalWork)
     {
+        var report = Once(context.ReportDiagnostic, retriesOnlyLocalWork);
         var hints = PollyFixHints.For(policy);
         var subject = "'" + policy.MethodName + "'";
         if (policy.IsForever || (policy.RetryCount is { } retries && ExceedsLimit(retries, context)))
         {
             var how = policy.IsForever || policy.RetryCount is not { } count ? RetryJudge.NoLimit : RetryJudge.HowMany(count, MaxAttempts(context));
-            context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.RetryHasNoAttemptLimit, policy.NameLocation, hints, subject, how));
+            report(Diagnostic.Create(DiagnosticDescriptors.RetryHasNoAttemptLimit, policy.NameLocation, hints, subject, how));
         }
 
         if (!WaitsOnce(policy.RetryCount, policy.Delay))
         {
-            RetryJudge.ReportDelay(context.ReportDiagnostic, policy.Delay, policy.NameLocation, hints, subject);
+            RetryJudge.ReportDelay(report, policy.Delay, policy.NameLocation, hints, subject);
         }
     }
 
-    public static void Report(OperationAnalysisContext context, PollyOptionsModel options)
+    /// <param name="retriesOnlyLocalWork">As for a v7 policy; null where the retry always calls out (the standard HTTP handler).</param>
+    public static void Report(OperationAnalysisContext context, PollyOptionsModel options, System.Func<bool>? retriesOnlyLocalWork = null)
     {
         // Each diagnostic goes out from the operation it points at (see OnSimpleAssignment).
         var analysed = context.Operation.Syntax.Span;
+        var report = Once(context.ReportDiagnostic, retriesOnlyLocalWork);
         void ReportHere(Diagnostic diagnostic)
         {
             if (analysed.Contains(diagnostic.Location.SourceSpan))
             {
-                context.ReportDiagnostic(diagnostic);
+                report(diagnostic);
             }
         }
 
@@ -97,4 +105,23 @@ internal static class PollyJudge
 
     private static int MaxAttempts(OperationAnalysisContext context)
         => Options.Res001MaxAttempts.GetValue(context.Options, context.Operation.Syntax.SyntaxTree);
+
+    /// <summary>Reports through <paramref name="report"/> unless <paramref name="silenced"/>, asked once, when the first diagnostic comes.</summary>
+    private static System.Action<Diagnostic> Once(System.Action<Diagnostic> report, System.Func<bool>? silenced)
+    {
+        if (silenced is null)
+        {
+            return report;
+        }
+
+        bool? quiet = null;
+        return diagnostic =>
+        {
+            quiet ??= silenced();
+            if (quiet == false)
+            {
+                report(diagnostic);
+            }
+        };
+    }
 }

@@ -35,10 +35,9 @@ internal sealed class PollyRetryAnalysis
         if (PollyV7PolicyRecognizer.IsCandidateName(method.Name))
         {
             if (types.Polly.HasV7 && _judge.ShouldAnalyze(context.Options, invocation.Syntax.SyntaxTree)
-                && PollyV7PolicyRecognizer.Recognize(invocation, types) is { } policy
-                && !RetriesOnlyLocalWork(invocation, context.CancellationToken))
+                && PollyV7PolicyRecognizer.Recognize(invocation, types) is { } policy)
             {
-                PollyJudge.Report(context, policy);
+                PollyJudge.Report(context, policy, () => RetriesOnlyLocalWork(invocation, context.CancellationToken));
             }
         }
         else if (PollyOptionsRecognizer.IsCandidateConfigureName(method.Name))
@@ -57,10 +56,9 @@ internal sealed class PollyRetryAnalysis
         if (context.Operation is IObjectCreationOperation { Type: { } type } creation
             && PollyOptionsRecognizer.IsCandidateTypeName(type.Name)
             && _judge.ShouldAnalyze(context.Options, creation.Syntax.SyntaxTree)
-            && PollyOptionsRecognizer.Recognize(creation, _recognition.Types) is { } options
-            && !RetriesOnlyLocalWork(creation, context.CancellationToken))
+            && PollyOptionsRecognizer.Recognize(creation, _recognition.Types) is { } options)
         {
-            PollyJudge.Report(context, options);
+            PollyJudge.Report(context, options, () => RetriesOnlyLocalWork(creation, context.CancellationToken));
         }
     }
 
@@ -74,11 +72,11 @@ internal sealed class PollyRetryAnalysis
         if (context.Operation is ISimpleAssignmentOperation { Target: IPropertyReferenceOperation { Instance: ILocalReferenceOperation } property } assignment
             && PollyOptionsRecognizer.IsSettingName(property.Property.Name)
             && _judge.ShouldAnalyze(context.Options, assignment.Syntax.SyntaxTree)
-            && PollyOptionsRecognizer.RecognizeAssigned(assignment, _recognition.Types) is { } options
-            && !(options.Creation is { } creation && assignment.SemanticModel?.GetOperation(creation, context.CancellationToken) is { } created
-                 && RetriesOnlyLocalWork(created, context.CancellationToken)))
+            && PollyOptionsRecognizer.RecognizeAssigned(assignment, _recognition.Types) is { } options)
         {
-            PollyJudge.Report(context, options);
+            PollyJudge.Report(context, options, () => options.Creation is { } creation
+                && assignment.SemanticModel?.GetOperation(creation, context.CancellationToken) is { } created
+                && RetriesOnlyLocalWork(created, context.CancellationToken));
         }
     }
 
