@@ -113,7 +113,7 @@ internal sealed class HttpClientLifetimeRecognizer
         }
 
         var subject = LifetimeOf(creation);
-        if (subject is null || TalksToThisMachine(creation))
+        if (subject is null || HasALoopbackBaseAddress(creation))
         {
             return null;
         }
@@ -523,7 +523,7 @@ internal sealed class HttpClientLifetimeRecognizer
     /// <c>new HttpClient { BaseAddress = new Uri("https://localhost:5001/") }</c>: a client whose base address is a loopback
     /// constant resolves no name, so there is no DNS answer to keep (a sample client talking to a local server).
     /// </summary>
-    private static bool TalksToThisMachine(IObjectCreationOperation creation)
+    private static bool HasALoopbackBaseAddress(IObjectCreationOperation creation)
         => OperationTree.Unwrap(AssignedIn(creation.Initializer, "BaseAddress")) is IObjectCreationOperation { Arguments.Length: > 0 } address
            && address.Arguments[0].Value.ConstantValue is { HasValue: true, Value: string text }
            && Uri.TryCreate(text, UriKind.Absolute, out var uri)
