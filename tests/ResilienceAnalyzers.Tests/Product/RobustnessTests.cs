@@ -69,6 +69,53 @@ public sealed class RobustnessTests
         }
     }
 
+    /// <summary>
+    /// The IDE and a solution build see another project's types as source symbols of another compilation: their
+    /// declarations are in syntax trees the analysed compilation does not hold. Every test source with more than one
+    /// type is split across two projects, the second referencing the first, and both are analysed.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(TestFolders))]
+    public async Task TestSources_SplitAcrossAProjectReference_NeverThrow(string folder)
+    {
+        var split = 0;
+        foreach (var file in Directory.EnumerateFiles(Repository.PathOf("tests/ResilienceAnalyzers.Tests/" + folder), "*.cs").Order(StringComparer.Ordinal))
+        {
+            foreach (var source in RawStringSources(File.ReadAllText(file)))
+            {
+                var root = CSharpSyntaxTree.ParseText(source).GetRoot();
+                var types = root.DescendantNodes()
+                    .OfType<Microsoft.CodeAnalysis.CSharp.Syntax.BaseTypeDeclarationSyntax>()
+                    .Where(t => t.Parent is Microsoft.CodeAnalysis.CSharp.Syntax.CompilationUnitSyntax or Microsoft.CodeAnalysis.CSharp.Syntax.BaseNamespaceDeclarationSyntax)
+                    .ToList();
+                if (types.Count < 2)
+                {
+                    continue;
+                }
+
+                split++;
+                var library = types.Where((_, index) => index % 2 == 1).ToList();
+                var libraryText = root.RemoveNodes(types.Except(library), SyntaxRemoveOptions.KeepNoTrivia)!.ToFullString();
+                var appText = root.RemoveNodes(library, SyntaxRemoveOptions.KeepNoTrivia)!.ToFullString();
+                var libraryDocument = Shipped.Document(libraryText, "Library.cs");
+                var solution = libraryDocument.Project.Solution;
+                var app = solution.AddProject("App", "App", LanguageNames.CSharp)
+                    .WithCompilationOptions(libraryDocument.Project.CompilationOptions!)
+                    .WithParseOptions(libraryDocument.Project.ParseOptions!)
+                    .AddMetadataReferences(libraryDocument.Project.MetadataReferences)
+                    .AddProjectReference(new ProjectReference(libraryDocument.Project.Id))
+                    .AddDocument("App.cs", appText);
+                foreach (var project in new[] { libraryDocument.Project.Id, app.Project.Id })
+                {
+                    var compilation = (await app.Project.Solution.GetProject(project)!.GetCompilationAsync())!;
+                    await AssertNoAnalyzerThrowsAsync(compilation, $"{Path.GetFileName(file)}, split across a project reference", source);
+                }
+            }
+        }
+
+        Assert.True(split >= 10, $"only {split} sources of {folder} have two types to split");
+    }
+
     /// <summary>Realistic code of each family written for this test: whole services, not minimal shapes.</summary>
     [Theory]
     [MemberData(nameof(Snippets))]
@@ -136,16 +183,7 @@ public sealed class RobustnessTests
         var document = Shipped.Document(source, "Broken.cs");
         var compilation = (await document.Project.GetCompilationAsync())!;
 
-        var exceptions = new List<Exception>();
-        var options = new CompilationWithAnalyzersOptions(
-            new AnalyzerOptions(ImmutableArray<AdditionalText>.Empty),
-            onAnalyzerException: (exception, _, _) => { lock (exceptions) { exceptions.Add(exception); } },
-            concurrentAnalysis: false,
-            logAnalyzerExecutionTime: false);
-        var diagnostics = await compilation.WithAnalyzers(Shipped.Analyzers, options).GetAnalyzerDiagnosticsAsync(CancellationToken.None);
-
-        Assert.True(exceptions.Count == 0, $"An analyzer threw on a variant of {origin}:\n{exceptions.FirstOrDefault()}\n---\n{source}");
-        Assert.DoesNotContain(diagnostics, d => d.Id == "AD0001");
+        var diagnostics = await AssertNoAnalyzerThrowsAsync(compilation, "a variant of " + origin, source);
 
         // No storm: a handful of findings per retry construct at most.
         var constructs = Math.Max(1, CountRetryShapes(source));
@@ -164,6 +202,21 @@ public sealed class RobustnessTests
                 }
             }
         }
+    }
+
+    private static async Task<ImmutableArray<Diagnostic>> AssertNoAnalyzerThrowsAsync(Compilation compilation, string origin, string source)
+    {
+        var exceptions = new List<Exception>();
+        var options = new CompilationWithAnalyzersOptions(
+            new AnalyzerOptions(ImmutableArray<AdditionalText>.Empty),
+            onAnalyzerException: (exception, _, _) => { lock (exceptions) { exceptions.Add(exception); } },
+            concurrentAnalysis: false,
+            logAnalyzerExecutionTime: false);
+        var diagnostics = await compilation.WithAnalyzers(Shipped.Analyzers, options).GetAnalyzerDiagnosticsAsync(CancellationToken.None);
+
+        Assert.True(exceptions.Count == 0, $"An analyzer threw on {origin}:\n{exceptions.FirstOrDefault()}\n---\n{source}");
+        Assert.DoesNotContain(diagnostics, d => d.Id == "AD0001");
+        return diagnostics;
     }
 
     private static int CountRetryShapes(string source)
