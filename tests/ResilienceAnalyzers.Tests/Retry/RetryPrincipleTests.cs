@@ -2178,4 +2178,117 @@ public sealed class RetryPrincipleTests
                 }
             }
             """);
+
+    // A cloud client held by a store helper in another file of the project: the startup loop that initialises the
+    // store through it re-sends the helper's requests, once the client library's types resolve.
+    [Fact]
+    public async Task StartupLoopThroughAHelperThatHoldsACloudClient_IsARetry()
+    {
+        var test = new CSharpAnalyzerVerifier<ResilienceAnalyzers.Retry.RetryAnalyzer>.Test
+        {
+            TestState =
+            {
+                Sources =
+                {
+                    Usings + """
+                        sealed class ReminderStore
+                        {
+                            private readonly DocumentStore _store = new DocumentStore();
+
+                            public async Task StartAsync(CancellationToken cancellationToken)
+                            {
+                                {|RES001:{|RES002:while|}|} (true)
+                                {
+                                    try
+                                    {
+                                        await _store.InitializeAsync(cancellationToken);
+                                        return;
+                                    }
+                                    catch (Exception) when (!cancellationToken.IsCancellationRequested)
+                                    {
+                                        await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);
+                                    }
+                                }
+                            }
+                        }
+                        """,
+                    """
+                        sealed class DocumentStore
+                        {
+                            private Google.Cloud.Firestore.FirestoreDb? _database;
+
+                            public async System.Threading.Tasks.Task InitializeAsync(System.Threading.CancellationToken cancellationToken)
+                                => _database = await Google.Cloud.Firestore.FirestoreDb.CreateAsync("reminders", cancellationToken);
+                        }
+                        """,
+                },
+            },
+            TestLibraries = TestLibraries.None,
+        };
+        TestSetup.AddStandInLibrary(test.TestState, """
+            namespace Google.Cloud.Firestore
+            {
+                public sealed class FirestoreDb
+                {
+                    public static System.Threading.Tasks.Task<FirestoreDb> CreateAsync(string projectId, System.Threading.CancellationToken cancellationToken) => null!;
+                }
+            }
+            """);
+        await test.RunAsync();
+    }
+
+    // A clean-up loop that deletes a resource until the service stops saying it is in use: the same Describe and
+    // Delete requests go out every ten seconds, with no end.
+    [Fact]
+    public async Task DeletingUntilTheResourceIsNoLongerInUse_IsARetryWithNoLimit()
+    {
+        var test = new CSharpAnalyzerVerifier<ResilienceAnalyzers.Retry.RetryAnalyzer>.Test
+        {
+            TestCode = Usings + """
+                using Amazon.LoadBalancing;
+
+                sealed class Cleanup
+                {
+                    private readonly LoadBalancingClient _client = new LoadBalancingClient();
+
+                    public async Task DeleteGroupAsync(string name)
+                    {
+                        var deleted = false;
+                        {|RES001:{|RES002:while|}|} (!deleted)
+                        {
+                            try
+                            {
+                                var arn = await _client.DescribeGroupAsync(name);
+                                await _client.DeleteGroupAsync(arn);
+                                deleted = true;
+                            }
+                            catch (GroupNotFoundException)
+                            {
+                                deleted = true;
+                            }
+                            catch (ResourceInUseException)
+                            {
+                                Console.WriteLine("still in use, waiting");
+                                Thread.Sleep(10000);
+                            }
+                        }
+                    }
+                }
+                """,
+            TestLibraries = TestLibraries.None,
+        };
+        TestSetup.AddStandInLibrary(test.TestState, """
+            namespace Amazon.LoadBalancing
+            {
+                public class GroupNotFoundException : System.Exception { }
+                public class ResourceInUseException : System.Exception { }
+                public sealed class LoadBalancingClient
+                {
+                    public System.Threading.Tasks.Task<string> DescribeGroupAsync(string name) => null!;
+                    public System.Threading.Tasks.Task DeleteGroupAsync(string arn) => null!;
+                }
+            }
+            """);
+        await test.RunAsync();
+    }
 }
