@@ -15,14 +15,23 @@ internal static class AnalyzerConfigFiles
 {
     /// <summary>The compilation with the configured severities, and the analyzer options carrying the configured values.</summary>
     public static (Compilation Compilation, AnalyzerOptions Options) Apply(Compilation compilation, string root, IReadOnlyList<Glob> excludes)
+        => Apply(compilation, Load(root, excludes));
+
+    /// <summary>The folder's configuration files, parsed once for all of its compilations; null when there are none.</summary>
+    public static AnalyzerConfigSet? Load(string root, IReadOnlyList<Glob> excludes)
     {
         var configs = Find(root, excludes).Select(path => AnalyzerConfig.Parse(File.ReadAllText(path), path)).ToList();
-        if (configs.Count == 0)
+        return configs.Count == 0 ? null : AnalyzerConfigSet.Create(configs, out _);
+    }
+
+    /// <summary>The compilation with the severities of <paramref name="set"/>, and the analyzer options carrying its values.</summary>
+    public static (Compilation Compilation, AnalyzerOptions Options) Apply(Compilation compilation, AnalyzerConfigSet? set)
+    {
+        if (set is null)
         {
             return (compilation, new AnalyzerOptions(ImmutableArray<AdditionalText>.Empty));
         }
 
-        var set = AnalyzerConfigSet.Create(configs, out _);
         var perTree = compilation.SyntaxTrees.ToDictionary(t => t, t => set.GetOptionsForSourcePath(t.FilePath));
         var severities = new TreeSeverities(perTree, set.GlobalConfigOptions);
         var configured = compilation.WithOptions(compilation.Options.WithSyntaxTreeOptionsProvider(severities));

@@ -57,8 +57,322 @@ internal static partial class FolderCompilation
             .Concat(Files(root, "Directory.Packages.props", excludes))
             .ToList();
         var packagesConfigs = Files(root, "packages.config", excludes).ToList();
-        return Build(root, SourceFiles(root, excludes), projectFiles, packagesConfigs, progress, out unresolved);
+        var project = new ProjectFiles(projectFiles, projectFiles, packagesConfigs);
+        return Build(RootName(root), root, SourceFiles(root, excludes), project, Array.Empty<MetadataReference>(), new ReferenceCache(), progress, out unresolved);
     }
+
+    /// <summary>
+    /// The folder as a build compiles it: one compilation per project folder. A .cs file belongs to the nearest
+    /// folder above it that holds a project file; a project sees the projects it references, theirs in turn, and
+    /// the packages all of them name; files under no project (documentation examples, scripts) see every project.
+    /// A type of another project is then a referenced type, as it is in the build, not the folder's own code. A
+    /// folder with fewer than two project folders is one compilation, as <see cref="Create"/> makes it.
+    /// </summary>
+    public static IReadOnlyList<CSharpCompilation> CreatePerProject(
+        string root, IReadOnlyList<Glob> excludes, Action<string>? progress, out IReadOnlyList<string> unresolved)
+    {
+        var allProjects = Files(root, "*.csproj", excludes).ToList();
+        var projectFolders = allProjects
+            .GroupBy(file => Path.GetDirectoryName(file)!, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.ToList(), StringComparer.Ordinal);
+        if (projectFolders.Count < 2)
+        {
+            return new[] { Create(root, excludes, progress, out unresolved) };
+        }
+
+        // Each file's project folder, and the projects that link it from elsewhere (<Compile Include="..\Shared\X.cs" />);
+        // "" holds the files under no project that no project links.
+        var allSources = SourceFiles(root, excludes).ToList();
+        var linked = projectFolders.ToDictionary(
+            p => p.Key,
+            p => p.Value.SelectMany(project => LinkedSources(project, root, allSources)).ToHashSet(StringComparer.Ordinal),
+            StringComparer.Ordinal);
+        var sources = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+        foreach (var file in allSources)
+        {
+            var owners = linked.Where(p => p.Value.Contains(file)).Select(p => p.Key).ToList();
+            if (OwningProjectFolder(file, root, projectFolders) is { } folder)
+            {
+                owners.Add(folder);
+            }
+
+            foreach (var owner in owners.DefaultIfEmpty("").Distinct(StringComparer.Ordinal))
+            {
+                if (!sources.TryGetValue(owner, out var files))
+                {
+                    sources[owner] = files = new List<string>();
+                }
+
+                files.Add(file);
+            }
+        }
+
+        // What each project references: its ProjectReference items, and the folder's projects it names as packages
+        // (a sample that takes the library from NuGet gets the library's source, which the folder builds).
+        var assemblyNames = projectFolders.ToDictionary(p => p.Key, p => AssemblyNameOf(p.Value[0]), StringComparer.Ordinal);
+        var byAssemblyName = assemblyNames.GroupBy(p => p.Value, StringComparer.OrdinalIgnoreCase).ToDictionary(g => g.Key, g => g.First().Key, StringComparer.OrdinalIgnoreCase);
+        var references = projectFolders.ToDictionary(
+            p => p.Key,
+            p => p.Value.SelectMany(project => ProjectReferences(project, root, allProjects)).Select(Path.GetDirectoryName).OfType<string>()
+                .Concat(p.Value.SelectMany(project => PackageReference().Matches(File.ReadAllText(project)).Select(m => m.Groups[1].Value))
+                    .Select(package => byAssemblyName.GetValueOrDefault(package)).OfType<string>())
+                .Where(folder => projectFolders.ContainsKey(folder) && folder != p.Key).Distinct(StringComparer.Ordinal).ToList(),
+            StringComparer.Ordinal);
+
+        // Every project gets the packages the whole folder names, as the one-compilation mode does: a package missing
+        // from the cache would otherwise hide the dependencies a restore brings with it (AWSSDK.Core under a service
+        // package), and more assemblies than a project's own only let more of its types bind.
+        var allProjectFiles = projectFolders.Values.SelectMany(f => f)
+            .Concat(Files(root, "Directory.Build.props", excludes))
+            .Concat(Files(root, "Directory.Packages.props", excludes))
+            .ToList();
+        var allPackagesConfigs = Files(root, "packages.config", excludes).ToList();
+        var cache = new ReferenceCache();
+        cache.BuiltHere.UnionWith(assemblyNames.Values);
+        var built = new Dictionary<string, CSharpCompilation>(StringComparer.Ordinal);
+        var names = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        var missing = new SortedSet<string>(StringComparer.OrdinalIgnoreCase);
+        var visiting = new HashSet<string>(StringComparer.Ordinal);
+
+        // Referenced projects first; a reference that closes a cycle is left out (a build would refuse the cycle).
+        void BuildProject(string folder)
+        {
+            if (built.ContainsKey(folder) || !visiting.Add(folder))
+            {
+                return;
+            }
+
+            foreach (var referenced in references[folder])
+            {
+                BuildProject(referenced);
+            }
+
+            var closure = Closure(folder, references);
+            var own = projectFolders[folder].Concat(SharedBuildFiles(folder, root)).ToList();
+            var project = new ProjectFiles(own, allProjectFiles, allPackagesConfigs);
+            var projectReferences = closure.Where(f => f != folder && built.ContainsKey(f)).Select(f => (MetadataReference)built[f].ToMetadataReference()).ToList();
+            var name = UniqueName(assemblyNames[folder], names);
+            built[folder] = Build(name, folder, sources.GetValueOrDefault(folder) ?? new List<string>(), project, projectReferences, cache, null, out var notCached);
+            missing.UnionWith(notCached);
+        }
+
+        foreach (var folder in projectFolders.Keys.Order(StringComparer.Ordinal))
+        {
+            BuildProject(folder);
+        }
+
+        var compilations = built.Where(p => sources.ContainsKey(p.Key)).Select(p => p.Value).ToList();
+        if (sources.TryGetValue("", out var loose))
+        {
+            var project = new ProjectFiles(allProjectFiles, allProjectFiles, allPackagesConfigs);
+            compilations.Add(Build(
+                UniqueName(RootName(root), names), root, loose, project, built.Values.Select(c => (MetadataReference)c.ToMetadataReference()).ToList(),
+                cache, null, out var notCached));
+            missing.UnionWith(notCached);
+        }
+
+        progress?.Invoke($"{compilations.Count} compilations from {projectFolders.Count} project folders");
+        unresolved = missing.ToList();
+        return compilations;
+    }
+
+    /// <summary>The nearest folder at or above the file's, up to <paramref name="root"/>, that holds a project file.</summary>
+    private static string? OwningProjectFolder(string file, string root, IReadOnlyDictionary<string, List<string>> projectFolders)
+    {
+        var top = Path.GetFullPath(root).TrimEnd(Path.DirectorySeparatorChar);
+        for (var folder = Path.GetDirectoryName(Path.GetFullPath(file)); folder is not null && folder.Length >= top.Length; folder = Path.GetDirectoryName(folder))
+        {
+            if (projectFolders.ContainsKey(folder))
+            {
+                return folder;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// The source files under <paramref name="root"/> a project links with <c>Compile Include</c> items from outside its
+    /// folder.
+    /// </summary>
+    private static IEnumerable<string> LinkedSources(string projectFile, string root, IReadOnlyList<string> sources)
+    {
+        var projectFolder = Path.GetDirectoryName(projectFile)!;
+        foreach (var include in ProjectItems(projectFile, root, "Compile"))
+        {
+            if (include.Contains('*') || include.Contains('?'))
+            {
+                if (!include.Contains("$(", StringComparison.Ordinal))
+                {
+                    var pattern = Path.GetFullPath(Path.Combine(projectFolder, include.Replace('\\', '/').Replace('/', Path.DirectorySeparatorChar)));
+                    var glob = new Glob(Path.GetRelativePath(root, pattern).Replace('\\', '/'));
+                    foreach (var source in sources.Where(f => !IsUnder(f, projectFolder) && glob.Matches(Path.GetRelativePath(root, f))))
+                    {
+                        yield return source;
+                    }
+                }
+
+                continue;
+            }
+
+            if (ResolveItem(include, projectFolder, sources) is { } file && !IsUnder(file, projectFolder))
+            {
+                yield return file;
+            }
+        }
+    }
+
+    /// <summary>The project files a project references, among <paramref name="projects"/>.</summary>
+    private static IEnumerable<string> ProjectReferences(string projectFile, string root, IReadOnlyList<string> projects)
+        => ProjectItems(projectFile, root, "ProjectReference")
+            .Select(include => ResolveItem(include, Path.GetDirectoryName(projectFile)!, projects))
+            .OfType<string>();
+
+    /// <summary>
+    /// An item's path among <paramref name="candidates"/>: relative to the project folder, or, when a property is left
+    /// that needs MSBuild to evaluate (<c>$(RepoRoot)src\Shared\Guard.cs</c>), the one candidate whose path ends with
+    /// what follows it.
+    /// </summary>
+    private static string? ResolveItem(string include, string projectFolder, IReadOnlyList<string> candidates)
+    {
+        var normalized = include.Replace('\\', '/');
+        if (!normalized.Contains("$(", StringComparison.Ordinal))
+        {
+            var path = Path.GetFullPath(Path.Combine(projectFolder, normalized.Replace('/', Path.DirectorySeparatorChar)));
+            return candidates.Contains(path, StringComparer.Ordinal) ? path : null;
+        }
+
+        var tail = normalized[(normalized.LastIndexOf(')') + 1)..].TrimStart('/').Replace('/', Path.DirectorySeparatorChar);
+        if (tail.Length == 0 || tail.Contains("..", StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        var matches = candidates.Where(c => c.EndsWith(Path.DirectorySeparatorChar + tail, StringComparison.OrdinalIgnoreCase)).Take(2).ToList();
+        return matches.Count == 1 ? matches[0] : null;
+    }
+
+    private static bool IsUnder(string file, string folder) => file.StartsWith(folder + Path.DirectorySeparatorChar, StringComparison.Ordinal);
+
+    /// <summary>
+    /// The <c>Include</c> values of a project's items of one kind, split at ';', with the properties the project and the
+    /// <c>Directory.Build.props</c> files above it define in plain text substituted (<c>$(SharedDirectory)</c>,
+    /// <c>$(MSBuildThisFileDirectory)</c>). Conditions are ignored: folder mode cannot know the configuration.
+    /// </summary>
+    private static IEnumerable<string> ProjectItems(string projectFile, string root, string itemName)
+    {
+        var projectFolder = Path.GetDirectoryName(projectFile)!;
+        var properties = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase)
+        {
+            ["MSBuildProjectDirectory"] = projectFolder,
+            ["MSBuildProjectName"] = Path.GetFileNameWithoutExtension(projectFile),
+        };
+        var files = SharedBuildFiles(projectFolder, root).Where(f => f.EndsWith("Directory.Build.props", StringComparison.OrdinalIgnoreCase)).Reverse().Append(projectFile);
+        var includes = new List<string>();
+        foreach (var file in files)
+        {
+            XDocument document;
+            try
+            {
+                document = XDocument.Load(file);
+            }
+            catch (Exception exception) when (exception is XmlException or IOException or UnauthorizedAccessException)
+            {
+                continue;
+            }
+
+            properties["MSBuildThisFileDirectory"] = Path.GetDirectoryName(file)! + Path.DirectorySeparatorChar;
+            foreach (var element in document.Descendants())
+            {
+                if (element.Parent?.Name.LocalName == "PropertyGroup" && !element.HasElements && element.Attribute("Condition") is null)
+                {
+                    properties[element.Name.LocalName] = Substitute(element.Value.Trim(), properties);
+                }
+                else if (file == projectFile && element.Name.LocalName == itemName && element.Attribute("Include")?.Value is { } include)
+                {
+                    includes.AddRange(include.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                        .Select(i => Substitute(i, properties))
+                        .Where(i => !i.Contains('@') && !i.Contains('%')));
+                }
+            }
+        }
+
+        return includes;
+    }
+
+    private static string Substitute(string value, IReadOnlyDictionary<string, string> properties)
+        => PropertyReference().Replace(value, m => properties.TryGetValue(m.Groups[1].Value, out var known) ? known : m.Value);
+
+    [GeneratedRegex(@"\$\(([A-Za-z_][A-Za-z0-9_]*)\)")]
+    private static partial Regex PropertyReference();
+
+    /// <summary>A project folder and every project folder it references, directly or through others.</summary>
+    private static List<string> Closure(string folder, IReadOnlyDictionary<string, List<string>> references)
+    {
+        var seen = new List<string> { folder };
+        for (var i = 0; i < seen.Count; i++)
+        {
+            foreach (var referenced in references[seen[i]])
+            {
+                if (!seen.Contains(referenced, StringComparer.Ordinal))
+                {
+                    seen.Add(referenced);
+                }
+            }
+        }
+
+        return seen;
+    }
+
+    /// <summary>The Directory.Build.props and Directory.Packages.props files that apply to a project folder under <paramref name="root"/>.</summary>
+    private static IEnumerable<string> SharedBuildFiles(string projectFolder, string root)
+    {
+        var top = Path.GetFullPath(root).TrimEnd(Path.DirectorySeparatorChar);
+        for (var folder = projectFolder; folder is not null && folder.Length >= top.Length; folder = Path.GetDirectoryName(folder))
+        {
+            foreach (var name in new[] { "Directory.Build.props", "Directory.Packages.props" })
+            {
+                var path = Path.Combine(folder, name);
+                if (File.Exists(path))
+                {
+                    yield return path;
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// The project's <c>AssemblyName</c> (with <c>$(MSBuildProjectName)</c> substituted), else its file name: the name
+    /// <c>InternalsVisibleTo</c> attributes and package assemblies of the same library are matched against.
+    /// </summary>
+    private static string AssemblyNameOf(string projectFile)
+    {
+        var projectName = Path.GetFileNameWithoutExtension(projectFile);
+        try
+        {
+            var element = XDocument.Load(projectFile).Descendants()
+                .LastOrDefault(e => e.Name.LocalName == "AssemblyName" && !e.AncestorsAndSelf().Any(a => a.Attribute("Condition") is not null));
+            var name = element?.Value.Trim().Replace("$(MSBuildProjectName)", projectName, StringComparison.OrdinalIgnoreCase);
+            return name is { Length: > 0 } && !name.Contains('$') ? name : projectName;
+        }
+        catch (Exception exception) when (exception is XmlException or IOException or UnauthorizedAccessException)
+        {
+            return projectName;
+        }
+    }
+
+    private static string UniqueName(string name, ISet<string> taken)
+    {
+        var unique = name;
+        for (var i = 2; !taken.Add(unique); i++)
+        {
+            unique = $"{name}.{i}";
+        }
+
+        return unique;
+    }
+
+    private static string RootName(string root) => Path.GetFileName(root.TrimEnd(Path.DirectorySeparatorChar));
 
     /// <summary>
     /// One file, compiled with what its project would give it: the nearest project file above it (packages,
@@ -82,17 +396,19 @@ internal static partial class FolderCompilation
             projectFiles.AddRange(directory.GetFiles("Directory.Build.props").Concat(directory.GetFiles("Directory.Packages.props")).Select(p => p.FullName));
         }
 
-        return Build(folder, new[] { file }, projectFiles, packagesConfigs, progress, out unresolved);
+        var project = new ProjectFiles(projectFiles, projectFiles, packagesConfigs);
+        return Build(RootName(folder), folder, new[] { file }, project, Array.Empty<MetadataReference>(), new ReferenceCache(), progress, out unresolved);
     }
 
     private static CSharpCompilation Build(
-        string root, IEnumerable<string> sourceFiles, IReadOnlyList<string> projectFiles, IReadOnlyList<string> packagesConfigFiles,
-        Action<string>? progress, out IReadOnlyList<string> unresolved)
+        string name, string root, IEnumerable<string> sourceFiles, ProjectFiles project, IReadOnlyList<MetadataReference> projectReferences,
+        ReferenceCache cache, Action<string>? progress, out IReadOnlyList<string> unresolved)
     {
-        var projectTexts = projectFiles.Select(File.ReadAllText).ToList();
-        var packagesConfigs = packagesConfigFiles.Select(File.ReadAllText).ToList();
-        var implicitUsings = projectTexts.Any(t => ImplicitUsingsOn().IsMatch(t));
-        var webSdk = projectTexts.Any(t => t.Contains("Microsoft.NET.Sdk.Web", StringComparison.OrdinalIgnoreCase)
+        var ownTexts = project.Own.Select(File.ReadAllText).ToList();
+        var projectTexts = project.ForPackages.Select(File.ReadAllText).ToList();
+        var packagesConfigs = project.PackagesConfigs.Select(File.ReadAllText).ToList();
+        var implicitUsings = ownTexts.Any(t => ImplicitUsingsOn().IsMatch(t));
+        var webSdk = ownTexts.Any(t => t.Contains("Microsoft.NET.Sdk.Web", StringComparison.OrdinalIgnoreCase)
             || t.Contains("Microsoft.AspNetCore.App", StringComparison.Ordinal));
 
         var parseOptions = new CSharpParseOptions(LanguageVersion.Preview, preprocessorSymbols: PreprocessorSymbols());
@@ -128,11 +444,19 @@ internal static partial class FolderCompilation
             globalUsings.AddRange(usings.Select(u => $"global using global::{u};"));
         }
 
-        globalUsings.AddRange(projectFiles.SelectMany(UsingItems));
+        globalUsings.AddRange(project.Own.SelectMany(UsingItems));
         if (globalUsings.Count > 0)
         {
             var text = string.Concat(globalUsings.Distinct(StringComparer.Ordinal).Select(u => u + "\n"));
             trees.Add(CSharpSyntaxTree.ParseText(text, parseOptions, Path.Combine(root, "obj", "ImplicitUsings.g.cs")));
+        }
+
+        // <InternalsVisibleTo Include="..." Key="..." /> items, as the SDK writes them into the assembly's attributes.
+        var friends = project.Own.Where(f => f.EndsWith(".csproj", StringComparison.OrdinalIgnoreCase)).SelectMany(FriendItems).Distinct(StringComparer.Ordinal).ToList();
+        if (friends.Count > 0)
+        {
+            var text = string.Concat(friends.Select(f => $"[assembly: System.Runtime.CompilerServices.InternalsVisibleTo(\"{f}\")]\n"));
+            trees.Add(CSharpSyntaxTree.ParseText(text, parseOptions, Path.Combine(root, "obj", "InternalsVisibleTo.g.cs")));
         }
 
         var framework = new List<string>();
@@ -159,25 +483,138 @@ internal static partial class FolderCompilation
             versions.TryAdd(match.Groups[1].Value, match.Groups[2].Value);
         }
 
-        var packages = PackageAssemblies.Resolve(packageNames, versions, frameworkNames, out unresolved);
+        var packages = cache.Packages(packageNames, versions, frameworkNames, out unresolved);
 
         // Old-style projects name their assemblies by path (..\packages\Polly.7.2.4\lib\net45\Polly.dll): use the ones present.
-        var hinted = projectFiles.Where(f => f.EndsWith(".csproj", StringComparison.OrdinalIgnoreCase))
+        var hinted = project.ForPackages.Where(f => f.EndsWith(".csproj", StringComparison.OrdinalIgnoreCase))
             .SelectMany(HintedAssemblies)
             .Where(dll => !frameworkNames.Contains(Path.GetFileNameWithoutExtension(dll)));
         packages = packages.Concat(hinted)
             .DistinctBy(dll => Path.GetFileNameWithoutExtension(dll), StringComparer.OrdinalIgnoreCase)
             .ToList();
-        var referenced = packages.Select(Path.GetFileNameWithoutExtension).OfType<string>().ToHashSet(StringComparer.OrdinalIgnoreCase);
-        unresolved = unresolved.Where(name => !referenced.Contains(name)).ToList();
+
+        // A project of the folder wins over a cached package of the same assembly (the repository is that library):
+        // both would declare the same types, and none of them would bind.
+        var projects = projectReferences.OfType<CompilationReference>().Select(r => r.Compilation.AssemblyName).OfType<string>()
+            .Concat(cache.BuiltHere)
+            .ToHashSet(StringComparer.OrdinalIgnoreCase);
+        packages = packages.Where(dll => !projects.Contains(Path.GetFileNameWithoutExtension(dll))).ToList();
+        var referenced = packages.Select(Path.GetFileNameWithoutExtension).OfType<string>().Concat(projects).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        unresolved = unresolved.Where(package => !referenced.Contains(package)).ToList();
         progress?.Invoke($"{framework.Count} framework and {packages.Count} package assemblies referenced");
 
-        var references = framework.Concat(packages).Select(f => (MetadataReference)MetadataReference.CreateFromFile(f));
+        var references = framework.Concat(packages).Select(cache.Get).Concat(projectReferences);
         var options = new CSharpCompilationOptions(
             OutputKind.DynamicallyLinkedLibrary,
             nullableContextOptions: NullableContextOptions.Enable,
             allowUnsafe: true);
-        return CSharpCompilation.Create(Path.GetFileName(root.TrimEnd(Path.DirectorySeparatorChar)), trees, references, options);
+
+        // A referenced project that grants its internals to this one by strong name: take on that public key, as the
+        // signed build does, or every internal type it shares would fail to bind.
+        if (FriendPublicKey(name, projectReferences) is { } publicKey)
+        {
+            options = options.WithCryptoPublicKey(publicKey).WithPublicSign(true);
+        }
+
+        return CSharpCompilation.Create(name, trees, references, options);
+    }
+
+    /// <summary>The public key a referenced project names for <paramref name="name"/> in an <c>InternalsVisibleTo</c> attribute.</summary>
+    private static System.Collections.Immutable.ImmutableArray<byte>? FriendPublicKey(string name, IReadOnlyList<MetadataReference> projectReferences)
+    {
+        foreach (var reference in projectReferences.OfType<CompilationReference>())
+        {
+            foreach (var tree in reference.Compilation.SyntaxTrees)
+            {
+                var text = tree.GetText().ToString();
+                if (!text.Contains("InternalsVisibleTo", StringComparison.Ordinal))
+                {
+                    continue;
+                }
+
+                foreach (Match match in FriendWithKey().Matches(text))
+                {
+                    if (string.Equals(match.Groups[1].Value.Trim(), name, StringComparison.OrdinalIgnoreCase) && match.Groups[2].Value.Length % 2 == 0)
+                    {
+                        return System.Collections.Immutable.ImmutableArray.Create(Convert.FromHexString(match.Groups[2].Value));
+                    }
+                }
+            }
+        }
+
+        return null;
+    }
+
+    [GeneratedRegex("""InternalsVisibleTo\(\s*"([^",]+),\s*PublicKey\s*=\s*([0-9a-fA-F]+)\s*"\s*\)""")]
+    private static partial Regex FriendWithKey();
+
+    /// <summary>A project's <c>InternalsVisibleTo</c> items: the friend's name, with <c>PublicKey=</c> when the item has a <c>Key</c>.</summary>
+    private static IEnumerable<string> FriendItems(string projectFile)
+    {
+        XDocument document;
+        try
+        {
+            document = XDocument.Load(projectFile);
+        }
+        catch (Exception exception) when (exception is XmlException or IOException or UnauthorizedAccessException)
+        {
+            yield break;
+        }
+
+        var projectName = Path.GetFileNameWithoutExtension(projectFile);
+        foreach (var item in document.Descendants().Where(e => e.Name.LocalName == "InternalsVisibleTo"))
+        {
+            var friend = item.Attribute("Include")?.Value.Trim().Replace("$(MSBuildProjectName)", projectName, StringComparison.OrdinalIgnoreCase)
+                .Replace("$(AssemblyName)", AssemblyNameOf(projectFile), StringComparison.OrdinalIgnoreCase);
+            if (friend is not { Length: > 0 } || friend.Contains('$') || friend.Contains('"'))
+            {
+                continue;
+            }
+
+            var key = item.Attribute("Key")?.Value.Trim();
+            yield return key is { Length: > 0 } && key.All(Uri.IsHexDigit) ? $"{friend}, PublicKey={key}" : friend;
+        }
+    }
+
+    /// <summary>
+    /// The MSBuild files that shape one compilation: <see cref="Own"/> gives its usings and SDK, <see cref="ForPackages"/>
+    /// and <see cref="PackagesConfigs"/> the packages it references.
+    /// </summary>
+    private sealed record ProjectFiles(IReadOnlyList<string> Own, IReadOnlyList<string> ForPackages, IReadOnlyList<string> PackagesConfigs);
+
+    /// <summary>One metadata reference per assembly file, and one package resolution per set of names, shared by the folder's compilations.</summary>
+    private sealed class ReferenceCache
+    {
+        private readonly Dictionary<string, MetadataReference> _references = new(StringComparer.Ordinal);
+
+        /// <summary>The assemblies the folder's projects build: a cached package of one of them is that project, older.</summary>
+        public HashSet<string> BuiltHere { get; } = new(StringComparer.OrdinalIgnoreCase);
+
+        private readonly Dictionary<string, (List<string> Packages, IReadOnlyList<string> Unresolved)> _packages = new(StringComparer.OrdinalIgnoreCase);
+
+        public List<string> Packages(IEnumerable<string> names, IReadOnlyDictionary<string, string> versions, ISet<string> frameworkNames, out IReadOnlyList<string> unresolved)
+        {
+            var list = names.ToList();
+            var key = string.Join(",", list.Order(StringComparer.OrdinalIgnoreCase)) + "|" + frameworkNames.Count;
+            if (!_packages.TryGetValue(key, out var resolved))
+            {
+                var packages = PackageAssemblies.Resolve(list, versions, frameworkNames, out var missing);
+                _packages[key] = resolved = (packages, missing);
+            }
+
+            unresolved = resolved.Unresolved;
+            return resolved.Packages.ToList();
+        }
+
+        public MetadataReference Get(string path)
+        {
+            if (!_references.TryGetValue(path, out var reference))
+            {
+                _references[path] = reference = MetadataReference.CreateFromFile(path);
+            }
+
+            return reference;
+        }
     }
 
     /// <summary>

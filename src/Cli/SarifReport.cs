@@ -41,16 +41,23 @@ internal static class SarifReport
             // What the scan could not see, where SARIF viewers show a tool's own warnings.
             json.WriteStartArray("invocations");
             json.WriteStartObject();
-            json.WriteBoolean("executionSuccessful", true);
-            if (result.Unresolved.Count > 0)
+            json.WriteBoolean("executionSuccessful", result.AnalyzerFailures.Count == 0);
+            if (result.Unresolved.Count > 0 || result.AnalyzerFailures.Count > 0)
             {
                 json.WriteStartArray("toolExecutionNotifications");
-                json.WriteStartObject();
-                json.WriteString("level", "warning");
-                json.WriteStartObject("message");
-                json.WriteString("text", $"Not in the local package cache, so their types did not resolve: {string.Join(", ", result.Unresolved)}. Restore the projects and scan again for complete results.");
-                json.WriteEndObject();
-                json.WriteEndObject();
+                foreach (var failure in result.AnalyzerFailures)
+                {
+                    WriteNotification(json, "error", "Analyzer failure: " + failure);
+                }
+
+                if (result.Unresolved.Count > 0)
+                {
+                    WriteNotification(
+                        json,
+                        "warning",
+                        $"Not in the local package cache, so their types did not resolve: {string.Join(", ", result.Unresolved)}. Restore the projects and scan again for complete results.");
+                }
+
                 json.WriteEndArray();
             }
 
@@ -167,4 +174,14 @@ internal static class SarifReport
         DiagnosticSeverity.Warning => "warning",
         _ => "note",
     };
+
+    private static void WriteNotification(Utf8JsonWriter json, string level, string text)
+    {
+        json.WriteStartObject();
+        json.WriteString("level", level);
+        json.WriteStartObject("message");
+        json.WriteString("text", text);
+        json.WriteEndObject();
+        json.WriteEndObject();
+    }
 }

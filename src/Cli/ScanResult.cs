@@ -23,6 +23,12 @@ internal sealed record ScanResult(
     /// <summary>Packages the project files name that folder mode could not find in the local cache.</summary>
     public IReadOnlyList<string> Unresolved { get; init; } = Array.Empty<string>();
 
+    /// <summary>
+    /// Exceptions thrown by one of our analyzers (AD0001): a build would show them as warnings and lose that analyzer's
+    /// findings for the whole compilation, so a scan says so rather than report less in silence.
+    /// </summary>
+    public IReadOnlyList<string> AnalyzerFailures { get; init; } = Array.Empty<string>();
+
     /// <summary>Findings left out because the <c>--baseline</c> log has them.</summary>
     public int KnownFromBaseline { get; init; }
 

@@ -138,8 +138,26 @@ internal static class Scanner
         if (targets is null)
         {
             progress.Report("parsing sources");
-            var (compilation, analyzerOptions) = Configure(FolderCompilation.Create(root, excludes, progress.Report, out unresolved), root, excludes, options);
-            targets = new[] { new ScanTarget(Path.GetFileName(root), compilation, analyzerOptions) };
+            if (options.Fix)
+            {
+                // The fixes are applied to one workspace project; the scan that follows compiles per project again.
+                var (compilation, analyzerOptions) = Configure(FolderCompilation.Create(root, excludes, progress.Report, out unresolved), root, excludes, options);
+                targets = new[] { new ScanTarget(Path.GetFileName(root), compilation, analyzerOptions) };
+            }
+            else
+            {
+                var compilations = FolderCompilation.CreatePerProject(root, excludes, progress.Report, out unresolved);
+                var configs = options.IgnoreConfig ? null : AnalyzerConfigFiles.Load(root, excludes);
+                targets = compilations.Select(c => options.IgnoreConfig
+                        ? (Compilation: (Compilation)c, Options: new AnalyzerOptions(ImmutableArray<AdditionalText>.Empty))
+                        : AnalyzerConfigFiles.Apply(c, configs))
+                    .Select(c => new ScanTarget(c.Compilation.AssemblyName ?? Path.GetFileName(root), c.Compilation, c.Options))
+                    .ToList();
+                if (targets.Count > 1)
+                {
+                    mode = $"folder mode, {targets.Count} projects";
+                }
+            }
         }
 
         var ours = AnalyzerSet.Ours();
@@ -205,7 +223,16 @@ internal static class Scanner
         }
 
         var rules = ours.Analyzers.SelectMany(a => a.SupportedDiagnostics).DistinctBy(d => d.Id).OrderBy(d => d.Id, StringComparer.Ordinal).ToList();
-        return new ScanResult(root, mode, trees.Count, lines, rules, findings, ours, timing) { Unresolved = unresolved, KnownFromBaseline = known };
+        var ourAnalyzers = ours.Analyzers.Select(a => a.GetType().Name).ToList();
+        var failures = diagnostics
+            .Where(d => d.Id == "AD0001" && ourAnalyzers.Any(name => d.GetMessage().Contains(name, StringComparison.Ordinal)))
+            .Select(d => d.GetMessage())
+            .Distinct(StringComparer.Ordinal)
+            .ToList();
+        return new ScanResult(root, mode, trees.Count, lines, rules, findings, ours, timing)
+        {
+            Unresolved = unresolved, KnownFromBaseline = known, AnalyzerFailures = failures,
+        };
     }
 
     /// <summary>

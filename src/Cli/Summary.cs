@@ -17,6 +17,11 @@ internal static class Summary
             yield return $"{result.KnownFromBaseline} finding(s) already in the baseline left out.";
         }
 
+        foreach (var failure in result.AnalyzerFailures)
+        {
+            yield return "Analyzer failure (please report it; the findings of that analyzer are incomplete): " + failure;
+        }
+
         if (result.Unresolved.Count > 0)
         {
             // Findings need the types they judge; say which libraries were not there to see (restore, then scan again).

@@ -109,6 +109,10 @@ def scan(scanner, folder, excludes, sarif):
         log = json.load(f)
     findings = set()
     for run in log.get("runs", []):
+        for invocation in run.get("invocations", []):
+            for note in invocation.get("toolExecutionNotifications", []):
+                if note.get("level") == "error":
+                    print(f"ANALYZER FAILURE in {folder}: {note['message']['text']}", flush=True)
         for result in run.get("results", []):
             for location in result.get("locations", [])[:1]:
                 physical = location["physicalLocation"]

@@ -255,6 +255,165 @@ public sealed class ScannerTests : IDisposable
         Assert.Contains("This loop retries with no effective attempt limit", result.Output, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Folder_mode_compiles_each_project_and_a_referenced_project_is_a_referenced_library()
+    {
+        // The repository is the client library and an app that uses it. In the library's own code its client is its
+        // own type, judged by what its body visibly does (nothing goes out); in the app, as in its build, it is a
+        // referenced client. A cached package of the same name as the project does not shadow it, and loose files
+        // (documentation examples) see every project.
+        const string Client = """
+            namespace Amazon.Stock
+            {
+                public sealed class StockClient
+                {
+                    public System.Threading.Tasks.Task<int> CountAsync(string sku) => System.Threading.Tasks.Task.FromResult(sku.Length);
+                }
+            }
+            """;
+        const string Reorder = """
+            using System;
+            using System.Threading.Tasks;
+            using Amazon.Stock;
+
+            public static class NAME
+            {
+                public static async Task<int> CountAsync(StockClient client, string sku)
+                {
+                    while (true)
+                    {
+                        try
+                        {
+                            return await client.CountAsync(sku);
+                        }
+                        catch (Exception)
+                        {
+                        }
+                    }
+                }
+            }
+            """;
+        var cache = Path.Combine(_root, "cache");
+        WritePackage(cache, "Amazon.Stock", "1.0.0", "namespace Amazon.Stock { public sealed class Renamed { } }");
+        Write("Amazon.Stock/Amazon.Stock.csproj", """<Project Sdk="Microsoft.NET.Sdk" />""");
+        Write("Amazon.Stock/StockClient.cs", Client);
+        Write("Amazon.Stock/Warmup.cs", Reorder.Replace("NAME", "Warmup", StringComparison.Ordinal));
+        Write("App/App.csproj", """
+            <Project Sdk="Microsoft.NET.Sdk">
+              <PropertyGroup><SharedDirectory>$(MSBuildThisFileDirectory)..\Shared</SharedDirectory></PropertyGroup>
+              <ItemGroup>
+                <ProjectReference Include="..\Amazon.Stock\Amazon.Stock.csproj" />
+                <Compile Include="$(SharedDirectory)\*.cs" Link="Shared\%(Filename).cs" />
+              </ItemGroup>
+            </Project>
+            """);
+        Write("App/Reorder.cs", Reorder.Replace("NAME", "Reorder", StringComparison.Ordinal));
+        Write("docs/Example.cs", Reorder.Replace("NAME", "Example", StringComparison.Ordinal));
+
+        // A gateway the app links from a shared folder: the app's retry through it reaches the referenced client.
+        Write("Shared/StockGateway.cs", """
+            internal sealed class StockGateway
+            {
+                private readonly Amazon.Stock.StockClient _client = new();
+
+                public System.Threading.Tasks.Task<int> CountAsync(string sku) => _client.CountAsync(sku);
+            }
+            """);
+        Write("App/Restock.cs", Reorder.Replace("NAME", "Restock", StringComparison.Ordinal).Replace("StockClient client", "StockGateway client", StringComparison.Ordinal));
+
+        var result = DotNet.RunWith(new Dictionary<string, string> { ["NUGET_PACKAGES"] = cache }, _root, Timeout, ScannerPath, _root, "--exclude", "cache");
+
+        AssertContainsAll(result.Output, "  App/Reorder.cs", "  App/Restock.cs", "  docs/Example.cs", "(folder mode, 3 projects)");
+        Assert.DoesNotContain("Warmup.cs", result.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Folder_mode_grants_the_internals_a_friend_shares_by_strong_name_or_project_item()
+    {
+        // A signed repository shares internals by strong name: the core project names the app with its public key,
+        // and the app's build is signed with it. Compiled unsigned, the app could use none of the core's internal
+        // types, and its retry through the internal gateway would go unseen.
+        var key = Convert.ToHexString(StrongNamePublicKey());
+        Write("Core/Core.csproj", """
+            <Project Sdk="Microsoft.NET.Sdk">
+              <PropertyGroup><AssemblyName>Contoso.Core</AssemblyName></PropertyGroup>
+              <ItemGroup><InternalsVisibleTo Include="Contoso.Jobs" /></ItemGroup>
+            </Project>
+            """);
+        Write("Core/Friends.cs", $$"""[assembly: System.Runtime.CompilerServices.InternalsVisibleTo("Contoso.App, PublicKey={{key}}")]""");
+        Write("Core/StockGateway.cs", """
+            namespace Contoso.Core
+            {
+                internal sealed class StockGateway
+                {
+                    private readonly System.Net.Http.HttpClient _http = new();
+
+                    public System.Threading.Tasks.Task<string> CountAsync(string sku) => _http.GetStringAsync("https://stock.example/" + sku);
+                }
+            }
+            """);
+        Write("App/App.csproj", """<Project Sdk="Microsoft.NET.Sdk"><PropertyGroup><AssemblyName>Contoso.App</AssemblyName></PropertyGroup><ItemGroup><ProjectReference Include="../Core/Core.csproj" /></ItemGroup></Project>""");
+        Write("App/Restock.cs", """
+            using System;
+            using System.Threading.Tasks;
+            using Contoso.Core;
+
+            internal static class Restock
+            {
+                internal static async Task<string> CountAsync(StockGateway gateway, string sku)
+                {
+                    while (true)
+                    {
+                        try
+                        {
+                            return await gateway.CountAsync(sku);
+                        }
+                        catch (Exception)
+                        {
+                        }
+                    }
+                }
+            }
+            """);
+
+        // A friend named by an InternalsVisibleTo item of the project file, as the SDK turns it into the attribute.
+        Write("Jobs/Jobs.csproj", """<Project Sdk="Microsoft.NET.Sdk"><PropertyGroup><AssemblyName>Contoso.Jobs</AssemblyName></PropertyGroup><ItemGroup><ProjectReference Include="../Core/Core.csproj" /></ItemGroup></Project>""");
+        Write("Jobs/Restock.cs", File.ReadAllText(Path.Combine(_root, "App", "Restock.cs")));
+
+        var result = Scan(_root);
+
+        AssertContainsAll(result.Output, "  App/Restock.cs", "  Jobs/Restock.cs", "(folder mode, 3 projects)");
+    }
+
+    /// <summary>A strong-name public key blob (the 12-byte signature header, then a CryptoAPI PUBLICKEYBLOB) for a fresh RSA key.</summary>
+    private static byte[] StrongNamePublicKey()
+    {
+        using var rsa = System.Security.Cryptography.RSA.Create(1024);
+        var parameters = rsa.ExportParameters(includePrivateParameters: false);
+        var modulus = parameters.Modulus!.Reverse().ToArray();
+        var exponent = new byte[4];
+        for (var i = 0; i < parameters.Exponent!.Length; i++)
+        {
+            exponent[i] = parameters.Exponent[parameters.Exponent.Length - 1 - i];
+        }
+
+        using var blob = new MemoryStream();
+        using var writer = new BinaryWriter(blob);
+        writer.Write(0x00002400); // signature algorithm: RSA
+        writer.Write(0x00008004); // hash algorithm: SHA-1
+        writer.Write(20 + modulus.Length); // size of what follows
+        writer.Write((byte)6); // PUBLICKEYBLOB
+        writer.Write((byte)2);
+        writer.Write((short)0);
+        writer.Write(0x00002400);
+        writer.Write(0x31415352); // "RSA1"
+        writer.Write(modulus.Length * 8);
+        writer.Write(exponent);
+        writer.Write(modulus);
+        writer.Flush();
+        return blob.ToArray();
+    }
+
     /// <summary>A package in a NuGet cache folder: one netstandard2.0 assembly compiled from <paramref name="source"/>.</summary>
     private static void WritePackage(string cache, string id, string version, string source)
     {
