@@ -408,6 +408,12 @@ internal sealed class HttpClientTimeoutOwners
     {
         var steps = new List<IInvocationOperation>();
         var top = CollectChain(call, steps);
+        if (IsUnboundStep(top.Parent))
+        {
+            // The chain goes on through a call that does not bind (half-typed, or a package that did not resolve):
+            // what it adds cannot be seen, a timeout among the possibilities. Certain or silent.
+            return true;
+        }
 
         // The builder held in a local or a lambda's parameter: every chain on it in the same body counts.
         ISymbol? builder = null;
@@ -450,6 +456,17 @@ internal sealed class HttpClientTimeoutOwners
         }
 
         return false;
+    }
+
+    /// <summary>An operation that continues a chain without binding: an invalid call, or an argument of one.</summary>
+    private static bool IsUnboundStep(IOperation? parent)
+    {
+        while (parent is IConversionOperation)
+        {
+            parent = parent.Parent;
+        }
+
+        return parent is IInvalidOperation || parent is IArgumentOperation { Parent: IInvalidOperation };
     }
 
     /// <summary>The client an <c>AddHttpClient</c> in the chain registers: its constant name or its type arguments.</summary>

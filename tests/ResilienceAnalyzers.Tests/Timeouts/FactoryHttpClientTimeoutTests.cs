@@ -241,4 +241,74 @@ public sealed class FactoryHttpClientTimeoutTests
                 }
             }
             """);
+
+    // The client's own delegating handler enforces a per-request deadline further down the same chain: the factory
+    // client turns HttpClient's timeout off so the handler's is the one that counts. The twin adds only a logging
+    // handler, and nothing bounds the call.
+    [Fact]
+    public Task Own_Timeout_Handler_Later_On_The_Chain_Owns_The_Timeout()
+        => Verify("""
+            sealed class TimeoutHandler : DelegatingHandler
+            {
+                protected override async System.Threading.Tasks.Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+                {
+                    using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                    deadline.CancelAfter(TimeSpan.FromSeconds(30));
+                    return await base.SendAsync(request, deadline.Token);
+                }
+            }
+
+            sealed class LoggingHandler : DelegatingHandler
+            {
+            }
+
+            sealed class Settings
+            {
+                public bool Resilient { get; set; }
+
+                public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(100);
+            }
+
+            class Startup
+            {
+                void Configure(IServiceCollection services, Settings settings)
+                {
+                    services.AddHttpClient("resilient", (sp, client) =>
+                        {
+                            if (!settings.Resilient)
+                            {
+                                client.Timeout = settings.Timeout;
+                            }
+                            else
+                            {
+                                client.Timeout = Timeout.InfiniteTimeSpan;
+                            }
+                        })
+                        .ConfigurePrimaryHttpMessageHandler(CreatePrimary)
+                        .AddHttpMessageHandler(sp => ActivatorUtilities.CreateInstance<LoggingHandler>(sp, (int status) => IsTransient(status)))
+                        .AddHttpMessageHandler(sp => ActivatorUtilities.CreateInstance<TimeoutHandler>(sp));
+                    static HttpMessageHandler CreatePrimary(IServiceProvider provider) => new HttpClientHandler();
+                    static bool IsTransient(int status) => status >= 500;
+                    services.AddHttpClient("plain", (sp, client) => {|RES010:client.Timeout = Timeout.InfiniteTimeSpan|})
+                        .AddHttpMessageHandler(sp => ActivatorUtilities.CreateInstance<LoggingHandler>(sp));
+                }
+            }
+            """);
+
+    // A step further down the chain that does not bind (a half-typed call, a package that did not resolve) may add
+    // the timeout: silent. The bound twin stays reported.
+    [Fact]
+    public Task Chain_Going_On_Through_A_Call_That_Does_Not_Bind_Is_Not_Judged()
+        => Verify("""
+            class Startup
+            {
+                void Configure(IServiceCollection services)
+                {
+                    services.AddHttpClient("resilient", c => c.Timeout = Timeout.InfiniteTimeSpan)
+                        .{|CS1061:AddDeadlineHandler|}(TimeSpan.FromSeconds(30));
+                    services.AddHttpClient("plain", c => {|RES010:c.Timeout = Timeout.InfiniteTimeSpan|})
+                        .ConfigureHttpClient(c => c.BaseAddress = new Uri("https://plain"));
+                }
+            }
+            """);
 }
