@@ -138,6 +138,13 @@ public static class AttemptBoundRecognizer
                 case IPropertyReferenceOperation { Property.Name: "IsCancellationRequested" }:
                     kind = Stronger(kind, AttemptBoundKind.Cancellation);
                     break;
+                case IInvocationOperation helper when HelperCountsInAField(helper):
+                    // `if (!await AcquireCredentialsAsync()) throw;` where the helper steps a field and gives up past a
+                    // limit: the count lives in the helper, one call down, and bounds the retry all the same.
+                    // What it is compared with counts the helper's calls, not necessarily this loop's attempts.
+                    kind = Stronger(kind, AttemptBoundKind.Counter);
+                    limits.AddUnknown();
+                    break;
                 case IInvocationOperation { TargetMethod.Name: "MoveNext" }:
                     // if (!delays.MoveNext()) throw;: the attempts end with a sequence whose length cannot be seen here.
                     kind = Stronger(kind, AttemptBoundKind.Unknown);
@@ -171,6 +178,42 @@ public static class AttemptBoundRecognizer
         }
 
         return kind;
+    }
+
+    /// <summary>
+    /// A method of the same file that the guard calls, whose body steps a field and compares it. Only fields count; a
+    /// local starts again on every call.
+    /// </summary>
+    private static bool HelperCountsInAField(IInvocationOperation invocation)
+    {
+        if (invocation.SemanticModel is not { } model || invocation.TargetMethod.MethodKind != MethodKind.Ordinary)
+        {
+            return false;
+        }
+
+        foreach (var reference in invocation.TargetMethod.OriginalDefinition.DeclaringSyntaxReferences)
+        {
+            if (reference.SyntaxTree != model.SyntaxTree || model.GetOperation(reference.GetSyntax()) is not { } body)
+            {
+                continue;
+            }
+
+            var counters = FindCounters(new[] { body }).FindAll(c => c is IFieldSymbol);
+            if (counters.Count == 0)
+            {
+                continue;
+            }
+
+            foreach (var operation in OperationTree.Descendants(body))
+            {
+                if (operation is IBinaryOperation binary && IsComparison(binary.OperatorKind) && ReferencesAny(binary, counters))
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
     }
 
     /// <summary>The constants growing counters are compared with; any other comparison makes the limit unknown.</summary>

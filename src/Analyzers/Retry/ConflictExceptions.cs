@@ -48,13 +48,41 @@ public static class ConflictExceptions
             return true;
         }
 
-        return @catch.Filter is { } filter && OperationTree.Any(filter, o => o switch
+        return @catch.Filter is { } filter && AsksForAConflict(filter, followCalls: true);
+    }
+
+    /// <summary>
+    /// A condition that names a conflict, or calls a helper that does: by its name (<c>IsBlobAlreadyExists(ex)</c>),
+    /// or, for a helper in the same file, by what its body compares.
+    /// </summary>
+    private static bool AsksForAConflict(IOperation condition, bool followCalls)
+        => OperationTree.Any(condition, o => o switch
         {
             IMemberReferenceOperation { Member.Name: var name } => NamesConflict(name),
             ILiteralOperation { ConstantValue: { HasValue: true, Value: string code } } => NamesConflict(code),
             ILiteralOperation { ConstantValue: { HasValue: true, Value: 409 or 412 } } => true,
+            IInvocationOperation invocation => NamesConflict(invocation.TargetMethod.Name)
+                                               || (followCalls && HelperAsksForAConflict(invocation)),
             _ => false,
         });
+
+    private static bool HelperAsksForAConflict(IInvocationOperation invocation)
+    {
+        if (invocation.SemanticModel is not { } model)
+        {
+            return false;
+        }
+
+        foreach (var reference in invocation.TargetMethod.OriginalDefinition.DeclaringSyntaxReferences)
+        {
+            if (reference.SyntaxTree == model.SyntaxTree && model.GetOperation(reference.GetSyntax()) is { } body
+                && AsksForAConflict(body, followCalls: false))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>A status or error code that says another writer got there first (HTTP 409/412, BlobAlreadyExists, ConditionNotMet).</summary>

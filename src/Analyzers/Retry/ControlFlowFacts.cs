@@ -277,17 +277,35 @@ internal static class ControlFlowFacts
         }
     }
 
+    /// <summary>
+    /// The condition reads something the attempt itself sets. A flag set only while iterating what came in (a "stop"
+    /// message met inside <c>await foreach</c>), after a constant start value, answers the data, not the call: a
+    /// consumer whose subscription ends normally goes round to consume again.
+    /// </summary>
     private static bool ReadsAnyWrittenIn(IOperation condition, IOperation region)
     {
         foreach (var operation in OperationTree.Descendants(region))
         {
             var written = operation switch
             {
-                IAssignmentOperation assignment => OperationTree.ReferencedSymbol(assignment.Target),
-                IVariableDeclaratorOperation { Initializer: not null } declarator => declarator.Symbol,
+                IAssignmentOperation assignment when !InsideAnInnerLoop(assignment, region) => OperationTree.ReferencedSymbol(assignment.Target),
+                IVariableDeclaratorOperation { Initializer.Value.ConstantValue.HasValue: false } declarator => declarator.Symbol,
                 _ => null,
             };
             if (written is not null && Reads(condition, written))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool InsideAnInnerLoop(IOperation operation, IOperation region)
+    {
+        for (var current = operation.Parent; current is not null && current != region; current = current.Parent)
+        {
+            if (current is ILoopOperation)
             {
                 return true;
             }

@@ -20,7 +20,7 @@ public sealed class LoopRetryRecognizerTests
     [InlineData("while (clock.Elapsed < TimeSpan.FromSeconds(5))", "", AttemptBoundKind.Deadline)]
     [InlineData("while (DateTime.UtcNow < deadline)", "", AttemptBoundKind.Deadline)]
     [InlineData("while (!token.IsCancellationRequested)", "", AttemptBoundKind.Cancellation)]
-    [InlineData("while (true)", "if (!pool.TryAcquire()) throw;", AttemptBoundKind.Unknown)]
+    [InlineData("while (true)", "if (!pool.TryAcquire()) throw;", AttemptBoundKind.Counter)]
     [InlineData("while (true)", "if (!IsTransient(ex)) throw;", null)]
     public void Bound(string loop, string onFailure, AttemptBoundKind? expected)
     {

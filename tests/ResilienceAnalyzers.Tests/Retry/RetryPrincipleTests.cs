@@ -1097,6 +1097,187 @@ public sealed class RetryPrincipleTests
             }
             """);
 
+    // A proxy-authentication handler sends again after asking for new credentials; the helper it asks counts the
+    // prompts in a field and says no past its limit. The count is one call down, and bounds the loop all the same.
+    // (An awaited helper on the failure path may wait: neither loop is judged for its backoff.)
+    [Fact]
+    public Task GuardHelperThatCountsInAField_BoundsTheRetry_OneThatOnlyAsks_DoesNot()
+        => Verify("""
+            sealed class ProxyAuthHandler : DelegatingHandler
+            {
+                private const int MaxPrompts = 3;
+                private readonly HttpClientHandler _inner;
+                private int _prompts;
+
+                public ProxyAuthHandler(HttpClientHandler inner) : base(inner) => _inner = inner;
+
+                protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+                {
+                    while (true)
+                    {
+                        try
+                        {
+                            return await base.SendAsync(request, cancellationToken);
+                        }
+                        catch (HttpRequestException)
+                        {
+                            if (!await PromptAsync(request.RequestUri, cancellationToken))
+                            {
+                                throw;
+                            }
+                        }
+                    }
+                }
+
+                public async Task<HttpResponseMessage> SendWithoutLimitAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+                {
+                    {|RES001:while|} (true)
+                    {
+                        try
+                        {
+                            return await base.SendAsync(request, cancellationToken);
+                        }
+                        catch (HttpRequestException)
+                        {
+                            if (!await RefreshAsync(request.RequestUri, cancellationToken))
+                            {
+                                throw;
+                            }
+                        }
+                    }
+                }
+
+                private async Task<bool> PromptAsync(Uri? uri, CancellationToken cancellationToken)
+                {
+                    _prompts++;
+                    if (_prompts >= MaxPrompts)
+                    {
+                        return false;
+                    }
+
+                    await Task.Yield();
+                    return _inner.Proxy is not null;
+                }
+
+                private async Task<bool> RefreshAsync(Uri? uri, CancellationToken cancellationToken)
+                {
+                    await Task.Yield();
+                    return _inner.Proxy is not null;
+                }
+            }
+            """);
+
+    // A consumer that subscribes again whenever its stream ends, normally or not, and stops only on a "stop" message:
+    // the flag answers what came in, not whether the call succeeded, so success goes round too. The twin leaves once
+    // the stream has been read to its end: that is a retry of the subscription.
+    [Fact]
+    public Task ConsumerStoppedOnlyByAMessage_IsAWorkerLoop_OneThatLeavesWhenTheStreamEnds_IsARetry()
+        => Verify("""
+            sealed class Feed
+            {
+                private readonly HttpClient _http = new();
+
+                public async Task ConsumeAsync(CancellationToken token)
+                {
+                    while (!token.IsCancellationRequested)
+                    {
+                        try
+                        {
+                            var stopped = false;
+                            await foreach (var line in _http.GetFromJsonAsAsyncEnumerable<string>("https://feed.example/stream", token))
+                            {
+                                if (line == "stop")
+                                {
+                                    stopped = true;
+                                }
+                            }
+
+                            if (stopped)
+                            {
+                                break;
+                            }
+                        }
+                        catch (HttpRequestException)
+                        {
+                            await Task.Delay(1000, token);
+                        }
+                    }
+                }
+
+                public async Task ReadOnceAsync(CancellationToken token)
+                {
+                    {|RES001:{|RES002:while|}|} (!token.IsCancellationRequested)
+                    {
+                        try
+                        {
+                            var read = false;
+                            await foreach (var line in _http.GetFromJsonAsAsyncEnumerable<string>("https://feed.example/stream", token))
+                            {
+                                Console.WriteLine(line);
+                            }
+
+                            read = true;
+                            if (read)
+                            {
+                                break;
+                            }
+                        }
+                        catch (HttpRequestException)
+                        {
+                            await Task.Delay(1000, token);
+                        }
+                    }
+                }
+            }
+            """);
+
+    // The same race, asked through a helper that classifies the exception: the helper's name says what it accepts.
+    [Fact]
+    public Task CreateIfAbsentRaceAskedThroughAClassifyingHelper_IsAWriteConflict()
+        => Verify("""
+            class StoreRequestException : Exception
+            {
+                public int Status { get; init; }
+            }
+
+            class Journal
+            {
+                async Task CreateAsync(HttpClient client, string uri)
+                {
+                    while (true)
+                    {
+                        try
+                        {
+                            (await client.PutAsync(uri, new StringContent(""))).EnsureSuccessStatusCode();
+                            return;
+                        }
+                        catch (StoreRequestException exception) when (IsAlreadyExists(exception))
+                        {
+                        }
+                    }
+                }
+
+                async Task CreateUnlessBusyAsync(HttpClient client, string uri)
+                {
+                    {|RES001:{|RES002:while|}|} (true)
+                    {
+                        try
+                        {
+                            (await client.PutAsync(uri, new StringContent(""))).EnsureSuccessStatusCode();
+                            return;
+                        }
+                        catch (StoreRequestException exception) when (IsServerBusy(exception))
+                        {
+                        }
+                    }
+                }
+
+                private static bool IsAlreadyExists(StoreRequestException exception) => exception.Status == 409;
+
+                private static bool IsServerBusy(StoreRequestException exception) => exception.Status == 503;
+            }
+            """);
+
     [Fact]
     public async Task AProjectUsingATestDoubleLibrary_IsTestCode()
     {
