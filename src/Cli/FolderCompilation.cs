@@ -271,12 +271,7 @@ internal static partial class FolderCompilation
         var includes = new List<string>();
         foreach (var file in files)
         {
-            XDocument document;
-            try
-            {
-                document = XDocument.Load(file);
-            }
-            catch (Exception exception) when (exception is XmlException or IOException or UnauthorizedAccessException)
+            if (LoadProjectFile(file) is not { } document)
             {
                 continue;
             }
@@ -348,16 +343,22 @@ internal static partial class FolderCompilation
     private static string AssemblyNameOf(string projectFile)
     {
         var projectName = Path.GetFileNameWithoutExtension(projectFile);
+        var element = LoadProjectFile(projectFile)?.Descendants()
+            .LastOrDefault(e => e.Name.LocalName == "AssemblyName" && !e.AncestorsAndSelf().Any(a => a.Attribute("Condition") is not null));
+        var name = element?.Value.Trim().Replace("$(MSBuildProjectName)", projectName, StringComparison.OrdinalIgnoreCase);
+        return name is { Length: > 0 } && !name.Contains('$') ? name : projectName;
+    }
+
+    /// <summary>An MSBuild file as XML, or null when it cannot be read or is not well-formed.</summary>
+    private static XDocument? LoadProjectFile(string path)
+    {
         try
         {
-            var element = XDocument.Load(projectFile).Descendants()
-                .LastOrDefault(e => e.Name.LocalName == "AssemblyName" && !e.AncestorsAndSelf().Any(a => a.Attribute("Condition") is not null));
-            var name = element?.Value.Trim().Replace("$(MSBuildProjectName)", projectName, StringComparison.OrdinalIgnoreCase);
-            return name is { Length: > 0 } && !name.Contains('$') ? name : projectName;
+            return XDocument.Load(path);
         }
         catch (Exception exception) when (exception is XmlException or IOException or UnauthorizedAccessException)
         {
-            return projectName;
+            return null;
         }
     }
 
@@ -551,12 +552,7 @@ internal static partial class FolderCompilation
     /// <summary>A project's <c>InternalsVisibleTo</c> items: the friend's name, with <c>PublicKey=</c> when the item has a <c>Key</c>.</summary>
     private static IEnumerable<string> FriendItems(string projectFile)
     {
-        XDocument document;
-        try
-        {
-            document = XDocument.Load(projectFile);
-        }
-        catch (Exception exception) when (exception is XmlException or IOException or UnauthorizedAccessException)
+        if (LoadProjectFile(projectFile) is not { } document)
         {
             yield break;
         }
@@ -624,12 +620,7 @@ internal static partial class FolderCompilation
     /// </summary>
     private static IEnumerable<string> UsingItems(string projectFile)
     {
-        XDocument document;
-        try
-        {
-            document = XDocument.Load(projectFile);
-        }
-        catch (Exception exception) when (exception is XmlException or IOException or UnauthorizedAccessException)
+        if (LoadProjectFile(projectFile) is not { } document)
         {
             yield break;
         }
@@ -743,12 +734,7 @@ internal static partial class FolderCompilation
 
     private static bool BringsATestFramework(string projectFile)
     {
-        XDocument document;
-        try
-        {
-            document = XDocument.Load(projectFile);
-        }
-        catch (Exception exception) when (exception is XmlException or IOException or UnauthorizedAccessException)
+        if (LoadProjectFile(projectFile) is not { } document)
         {
             return false;
         }

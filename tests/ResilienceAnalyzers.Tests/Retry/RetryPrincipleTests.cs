@@ -27,6 +27,19 @@ public sealed class RetryPrincipleTests
     private static Task Verify(string source)
         => CSharpAnalyzerVerifier<ResilienceAnalyzers.Retry.RetryAnalyzer>.VerifyAnalyzerAsync(Usings + source, TestLibraries.None, editorConfig: null);
 
+    /// <summary>RetryAnalyzer over <paramref name="sources"/>, with a library stood in by a project of its own, as a package is referenced.</summary>
+    private static Task VerifyWithStandIn(string standIn, params string[] sources)
+    {
+        var test = new CSharpAnalyzerVerifier<ResilienceAnalyzers.Retry.RetryAnalyzer>.Test { TestLibraries = TestLibraries.None };
+        foreach (var source in sources)
+        {
+            test.TestState.Sources.Add(source);
+        }
+
+        TestSetup.AddStandInLibrary(test.TestState, standIn);
+        return test.RunAsync();
+    }
+
     // Failover: every candidate is tried once.
     [Fact]
     public Task ConnectingToEachResolvedAddressOnce_IsFailover()
@@ -1279,11 +1292,10 @@ public sealed class RetryPrincipleTests
             """);
 
     [Fact]
-    public async Task AProjectUsingATestDoubleLibrary_IsTestCode()
-    {
-        var test = new CSharpAnalyzerVerifier<ResilienceAnalyzers.Retry.RetryAnalyzer>.Test
-        {
-            TestCode = Usings + """
+    public Task AProjectUsingATestDoubleLibrary_IsTestCode()
+        => VerifyWithStandIn(
+            "namespace NSubstitute { public static class Substitute { } }",
+            Usings + """
                 class Probe
                 {
                     async Task<string> GetAsync(HttpClient client, string url)
@@ -1300,12 +1312,7 @@ public sealed class RetryPrincipleTests
                         }
                     }
                 }
-                """,
-            TestLibraries = TestLibraries.None,
-        };
-        TestSetup.AddStandInLibrary(test.TestState, "namespace NSubstitute { public static class Substitute { } }");
-        await test.RunAsync();
-    }
+                """);
 
     // Fix, then go once: a recursive call that leaves a flag the method reads to its default is another request.
     [Fact]
@@ -1988,11 +1995,19 @@ public sealed class RetryPrincipleTests
 
     // Asking the Redis client whether it is connected reads its own state: waiting for that is not a retry.
     [Fact]
-    public async Task WaitingForTheRedisClientToReconnect_IsNotARetry()
-    {
-        var test = new CSharpAnalyzerVerifier<ResilienceAnalyzers.Retry.RetryAnalyzer>.Test
-        {
-            TestCode = Usings + """
+    public Task WaitingForTheRedisClientToReconnect_IsNotARetry()
+        => VerifyWithStandIn(
+            """
+            namespace StackExchange.Redis
+            {
+                public interface IDatabase
+                {
+                    bool IsConnected(string key);
+                    System.Threading.Tasks.Task<string?> StringGetAsync(string key);
+                }
+            }
+            """,
+            Usings + """
                 using StackExchange.Redis;
 
                 class Restorer
@@ -2007,21 +2022,7 @@ public sealed class RetryPrincipleTests
                         return await database.StringGetAsync(key);
                     }
                 }
-                """,
-            TestLibraries = TestLibraries.None,
-        };
-        TestSetup.AddStandInLibrary(test.TestState, """
-            namespace StackExchange.Redis
-            {
-                public interface IDatabase
-                {
-                    bool IsConnected(string key);
-                    System.Threading.Tasks.Task<string?> StringGetAsync(string key);
-                }
-            }
-            """);
-        await test.RunAsync();
-    }
+                """);
 
     // SQLite runs in the process: a command of it is local even through DbCommand's methods.
     [Fact]
@@ -2363,15 +2364,18 @@ public sealed class RetryPrincipleTests
     // A cloud client held by a store helper in another file of the project: the startup loop that initialises the
     // store through it re-sends the helper's requests, once the client library's types resolve.
     [Fact]
-    public async Task StartupLoopThroughAHelperThatHoldsACloudClient_IsARetry()
-    {
-        var test = new CSharpAnalyzerVerifier<ResilienceAnalyzers.Retry.RetryAnalyzer>.Test
-        {
-            TestState =
+    public Task StartupLoopThroughAHelperThatHoldsACloudClient_IsARetry()
+        => VerifyWithStandIn(
+            """
+            namespace Google.Cloud.Firestore
             {
-                Sources =
+                public sealed class FirestoreDb
                 {
-                    Usings + """
+                    public static System.Threading.Tasks.Task<FirestoreDb> CreateAsync(string projectId, System.Threading.CancellationToken cancellationToken) => null!;
+                }
+            }
+            """,
+            Usings + """
                         sealed class ReminderStore
                         {
                             private readonly DocumentStore _store = new DocumentStore();
@@ -2393,7 +2397,7 @@ public sealed class RetryPrincipleTests
                             }
                         }
                         """,
-                    """
+            """
                         sealed class DocumentStore
                         {
                             private Google.Cloud.Firestore.FirestoreDb? _database;
@@ -2401,31 +2405,26 @@ public sealed class RetryPrincipleTests
                             public async System.Threading.Tasks.Task InitializeAsync(System.Threading.CancellationToken cancellationToken)
                                 => _database = await Google.Cloud.Firestore.FirestoreDb.CreateAsync("reminders", cancellationToken);
                         }
-                        """,
-                },
-            },
-            TestLibraries = TestLibraries.None,
-        };
-        TestSetup.AddStandInLibrary(test.TestState, """
-            namespace Google.Cloud.Firestore
-            {
-                public sealed class FirestoreDb
-                {
-                    public static System.Threading.Tasks.Task<FirestoreDb> CreateAsync(string projectId, System.Threading.CancellationToken cancellationToken) => null!;
-                }
-            }
-            """);
-        await test.RunAsync();
-    }
+                        """);
 
     // A clean-up loop that deletes a resource until the service stops saying it is in use: the same Describe and
     // Delete requests go out every ten seconds, with no end.
     [Fact]
-    public async Task DeletingUntilTheResourceIsNoLongerInUse_IsARetryWithNoLimit()
-    {
-        var test = new CSharpAnalyzerVerifier<ResilienceAnalyzers.Retry.RetryAnalyzer>.Test
-        {
-            TestCode = Usings + """
+    public Task DeletingUntilTheResourceIsNoLongerInUse_IsARetryWithNoLimit()
+        => VerifyWithStandIn(
+            """
+            namespace Amazon.LoadBalancing
+            {
+                public class GroupNotFoundException : System.Exception { }
+                public class ResourceInUseException : System.Exception { }
+                public sealed class LoadBalancingClient
+                {
+                    public System.Threading.Tasks.Task<string> DescribeGroupAsync(string name) => null!;
+                    public System.Threading.Tasks.Task DeleteGroupAsync(string arn) => null!;
+                }
+            }
+            """,
+            Usings + """
                 using Amazon.LoadBalancing;
 
                 sealed class Cleanup
@@ -2455,21 +2454,5 @@ public sealed class RetryPrincipleTests
                         }
                     }
                 }
-                """,
-            TestLibraries = TestLibraries.None,
-        };
-        TestSetup.AddStandInLibrary(test.TestState, """
-            namespace Amazon.LoadBalancing
-            {
-                public class GroupNotFoundException : System.Exception { }
-                public class ResourceInUseException : System.Exception { }
-                public sealed class LoadBalancingClient
-                {
-                    public System.Threading.Tasks.Task<string> DescribeGroupAsync(string name) => null!;
-                    public System.Threading.Tasks.Task DeleteGroupAsync(string arn) => null!;
-                }
-            }
-            """);
-        await test.RunAsync();
-    }
+                """);
 }
