@@ -27,11 +27,21 @@ internal static partial class FolderCompilation
         "Microsoft.Extensions.Hosting", "Microsoft.Extensions.Logging",
     };
 
+    /// <summary>What Microsoft.NET.Sdk.Worker adds on top.</summary>
+    private static readonly string[] WorkerImplicitUsings =
+    {
+        "Microsoft.Extensions.Configuration", "Microsoft.Extensions.DependencyInjection", "Microsoft.Extensions.Hosting", "Microsoft.Extensions.Logging",
+    };
+
     private static readonly string[] SkippedFolders = { "bin", "obj", ".git", "node_modules" };
 
     /// <summary>PackageReference items, and central PackageVersion items (Directory.Packages.props names what the repository uses).</summary>
     [GeneratedRegex("""<Package(?:Reference|Version)\s+(?:Include|Update)\s*=\s*"([^"]+)"(?:\s+Version\s*=\s*"\[?([0-9][^"\],$*]*)\]?")?""", RegexOptions.IgnoreCase)]
     private static partial Regex PackageReference();
+
+    /// <summary>A PackageReference with a floating version (<c>10.*</c>): the newest cached version stands for it.</summary>
+    [GeneratedRegex(@"<PackageReference\s+(?:Include|Update)\s*=\s*""([^""]+)""\s+Version\s*=\s*""[^""]*\*[^""]*""", RegexOptions.IgnoreCase)]
+    private static partial Regex FloatingPackageReference();
 
     [GeneratedRegex("""<ImplicitUsings>\s*(enable|true)\s*</ImplicitUsings>""", RegexOptions.IgnoreCase)]
     private static partial Regex ImplicitUsingsOn();
@@ -441,7 +451,8 @@ internal static partial class FolderCompilation
         var globalUsings = new List<string>();
         if (implicitUsings)
         {
-            var usings = webSdk ? ImplicitUsings.Concat(WebImplicitUsings) : ImplicitUsings;
+            var workerSdk = ownTexts.Any(t => t.Contains("Microsoft.NET.Sdk.Worker", StringComparison.OrdinalIgnoreCase));
+            var usings = webSdk ? ImplicitUsings.Concat(WebImplicitUsings) : workerSdk ? ImplicitUsings.Concat(WorkerImplicitUsings) : ImplicitUsings;
             globalUsings.AddRange(usings.Select(u => $"global using global::{u};"));
         }
 
@@ -477,9 +488,15 @@ internal static partial class FolderCompilation
             .Distinct(StringComparer.OrdinalIgnoreCase);
 
         // The version the project files name, where one does: that one when the cache has it, so the same folder
-        // resolves the same way whatever else the machine has restored (the first version named wins).
+        // resolves the same way whatever else the machine has restored. The project's own files name it first (a
+        // floating `10.*` among them, which takes the newest cached), then the first other project that names it.
         var versions = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-        foreach (var match in named.Where(m => m.Groups[2].Success))
+        foreach (var match in ownTexts.SelectMany(t => FloatingPackageReference().Matches(t)))
+        {
+            versions.TryAdd(match.Groups[1].Value, "*");
+        }
+
+        foreach (var match in ownTexts.SelectMany(t => PackageReference().Matches(t)).Concat(named).Where(m => m.Groups[2].Success))
         {
             versions.TryAdd(match.Groups[1].Value, match.Groups[2].Value);
         }
@@ -591,7 +608,8 @@ internal static partial class FolderCompilation
         public List<string> Packages(IEnumerable<string> names, IReadOnlyDictionary<string, string> versions, ISet<string> frameworkNames, out IReadOnlyList<string> unresolved)
         {
             var list = names.ToList();
-            var key = string.Join(",", list.Order(StringComparer.OrdinalIgnoreCase)) + "|" + frameworkNames.Count;
+            var key = string.Join(",", list.Order(StringComparer.OrdinalIgnoreCase).Select(n => versions.TryGetValue(n, out var v) ? n + "@" + v : n))
+                + "|" + frameworkNames.Count;
             if (!_packages.TryGetValue(key, out var resolved))
             {
                 var packages = PackageAssemblies.Resolve(list, versions, frameworkNames, out var missing);

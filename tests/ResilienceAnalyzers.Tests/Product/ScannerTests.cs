@@ -249,10 +249,15 @@ public sealed class ScannerTests : IDisposable
             }
             """);
 
+        // Another project of the folder, read first, names the newer version: each project takes the one it names.
+        Write("Admin/Admin.csproj", """<Project Sdk="Microsoft.NET.Sdk"><ItemGroup><PackageReference Include="Amazon.Stock" Version="2.0.0" /></ItemGroup></Project>""");
+        Write("Admin/Report.cs", "public static class Report { }");
+
         var result = DotNet.RunWith(new Dictionary<string, string> { ["NUGET_PACKAGES"] = cache }, _root, Timeout, ScannerPath, _root, "--exclude", "cache");
 
         // With the newest version the client type would not bind, and the rules stay silent.
         Assert.Contains("This loop retries with no effective attempt limit", result.Output, StringComparison.Ordinal);
+        Assert.Contains("(folder mode, 2 projects)", result.Output, StringComparison.Ordinal);
     }
 
     [Fact]
