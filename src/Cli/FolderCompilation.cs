@@ -529,7 +529,7 @@ internal static partial class FolderCompilation
 
         // A referenced project that grants its internals to this one by strong name: take on that public key, as the
         // signed build does, or every internal type it shares would fail to bind.
-        if (FriendPublicKey(name, projectReferences) is { } publicKey)
+        if (FriendPublicKey(name, projectReferences, cache) is { } publicKey)
         {
             options = options.WithCryptoPublicKey(publicKey).WithPublicSign(true);
         }
@@ -538,29 +538,41 @@ internal static partial class FolderCompilation
     }
 
     /// <summary>The public key a referenced project names for <paramref name="name"/> in an <c>InternalsVisibleTo</c> attribute.</summary>
-    private static System.Collections.Immutable.ImmutableArray<byte>? FriendPublicKey(string name, IReadOnlyList<MetadataReference> projectReferences)
+    private static System.Collections.Immutable.ImmutableArray<byte>? FriendPublicKey(string name, IReadOnlyList<MetadataReference> projectReferences, ReferenceCache cache)
     {
         foreach (var reference in projectReferences.OfType<CompilationReference>())
         {
-            foreach (var tree in reference.Compilation.SyntaxTrees)
+            if (cache.FriendsOf(reference.Compilation).TryGetValue(name, out var key))
             {
-                var text = tree.GetText().ToString();
-                if (!text.Contains("InternalsVisibleTo", StringComparison.Ordinal))
-                {
-                    continue;
-                }
-
-                foreach (Match match in FriendWithKey().Matches(text))
-                {
-                    if (string.Equals(match.Groups[1].Value.Trim(), name, StringComparison.OrdinalIgnoreCase) && match.Groups[2].Value.Length % 2 == 0)
-                    {
-                        return System.Collections.Immutable.ImmutableArray.Create(Convert.FromHexString(match.Groups[2].Value));
-                    }
-                }
+                return System.Collections.Immutable.ImmutableArray.Create(Convert.FromHexString(key));
             }
         }
 
         return null;
+    }
+
+    /// <summary>The friends a compilation's sources name with a public key (<c>InternalsVisibleTo("Name, PublicKey=…")</c>): name to key.</summary>
+    private static Dictionary<string, string> FriendsWithKeys(Compilation compilation)
+    {
+        var friends = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var tree in compilation.SyntaxTrees)
+        {
+            var text = tree.GetText().ToString();
+            if (!text.Contains("InternalsVisibleTo", StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            foreach (Match match in FriendWithKey().Matches(text))
+            {
+                if (match.Groups[2].Value.Length % 2 == 0)
+                {
+                    friends.TryAdd(match.Groups[1].Value.Trim(), match.Groups[2].Value);
+                }
+            }
+        }
+
+        return friends;
     }
 
     [GeneratedRegex("""InternalsVisibleTo\(\s*"([^",]+),\s*PublicKey\s*=\s*([0-9a-fA-F]+)\s*"\s*\)""")]
@@ -599,6 +611,19 @@ internal static partial class FolderCompilation
     private sealed class ReferenceCache
     {
         private readonly Dictionary<string, MetadataReference> _references = new(StringComparer.Ordinal);
+
+        private readonly Dictionary<Compilation, Dictionary<string, string>> _friends = new();
+
+        /// <summary>What <see cref="FriendsWithKeys"/> finds in a project, read once however many projects reference it.</summary>
+        public Dictionary<string, string> FriendsOf(Compilation compilation)
+        {
+            if (!_friends.TryGetValue(compilation, out var friends))
+            {
+                _friends[compilation] = friends = FriendsWithKeys(compilation);
+            }
+
+            return friends;
+        }
 
         /// <summary>The assemblies the folder's projects build: a cached package of one of them is that project, older.</summary>
         public HashSet<string> BuiltHere { get; } = new(StringComparer.OrdinalIgnoreCase);

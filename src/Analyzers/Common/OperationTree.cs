@@ -95,6 +95,27 @@ internal static class OperationTree
     public static IOperation? Receiver(IInvocationOperation call)
         => Unwrap(call.Instance ?? (call.TargetMethod.IsExtensionMethod && call.Arguments.Length > 0 ? call.Arguments[0].Value : null));
 
+    /// <summary>
+    /// The bodies of the method <paramref name="call"/> invokes that are written in the call's own file (a partial
+    /// method may have two); none for a method declared elsewhere. The analysed file's semantic model is the only one
+    /// an analyzer asks, so a body in another file stays unseen.
+    /// </summary>
+    public static IEnumerable<IOperation> BodiesInSameFile(IInvocationOperation call)
+    {
+        if (call.SemanticModel is not { } model)
+        {
+            yield break;
+        }
+
+        foreach (var reference in call.TargetMethod.OriginalDefinition.DeclaringSyntaxReferences)
+        {
+            if (reference.SyntaxTree == model.SyntaxTree && model.GetOperation(reference.GetSyntax()) is { } body)
+            {
+                yield return body;
+            }
+        }
+    }
+
     /// <summary>The operation around <paramref name="operation"/> once the conversions and parentheses over it are climbed: the inverse of <see cref="Unwrap"/>.</summary>
     public static IOperation Outer(IOperation operation)
     {

@@ -186,18 +186,13 @@ public static class AttemptBoundRecognizer
     /// </summary>
     private static bool HelperCountsInAField(IInvocationOperation invocation)
     {
-        if (invocation.SemanticModel is not { } model || invocation.TargetMethod.MethodKind != MethodKind.Ordinary)
+        if (invocation.TargetMethod.MethodKind != MethodKind.Ordinary)
         {
             return false;
         }
 
-        foreach (var reference in invocation.TargetMethod.OriginalDefinition.DeclaringSyntaxReferences)
+        foreach (var body in OperationTree.BodiesInSameFile(invocation))
         {
-            if (reference.SyntaxTree != model.SyntaxTree || model.GetOperation(reference.GetSyntax()) is not { } body)
-            {
-                continue;
-            }
-
             var counters = FindCounters(new[] { body }).FindAll(c => c is IFieldSymbol);
             if (counters.Count == 0)
             {

@@ -1,4 +1,5 @@
 using System;
+using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
 using ResilienceAnalyzers.Common;
@@ -67,23 +68,7 @@ public static class ConflictExceptions
         });
 
     private static bool HelperAsksForAConflict(IInvocationOperation invocation)
-    {
-        if (invocation.SemanticModel is not { } model)
-        {
-            return false;
-        }
-
-        foreach (var reference in invocation.TargetMethod.OriginalDefinition.DeclaringSyntaxReferences)
-        {
-            if (reference.SyntaxTree == model.SyntaxTree && model.GetOperation(reference.GetSyntax()) is { } body
-                && AsksForAConflict(body, followCalls: false))
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
+        => OperationTree.BodiesInSameFile(invocation).Any(body => AsksForAConflict(body, followCalls: false));
 
     /// <summary>A status or error code that says another writer got there first (HTTP 409/412, BlobAlreadyExists, ConditionNotMet).</summary>
     private static bool NamesConflict(string name)
