@@ -129,14 +129,21 @@ internal static partial class FolderCompilation
                 .Where(folder => projectFolders.ContainsKey(folder) && folder != p.Key).Distinct(StringComparer.Ordinal).ToList(),
             StringComparer.Ordinal);
 
-        // Every project gets the packages the whole folder names, as the one-compilation mode does: a package missing
-        // from the cache would otherwise hide the dependencies a restore brings with it (AWSSDK.Core under a service
-        // package), and more assemblies than a project's own only let more of its types bind.
+        // A project gets the packages it and the projects it references name, at their versions, as a restore gives it.
+        // When the cache lacks one of them, it also gets the packages the rest of the folder names (at the newest cached
+        // version): a missing package would otherwise hide the dependencies a restore brings with it (AWSSDK.Core under
+        // a service package). Never the other projects' versions: an older Microsoft.Extensions.* beside a newer
+        // package built against a later one leaves its calls unbound (CS1705), and the rules are silent on those.
         var allProjectFiles = projectFolders.Values.SelectMany(f => f)
             .Concat(Files(root, "Directory.Build.props", excludes))
             .Concat(Files(root, "Directory.Packages.props", excludes))
             .ToList();
         var allPackagesConfigs = Files(root, "packages.config", excludes).ToList();
+        var folderPackages = allProjectFiles.Select(File.ReadAllText).SelectMany(t => PackageReference().Matches(t))
+            .Concat(allPackagesConfigs.Select(File.ReadAllText).SelectMany(t => PackagesConfigEntry().Matches(t)))
+            .Select(m => m.Groups[1].Value)
+            .Distinct(StringComparer.OrdinalIgnoreCase)
+            .ToList();
         var cache = new ReferenceCache();
         cache.BuiltHere.UnionWith(assemblyNames.Values);
         var built = new Dictionary<string, CSharpCompilation>(StringComparer.Ordinal);
@@ -159,7 +166,10 @@ internal static partial class FolderCompilation
 
             var closure = Closure(folder, references);
             var own = projectFolders[folder].Concat(SharedBuildFiles(folder, root)).ToList();
-            var project = new ProjectFiles(own, allProjectFiles, allPackagesConfigs);
+            var forPackages = own.Concat(closure.Where(f => f != folder).SelectMany(f => projectFolders[f].Concat(SharedBuildFiles(f, root))))
+                .Distinct(StringComparer.Ordinal).ToList();
+            var packagesConfigs = allPackagesConfigs.Where(c => closure.Contains(Path.GetDirectoryName(c)!, StringComparer.Ordinal)).ToList();
+            var project = new ProjectFiles(own, forPackages, packagesConfigs) { FolderPackages = folderPackages };
             var projectReferences = closure.Where(f => f != folder && built.ContainsKey(f)).Select(f => (MetadataReference)built[f].ToMetadataReference()).ToList();
             var name = UniqueName(assemblyNames[folder], names);
             built[folder] = Build(name, folder, sources.GetValueOrDefault(folder) ?? new List<string>(), project, projectReferences, cache, null, out var notCached);
@@ -502,6 +512,12 @@ internal static partial class FolderCompilation
         }
 
         var packages = cache.Packages(packageNames, versions, frameworkNames, out unresolved);
+        if (unresolved.Count > 0 && project.FolderPackages is { } folderPackages)
+        {
+            var ownUnresolved = unresolved;
+            packages = cache.Packages(packageNames.Concat(folderPackages).Distinct(StringComparer.OrdinalIgnoreCase), versions, frameworkNames, out var withFolder);
+            unresolved = ownUnresolved.Where(withFolder.Contains).ToList();
+        }
 
         // Old-style projects name their assemblies by path (..\packages\Polly.7.2.4\lib\net45\Polly.dll): use the ones present.
         var hinted = project.ForPackages.Where(f => f.EndsWith(".csproj", StringComparison.OrdinalIgnoreCase))
@@ -605,7 +621,11 @@ internal static partial class FolderCompilation
     /// The MSBuild files that shape one compilation: <see cref="Own"/> gives its usings and SDK, <see cref="ForPackages"/>
     /// and <see cref="PackagesConfigs"/> the packages it references.
     /// </summary>
-    private sealed record ProjectFiles(IReadOnlyList<string> Own, IReadOnlyList<string> ForPackages, IReadOnlyList<string> PackagesConfigs);
+    private sealed record ProjectFiles(IReadOnlyList<string> Own, IReadOnlyList<string> ForPackages, IReadOnlyList<string> PackagesConfigs)
+    {
+        /// <summary>The packages the whole folder names, added when the cache lacks one <see cref="ForPackages"/> names.</summary>
+        public IReadOnlyList<string>? FolderPackages { get; init; }
+    }
 
     /// <summary>One metadata reference per assembly file, and one package resolution per set of names, shared by the folder's compilations.</summary>
     private sealed class ReferenceCache

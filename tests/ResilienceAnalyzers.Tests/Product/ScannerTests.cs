@@ -261,6 +261,48 @@ public sealed class ScannerTests : IDisposable
     }
 
     [Fact]
+    public void Folder_mode_never_gives_a_project_the_version_another_project_names()
+    {
+        // The shop takes the client library through a package that depends on it; an unrelated admin project names an
+        // older version of the client library, which lacks the client. A restore gives the shop the dependency's
+        // version, not the admin's: with the admin's the client would not bind and the rules would stay silent.
+        var cache = Path.Combine(_root, "cache");
+        WritePackage(cache, "Amazon.Stock", "1.0.0", "namespace Amazon.Stock { public sealed class Renamed { } }");
+        WritePackage(cache, "Amazon.Stock", "2.0.0", "namespace Amazon.Stock { public sealed class StockClient { public System.Threading.Tasks.Task<int> CountAsync(string sku) => System.Threading.Tasks.Task.FromResult(0); } }");
+        WritePackage(cache, "Amazon.Stock.Extensions", "2.0.0", "namespace Amazon.Stock.Extensions { public static class Setup { } }", "Amazon.Stock");
+        Write("src/Shop.csproj", """<Project Sdk="Microsoft.NET.Sdk"><ItemGroup><PackageReference Include="Amazon.Stock.Extensions" Version="2.0.0" /></ItemGroup></Project>""");
+        Write("src/Stock.cs", """
+            using System;
+            using System.Threading.Tasks;
+            using Amazon.Stock;
+
+            public static class Stock
+            {
+                public static async Task<int> CountAsync(StockClient client, string sku)
+                {
+                    while (true)
+                    {
+                        try
+                        {
+                            return await client.CountAsync(sku);
+                        }
+                        catch (Exception)
+                        {
+                        }
+                    }
+                }
+            }
+            """);
+        Write("Admin/Admin.csproj", """<Project Sdk="Microsoft.NET.Sdk"><ItemGroup><PackageReference Include="Amazon.Stock" Version="1.0.0" /></ItemGroup></Project>""");
+        Write("Admin/Report.cs", "public static class Report { }");
+
+        var result = DotNet.RunWith(new Dictionary<string, string> { ["NUGET_PACKAGES"] = cache }, _root, Timeout, ScannerPath, _root, "--exclude", "cache");
+
+        Assert.Contains("This loop retries with no effective attempt limit", result.Output, StringComparison.Ordinal);
+        Assert.Contains("(folder mode, 2 projects)", result.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Folder_mode_compiles_each_project_and_a_referenced_project_is_a_referenced_library()
     {
         // The repository is the client library and an app that uses it. In the library's own code its client is its
@@ -420,10 +462,15 @@ public sealed class ScannerTests : IDisposable
     }
 
     /// <summary>A package in a NuGet cache folder: one netstandard2.0 assembly compiled from <paramref name="source"/>.</summary>
-    private static void WritePackage(string cache, string id, string version, string source)
+    private static void WritePackage(string cache, string id, string version, string source, params string[] dependencies)
     {
         var lib = Path.Combine(cache, id.ToLowerInvariant(), version, "lib", "netstandard2.0");
         Directory.CreateDirectory(lib);
+        File.WriteAllText(
+            Path.Combine(cache, id.ToLowerInvariant(), version, id.ToLowerInvariant() + ".nuspec"),
+            $"<package><metadata><id>{id}</id><version>{version}</version><dependencies>"
+                + string.Concat(dependencies.Select(d => $"<dependency id=\"{d}\" />"))
+                + "</dependencies></metadata></package>");
         var compilation = Microsoft.CodeAnalysis.CSharp.CSharpCompilation.Create(
             id,
             new[] { Microsoft.CodeAnalysis.CSharp.CSharpSyntaxTree.ParseText(source) },
