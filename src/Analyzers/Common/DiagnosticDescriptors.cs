@@ -34,6 +34,19 @@ public static class DiagnosticDescriptors
         messageFormat: "{0} backs off without jitter; clients that failed together will retry together",
         description: "A growing delay without randomness keeps every client that failed at the same moment retrying at the same moments, so the load arrives in synchronized waves. Add jitter to spread it.");
 
+    public static readonly DiagnosticDescriptor BackoffWithoutCap = Create(
+        RuleIdentifiers.BackoffWithoutCap,
+        title: "Backoff without a cap",
+        messageFormat: "{0} lets its delay grow {1}; cap the delay",
+        description: "A delay that keeps growing with the attempt soon waits minutes or hours: the caller is held long after any answer is useful, a recovered dependency is not tried again for a long time, and a TimeSpan computed from an unbounded power overflows and throws inside the retry. Cap the delay (Math.Min, MaxDelay).");
+
+    public static readonly DiagnosticDescriptor RetryOnEveryException = Create(
+        RuleIdentifiers.RetryOnEveryException,
+        title: "Retry on every exception",
+        messageFormat: "{0} retries on every exception; retry only the failures that are transient",
+        description: "A retry that goes round on any exception also repeats requests that can never succeed: a 400, an authorization failure, a bug in the caller. Each repetition adds load and delays the real error. Handle the transient failures of the library you call (timeouts, throttling, 5xx, connection resets) and let the rest through.",
+        severity: DiagnosticSeverity.Info);
+
     public static readonly DiagnosticDescriptor InfiniteTimeout = Create(
         RuleIdentifiers.InfiniteTimeout,
         title: "Infinite timeout on an outbound call",

@@ -26,6 +26,9 @@ public static class Options
     /// <summary>RES001: treat a cancellation token check as an attempt bound.</summary>
     public static readonly BoolOption Res001CancellationIsBound = new("RES001.cancellation_is_bound", false);
 
+    /// <summary>RES004: a growing delay that can exceed this many seconds before the retry gives up, with no cap, is reported.</summary>
+    public static readonly IntOption Res004MaxDelaySeconds = new("RES004.max_delay_seconds", 60, minimum: 1);
+
     /// <summary>RES010: the bounded timeout, in seconds, the fix writes; unset, 100 for HTTP timeouts and 30 for the others.</summary>
     public static readonly IntOption Res010TimeoutSeconds = new("RES010.timeout_seconds", 30, minimum: 1);
 
@@ -47,6 +50,7 @@ public static class Options
         BackoffCapMilliseconds,
         Res001MaxAttempts,
         Res001CancellationIsBound,
+        Res004MaxDelaySeconds,
         Res010TimeoutSeconds,
         Res011DeadlineSeconds,
         Res020FlagFallbacks,

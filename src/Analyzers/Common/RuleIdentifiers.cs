@@ -8,6 +8,8 @@ public static class RuleIdentifiers
     public const string RetryHasNoAttemptLimit = "RES001";
     public const string RetryWithoutBackoff = "RES002";
     public const string BackoffWithoutJitter = "RES003";
+    public const string BackoffWithoutCap = "RES004";
+    public const string RetryOnEveryException = "RES005";
     public const string InfiniteTimeout = "RES010";
     public const string GrpcCallWithoutDeadline = "RES011";
     public const string HardCodedSingleRegionEndpoint = "RES020";

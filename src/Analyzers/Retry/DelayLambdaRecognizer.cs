@@ -54,6 +54,62 @@ public static class DelayLambdaRecognizer
         return verdict.ToModel(lambda.Syntax.GetLocation());
     }
 
+    /// <summary>
+    /// How far the delays of a lambda with one <c>return</c> grow (RES004), run for each retry: the attempt is the
+    /// parameter <paramref name="attemptParameter"/> picks, or its <c>AttemptNumber</c> (a v8 generator's arguments).
+    /// <paramref name="first"/> is the first retry's number; <paramref name="retries"/> how many there are, null for no limit.
+    /// </summary>
+    public static DelayGrowth? Growth(IOperation? value, KnownTypes types, System.Func<IAnonymousFunctionOperation, IParameterSymbol?> attemptParameter, int first, int? retries)
+    {
+        if (Lambda(value) is not { } lambda || lambda.Body is not { } body || attemptParameter(lambda) is not { } attempt)
+        {
+            return null;
+        }
+
+        IOperation? returned = null;
+        foreach (var operation in OperationTree.Descendants(body))
+        {
+            if (operation is IReturnOperation { Kind: OperationKind.Return } @return)
+            {
+                if (returned is not null || @return.ReturnedValue is null)
+                {
+                    return null;
+                }
+
+                returned = UnwrapTaskLike(@return.ReturnedValue);
+            }
+        }
+
+        if (returned is null)
+        {
+            return null;
+        }
+
+        bool IsAttempt(IOperation operation, int number)
+            => operation switch
+            {
+                IParameterReferenceOperation reference => SymbolEqualityComparer.Default.Equals(reference.Parameter, attempt),
+                IPropertyReferenceOperation { Property.Name: "AttemptNumber", Instance: IParameterReferenceOperation owner }
+                    => SymbolEqualityComparer.Default.Equals(owner.Parameter, attempt),
+                _ => false,
+            };
+
+        var scope = new RetryScope(types, body, new TextSpan(body.Syntax.SpanStart, 0), System.Array.Empty<ISymbol>(), attempt);
+        return DelayGrowthRecognizer.ForAttemptFunction(returned, IsAttempt, scope, first, retries);
+    }
+
+    private static IOperation UnwrapTaskLike(IOperation value)
+    {
+        var unwrapped = OperationTree.Unwrap(value) ?? value;
+        return unwrapped switch
+        {
+            IObjectCreationOperation { Arguments.Length: 1 } creation when IsTaskLike(creation.Type) => UnwrapTaskLike(creation.Arguments[0].Value),
+            IInvocationOperation { TargetMethod.Name: "FromResult", Arguments.Length: 1 } invocation when IsTaskLike(invocation.TargetMethod.ContainingType)
+                => UnwrapTaskLike(invocation.Arguments[0].Value),
+            _ => unwrapped,
+        };
+    }
+
     /// <summary>The first parameter of type <c>int</c>: the attempt number of a v7 sleep-duration provider.</summary>
     public static IParameterSymbol? FirstIntParameter(IAnonymousFunctionOperation lambda)
     {

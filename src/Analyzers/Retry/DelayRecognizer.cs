@@ -182,7 +182,7 @@ public static class DelayRecognizer
            || name.IndexOf("Throttle", System.StringComparison.Ordinal) >= 0;
 
     /// <summary>The argument that says how long to wait (<c>Task.Delay(delay, token)</c> ⇒ <c>delay</c>).</summary>
-    private static IOperation? DelayArgument(IInvocationOperation invocation)
+    internal static IOperation? DelayArgument(IInvocationOperation invocation)
     {
         foreach (var argument in invocation.Arguments)
         {

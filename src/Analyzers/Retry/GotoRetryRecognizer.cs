@@ -61,6 +61,7 @@ public static class GotoRetryRecognizer
             delay,
             @try.Syntax,
             ImmutableArray.Create(index),
-            delayCall);
+            delayCall,
+            everyExceptionCatch: EveryExceptionCatch.Find(@try, ImmutableArray.Create(index)));
     }
 }

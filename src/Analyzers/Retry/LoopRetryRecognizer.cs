@@ -93,6 +93,12 @@ public static class LoopRetryRecognizer
         var delayRegions = condition is null ? new[] { loop.Body } : new[] { loop.Body, condition };
         var bound = AttemptBoundRecognizer.Recognize(guards, delayRegions, counters, scope);
         var delay = DelayRecognizer.Recognize(delayRegions, scope, out var delayCall, @try?.Body);
+        if (delay.Kind == DelayKind.Growing && delayCall is not null
+            && OperationTree.Descendants(loop.Body).FirstOrDefault(o => o.Syntax == delayCall) is IInvocationOperation wait
+            && DelayRecognizer.DelayArgument(wait) is { } waited)
+        {
+            delay = delay.WithGrowth(DelayGrowthRecognizer.ForLoop(loop, waited, scope, bound, @try, failureCatches));
+        }
 
         return new RetryConstruct(
             RetryConstructKind.Loop,
@@ -102,7 +108,8 @@ public static class LoopRetryRecognizer
             @try?.Syntax,
             failureCatches,
             delayCall,
-            isBackgroundRecovery: delay.Kind == DelayKind.Growing && IsCapped(loop) && ReturnsNothing(loop));
+            isBackgroundRecovery: delay.Kind == DelayKind.Growing && IsCapped(loop) && ReturnsNothing(loop),
+            everyExceptionCatch: @try is null ? null : EveryExceptionCatch.Find(@try, failureCatches));
     }
 
     /// <summary>

@@ -5,7 +5,7 @@ using ResilienceAnalyzers.Libraries.Polly;
 
 namespace ResilienceAnalyzers.Retry;
 
-/// <summary>Judges recognised Polly constructs against RES001-RES003 and reports them with hints for the fixer.</summary>
+/// <summary>Judges recognised Polly constructs against RES001, RES002, RES003, RES004 and RES005, and reports them with hints for the fixer.</summary>
 internal static class PollyJudge
 {
     /// <param name="retriesOnlyLocalWork">
@@ -28,6 +28,14 @@ internal static class PollyJudge
         {
             RetryJudge.ReportDelay(report, policy.Delay, policy.NameLocation, hints, subject);
         }
+
+        if (policy.EveryExceptionHandle is { } handle)
+        {
+            report(Diagnostic.Create(DiagnosticDescriptors.RetryOnEveryException, handle, subject));
+        }
+
+        RetryJudge.ReportGrowth(report, policy.Delay, unbounded: policy.IsForever || policy.RetryCount == int.MaxValue, policy.NameLocation, hints, subject,
+            RetryJudge.MaxDelayMilliseconds(context.Options, context.Operation.Syntax.SyntaxTree));
     }
 
     /// <param name="retriesOnlyLocalWork">As for a v7 policy; null where the retry always calls out (the standard HTTP handler).</param>
@@ -58,6 +66,54 @@ internal static class PollyJudge
         {
             RetryJudge.ReportDelay(ReportHere, delay, delayLocation, hints.SetItem(RetryFixHintKeys.Setting, at is null ? "Default" : faulty), options.Subject);
         }
+
+        ReportGrowth(ReportHere, options, hints, context);
+
+        if (options.HandlesEveryException.Value == true
+            && (options.HandlesEveryException.Assignment?.GetLocation() ?? options.CreationLocation) is { } handleLocation)
+        {
+            ReportHere(Diagnostic.Create(DiagnosticDescriptors.RetryOnEveryException, handleLocation, options.Subject));
+        }
+    }
+
+    /// <summary>
+    /// RES004 for v8 options: a generator's own growth, else Polly's linear (<c>Delay × (n + 1)</c>) or exponential
+    /// (<c>Delay × 2ⁿ</c>) backoff for retries n = 0, 1, …, capped by <c>MaxDelay</c> when it is set (Polly.Core 8,
+    /// RetryHelper). Jitter spreads the delays around the same curve.
+    /// </summary>
+    private static void ReportGrowth(System.Action<Diagnostic> report, PollyOptionsModel options, System.Collections.Immutable.ImmutableDictionary<string, string?> hints, OperationAnalysisContext context)
+    {
+        if (options.RunsInsideATimeout || options.StopsWhenACircuitOpens)
+        {
+            return;
+        }
+
+        var unbounded = options.MaxRetryAttempts.Value == int.MaxValue;
+        var maxDelay = RetryJudge.MaxDelayMilliseconds(context.Options, context.Operation.Syntax.SyntaxTree);
+        if (options.DelayGenerator is { } generator)
+        {
+            if (options.DelayGeneratorAssignment is { } assigned)
+            {
+                RetryJudge.ReportGrowth(report, generator, unbounded, assigned.GetLocation(), hints.SetItem(RetryFixHintKeys.Setting, "DelayGenerator"), options.Subject, maxDelay);
+            }
+
+            return;
+        }
+
+        if (options.DelayMilliseconds.Value is not { } baseDelay || baseDelay <= 0 || options.MaxDelayMilliseconds.Value is not { } cap
+            || options.BackoffType.Value is not (BackoffKind.Linear or BackoffKind.Exponential) || options.MaxRetryAttempts.Value is not { } retries)
+        {
+            return;
+        }
+
+        var exponential = options.BackoffType.Value == BackoffKind.Exponential;
+        var growth = DelayGrowthRecognizer.ForSettings(
+            n => exponential ? baseDelay * System.Math.Pow(2, n) : baseDelay * (n + 1),
+            unbounded ? null : retries,
+            double.IsPositiveInfinity(cap) ? null : cap);
+        var location = options.BackoffType.Assignment?.GetLocation() ?? options.CreationLocation ?? options.MaxRetryAttempts.Assignment?.GetLocation();
+        RetryJudge.ReportGrowth(report, new DelayModel(DelayKind.Growing, JitterKind.None, location: null).WithGrowth(growth), unbounded, location,
+            hints.SetItem(RetryFixHintKeys.Setting, "MaxDelay"), options.Subject, maxDelay);
     }
 
     /// <summary>One verdict per options object, so RES002 and RES003 never both fire on it.</summary>

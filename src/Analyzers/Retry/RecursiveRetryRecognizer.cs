@@ -93,7 +93,8 @@ public static class RecursiveRetryRecognizer
             delay,
             @try.Syntax,
             ImmutableArray.Create(@try.Catches.IndexOf(@catch)),
-            delayCall);
+            delayCall,
+            everyExceptionCatch: EveryExceptionCatch.Find(@try, ImmutableArray.Create(@try.Catches.IndexOf(@catch))));
     }
 
     /// <summary>The method reads <paramref name="parameter"/> somewhere (a condition, a filter, a call).</summary>

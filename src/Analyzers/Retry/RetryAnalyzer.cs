@@ -6,14 +6,16 @@ using ResilienceAnalyzers.Common;
 
 namespace ResilienceAnalyzers.Retry;
 
-/// <summary>RES001, RES002 and RES003: one recognition of each retry construct, judged by every retry rule.</summary>
+/// <summary>RES001, RES002, RES003, RES004 and RES005: one recognition of each retry construct, judged by every retry rule.</summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class RetryAnalyzer : DiagnosticAnalyzer
 {
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(
         DiagnosticDescriptors.RetryHasNoAttemptLimit,
         DiagnosticDescriptors.RetryWithoutBackoff,
-        DiagnosticDescriptors.BackoffWithoutJitter);
+        DiagnosticDescriptors.BackoffWithoutJitter,
+        DiagnosticDescriptors.BackoffWithoutCap,
+        DiagnosticDescriptors.RetryOnEveryException);
 
     public override void Initialize(AnalysisContext context)
     {
@@ -41,6 +43,13 @@ public sealed class RetryAnalyzer : DiagnosticAnalyzer
         // A goto back before the try and a method calling itself both go round from a catch: they are looked for in
         // the catches of each try, far fewer than the branches and invocations of a compilation.
         context.RegisterOperationAction(c => OnTry(c, recognition, judge), OperationKind.Try);
+
+        if (LibraryRetryAnalysis.TryCreate(context.Compilation, recognition, judge) is { } libraries)
+        {
+            context.RegisterOperationAction(libraries.OnInvocation, OperationKind.Invocation);
+            context.RegisterOperationAction(libraries.OnObjectCreation, OperationKind.ObjectCreation);
+            context.RegisterOperationAction(libraries.OnSimpleAssignment, OperationKind.SimpleAssignment);
+        }
 
         if (PollyRetryAnalysis.TryCreate(recognition, judge) is { } polly)
         {

@@ -51,6 +51,24 @@ public static class RetryFixHintKeys
     /// <summary>Polly v8: span start of the <c>Delay = TimeSpan.Zero</c> assignment.</summary>
     public const string DelaySettingPosition = "DelaySettingPosition";
 
+    /// <summary>Library settings: span (<c>start,length</c>) of the retry count the RES001 fix replaces.</summary>
+    public const string CountPosition = "CountPosition";
+
+    /// <summary>Library settings: the count the RES001 fix writes is this many less than the attempts (1 when the setting counts the first attempt too).</summary>
+    public const string CountsFirstAttempt = "CountsFirstAttempt";
+
+    /// <summary>MassTransit: span (<c>start,length</c>) of an <c>Immediate</c> or <c>Interval</c> call the RES002 fix rewrites to <c>Exponential</c>.</summary>
+    public const string RetryPolicyCall = "RetryPolicyCall";
+
+    /// <summary>Library settings: span (<c>start,length</c>) of a setting value the RES002 or RES003 fix replaces, and what with.</summary>
+    public const string ReplaceSpan = "ReplaceSpan";
+
+    /// <summary>Library settings: the member (<c>Type.Member</c>, metadata name of the type, then the member) the fix writes at <see cref="ReplaceSpan"/>.</summary>
+    public const string ReplaceWith = "ReplaceWith";
+
+    /// <summary>RES004: span start and length (<c>start,length</c>) of the growing delay expression the fix caps.</summary>
+    public const string GrowthSpan = "GrowthSpan";
+
     /// <summary>Polly v8: comma-separated settings (<c>BackoffType</c>, <c>UseJitter</c>) whose default is at fault and that the fix adds.</summary>
     public const string MissingSettings = "MissingSettings";
 }

@@ -5,7 +5,7 @@ using ResilienceAnalyzers.Common;
 
 namespace ResilienceAnalyzers.Retry;
 
-/// <summary>Judges a recognised hand-written retry against RES001-RES003 and reports with hints for the fixer.</summary>
+/// <summary>Judges a recognised hand-written retry against RES001, RES002, RES003, RES004 and RES005, and reports with hints for the fixer.</summary>
 internal sealed class RetryJudge
 {
     private readonly KnownTypes _types;
@@ -51,6 +51,14 @@ internal sealed class RetryJudge
             context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.RetryHasNoAttemptLimit, construct.ReportLocation, properties, subject, how));
         }
 
+        if (construct.EveryExceptionCatch is { } everyException)
+        {
+            context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.RetryOnEveryException, everyException, subject));
+        }
+
+        ReportGrowth(context.ReportDiagnostic, construct.Delay, unbounded: construct.Bound.Kind != AttemptBoundKind.Unknown && !construct.Bound.IsBounded(cancellationIsBound),
+            construct.Delay.Growth?.GrowingExpression?.GetLocation(), properties, subject, MaxDelayMilliseconds(context.Options, tree));
+
         // Limited to one more attempt (a flag, or a limit of 1): fix the cause, then go once. There is no sequence of
         // delays to grow, and going again at once after the repair (a token renewed, a container re-created) is right.
         if (construct.Bound is not { Kind: AttemptBoundKind.Counter, Limit: 1 })
@@ -85,6 +93,75 @@ internal sealed class RetryJudge
         {
             report(Diagnostic.Create(DiagnosticDescriptors.BackoffWithoutJitter, location, properties, subject));
         }
+    }
+
+    /// <summary>
+    /// RES004: a delay that keeps growing with nothing capping it, when the retry never gives up or its longest wait before
+    /// giving up is above <c>RES004.max_delay_seconds</c>. Silent when the growth cannot be followed.
+    /// </summary>
+    public static void ReportGrowth(
+        System.Action<Diagnostic> report,
+        DelayModel delay,
+        bool unbounded,
+        Location? location,
+        ImmutableDictionary<string, string?> properties,
+        string subject,
+        double maxDelayMilliseconds)
+    {
+        if (delay.Kind != DelayKind.Growing || delay.Growth is not { IsCapped: false } growth || location is null)
+        {
+            return;
+        }
+
+        string how;
+        if (unbounded)
+        {
+            how = "without limit";
+        }
+        else if (growth.LargestBeforeLimitMilliseconds is { } largest && largest > maxDelayMilliseconds)
+        {
+            how = "to " + Duration(largest) + " before it gives up";
+        }
+        else
+        {
+            return;
+        }
+
+        if (growth.GrowingExpression is { } expression)
+        {
+            properties = properties.SetItem(
+                RetryFixHintKeys.GrowthSpan,
+                string.Format(System.Globalization.CultureInfo.InvariantCulture, "{0},{1}", expression.SpanStart, expression.Span.Length));
+        }
+
+        report(Diagnostic.Create(DiagnosticDescriptors.BackoffWithoutCap, location, properties, subject, how));
+    }
+
+    /// <summary><c>RES004.max_delay_seconds</c>, in milliseconds.</summary>
+    public static double MaxDelayMilliseconds(AnalyzerOptions options, SyntaxTree tree)
+        => Options.Res004MaxDelaySeconds.GetValue(options, tree) * 1000d;
+
+    /// <summary>A wait as people say it: 128 s, 17 min, 9 h, 12 days.</summary>
+    public static string Duration(double milliseconds)
+    {
+        var culture = System.Globalization.CultureInfo.InvariantCulture;
+        var seconds = milliseconds / 1000;
+        if (seconds < 600)
+        {
+            return seconds.ToString("0.#", culture) + " s";
+        }
+
+        if (seconds < 7200)
+        {
+            return (seconds / 60).ToString("0", culture) + " min";
+        }
+
+        if (seconds < 172_800)
+        {
+            return (seconds / 3600).ToString("0", culture) + " h";
+        }
+
+        return seconds < 31_536_000 ? (seconds / 86_400).ToString("0", culture) + " days" : "more than a year";
     }
 
     private static ImmutableDictionary<string, string?> FixHints(RetryConstruct construct)

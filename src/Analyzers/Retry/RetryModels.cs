@@ -11,6 +11,9 @@ public enum RetryConstructKind
     Recursion,
     PollyV7,
     PollyV8,
+
+    /// <summary>A library's own retry settings (EF Core, MassTransit, the Azure and AWS SDKs, …).</summary>
+    Library,
 }
 
 /// <summary>How a retry is limited.</summary>
@@ -102,6 +105,11 @@ public sealed class DelayModel
 
     public JitterKind Jitter { get; }
 
+    /// <summary>How far a growing delay goes (RES004), when its arithmetic can be followed; null otherwise.</summary>
+    public DelayGrowth? Growth { get; private init; }
+
+    public DelayModel WithGrowth(DelayGrowth? growth) => new(Kind, Jitter, Location) { Growth = growth };
+
     /// <summary>Where the delay is written (a delay call, a lambda), when there is one.</summary>
     public Location? Location { get; }
 
@@ -110,6 +118,29 @@ public sealed class DelayModel
 
     /// <summary>A growing wait with no real randomness: RES003.</summary>
     public bool GrowsWithoutJitter => Kind == DelayKind.Growing && Jitter != JitterKind.Real;
+}
+
+/// <summary>
+/// How far a growing delay goes: whether something caps it (<c>Math.Min</c>, a ternary, <c>MaxDelay</c>) however long the
+/// retry goes on, and the longest wait before the retry gives up.
+/// </summary>
+public sealed class DelayGrowth
+{
+    public DelayGrowth(bool isCapped, double? largestBeforeLimitMilliseconds, SyntaxNode? growingExpression)
+    {
+        IsCapped = isCapped;
+        LargestBeforeLimitMilliseconds = largestBeforeLimitMilliseconds;
+        GrowingExpression = growingExpression;
+    }
+
+    /// <summary>The delay stops growing at some value, whatever the number of attempts.</summary>
+    public bool IsCapped { get; }
+
+    /// <summary>The longest wait before the attempt limit ends the retry; null when the limit is not a count the arithmetic can follow.</summary>
+    public double? LargestBeforeLimitMilliseconds { get; }
+
+    /// <summary>The expression that computes the growing delay, where RES004 reports and its fix caps.</summary>
+    public SyntaxNode? GrowingExpression { get; }
 }
 
 /// <summary>
@@ -126,8 +157,10 @@ public sealed class RetryConstruct
         SyntaxNode? tryStatement,
         ImmutableArray<int> failureCatches,
         SyntaxNode? delayCall,
-        bool isBackgroundRecovery = false)
+        bool isBackgroundRecovery = false,
+        Location? everyExceptionCatch = null)
     {
+        EveryExceptionCatch = everyExceptionCatch;
         IsBackgroundRecovery = isBackgroundRecovery;
         Kind = kind;
         ReportLocation = reportLocation;
@@ -158,6 +191,9 @@ public sealed class RetryConstruct
 
     /// <summary>Indexes of the catch clauses from which the retry goes round again.</summary>
     public ImmutableArray<int> FailureCatches { get; }
+
+    /// <summary>RES005: the <c>catch</c> keyword of a clause that goes round on every exception and decides nothing about it.</summary>
+    public Location? EveryExceptionCatch { get; }
 
     /// <summary>The one delay call on the failure path, when there is exactly one.</summary>
     public SyntaxNode? DelayCall { get; }

@@ -12,8 +12,9 @@ using ResilienceAnalyzers.Retry;
 namespace ResilienceAnalyzers.CodeFixes.Retry;
 
 /// <summary>
-/// RES001, RES002 and RES003, whatever the construct: a hand-written loop (<see cref="RetryLoopFix"/>), a Polly v7
-/// policy (<see cref="PollyV7PolicyFix"/>) or Polly v8 options (<see cref="PollyOptionsFix"/>).
+/// RES001-RES004, whatever the construct: a hand-written loop (<see cref="RetryLoopFix"/>), a Polly v7
+/// policy (<see cref="PollyV7PolicyFix"/>), Polly v8 options (<see cref="PollyOptionsFix"/>), a library's own settings
+/// (<see cref="LibraryRetryFix"/>), and RES004's cap (<see cref="BackoffCapFix"/>).
 /// </summary>
 /// <remarks>
 /// One fixer for the three rules, with one equivalence key per rule, so that Fix All fixes every construct of a
@@ -26,11 +27,13 @@ public sealed class RetryCodeFixProvider : CodeFixProvider
     public const string BoundKey = "RES001:Bound";
     public const string JitteredBackoffKey = "RES002:JitteredBackoff";
     public const string AddJitterKey = "RES003:JitteredBackoff";
+    public const string CapKey = "RES004:Cap";
 
     public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(
         RuleIdentifiers.RetryHasNoAttemptLimit,
         RuleIdentifiers.RetryWithoutBackoff,
-        RuleIdentifiers.BackoffWithoutJitter);
+        RuleIdentifiers.BackoffWithoutJitter,
+        RuleIdentifiers.BackoffWithoutCap);
 
     public override FixAllProvider GetFixAllProvider() => new RuleKeyedFixAllProvider(KeyFor);
 
@@ -58,12 +61,25 @@ public sealed class RetryCodeFixProvider : CodeFixProvider
             RuleIdentifiers.RetryHasNoAttemptLimit => BoundKey,
             RuleIdentifiers.RetryWithoutBackoff => JitteredBackoffKey,
             RuleIdentifiers.BackoffWithoutJitter => AddJitterKey,
+            RuleIdentifiers.BackoffWithoutCap => CapKey,
             _ => null,
         };
 
     private static async Task<(string Title, Func<CancellationToken, Task<Document>> ApplyAsync)?> TryCreateAsync(
         Document document, Diagnostic diagnostic, string? construct, CancellationToken cancellationToken)
     {
+        if (construct == nameof(RetryConstructKind.Library))
+        {
+            var library = await LibraryRetryFix.TryCreateAsync(document, diagnostic, cancellationToken).ConfigureAwait(false);
+            return library is null ? null : (library.Title, library.ApplyAsync);
+        }
+
+        if (diagnostic.Id == RuleIdentifiers.BackoffWithoutCap)
+        {
+            var capped = await BackoffCapFix.TryCreateAsync(document, diagnostic, construct, cancellationToken).ConfigureAwait(false);
+            return capped is null ? null : (capped.Title, capped.ApplyAsync);
+        }
+
         if (construct == nameof(RetryConstructKind.Loop))
         {
             return await RetryLoopFix.TryCreateAsync(document, diagnostic, cancellationToken).ConfigureAwait(false);

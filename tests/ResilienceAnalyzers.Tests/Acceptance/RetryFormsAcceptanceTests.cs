@@ -56,7 +56,7 @@ public sealed class RetryFormsAcceptanceTests
                         .AddResilienceHandler("pipeline", b => b.AddRetry(new HttpRetryStrategyOptions { MaxRetryAttempts = 4 }));
 
                     var pipeline = new ResiliencePipelineBuilder()
-                        .AddRetry(new RetryStrategyOptions { {|RES001:MaxRetryAttempts = int.MaxValue|}, BackoffType = DelayBackoffType.Exponential, UseJitter = true })
+                        .AddRetry(new RetryStrategyOptions { {|RES001:MaxRetryAttempts = int.MaxValue|}, {|RES004:BackoffType = DelayBackoffType.Exponential|}, UseJitter = true })
                         .AddRetry(new RetryStrategyOptions { BackoffType = DelayBackoffType.Exponential, UseJitter = true, {|RES002:Delay = TimeSpan.Zero|} })
                         .Build();
                 }

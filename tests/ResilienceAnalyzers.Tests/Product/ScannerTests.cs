@@ -599,7 +599,7 @@ public sealed class ScannerTests : IDisposable
         Assert.False(string.IsNullOrEmpty(driver.GetProperty("version").GetString()));
         var rules = driver.GetProperty("rules").EnumerateArray().ToList();
         Assert.Equal(
-            new[] { "RES000", "RES001", "RES002", "RES003", "RES010", "RES011", "RES020", "RES021" },
+            new[] { "RES000", "RES001", "RES002", "RES003", "RES004", "RES005", "RES010", "RES011", "RES020", "RES021" },
             rules.Select(r => r.GetProperty("id").GetString()));
         foreach (var rule in rules)
         {
@@ -647,7 +647,7 @@ public sealed class ScannerTests : IDisposable
             "## RES001 Retry has no attempt limit (1)",
             "| StockClient.cs | 14 |",
             "Compiler binding (compilation.GetDiagnostics()):",
-            "RetryAnalyzer (RES001, RES002, RES003):",
+            "RetryAnalyzer (RES001, RES002, RES003, RES004, RES005):",
             "of binding (budget 2%)",
             "driver, binding and operation trees only:",
             "+ ResilienceAnalyzers",

@@ -50,7 +50,7 @@ public sealed class HttpResilienceTests
             class C
             {
                 object A() => new HttpRetryStrategyOptions { {|RES002:BackoffType = DelayBackoffType.Constant|} };
-                object B() => new HttpRetryStrategyOptions { {|RES001:MaxRetryAttempts = int.MaxValue|} };
+                object B() => {|RES004:new HttpRetryStrategyOptions|} { {|RES001:MaxRetryAttempts = int.MaxValue|} };
                 object D() => new HttpRetryStrategyOptions { {|RES002:Delay = TimeSpan.Zero|} };
             }
             """);

@@ -82,7 +82,7 @@ public sealed class LoopRetryTests
                         }
                         catch (HttpRequestException)
                         {
-                            await Task.Delay(delay, token);
+                            await Task.Delay({|RES004:delay|}, token);
                             delay *= 2;
                         }
                     }
@@ -108,7 +108,7 @@ public sealed class LoopRetryTests
                         catch (HttpRequestException)
                         {
                             attempt++;
-                            await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.NextDouble() * 100 * Math.Pow(2, attempt)), token);
+                            await Task.Delay({|RES004:TimeSpan.FromMilliseconds(Random.Shared.NextDouble() * 100 * Math.Pow(2, attempt))|}, token);
                         }
                     }
 

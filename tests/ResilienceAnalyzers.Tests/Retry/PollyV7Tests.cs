@@ -44,7 +44,8 @@ public sealed class PollyV7Tests
                 ISyncPolicy P() => Policy.Handle<HttpRequestException>().WaitAndRetryForever(a => TimeSpan.FromMilliseconds(Random.Shared.Next(100, 1000) * a));
             }
             """,
-            Verify.Diagnostic("RES001").WithSpan(7, 62, 7, 81).WithArguments("'WaitAndRetryForever'", "with no effective attempt limit"));
+            Verify.Diagnostic("RES001").WithSpan(7, 62, 7, 81).WithArguments("'WaitAndRetryForever'", "with no effective attempt limit"),
+            Verify.Diagnostic("RES004").WithSpan(7, 62, 7, 81).WithArguments("'WaitAndRetryForever'", "without limit"));
 
     // One retry waits once: there is no sequence of delays to grow. Two equal delays are a constant backoff.
     [Fact]
@@ -87,7 +88,7 @@ public sealed class PollyV7Tests
             class C
             {
                 ISyncPolicy P() => Policy.Handle<HttpRequestException>()
-                    .{|RES001:{|RES003:WaitAndRetryForever|}|}(attempt => TimeSpan.FromSeconds(Math.Pow(2, attempt)));
+                    .{|RES001:{|RES003:{|RES004:WaitAndRetryForever|}|}|}(attempt => TimeSpan.FromSeconds(Math.Pow(2, attempt)));
             }
             """);
 
@@ -291,7 +292,7 @@ public sealed class PollyV7Tests
 
                 IAsyncPolicy<HttpResponseMessage> D() => Policy<HttpResponseMessage>
                     .Handle<HttpRequestException>()
-                    .{|RES001:{|RES003:WaitAndRetryForeverAsync|}|}(attempt => TimeSpan.FromSeconds(attempt * 2), (outcome, delay) => { });
+                    .{|RES001:{|RES003:{|RES004:WaitAndRetryForeverAsync|}|}|}(attempt => TimeSpan.FromSeconds(attempt * 2), (outcome, delay) => { });
             }
             """);
 

@@ -210,13 +210,13 @@ public sealed class PollyV8Tests
                     .Build();
 
                 ResiliencePipeline Inner() => new ResiliencePipelineBuilder()
-                    .AddRetry(new RetryStrategyOptions { {|RES001:MaxRetryAttempts = int.MaxValue|}, BackoffType = DelayBackoffType.Exponential, UseJitter = true })
+                    .AddRetry(new RetryStrategyOptions { {|RES001:MaxRetryAttempts = int.MaxValue|}, {|RES004:BackoffType = DelayBackoffType.Exponential|}, UseJitter = true })
                     .AddTimeout(TimeSpan.FromSeconds(20))
                     .Build();
 
                 ResiliencePipeline Endless() => new ResiliencePipelineBuilder()
                     .AddTimeout(Timeout.InfiniteTimeSpan)
-                    .AddRetry(new RetryStrategyOptions { {|RES001:MaxRetryAttempts = int.MaxValue|}, BackoffType = DelayBackoffType.Exponential, UseJitter = true })
+                    .AddRetry(new RetryStrategyOptions { {|RES001:MaxRetryAttempts = int.MaxValue|}, {|RES004:BackoffType = DelayBackoffType.Exponential|}, UseJitter = true })
                     .Build();
             }
             """);
@@ -242,7 +242,7 @@ public sealed class PollyV8Tests
                 ResiliencePipeline Inner()
                 {
                     var builder = new ResiliencePipelineBuilder();
-                    builder.AddRetry(new RetryStrategyOptions { {|RES001:MaxRetryAttempts = int.MaxValue|}, BackoffType = DelayBackoffType.Exponential, UseJitter = true });
+                    builder.AddRetry(new RetryStrategyOptions { {|RES001:MaxRetryAttempts = int.MaxValue|}, {|RES004:BackoffType = DelayBackoffType.Exponential|}, UseJitter = true });
                     builder.AddTimeout(TimeSpan.FromSeconds(20));
                     return builder.Build();
                 }
@@ -294,7 +294,7 @@ public sealed class PollyV8Tests
                 {
                     ShouldHandle = new PredicateBuilder().Handle<Exception>(),
                     {|RES001:MaxRetryAttempts = int.MaxValue|},
-                    BackoffType = DelayBackoffType.Exponential,
+                    {|RES004:BackoffType = DelayBackoffType.Exponential|},
                     UseJitter = true,
                 };
 
@@ -302,7 +302,7 @@ public sealed class PollyV8Tests
                 {
                     ShouldHandle = new PredicateBuilder().Handle<BrokenCircuitException>(),
                     {|RES001:MaxRetryAttempts = int.MaxValue|},
-                    BackoffType = DelayBackoffType.Exponential,
+                    {|RES004:BackoffType = DelayBackoffType.Exponential|},
                     UseJitter = true,
                 };
             }
@@ -316,13 +316,13 @@ public sealed class PollyV8Tests
 
             class C
             {
-                object A() => new RetryStrategyOptions { {|RES001:MaxRetryAttempts = int.MaxValue|}, BackoffType = DelayBackoffType.Exponential, UseJitter = true };
-                object B() => new RetryStrategyOptions { {|RES001:MaxRetryAttempts = 50|}, BackoffType = DelayBackoffType.Exponential, UseJitter = true };
-                object D() => new RetryStrategyOptions { MaxRetryAttempts = 10, BackoffType = DelayBackoffType.Exponential, UseJitter = true };
+                object A() => new RetryStrategyOptions { {|RES001:MaxRetryAttempts = int.MaxValue|}, {|RES004:BackoffType = DelayBackoffType.Exponential|}, UseJitter = true };
+                object B() => new RetryStrategyOptions { {|RES001:MaxRetryAttempts = 50|}, {|RES004:BackoffType = DelayBackoffType.Exponential|}, UseJitter = true };
+                object D() => new RetryStrategyOptions { MaxRetryAttempts = 10, {|RES004:BackoffType = DelayBackoffType.Exponential|}, UseJitter = true };
 
                 object Later()
                 {
-                    var options = new RetryStrategyOptions { BackoffType = DelayBackoffType.Exponential, UseJitter = true };
+                    var options = new RetryStrategyOptions { {|RES004:BackoffType = DelayBackoffType.Exponential|}, UseJitter = true };
                     {|RES001:options.MaxRetryAttempts = 100|};
                     return options;
                 }
@@ -338,8 +338,8 @@ public sealed class PollyV8Tests
 
             class C
             {
-                object A() => new RetryStrategyOptions { MaxRetryAttempts = 50, BackoffType = DelayBackoffType.Exponential, UseJitter = true };
-                object B() => new RetryStrategyOptions { {|RES001:MaxRetryAttempts = 150|}, BackoffType = DelayBackoffType.Exponential, UseJitter = true };
+                object A() => new RetryStrategyOptions { MaxRetryAttempts = 50, {|RES004:BackoffType = DelayBackoffType.Exponential|}, UseJitter = true };
+                object B() => new RetryStrategyOptions { {|RES001:MaxRetryAttempts = 150|}, {|RES004:BackoffType = DelayBackoffType.Exponential|}, UseJitter = true };
             }
             """,
             TestLibraries.All,

@@ -42,7 +42,22 @@ public enum TestLibraries
     /// <summary>Azure.Core with System.ClientModel.</summary>
     Azure = 256,
 
-    All = Polly | PollyCore | PollyContrib | HttpResilience | Grpc | SqlClient | Dapper | Aws | Azure,
+    /// <summary>Microsoft.EntityFrameworkCore with the SQL Server provider (and the Microsoft.Extensions packages it needs).</summary>
+    EfCore = 512,
+
+    /// <summary>MassTransit and MassTransit.Abstractions.</summary>
+    MassTransit = 1024,
+
+    /// <summary>StackExchange.Redis.</summary>
+    Redis = 2048,
+
+    /// <summary>Dapr.Workflow and its abstractions.</summary>
+    Dapr = 4096,
+
+    /// <summary>Microsoft.Azure.Cosmos.</summary>
+    Cosmos = 8192,
+
+    All = Polly | PollyCore | PollyContrib | HttpResilience | Grpc | SqlClient | Dapper | Aws | Azure | EfCore | MassTransit | Redis | Dapr | Cosmos,
 }
 
 /// <summary>
@@ -111,9 +126,35 @@ public static class TestReferences
             return true;
         }
 
+        if (name.StartsWith("Microsoft.EntityFrameworkCore", StringComparison.Ordinal))
+        {
+            return libraries.HasFlag(TestLibraries.EfCore);
+        }
+
         if (name.StartsWith("Microsoft.Extensions.", StringComparison.Ordinal))
         {
-            return libraries.HasFlag(TestLibraries.HttpResilience);
+            return (libraries & (TestLibraries.HttpResilience | TestLibraries.EfCore | TestLibraries.MassTransit | TestLibraries.Dapr)) != 0;
+        }
+
+        if (name.StartsWith("MassTransit", StringComparison.Ordinal))
+        {
+            return libraries.HasFlag(TestLibraries.MassTransit);
+        }
+
+        if (name is "StackExchange.Redis" or "Pipelines.Sockets.Unofficial")
+        {
+            return libraries.HasFlag(TestLibraries.Redis);
+        }
+
+        if (name.StartsWith("Dapr.", StringComparison.Ordinal))
+        {
+            return libraries.HasFlag(TestLibraries.Dapr);
+        }
+
+        if (name.StartsWith("Microsoft.Azure.Cosmos", StringComparison.Ordinal))
+        {
+            // Microsoft.Azure.Cosmos.ServiceInterop is a native library shipped beside the managed ones.
+            return libraries.HasFlag(TestLibraries.Cosmos) && name != "Microsoft.Azure.Cosmos.ServiceInterop";
         }
 
         if (name.StartsWith("Microsoft.Data.SqlClient", StringComparison.Ordinal))

@@ -6,8 +6,9 @@ namespace ResilienceAnalyzers.Libraries.Polly;
 /// <summary>A Polly v7 retry policy call (<c>Retry*</c>, <c>WaitAndRetry*</c>) and how it waits.</summary>
 public sealed class PollyV7Policy
 {
-    public PollyV7Policy(string methodName, Location nameLocation, bool isForever, int? retryCount, DelayModel delay, int countArgument, int delayArgument)
+    public PollyV7Policy(string methodName, Location nameLocation, bool isForever, int? retryCount, DelayModel delay, int countArgument, int delayArgument, Location? everyExceptionHandle = null)
     {
+        EveryExceptionHandle = everyExceptionHandle;
         MethodName = methodName;
         NameLocation = nameLocation;
         IsForever = isForever;
@@ -30,6 +31,9 @@ public sealed class PollyV7Policy
 
     /// <summary>No wait for <c>Retry*</c>; the sleep durations' verdict for <c>WaitAndRetry*</c>.</summary>
     public DelayModel Delay { get; }
+
+    /// <summary>RES005: <c>Handle&lt;Exception&gt;()</c> or <c>Or&lt;Exception&gt;()</c> with no predicate in the policy's builder chain.</summary>
+    public Location? EveryExceptionHandle { get; }
 
     /// <summary>Index in the syntax argument list of the retry count, or -1.</summary>
     public int CountArgument { get; }
@@ -99,8 +103,12 @@ public sealed class PollyOptionsModel
         OptionSetting<bool> useJitter,
         OptionSetting<double> delayMilliseconds,
         SyntaxNode? delayGeneratorAssignment,
-        DelayModel? delayGenerator)
+        DelayModel? delayGenerator,
+        OptionSetting<double> maxDelayMilliseconds,
+        OptionSetting<bool> handlesEveryException)
     {
+        MaxDelayMilliseconds = maxDelayMilliseconds;
+        HandlesEveryException = handlesEveryException;
         Kind = kind;
         Subject = subject;
         Creation = creation;
@@ -116,7 +124,7 @@ public sealed class PollyOptionsModel
     /// <summary>A copy, for setting what the surroundings add (<see cref="RunsInsideATimeout"/>, <see cref="StopsWhenACircuitOpens"/>).</summary>
     public PollyOptionsModel(PollyOptionsModel other)
         : this(other.Kind, other.Subject, other.Creation, other.CreationLocation, other.MaxRetryAttempts, other.BackoffType,
-            other.UseJitter, other.DelayMilliseconds, other.DelayGeneratorAssignment, other.DelayGenerator)
+            other.UseJitter, other.DelayMilliseconds, other.DelayGeneratorAssignment, other.DelayGenerator, other.MaxDelayMilliseconds, other.HandlesEveryException)
     {
     }
 
@@ -138,6 +146,15 @@ public sealed class PollyOptionsModel
     public OptionSetting<bool> UseJitter { get; }
 
     public OptionSetting<double> DelayMilliseconds { get; }
+
+    /// <summary><c>MaxDelay</c>: positive infinity when it is not set (Polly's default, no cap), null when it cannot be seen.</summary>
+    public OptionSetting<double> MaxDelayMilliseconds { get; }
+
+    /// <summary>
+    /// <c>ShouldHandle</c> lets every exception through to the retry (RES005): the <c>RetryStrategyOptions</c> default
+    /// (every exception but <c>OperationCanceledException</c>), <c>Handle&lt;Exception&gt;()</c>, a predicate that is always true.
+    /// </summary>
+    public OptionSetting<bool> HandlesEveryException { get; }
 
     /// <summary>The assignment of <c>DelayGenerator</c>, when there is one.</summary>
     public SyntaxNode? DelayGeneratorAssignment { get; }

@@ -186,7 +186,7 @@ public static class PollyOptionsRecognizer
         => OperationTree.Any(value, o => o is IFieldReferenceOperation { Field.Name: "InfiniteTimeSpan" });
 
     /// <summary>Cheap test for the settings the retry rules read.</summary>
-    public static bool IsSettingName(string name) => name is "MaxRetryAttempts" or "BackoffType" or "UseJitter" or "Delay" or "DelayGenerator";
+    public static bool IsSettingName(string name) => name is "MaxRetryAttempts" or "BackoffType" or "UseJitter" or "Delay" or "DelayGenerator" or "MaxDelay" or "ShouldHandle";
 
     /// <summary>
     /// The options behind a later <c>local.Setting = ...</c> assignment: the object creation that initialized the
@@ -381,7 +381,10 @@ public static class PollyOptionsRecognizer
         private OptionSetting<BackoffKind> _backoffType;
         private OptionSetting<bool> _useJitter;
         private OptionSetting<double> _delay;
+        private OptionSetting<double> _maxDelay = OptionSetting<double>.Default(double.PositiveInfinity);
+        private OptionSetting<bool> _handlesEveryException;
         private SyntaxNode? _generatorAssignment;
+        private IOperation? _generatorValue;
         private DelayModel? _generator;
 
         public Settings(PollyOptionsKind kind, KnownTypes types)
@@ -393,6 +396,10 @@ public static class PollyOptionsRecognizer
             _backoffType = OptionSetting<BackoffKind>.Default(http ? BackoffKind.Exponential : BackoffKind.Constant);
             _useJitter = OptionSetting<bool>.Default(http ? PollyDefaults.HttpUseJitter : PollyDefaults.RetryUseJitter);
             _delay = OptionSetting<double>.Default(PollyDefaults.DelayMilliseconds);
+
+            // Polly.Core 8, RetryStrategyOptions<T>.ShouldHandle: DefaultPredicates<…>.HandleOutcome, every exception but
+            // OperationCanceledException. HttpRetryStrategyOptions handles transient HTTP failures only.
+            _handlesEveryException = OptionSetting<bool>.Default(!http);
         }
 
         public void Assign(string name, IOperation value, SyntaxNode assignment, bool definite)
@@ -411,6 +418,14 @@ public static class PollyOptionsRecognizer
                 case "Delay":
                     _delay = OptionSetting<double>.Assigned(definite ? TimeValue.TryGetMilliseconds(value) : null, assignment);
                     break;
+                case "ShouldHandle":
+                    _handlesEveryException = OptionSetting<bool>.Assigned(definite ? HandlesEveryException(value) : null, assignment);
+                    break;
+                case "MaxDelay":
+                    _maxDelay = OptionSetting<double>.Assigned(
+                        !definite ? null : value.ConstantValue is { HasValue: true, Value: null } ? double.PositiveInfinity : TimeValue.TryGetMilliseconds(value),
+                        assignment);
+                    break;
                 case "DelayGenerator":
                     if (definite && value.ConstantValue is { HasValue: true, Value: null })
                     {
@@ -420,6 +435,7 @@ public static class PollyOptionsRecognizer
                     else
                     {
                         _generatorAssignment = assignment;
+                        _generatorValue = definite ? value : null;
                         _generator = definite ? DelayLambdaRecognizer.Recognize(value, _types, DelayLambdaRecognizer.FirstParameter) : DelayModel.Unknown;
                     }
 
@@ -446,11 +462,71 @@ public static class PollyOptionsRecognizer
                 case "DelayGenerator":
                     _generator = DelayModel.Unknown;
                     break;
+                case "MaxDelay":
+                    _maxDelay = OptionSetting<double>.Default(null);
+                    break;
+                case "ShouldHandle":
+                    _handlesEveryException = OptionSetting<bool>.Default(null);
+                    break;
             }
         }
 
         public PollyOptionsModel ToModel(string subject, SyntaxNode? creation, Location? creationLocation)
-            => new(_kind, subject, creation, creationLocation, _maxRetryAttempts, _backoffType, _useJitter, _delay, _generatorAssignment, _generator);
+        {
+            // RES004: the generator is called with the retry's AttemptNumber, from 0; MaxDelay does not cap what it returns
+            // (Polly 8 RetryResilienceStrategy: a valid generated delay replaces the capped backoff delay).
+            if (_generator is { Kind: DelayKind.Growing } generator && _generatorValue is not null && _maxRetryAttempts.Value is { } retries)
+            {
+                _generator = generator.WithGrowth(DelayLambdaRecognizer.Growth(
+                    _generatorValue, _types, DelayLambdaRecognizer.FirstParameter, first: 0, retries: retries == int.MaxValue ? null : retries));
+            }
+
+            return Model(subject, creation, creationLocation);
+        }
+
+        private PollyOptionsModel Model(string subject, SyntaxNode? creation, Location? creationLocation)
+            => new(_kind, subject, creation, creationLocation, _maxRetryAttempts, _backoffType, _useJitter, _delay, _generatorAssignment, _generator, _maxDelay, _handlesEveryException);
+
+        /// <summary>
+        /// RES005: <c>new PredicateBuilder().Handle&lt;Exception&gt;()</c> (a <c>Handle&lt;Exception&gt;</c> without a predicate anywhere in
+        /// the chain), or a lambda that returns <c>PredicateResult.True()</c>, <c>ValueTask.FromResult(true)</c> or
+        /// <c>new ValueTask&lt;bool&gt;(true)</c> whatever it is given.
+        /// </summary>
+        private static bool HandlesEveryException(IOperation value)
+        {
+            var current = OperationTree.Unwrap(value);
+            if (current is IDelegateCreationOperation { Target: var target })
+            {
+                return OperationTree.Unwrap(target) is IAnonymousFunctionOperation { Body.Operations: { Length: 1 } operations }
+                       && operations[0] is IReturnOperation { ReturnedValue: { } returned }
+                       && IsAlwaysTrue(OperationTree.Unwrap(returned));
+            }
+
+            for (var depth = 0; depth < 16 && current is IInvocationOperation step; depth++)
+            {
+                if (step.TargetMethod is { Name: "Handle", TypeArguments.Length: 1 } handle
+                    && handle.TypeArguments[0] is { Name: "Exception", ContainingNamespace: { Name: "System", ContainingNamespace.IsGlobalNamespace: true } }
+                    && step.Arguments.Length == 0)
+                {
+                    return true;
+                }
+
+                current = OperationTree.Unwrap(step.Instance);
+            }
+
+            return false;
+        }
+
+        private static bool IsAlwaysTrue(IOperation? returned)
+            => returned switch
+            {
+                IInvocationOperation { TargetMethod: { Name: "True", ContainingType.Name: "PredicateResult" } } => true,
+                IInvocationOperation { TargetMethod.Name: "FromResult", Arguments.Length: 1 } fromResult => IsTrue(fromResult.Arguments[0].Value),
+                IObjectCreationOperation { Type.Name: "ValueTask", Arguments.Length: 1 } valueTask => IsTrue(valueTask.Arguments[0].Value),
+                _ => false,
+            };
+
+        private static bool IsTrue(IOperation value) => value.ConstantValue is { HasValue: true, Value: true };
 
         private BackoffKind? Backoff(IOperation value)
         {

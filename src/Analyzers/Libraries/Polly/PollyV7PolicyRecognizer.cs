@@ -63,7 +63,68 @@ public static class PollyV7PolicyRecognizer
             }
         }
 
-        return new PollyV7Policy(method.Name, name.GetLocation(), isForever, count, delay, countArgument, delayArgument);
+        // RES004: a sleep-duration provider is called with the retry number, from 1.
+        if (delay.Kind == DelayKind.Growing && delayArgument >= 0 && Provider(invocation) is { } provider)
+        {
+            delay = delay.WithGrowth(DelayLambdaRecognizer.Growth(provider, types, DelayLambdaRecognizer.FirstIntParameter, first: 1, retries: count));
+        }
+
+        return new PollyV7Policy(method.Name, name.GetLocation(), isForever, count, delay, countArgument, delayArgument, EveryExceptionHandle(invocation));
+    }
+
+    /// <summary>
+    /// RES005: the builder chain the policy is made from (<c>Policy.Handle&lt;HttpRequestException&gt;().Or&lt;Exception&gt;()</c>):
+    /// the name of a <c>Handle&lt;Exception&gt;()</c> or <c>Or&lt;Exception&gt;()</c> without a predicate, which lets every
+    /// failure through to the retry. A chain that does not start in sight (a builder from a helper) says nothing.
+    /// </summary>
+    private static Location? EveryExceptionHandle(IInvocationOperation invocation)
+    {
+        var builder = invocation.TargetMethod.IsExtensionMethod && invocation.Arguments.Length > 0
+            ? OperationTree.Unwrap(invocation.Arguments[0].Value)
+            : OperationTree.Unwrap(invocation.Instance);
+        for (var depth = 0; depth < 16 && builder is IInvocationOperation step; depth++)
+        {
+            if (step.TargetMethod is { Name: "Handle" or "Or", TypeArguments.Length: 1 } handle
+                && handle.TypeArguments[0] is { Name: "Exception", ContainingNamespace: { Name: "System", ContainingNamespace.IsGlobalNamespace: true } }
+                && !HasPredicate(step)
+                && step.Syntax is InvocationExpressionSyntax { Expression: var expression }
+                && expression switch { MemberAccessExpressionSyntax access => access.Name, SimpleNameSyntax simple => simple, _ => null } is { } name)
+            {
+                return name.GetLocation();
+            }
+
+            builder = step.TargetMethod.IsExtensionMethod && step.Arguments.Length > 0
+                ? OperationTree.Unwrap(step.Arguments[0].Value)
+                : OperationTree.Unwrap(step.Instance);
+        }
+
+        return null;
+    }
+
+    private static bool HasPredicate(IInvocationOperation handle)
+    {
+        foreach (var argument in handle.Arguments)
+        {
+            if (argument.ArgumentKind != ArgumentKind.DefaultValue && argument.Parameter is { Ordinal: var ordinal } && (ordinal > 0 || !handle.TargetMethod.IsExtensionMethod))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static IOperation? Provider(IInvocationOperation invocation)
+    {
+        foreach (var argument in invocation.Arguments)
+        {
+            if (argument.Parameter?.Name == "sleepDurationProvider")
+            {
+                return argument.Value;
+            }
+        }
+
+        return null;
     }
 
     private static SyntaxToken? NameToken(ExpressionSyntax expression)

@@ -1,0 +1,35 @@
+using System.Collections.Immutable;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Operations;
+using ResilienceAnalyzers.Retry;
+
+namespace ResilienceAnalyzers.Libraries.Aws;
+
+/// <summary>AWS SDK for .NET <c>ClientConfig.MaxErrorRetry</c>, where it is assigned.</summary>
+/// <remarks>
+/// Read in aws/aws-sdk-net sdk/src/Core/Amazon.Runtime (3.7 and 4.0): <c>MaxErrorRetry</c> is the number of retries (3 by
+/// default in standard mode, some services more); the standard and adaptive modes back off exponentially with full
+/// jitter, capped at 20 s, and retry the SDK's own throttling and transient set (never RES005). A retry quota shared by
+/// the client limits retries under sustained failure, but it refills, so it is no attempt limit. <c>RetryMode</c> comes
+/// from the environment or the profile when code does not set it (certain or silent: the default is not judged).
+/// </remarks>
+internal static class AwsRetry
+{
+    public static LibraryRetrySettings? Recognize(ISimpleAssignmentOperation assignment, LibraryRetryTypes types)
+    {
+        if (assignment.Target is not IPropertyReferenceOperation { Property: { Name: "MaxErrorRetry" } property } target
+            || !LibraryRetryTypes.Is(target.Instance?.Type ?? property.ContainingType, types.AwsClientConfig)
+            || assignment.Value.ConstantValue is not { HasValue: true, Value: int retries })
+        {
+            return null;
+        }
+
+        return new LibraryRetrySettings("'MaxErrorRetry'")
+        {
+            Retries = retries,
+            Unbounded = retries == int.MaxValue,
+            RetriesLocation = assignment.Syntax.GetLocation(),
+            FixHints = ImmutableDictionary<string, string?>.Empty.SetItem(RetryFixHintKeys.CountPosition, LibraryFixHints.Span(assignment.Value.Syntax)),
+        };
+    }
+}

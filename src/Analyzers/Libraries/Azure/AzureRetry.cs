@@ -1,0 +1,65 @@
+using System.Collections.Immutable;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Operations;
+using ResilienceAnalyzers.Retry;
+
+namespace ResilienceAnalyzers.Libraries.Azure;
+
+/// <summary>
+/// Azure SDK <c>ClientOptions.Retry</c> (<c>Azure.Core.RetryOptions</c>): one setting at a time, where it is assigned.
+/// </summary>
+/// <remarks>
+/// Read in Azure/azure-sdk-for-net sdk/core/Azure.Core (1.4x-1.64): defaults <c>MaxRetries = 3</c>, <c>Delay = 0.8 s</c>,
+/// <c>MaxDelay = 1 min</c>, <c>Mode = Exponential</c>; <c>HttpPipelineBuilder</c> maps <c>Exponential</c> to
+/// <c>DelayStrategy.CreateExponentialDelayStrategy(Delay, MaxDelay)</c> (doubling, ±20 % jitter, capped) and <c>Fixed</c> to
+/// <c>CreateFixedDelayStrategy(Delay)</c> (the same wait, jittered, every time). What is retried is the pipeline's response
+/// classifier (408, 429, 500, 502, 503, 504, transport failures): never RES005. The defaults are safe and stay silent.
+/// </remarks>
+internal static class AzureRetry
+{
+    public static bool IsCandidateName(string name) => name is "MaxRetries" or "Mode" or "Delay";
+
+    public static LibraryRetrySettings? Recognize(ISimpleAssignmentOperation assignment, LibraryRetryTypes types)
+    {
+        if (assignment.Target is not IPropertyReferenceOperation { Property: { } property }
+            || !IsCandidateName(property.Name)
+            || !SymbolEqualityComparer.Default.Equals(property.ContainingType, types.AzureRetryOptions))
+        {
+            return null;
+        }
+
+        var subject = "'RetryOptions." + property.Name + "'";
+        var location = assignment.Syntax.GetLocation();
+        switch (property.Name)
+        {
+            case "MaxRetries" when assignment.Value.ConstantValue is { HasValue: true, Value: int retries }:
+                return new LibraryRetrySettings(subject)
+                {
+                    Retries = retries,
+                    Unbounded = retries == int.MaxValue,
+                    RetriesLocation = location,
+                    FixHints = ImmutableDictionary<string, string?>.Empty.SetItem(RetryFixHintKeys.CountPosition, LibraryFixHints.Span(assignment.Value.Syntax)),
+                };
+            case "Mode" when IsEnumMember(assignment.Value, "Fixed"):
+                return new LibraryRetrySettings(subject)
+                {
+                    Delay = new DelayModel(DelayKind.Constant, JitterKind.Real, location: null),
+                    DelayLocation = location,
+                    FixHints = ImmutableDictionary<string, string?>.Empty
+                        .SetItem(RetryFixHintKeys.ReplaceSpan, LibraryFixHints.Span(assignment.Value.Syntax))
+                        .SetItem(RetryFixHintKeys.ReplaceWith, "Azure.Core.RetryMode.Exponential"),
+                };
+            case "Delay" when TimeValue.TryGetMilliseconds(assignment.Value) == 0:
+                return new LibraryRetrySettings(subject)
+                {
+                    Delay = DelayModel.Immediate,
+                    DelayLocation = location,
+                };
+            default:
+                return null;
+        }
+    }
+
+    private static bool IsEnumMember(IOperation value, string name)
+        => value is IFieldReferenceOperation { Field: { Name: var field, ContainingType.TypeKind: TypeKind.Enum } } && field == name;
+}

@@ -1,0 +1,117 @@
+using System.Collections.Immutable;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Operations;
+using ResilienceAnalyzers.Common;
+using ResilienceAnalyzers.Retry;
+
+namespace ResilienceAnalyzers.Libraries.SqlClient;
+
+/// <summary>Microsoft.Data.SqlClient configurable retry logic: <c>SqlRetryLogicOption</c> and the fixed-interval provider.</summary>
+/// <remarks>
+/// Read in dotnet/SqlClient src/Microsoft.Data.SqlClient/src/Microsoft/Data/SqlClient/Reliability (5.2.2 to 7.1, the interval
+/// enumerators identical):
+/// <list type="bullet">
+/// <item><c>NumberOfTries</c> counts every attempt (1 to 60), so it allows <c>NumberOfTries − 1</c> retries.</item>
+/// <item>The base enumerator computes a next interval only while <c>Current &lt; MaxTimeInterval</c>: with
+/// <c>MaxTimeInterval</c> left at its default <c>TimeSpan.Zero</c>, every provider retries immediately (confirmed by running
+/// 7.0.3).</item>
+/// <item><c>CreateFixedRetryProvider</c> waits <c>DeltaTime</c> ±20 % each time: a delay that does not grow (RES002).</item>
+/// <item>Exponential and incremental providers are jittered (±20 %) and capped (≤ 120 s): nothing else to report.</item>
+/// <item>What is retried is the built-in transient error list, or the caller's <c>TransientErrors</c>: never RES005.</item>
+/// </list>
+/// </remarks>
+internal static class SqlClientRetry
+{
+    /// <summary><c>new SqlRetryLogicOption { … }</c>: its count, and a maximum interval that is missing or zero.</summary>
+    public static LibraryRetrySettings? Recognize(IObjectCreationOperation creation, LibraryRetryTypes types)
+    {
+        if (!SymbolEqualityComparer.Default.Equals(creation.Type, types.SqlRetryLogicOption) || creation.Initializer is not { } initializer)
+        {
+            return null;
+        }
+
+        long? retries = null;
+        Location? retriesLocation = null;
+        var hints = ImmutableDictionary<string, string?>.Empty;
+        double? maxInterval = 0;
+        Location? maxIntervalLocation = null;
+        foreach (var member in initializer.Initializers)
+        {
+            if (member is not ISimpleAssignmentOperation { Target: IPropertyReferenceOperation { Property.Name: var name } } assignment)
+            {
+                continue;
+            }
+
+            switch (name)
+            {
+                case "NumberOfTries":
+                    retries = assignment.Value.ConstantValue is { HasValue: true, Value: int tries } ? tries - 1 : null;
+                    retriesLocation = assignment.Syntax.GetLocation();
+                    hints = hints.SetItem(RetryFixHintKeys.CountPosition, LibraryFixHints.Span(assignment.Value.Syntax))
+                        .SetItem(RetryFixHintKeys.CountsFirstAttempt, "true");
+                    break;
+                case "MaxTimeInterval":
+                    maxInterval = TimeValue.TryGetMilliseconds(assignment.Value);
+                    maxIntervalLocation = assignment.Syntax.GetLocation();
+                    break;
+            }
+        }
+
+        // Set later on a local (options.MaxTimeInterval = …) or handed to code that may set it: not seen whole.
+        if (maxIntervalLocation is null && !IsSeenWhole(creation))
+        {
+            maxInterval = null;
+        }
+
+        var immediate = maxInterval == 0;
+        return new LibraryRetrySettings("'SqlRetryLogicOption'")
+        {
+            Retries = retries,
+            RetriesLocation = retriesLocation,
+            Delay = immediate ? DelayModel.Immediate : DelayModel.Unknown,
+            DelayLocation = immediate ? maxIntervalLocation ?? Creation(creation) : null,
+            FixHints = hints,
+        };
+    }
+
+    /// <summary><c>SqlConfigurableRetryFactory.CreateFixedRetryProvider(…)</c>: the same wait every time.</summary>
+    public static LibraryRetrySettings? Recognize(IInvocationOperation invocation, LibraryRetryTypes types)
+    {
+        if (invocation.TargetMethod is not { Name: "CreateFixedRetryProvider" } method
+            || !SymbolEqualityComparer.Default.Equals(method.ContainingType, types.SqlConfigurableRetryFactory)
+            || invocation.Syntax is not Microsoft.CodeAnalysis.CSharp.Syntax.InvocationExpressionSyntax { Expression: Microsoft.CodeAnalysis.CSharp.Syntax.MemberAccessExpressionSyntax access })
+        {
+            return null;
+        }
+
+        return new LibraryRetrySettings("'CreateFixedRetryProvider'")
+        {
+            Delay = new DelayModel(DelayKind.Constant, JitterKind.Real, location: null),
+            DelayLocation = access.Name.GetLocation(),
+        };
+    }
+
+    /// <summary>Passed straight to a call, or a local that is only passed on: no later assignment can change it.</summary>
+    private static bool IsSeenWhole(IObjectCreationOperation creation)
+    {
+        var value = OperationTree.Outer(creation);
+        if (value.Parent is IArgumentOperation)
+        {
+            return true;
+        }
+
+        if (value.Parent is not IVariableInitializerOperation { Parent: IVariableDeclaratorOperation { Symbol: var local } })
+        {
+            return false;
+        }
+
+        return !OperationTree.Any(OperationTree.Root(creation), o => o is ILocalReferenceOperation reference
+            && SymbolEqualityComparer.Default.Equals(reference.Local, local)
+            && OperationTree.Outer(reference).Parent is not IArgumentOperation);
+    }
+
+    private static Location Creation(IObjectCreationOperation creation)
+        => creation.Syntax is Microsoft.CodeAnalysis.CSharp.Syntax.ObjectCreationExpressionSyntax { Type: var type } syntax
+            ? Location.Create(syntax.SyntaxTree, Microsoft.CodeAnalysis.Text.TextSpan.FromBounds(syntax.SpanStart, type.Span.End))
+            : creation.Syntax.GetLocation();
+}

@@ -1,0 +1,235 @@
+using ResilienceAnalyzers.Tests.Verifiers;
+using Verify = ResilienceAnalyzers.Tests.Verifiers.CSharpAnalyzerVerifier<ResilienceAnalyzers.Retry.RetryAnalyzer>;
+
+namespace ResilienceAnalyzers.Tests.Retry;
+
+/// <summary>
+/// The retry settings of the libraries services call, judged like loops and Polly: each setting that maps to a rule, the
+/// library defaults (safe ones stay silent), and what RULES.md leaves alone. The judgement and its source are written
+/// beside each recogniser (src/Analyzers/Libraries).
+/// </summary>
+public sealed class LibraryRetryTests
+{
+    private static Task Verify(string source) => Verify005(source, everyException: false);
+
+    private static Task Verify005(string source, bool everyException = true)
+        => new Verify.Test { TestCode = source, TestLibraries = TestLibraries.All, VerifiesEveryExceptionRule = everyException }.RunAsync(System.Threading.CancellationToken.None);
+
+    [Fact]
+    public Task EfCore_TooManyRetriesOrNoDelay_AreReported_DefaultsAreNot()
+        => Verify("""
+            using System;
+            using Microsoft.EntityFrameworkCore;
+
+            class C
+            {
+                void Configure(DbContextOptionsBuilder options, string connection)
+                {
+                    options.UseSqlServer(connection, sql => sql.EnableRetryOnFailure({|RES001:50|}));
+                    options.UseSqlServer(connection, sql => sql.EnableRetryOnFailure({|RES001:int.MaxValue|}, TimeSpan.FromSeconds(30), null));
+                    options.UseSqlServer(connection, sql => sql.EnableRetryOnFailure(5, {|RES002:TimeSpan.Zero|}, null));
+
+                    // Six retries, exponential with jitter, capped at 30 s: safe.
+                    options.UseSqlServer(connection, sql => sql.EnableRetryOnFailure());
+                    options.UseSqlServer(connection, sql => sql.EnableRetryOnFailure(8));
+
+                    // An explicit cap above a minute is still a cap.
+                    options.UseSqlServer(connection, sql => sql.EnableRetryOnFailure(10, TimeSpan.FromMinutes(5), null));
+                }
+            }
+            """);
+
+    [Fact]
+    public Task MassTransit_ImmediateIntervalAndGrowingPolicies_AreJudged()
+        => Verify005("""
+            using System;
+            using MassTransit;
+
+            class C
+            {
+                void Configure(IReceiveEndpointConfigurator endpoint)
+                {
+                    endpoint.UseMessageRetry(r => r.{|RES002:{|RES005:Immediate|}|}(5));
+                    endpoint.UseMessageRetry(r =>
+                    {
+                        r.Handle<TimeoutException>();
+                        r.{|RES002:Interval|}(3, TimeSpan.FromSeconds(2));
+                    });
+                    endpoint.UseMessageRetry(r =>
+                    {
+                        r.Handle<TimeoutException>();
+                        r.{|RES001:Exponential|}(20, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(2));
+                    });
+                    endpoint.UseMessageRetry(r =>
+                    {
+                        r.Handle<TimeoutException>();
+                        r.{|RES003:{|RES004:Incremental|}|}(8, TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(10));
+                    });
+                    endpoint.UseMessageRetry(r =>
+                    {
+                        r.Handle<TimeoutException>();
+                        r.{|RES003:Intervals|}(100, 500, 1000);
+                    });
+
+                    // Jittered, capped, a few retries, on the failures it names: nothing to say.
+                    endpoint.UseMessageRetry(r =>
+                    {
+                        r.Handle<TimeoutException>();
+                        r.Exponential(5, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(2));
+                    });
+                    endpoint.UseMessageRetry(r =>
+                    {
+                        r.Handle<TimeoutException>();
+                        r.Incremental(3, TimeSpan.FromSeconds(1), TimeSpan.Zero.Add(TimeSpan.FromSeconds(1)));
+                    });
+                }
+            }
+            """);
+
+    [Fact]
+    public Task AzureSdk_RetryOptions_AreJudgedWhereTheyAreSet()
+        => Verify("""
+            using System;
+            using Azure.Core;
+
+            class StorageOptions : ClientOptions
+            {
+            }
+
+            class C
+            {
+                object Many() => new StorageOptions { Retry = { {|RES001:MaxRetries = 50|}, Delay = TimeSpan.FromSeconds(1) } };
+                object Fixed() => new StorageOptions { Retry = { {|RES002:Mode = RetryMode.Fixed|} } };
+
+                object Later()
+                {
+                    var options = new StorageOptions();
+                    {|RES002:options.Retry.Delay = TimeSpan.Zero|};
+                    options.Retry.MaxRetries = 5;
+                    options.Retry.Mode = RetryMode.Exponential;
+                    return options;
+                }
+
+                object Defaults() => new StorageOptions();
+            }
+            """);
+
+    [Fact]
+    public Task AwsSdk_MaxErrorRetry_AboveTheLimit_IsReported()
+        => Verify("""
+            using Amazon.DynamoDBv2;
+
+            class C
+            {
+                object Many() => new AmazonDynamoDBConfig { {|RES001:MaxErrorRetry = 25|} };
+                object Few() => new AmazonDynamoDBConfig { MaxErrorRetry = 3 };
+                object Off() => new AmazonDynamoDBConfig { MaxErrorRetry = 0 };
+            }
+            """);
+
+    [Fact]
+    public Task Grpc_ABackoffThatDoesNotGrow_IsReported()
+        => Verify("""
+            using System;
+            using Grpc.Net.Client.Configuration;
+
+            class C
+            {
+                object Flat() => new RetryPolicy
+                {
+                    MaxAttempts = 5,
+                    InitialBackoff = TimeSpan.FromSeconds(1),
+                    MaxBackoff = TimeSpan.FromSeconds(5),
+                    {|RES002:BackoffMultiplier = 1|},
+                    RetryableStatusCodes = { Grpc.Core.StatusCode.Unavailable },
+                };
+
+                object Growing() => new RetryPolicy
+                {
+                    MaxAttempts = 5,
+                    InitialBackoff = TimeSpan.FromSeconds(1),
+                    MaxBackoff = TimeSpan.FromSeconds(5),
+                    BackoffMultiplier = 1.5,
+                    RetryableStatusCodes = { Grpc.Core.StatusCode.Unavailable },
+                };
+            }
+            """);
+
+    [Fact]
+    public Task SqlClient_MissingMaxIntervalOrFixedProvider_RetriesWithoutBackoff()
+        => Verify("""
+            using System;
+            using Microsoft.Data.SqlClient;
+
+            class C
+            {
+                SqlRetryLogicBaseProvider NoMaximum() => SqlConfigurableRetryFactory.CreateExponentialRetryProvider(
+                    {|RES002:new SqlRetryLogicOption|} { NumberOfTries = 5, DeltaTime = TimeSpan.FromSeconds(1) });
+
+                SqlRetryLogicBaseProvider Many() => SqlConfigurableRetryFactory.CreateExponentialRetryProvider(
+                    new SqlRetryLogicOption { {|RES001:NumberOfTries = 30|}, DeltaTime = TimeSpan.FromSeconds(1), MaxTimeInterval = TimeSpan.FromSeconds(20) });
+
+                SqlRetryLogicBaseProvider Fixed() => SqlConfigurableRetryFactory.{|RES002:CreateFixedRetryProvider|}(
+                    new SqlRetryLogicOption { NumberOfTries = 5, DeltaTime = TimeSpan.FromSeconds(1), MaxTimeInterval = TimeSpan.FromSeconds(20) });
+
+                SqlRetryLogicBaseProvider Good() => SqlConfigurableRetryFactory.CreateExponentialRetryProvider(
+                    new SqlRetryLogicOption { NumberOfTries = 5, DeltaTime = TimeSpan.FromSeconds(1), MaxTimeInterval = TimeSpan.FromSeconds(20) });
+
+                SqlRetryLogicBaseProvider SetLater()
+                {
+                    var options = new SqlRetryLogicOption { NumberOfTries = 5, DeltaTime = TimeSpan.FromSeconds(1) };
+                    options.MaxTimeInterval = TimeSpan.FromSeconds(20);
+                    return SqlConfigurableRetryFactory.CreateExponentialRetryProvider(options);
+                }
+            }
+            """);
+
+    [Fact]
+    public Task Redis_FixedReconnectPolicies_AreReported_TheExponentialOneIsNot()
+        => Verify("""
+            using StackExchange.Redis;
+
+            class C
+            {
+                void Configure(ConfigurationOptions options)
+                {
+                    options.ReconnectRetryPolicy = {|RES002:new LinearRetry|}(5000);
+                    options.ReconnectRetryPolicy = {|RES002:new ExponentialRetry|}(0);
+                    options.ReconnectRetryPolicy = {|RES002:new ExponentialRetry|}(3000, 3000);
+                    options.ReconnectRetryPolicy = new ExponentialRetry(2500);
+                    options.ReconnectRetryPolicy = new ExponentialRetry(1000, 60000);
+                }
+            }
+            """);
+
+    [Fact]
+    public Task DaprWorkflow_ConstantUncappedOrManyAttempts_AreJudged()
+        => Verify("""
+            using System;
+            using Dapr.Workflow;
+
+            class C
+            {
+                object Constant() => new WorkflowRetryPolicy(3, TimeSpan.FromSeconds(5)).Equals(null) ? null! : {|RES002:new WorkflowRetryPolicy|}(3, TimeSpan.FromSeconds(5));
+                object Uncapped() => {|RES004:new WorkflowRetryPolicy|}(maxNumberOfAttempts: 10, firstRetryInterval: TimeSpan.FromSeconds(1), backoffCoefficient: 2.0);
+                object Many() => new WorkflowRetryPolicy({|RES001:30|}, TimeSpan.FromSeconds(1), 2.0, TimeSpan.FromSeconds(30));
+                object Capped() => new WorkflowRetryPolicy(5, TimeSpan.FromSeconds(1), 2.0, TimeSpan.FromSeconds(30));
+                object Deadline() => new WorkflowRetryPolicy(int.MaxValue, TimeSpan.FromSeconds(1), 2.0, TimeSpan.FromSeconds(30), TimeSpan.FromMinutes(10));
+            }
+            """.Replace("new WorkflowRetryPolicy(3, TimeSpan.FromSeconds(5)).Equals(null) ? null! : ", "", System.StringComparison.Ordinal));
+
+    [Fact]
+    public Task Cosmos_RateLimitRetriesAboveTheLimit_AreReported()
+        => Verify("""
+            using System;
+            using Microsoft.Azure.Cosmos;
+            using Microsoft.Azure.Cosmos.Fluent;
+
+            class C
+            {
+                object Many() => new CosmosClientOptions { {|RES001:MaxRetryAttemptsOnRateLimitedRequests = 30|} };
+                object Default() => new CosmosClientOptions { MaxRetryAttemptsOnRateLimitedRequests = 9 };
+                object Builder(string connection) => new CosmosClientBuilder(connection).WithThrottlingRetryOptions(TimeSpan.FromSeconds(30), {|RES001:50|});
+            }
+            """);
+}
