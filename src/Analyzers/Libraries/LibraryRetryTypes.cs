@@ -57,23 +57,4 @@ public sealed class LibraryRetryTypes
                   ?? types.CosmosClientOptions;
         return any is null ? null : types;
     }
-
-    /// <summary><paramref name="type"/> is <paramref name="expected"/> or derives from it.</summary>
-    public static bool Is(ITypeSymbol? type, INamedTypeSymbol? expected)
-    {
-        if (expected is null)
-        {
-            return false;
-        }
-
-        for (var current = type; current is not null; current = current.BaseType)
-        {
-            if (SymbolEqualityComparer.Default.Equals(current.OriginalDefinition, expected))
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
 }

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Operations;
@@ -37,36 +38,76 @@ internal static class EveryExceptionCatch
     }
 
     /// <summary>
-    /// <c>catch</c>, <c>catch (Exception)</c>, <c>catch (Exception ex)</c>, with no filter that reads the exception: a filter on
-    /// the attempt count or a token (<c>when (attempt &lt; 3)</c>) decides how often, not on what.
+    /// <c>catch</c>, <c>catch (Exception)</c>, <c>catch (Exception ex)</c>, with no filter that chooses failures: a filter on the
+    /// attempt count or a token (<c>when (attempt &lt; 3)</c>) decides how often, not on what, and one that only lets
+    /// cancellation through (<c>when (ex is not OperationCanceledException)</c>) still retries every failure.
     /// </summary>
     private static bool AcceptsEverything(ICatchClauseOperation clause)
         => clause.ExceptionType is { SpecialType: SpecialType.System_Object } or { Name: "Exception", ContainingNamespace: { Name: "System", ContainingNamespace.IsGlobalNamespace: true } }
            && (clause.Filter is null
-               || (clause.ExceptionDeclarationOrExpression is not IVariableDeclaratorOperation { Symbol: { } caught } || !ReadsLocal(clause.Filter, caught))
+               || (clause.ExceptionDeclarationOrExpression is not IVariableDeclaratorOperation { Symbol: { } caught } || !ChoosesFailures(clause.Filter, caught))
                   && !OperationTree.Any(clause.Filter, o => o is IInvocationOperation));
 
     /// <summary>
     /// The clause tests the exception it caught (its type, a pattern, a condition that reads it) and may rethrow or
     /// leave on what it finds. A rethrow decided by the attempt count (<c>if (++attempt &gt;= 3) throw;</c>) is a
-    /// bound, not a choice of failures.
+    /// bound, and one that lets cancellation through (<c>if (ex is OperationCanceledException) throw;</c>) is no choice
+    /// among failures.
     /// </summary>
     private static bool Decides(ICatchClauseOperation clause)
+        => clause.ExceptionDeclarationOrExpression is IVariableDeclaratorOperation { Symbol: { } caught }
+           && OperationTree.Any(clause.Handler, operation => operation switch
+           {
+               IConditionalOperation { Condition: var condition } => ChoosesFailures(condition, caught),
+               ISwitchOperation { Value: var value } => ChoosesFailures(value, caught),
+               ISwitchExpressionOperation { Value: var value } => ChoosesFailures(value, caught),
+               _ => false,
+           });
+
+    /// <summary>The condition reads the caught exception for anything but a test for cancellation.</summary>
+    private static bool ChoosesFailures(IOperation condition, ILocalSymbol caught)
     {
-        if (clause.ExceptionDeclarationOrExpression is not IVariableDeclaratorOperation { Symbol: { } caught })
+        foreach (var operation in OperationTree.Descendants(condition).Prepend(condition))
         {
-            return false;
+            if (operation is not ILocalReferenceOperation reference || !SymbolEqualityComparer.Default.Equals(reference.Local, caught))
+            {
+                continue;
+            }
+
+            var tested = OperationTree.Outer(reference).Parent switch
+            {
+                IIsTypeOperation isType => isType.TypeOperand,
+                IIsPatternOperation { Pattern: var pattern } => TestedType(pattern),
+                _ => null,
+            };
+            if (!IsCancellation(tested))
+            {
+                return true;
+            }
         }
 
-        return OperationTree.Any(clause.Handler, operation => operation switch
-        {
-            IIsTypeOperation or IIsPatternOperation or ISwitchOperation or ISwitchExpressionOperation => true,
-            IConditionalOperation { Condition: var condition } => ReadsLocal(condition, caught),
-            _ => false,
-        });
+        return false;
     }
 
-    private static bool ReadsLocal(IOperation root, ILocalSymbol local)
-        => OperationTree.Any(root, o => o is ILocalReferenceOperation reference && SymbolEqualityComparer.Default.Equals(reference.Local, local))
-           || (root is ILocalReferenceOperation self && SymbolEqualityComparer.Default.Equals(self.Local, local));
+    private static ITypeSymbol? TestedType(IPatternOperation pattern)
+        => pattern switch
+        {
+            INegatedPatternOperation negated => TestedType(negated.Pattern),
+            ITypePatternOperation type => type.MatchedType,
+            IDeclarationPatternOperation declaration => declaration.MatchedType,
+            _ => null,
+        };
+
+    private static bool IsCancellation(ITypeSymbol? type)
+    {
+        for (var current = type; current is not null; current = current.BaseType)
+        {
+            if (current is { Name: "OperationCanceledException", ContainingNamespace: { Name: "System", ContainingNamespace.IsGlobalNamespace: true } })
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 }

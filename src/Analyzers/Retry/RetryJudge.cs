@@ -129,9 +129,7 @@ internal sealed class RetryJudge
 
         if (growth.GrowingExpression is { } expression)
         {
-            properties = properties.SetItem(
-                RetryFixHintKeys.GrowthSpan,
-                string.Format(System.Globalization.CultureInfo.InvariantCulture, "{0},{1}", expression.SpanStart, expression.Span.Length));
+            properties = properties.SetItem(RetryFixHintKeys.GrowthSpan, FixHintSpan.Format(expression));
         }
 
         report(Diagnostic.Create(DiagnosticDescriptors.BackoffWithoutCap, location, properties, subject, how));

@@ -95,6 +95,24 @@ internal static class Imports
 /// <summary>Reads the analyzer's hints that locate what a fix rewrites.</summary>
 internal static class FixHints
 {
+    /// <summary>
+    /// The node of type <typeparamref name="T"/> at the span the analyzer put in the diagnostic's properties
+    /// (<see cref="ResilienceAnalyzers.Common.FixHintSpan"/>); null when absent, malformed or outside the document.
+    /// </summary>
+    public static T? Node<T>(SyntaxNode root, System.Collections.Immutable.ImmutableDictionary<string, string?> properties, string key)
+        where T : SyntaxNode
+    {
+        if (!properties.TryGetValue(key, out var text) || text?.Split(',') is not { Length: 2 } parts
+            || !int.TryParse(parts[0], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var start)
+            || !int.TryParse(parts[1], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var length)
+            || start + length > root.FullSpan.End)
+        {
+            return null;
+        }
+
+        return root.FindNode(new Microsoft.CodeAnalysis.Text.TextSpan(start, length), getInnermostNodeForTie: true) as T;
+    }
+
     /// <summary>A whole number the analyzer put in the diagnostic's properties; null when absent or malformed.</summary>
     public static int? Int(System.Collections.Immutable.ImmutableDictionary<string, string?> properties, string key)
         => properties.TryGetValue(key, out var text)

@@ -52,10 +52,7 @@ internal static class BackoffCapFix
         }
 
         if (construct is not (nameof(RetryConstructKind.Loop) or nameof(RetryConstructKind.PollyV7))
-            || !properties.TryGetValue(RetryFixHintKeys.GrowthSpan, out var span) || span?.Split(',') is not { Length: 2 } parts
-            || !int.TryParse(parts[0], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var start)
-            || !int.TryParse(parts[1], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var length)
-            || root.FindNode(new Microsoft.CodeAnalysis.Text.TextSpan(start, length), getInnermostNodeForTie: true) is not ExpressionSyntax growing)
+            || FixHints.Node<ExpressionSyntax>(root, properties, RetryFixHintKeys.GrowthSpan) is not { } growing)
         {
             return null;
         }

@@ -4,7 +4,6 @@ using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Editing;
-using Microsoft.CodeAnalysis.Text;
 using ResilienceAnalyzers.CodeFixes.Common;
 using ResilienceAnalyzers.Common;
 using ResilienceAnalyzers.Retry;
@@ -34,7 +33,7 @@ internal static class LibraryRetryFix
         var generator = SyntaxGenerator.GetGenerator(document);
         if (diagnostic.Id == RuleIdentifiers.RetryHasNoAttemptLimit)
         {
-            if (Node<ExpressionSyntax>(root, properties, RetryFixHintKeys.CountPosition) is not { } count)
+            if (FixHints.Node<ExpressionSyntax>(root, properties, RetryFixHintKeys.CountPosition) is not { } count)
             {
                 return null;
             }
@@ -49,7 +48,7 @@ internal static class LibraryRetryFix
             return null;
         }
 
-        if (Node<InvocationExpressionSyntax>(root, properties, RetryFixHintKeys.RetryPolicyCall) is { Expression: MemberAccessExpressionSyntax access } call
+        if (FixHints.Node<InvocationExpressionSyntax>(root, properties, RetryFixHintKeys.RetryPolicyCall) is { Expression: MemberAccessExpressionSyntax access } call
             && model.GetSymbolInfo(call, cancellationToken).Symbol is IMethodSymbol { Name: "Immediate" or "Interval" } policy
             && call.ArgumentList.Arguments.Count >= 1
             && BackoffSyntax.Milliseconds(generator, model.Compilation, Options.BackoffBaseMilliseconds.GetValue(options, tree)) is { } baseDelay
@@ -74,7 +73,7 @@ internal static class LibraryRetryFix
             return new PlannedFix(document, "Use exponential backoff with jitter", editor => editor.ReplaceNode(call, exponential.WithTriviaFrom(call)));
         }
 
-        if (Node<ExpressionSyntax>(root, properties, RetryFixHintKeys.ReplaceSpan) is { } value
+        if (FixHints.Node<ExpressionSyntax>(root, properties, RetryFixHintKeys.ReplaceSpan) is { } value
             && properties.TryGetValue(RetryFixHintKeys.ReplaceWith, out var replacement) && replacement is not null
             && replacement.LastIndexOf('.') is var dot and > 0
             && model.Compilation.GetTypeByMetadataName(replacement.Substring(0, dot)) is { } type)
@@ -84,19 +83,5 @@ internal static class LibraryRetryFix
         }
 
         return null;
-    }
-
-    private static T? Node<T>(SyntaxNode root, System.Collections.Immutable.ImmutableDictionary<string, string?> properties, string key)
-        where T : SyntaxNode
-    {
-        if (!properties.TryGetValue(key, out var text) || text?.Split(',') is not { Length: 2 } parts
-            || !int.TryParse(parts[0], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var start)
-            || !int.TryParse(parts[1], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var length)
-            || start + length > root.FullSpan.End)
-        {
-            return null;
-        }
-
-        return root.FindNode(new TextSpan(start, length), getInnermostNodeForTie: true) as T;
     }
 }

@@ -281,9 +281,23 @@ public sealed class BackoffCapTests
 
                 object Few() => Policy.Handle<HttpRequestException>()
                     .{|RES003:WaitAndRetryAsync|}(3, attempt => TimeSpan.FromSeconds(Math.Pow(2, attempt)));
+
+                object ContribMany() => Policy.Handle<HttpRequestException>()
+                    .{|RES003:{|#1:WaitAndRetryAsync|}|}(Polly.Contrib.WaitAndRetry.Backoff.ExponentialBackoff(TimeSpan.FromSeconds(1), retryCount: 10));
+
+                object ContribJitteredMany() => Policy.Handle<HttpRequestException>()
+                    .{|#2:WaitAndRetryAsync|}(Polly.Contrib.WaitAndRetry.Backoff.DecorrelatedJitterBackoffV2(TimeSpan.FromSeconds(1), retryCount: 10));
+
+                object ContribFew() => Policy.Handle<HttpRequestException>()
+                    .WaitAndRetryAsync(Polly.Contrib.WaitAndRetry.Backoff.DecorrelatedJitterBackoffV2(TimeSpan.FromSeconds(1), retryCount: 5));
+
+                object ContribCapped() => Policy.Handle<HttpRequestException>()
+                    .WaitAndRetryAsync(Polly.Contrib.WaitAndRetry.Backoff.AwsDecorrelatedJitterBackoff(TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(5), retryCount: 10));
             }
             """,
             TestLibraries.All,
             null,
-            Verify.Diagnostic("RES004").WithLocation(0).WithArguments("'WaitAndRetryAsync'", "to 17 min before it gives up"));
+            Verify.Diagnostic("RES004").WithLocation(0).WithArguments("'WaitAndRetryAsync'", "to 17 min before it gives up"),
+            Verify.Diagnostic("RES004").WithLocation(1).WithArguments("'WaitAndRetryAsync'", "to 512 s before it gives up"),
+            Verify.Diagnostic("RES004").WithLocation(2).WithArguments("'WaitAndRetryAsync'", "to 512 s before it gives up"));
 }

@@ -81,6 +81,44 @@ public sealed class EveryExceptionTests
                     }
                 }
 
+                // Letting cancellation through is no choice among failures.
+                async Task<string> AllButCancellation(HttpClient client, string url, CancellationToken token)
+                {
+                    for (var attempt = 1; ; attempt++)
+                    {
+                        try
+                        {
+                            return await client.GetStringAsync(url, token);
+                        }
+                        {|RES005:catch|} (Exception ex) when (ex is not OperationCanceledException && attempt < 3)
+                        {
+                            await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(100, 200) * attempt), token);
+                        }
+                    }
+                }
+
+                async Task<string> RethrowsOnlyCancellation(HttpClient client, string url, CancellationToken token)
+                {
+                    for (var attempt = 1; attempt <= 3; attempt++)
+                    {
+                        try
+                        {
+                            return await client.GetStringAsync(url, token);
+                        }
+                        {|RES005:catch|} (Exception ex)
+                        {
+                            if (ex is TaskCanceledException && token.IsCancellationRequested)
+                            {
+                                throw;
+                            }
+
+                            await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(100, 200) * attempt), token);
+                        }
+                    }
+
+                    throw new TimeoutException();
+                }
+
                 async Task<string> Goto(HttpClient client, string url)
                 {
                     var attempt = 0;

@@ -395,7 +395,7 @@ public sealed class PollyV7Tests
                     .{|RES003:WaitAndRetryAsync|}(Backoff.ExponentialBackoff(TimeSpan.FromMilliseconds(100), retryCount: 5));
 
                 IAsyncPolicy TooMany() => Policy.Handle<HttpRequestException>()
-                    .{|RES001:{|RES003:WaitAndRetryAsync|}|}(Backoff.ExponentialBackoff(TimeSpan.FromMilliseconds(100), 50));
+                    .{|RES001:{|RES003:{|RES004:WaitAndRetryAsync|}|}|}(Backoff.ExponentialBackoff(TimeSpan.FromMilliseconds(100), 50));
 
                 ISyncPolicy Jittered() => Policy.Handle<HttpRequestException>()
                     .WaitAndRetry(Backoff.DecorrelatedJitterBackoffV2(TimeSpan.FromSeconds(1), 5));

@@ -18,7 +18,7 @@ internal static class AwsRetry
     public static LibraryRetrySettings? Recognize(ISimpleAssignmentOperation assignment, LibraryRetryTypes types)
     {
         if (assignment.Target is not IPropertyReferenceOperation { Property: { Name: "MaxErrorRetry" } property } target
-            || !LibraryRetryTypes.Is(target.Instance?.Type ?? property.ContainingType, types.AwsClientConfig)
+            || !ResilienceAnalyzers.Common.TypeFacts.DerivesFromDefinition(target.Instance?.Type ?? property.ContainingType, types.AwsClientConfig)
             || assignment.Value.ConstantValue is not { HasValue: true, Value: int retries })
         {
             return null;
@@ -29,7 +29,7 @@ internal static class AwsRetry
             Retries = retries,
             Unbounded = retries == int.MaxValue,
             RetriesLocation = assignment.Syntax.GetLocation(),
-            FixHints = ImmutableDictionary<string, string?>.Empty.SetItem(RetryFixHintKeys.CountPosition, LibraryFixHints.Span(assignment.Value.Syntax)),
+            FixHints = ImmutableDictionary<string, string?>.Empty.SetItem(RetryFixHintKeys.CountPosition, ResilienceAnalyzers.Common.FixHintSpan.Format(assignment.Value.Syntax)),
         };
     }
 }

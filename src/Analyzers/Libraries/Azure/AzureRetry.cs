@@ -38,7 +38,7 @@ internal static class AzureRetry
                     Retries = retries,
                     Unbounded = retries == int.MaxValue,
                     RetriesLocation = location,
-                    FixHints = ImmutableDictionary<string, string?>.Empty.SetItem(RetryFixHintKeys.CountPosition, LibraryFixHints.Span(assignment.Value.Syntax)),
+                    FixHints = ImmutableDictionary<string, string?>.Empty.SetItem(RetryFixHintKeys.CountPosition, ResilienceAnalyzers.Common.FixHintSpan.Format(assignment.Value.Syntax)),
                 };
             case "Mode" when IsEnumMember(assignment.Value, "Fixed"):
                 return new LibraryRetrySettings(subject)
@@ -46,7 +46,7 @@ internal static class AzureRetry
                     Delay = new DelayModel(DelayKind.Constant, JitterKind.Real, location: null),
                     DelayLocation = location,
                     FixHints = ImmutableDictionary<string, string?>.Empty
-                        .SetItem(RetryFixHintKeys.ReplaceSpan, LibraryFixHints.Span(assignment.Value.Syntax))
+                        .SetItem(RetryFixHintKeys.ReplaceSpan, ResilienceAnalyzers.Common.FixHintSpan.Format(assignment.Value.Syntax))
                         .SetItem(RetryFixHintKeys.ReplaceWith, "Azure.Core.RetryMode.Exponential"),
                 };
             case "Delay" when TimeValue.TryGetMilliseconds(assignment.Value) == 0:

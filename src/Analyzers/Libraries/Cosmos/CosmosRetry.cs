@@ -49,7 +49,7 @@ internal static class CosmosRetry
             {
                 Retries = retries,
                 RetriesLocation = location,
-                FixHints = ImmutableDictionary<string, string?>.Empty.SetItem(RetryFixHintKeys.CountPosition, LibraryFixHints.Span(value.Syntax)),
+                FixHints = ImmutableDictionary<string, string?>.Empty.SetItem(RetryFixHintKeys.CountPosition, ResilienceAnalyzers.Common.FixHintSpan.Format(value.Syntax)),
             }
             : null;
 }

@@ -40,7 +40,7 @@ internal static class DaprRetry
                 case "maxNumberOfAttempts":
                     attempts = argument.Value.ConstantValue is { HasValue: true, Value: int count } ? count : null;
                     attemptsLocation = argument.Value.Syntax.GetLocation();
-                    hints = hints.SetItem(RetryFixHintKeys.CountPosition, LibraryFixHints.Span(argument.Value.Syntax))
+                    hints = hints.SetItem(RetryFixHintKeys.CountPosition, ResilienceAnalyzers.Common.FixHintSpan.Format(argument.Value.Syntax))
                         .SetItem(RetryFixHintKeys.CountsFirstAttempt, "true");
                     break;
                 case "firstRetryInterval":

@@ -49,7 +49,7 @@ internal static class EfCoreRetry
                 case "maxRetryCount":
                     retries = argument.Value.ConstantValue is { HasValue: true, Value: int count } ? count : null;
                     retriesLocation = argument.Value.Syntax.GetLocation();
-                    hints = hints.SetItem(RetryFixHintKeys.CountPosition, LibraryFixHints.Span(argument.Value.Syntax));
+                    hints = hints.SetItem(RetryFixHintKeys.CountPosition, ResilienceAnalyzers.Common.FixHintSpan.Format(argument.Value.Syntax));
                     break;
                 case "maxRetryDelay":
                     if (TimeValue.TryGetMilliseconds(argument.Value) is { } milliseconds)

@@ -34,7 +34,7 @@ internal static class MassTransitRetry
         var method = invocation.TargetMethod;
         if (!IsCandidateName(method.Name) || types.MassTransitRetryConfigurator is null || !method.IsExtensionMethod
             || invocation.Arguments.Length == 0
-            || !LibraryRetryTypes.Is(method.Parameters[0].Type, types.MassTransitRetryConfigurator)
+            || !ResilienceAnalyzers.Common.TypeFacts.DerivesFromDefinition(method.Parameters[0].Type, types.MassTransitRetryConfigurator)
             || invocation.Syntax is not InvocationExpressionSyntax { Expression: var callee }
             || callee switch { MemberAccessExpressionSyntax access => access.Name, SimpleNameSyntax simple => simple, _ => null } is not { } name)
         {
@@ -50,12 +50,12 @@ internal static class MassTransitRetry
             case "Immediate":
                 retries = Count(invocation, "retryLimit", ref hints, atLeastOne: true);
                 delay = DelayModel.Immediate;
-                hints = hints.SetItem(RetryFixHintKeys.RetryPolicyCall, LibraryFixHints.Span(invocation.Syntax));
+                hints = hints.SetItem(RetryFixHintKeys.RetryPolicyCall, ResilienceAnalyzers.Common.FixHintSpan.Format(invocation.Syntax));
                 break;
             case "Interval":
                 retries = Count(invocation, "retryCount", ref hints, atLeastOne: false);
                 delay = new DelayModel(DelayKind.Constant, JitterKind.None, location: null);
-                hints = hints.SetItem(RetryFixHintKeys.RetryPolicyCall, LibraryFixHints.Span(invocation.Syntax));
+                hints = hints.SetItem(RetryFixHintKeys.RetryPolicyCall, ResilienceAnalyzers.Common.FixHintSpan.Format(invocation.Syntax));
                 break;
             case "Intervals":
                 delay = Table(invocation, known, out var count);
@@ -90,7 +90,7 @@ internal static class MassTransitRetry
         {
             if (argument.Parameter?.Name == parameter)
             {
-                hints = hints.SetItem(RetryFixHintKeys.CountPosition, LibraryFixHints.Span(argument.Value.Syntax));
+                hints = hints.SetItem(RetryFixHintKeys.CountPosition, ResilienceAnalyzers.Common.FixHintSpan.Format(argument.Value.Syntax));
                 return argument.Value.ConstantValue is { HasValue: true, Value: int count } ? (atLeastOne && count == 0 ? 1 : count) : null;
             }
         }

@@ -58,6 +58,12 @@ public static class PollyV7PolicyRecognizer
                     var scope = new RetryScope(types, OperationTree.Root(invocation), default(TextSpan), System.Array.Empty<ISymbol>());
                     var value = SequenceClassifier.ClassifyDelays(argument.Value, scope, out count);
                     delay = value.ToModel(argument.Syntax.GetLocation());
+                    if (delay.Kind == DelayKind.Growing && OperationTree.Unwrap(argument.Value) is IInvocationOperation backoff
+                        && SymbolEqualityComparer.Default.Equals(backoff.TargetMethod.ContainingType, types.Polly.ContribBackoff))
+                    {
+                        delay = delay.WithGrowth(ContribGrowth(backoff, count));
+                    }
+
                     delayArgument = IndexOf(syntax.ArgumentList, argument.Syntax);
                     break;
             }
@@ -112,6 +118,44 @@ public static class PollyV7PolicyRecognizer
         }
 
         return false;
+    }
+
+    /// <summary>
+    /// RES004 for Polly.Contrib.WaitAndRetry 1.1.1 <c>Backoff</c> helpers, none of which caps but
+    /// <c>AwsDecorrelatedJitterBackoff(minDelay, maxDelay, …)</c>: <c>ExponentialBackoff</c> waits initialDelay × factorⁿ
+    /// (factor 2), <c>LinearBackoff</c> initialDelay × (1 + factor × n) (factor 1), <c>DecorrelatedJitterBackoffV2</c> has a
+    /// median of medianFirstRetryDelay × 2ⁿ.
+    /// </summary>
+    private static DelayGrowth? ContribGrowth(IInvocationOperation backoff, int? count)
+    {
+        double? first = null;
+        double? factor = null;
+        foreach (var argument in backoff.Arguments)
+        {
+            switch (argument.Parameter?.Name)
+            {
+                case "initialDelay" or "medianFirstRetryDelay":
+                    first = TimeValue.TryGetMilliseconds(argument.Value);
+                    break;
+                case "factor" when argument.ArgumentKind != ArgumentKind.DefaultValue:
+                    factor = argument.Value.ConstantValue is { HasValue: true, Value: double value } ? value : double.NaN;
+                    break;
+            }
+        }
+
+        if (first is not { } initial || factor is double.NaN)
+        {
+            return null;
+        }
+
+        System.Func<int, double>? delayAt = backoff.TargetMethod.Name switch
+        {
+            "ExponentialBackoff" => n => initial * System.Math.Pow(factor ?? 2, n),
+            "LinearBackoff" => n => initial * (1 + ((factor ?? 1) * n)),
+            "DecorrelatedJitterBackoffV2" => n => initial * System.Math.Pow(2, n),
+            _ => null,
+        };
+        return delayAt is null ? null : DelayGrowthRecognizer.ForSettings(delayAt, count, maxDelayMilliseconds: null);
     }
 
     private static IOperation? Provider(IInvocationOperation invocation)

@@ -47,7 +47,7 @@ internal static class SqlClientRetry
                 case "NumberOfTries":
                     retries = assignment.Value.ConstantValue is { HasValue: true, Value: int tries } ? tries - 1 : null;
                     retriesLocation = assignment.Syntax.GetLocation();
-                    hints = hints.SetItem(RetryFixHintKeys.CountPosition, LibraryFixHints.Span(assignment.Value.Syntax))
+                    hints = hints.SetItem(RetryFixHintKeys.CountPosition, ResilienceAnalyzers.Common.FixHintSpan.Format(assignment.Value.Syntax))
                         .SetItem(RetryFixHintKeys.CountsFirstAttempt, "true");
                     break;
                 case "MaxTimeInterval":
