@@ -53,6 +53,10 @@ internal static partial class FolderCompilation
     [GeneratedRegex("""<HintPath>\s*([^<]+?\.dll)\s*</HintPath>""", RegexOptions.IgnoreCase)]
     private static partial Regex HintPath();
 
+    /// <summary>An old-style assembly reference with a version: <c>&lt;Reference Include="AWSSDK.EC2, Version=3.0.0.0, …"&gt;</c>.</summary>
+    [GeneratedRegex("""<Reference\s+Include="([A-Za-z_][A-Za-z0-9_.]*)\s*,\s*Version=""", RegexOptions.IgnoreCase)]
+    private static partial Regex VersionedReference();
+
     public static IEnumerable<string> SourceFiles(string root, IReadOnlyList<Glob> excludes) =>
         Files(root, "*.cs", excludes);
 
@@ -493,7 +497,19 @@ internal static partial class FolderCompilation
         var named = projectTexts.SelectMany(t => PackageReference().Matches(t))
             .Concat(packagesConfigs.SelectMany(t => PackagesConfigEntry().Matches(t)))
             .ToList();
+        // An old-style project names the assemblies it takes from outside the framework (<Reference Include="AWSSDK.EC2,
+        // Version=3.0.0.0, …">, from a packages folder or an installed SDK), with the packages.config beside another
+        // project or nowhere at all: the package of the same id, at the version of a packages-folder HintPath.
+        var oldStyle = project.ForPackages.Where(f => f.EndsWith(".csproj", StringComparison.OrdinalIgnoreCase)).Select(File.ReadAllText).ToList();
+        var hintedPackages = oldStyle.SelectMany(t => HintPath().Matches(t))
+            .Select(m => PackageOfHintPath(m.Groups[1].Value))
+            .OfType<(string Id, string Version)>()
+            .ToList();
+        var referencedAssemblies = oldStyle.SelectMany(t => VersionedReference().Matches(t)).Select(m => m.Groups[1].Value)
+            .Where(name => !frameworkNames.Contains(name));
         var packageNames = named.Select(m => m.Groups[1].Value)
+            .Concat(hintedPackages.Select(p => p.Id))
+            .Concat(referencedAssemblies)
             .Concat(PackagesNamedBy(imported))
             .Distinct(StringComparer.OrdinalIgnoreCase);
 
@@ -509,6 +525,11 @@ internal static partial class FolderCompilation
         foreach (var match in ownTexts.SelectMany(t => PackageReference().Matches(t)).Concat(named).Where(m => m.Groups[2].Success))
         {
             versions.TryAdd(match.Groups[1].Value, match.Groups[2].Value);
+        }
+
+        foreach (var (id, version) in hintedPackages)
+        {
+            versions.TryAdd(id, version);
         }
 
         var packages = cache.Packages(packageNames, versions, frameworkNames, out unresolved);
@@ -701,6 +722,24 @@ internal static partial class FolderCompilation
                 : isStatic ? $"global using static global::{name};"
                 : $"global using global::{name};";
         }
+    }
+
+    /// <summary>
+    /// The package a <c>HintPath</c> points into: <c>..\packages\AWSSDK.EC2.3.1.19.0\lib\net45\AWSSDK.EC2.dll</c> is AWSSDK.EC2
+    /// 3.1.19.0 (the folder name is the id, a dot, then the version, which starts at the first numeric part).
+    /// </summary>
+    private static (string Id, string Version)? PackageOfHintPath(string hintPath)
+    {
+        var parts = hintPath.Replace('\\', '/').Split('/');
+        var index = Array.FindIndex(parts, p => p.Equals("packages", StringComparison.OrdinalIgnoreCase));
+        if (index < 0 || index + 1 >= parts.Length)
+        {
+            return null;
+        }
+
+        var segments = parts[index + 1].Split('.');
+        var first = Array.FindIndex(segments, s => s.Length > 0 && s.All(char.IsDigit));
+        return first > 0 ? (string.Join('.', segments.Take(first)), string.Join('.', segments.Skip(first))) : null;
     }
 
     /// <summary>The <c>HintPath</c> assemblies of an old-style project that exist on disk.</summary>

@@ -219,6 +219,51 @@ public sealed class ScannerTests : IDisposable
     }
 
     [Fact]
+    public void Folder_mode_takes_an_old_style_versioned_reference_from_an_installed_sdk_as_its_package()
+    {
+        // The project references an SDK installed on the author's machine, and its packages.config is nowhere: the
+        // versioned Reference item is what names the library, and the cached package of that id is what a restore of
+        // the modern equivalent would give.
+        var cache = Path.Combine(_root, "cache");
+        WritePackage(cache, "Amazon.Stock", "2.0.0", "namespace Amazon.Stock { public sealed class StockClient { public System.Threading.Tasks.Task<int> CountAsync(string sku) => System.Threading.Tasks.Task.FromResult(0); } }");
+        Write("src/Shop.csproj", """
+            <Project ToolsVersion="12.0">
+              <ItemGroup>
+                <Reference Include="Amazon.Stock, Version=1.0.0.0, Culture=neutral, processorArchitecture=MSIL">
+                  <HintPath>C:\Program Files (x86)\Amazon SDK\bin\Net45\Amazon.Stock.dll</HintPath>
+                </Reference>
+                <Reference Include="System" />
+              </ItemGroup>
+            </Project>
+            """);
+        Write("src/Stock.cs", """
+            using System;
+            using System.Threading.Tasks;
+
+            public static class Stock
+            {
+                public static async Task<int> CountAsync(Amazon.Stock.StockClient client, string sku)
+                {
+                    while (true)
+                    {
+                        try
+                        {
+                            return await client.CountAsync(sku);
+                        }
+                        catch (Exception)
+                        {
+                        }
+                    }
+                }
+            }
+            """);
+
+        var result = DotNet.RunWith(new Dictionary<string, string> { ["NUGET_PACKAGES"] = cache }, _root, Timeout, ScannerPath, _root, "--exclude", "cache");
+
+        Assert.Contains("This loop retries with no effective attempt limit", result.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Folder_mode_takes_the_package_version_the_project_names_when_the_cache_has_it()
     {
         // Two cached versions of one client library: 1.0.0 has the client the code calls, 2.0.0 (newer) does not.
