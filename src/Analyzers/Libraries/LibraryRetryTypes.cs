@@ -1,3 +1,4 @@
+using System.Linq;
 using Microsoft.CodeAnalysis;
 
 namespace ResilienceAnalyzers.Libraries;
@@ -10,18 +11,48 @@ public sealed class LibraryRetryTypes
 {
     private LibraryRetryTypes(Compilation compilation)
     {
-        EfCoreExecutionStrategy = compilation.GetTypeByMetadataName("Microsoft.EntityFrameworkCore.Storage.ExecutionStrategy");
-        MassTransitRetryConfigurator = compilation.GetTypeByMetadataName("MassTransit.IRetryConfigurator");
-        AzureRetryOptions = compilation.GetTypeByMetadataName("Azure.Core.RetryOptions");
-        AwsClientConfig = compilation.GetTypeByMetadataName("Amazon.Runtime.ClientConfig");
-        GrpcRetryPolicy = compilation.GetTypeByMetadataName("Grpc.Net.Client.Configuration.RetryPolicy");
-        SqlRetryLogicOption = compilation.GetTypeByMetadataName("Microsoft.Data.SqlClient.SqlRetryLogicOption");
-        SqlConfigurableRetryFactory = compilation.GetTypeByMetadataName("Microsoft.Data.SqlClient.SqlConfigurableRetryFactory");
-        RedisLinearRetry = compilation.GetTypeByMetadataName("StackExchange.Redis.LinearRetry");
-        RedisExponentialRetry = compilation.GetTypeByMetadataName("StackExchange.Redis.ExponentialRetry");
-        DaprWorkflowRetryPolicy = compilation.GetTypeByMetadataName("Dapr.Workflow.WorkflowRetryPolicy");
-        CosmosClientOptions = compilation.GetTypeByMetadataName("Microsoft.Azure.Cosmos.CosmosClientOptions");
-        CosmosClientBuilder = compilation.GetTypeByMetadataName("Microsoft.Azure.Cosmos.Fluent.CosmosClientBuilder");
+        INamedTypeSymbol? Used(string metadataName) => Use(compilation, compilation.GetTypeByMetadataName(metadataName));
+        EfCoreExecutionStrategy = Used("Microsoft.EntityFrameworkCore.Storage.ExecutionStrategy");
+        MassTransitRetryConfigurator = Used("MassTransit.IRetryConfigurator");
+        AzureRetryOptions = Used("Azure.Core.RetryOptions");
+        AwsClientConfig = Used("Amazon.Runtime.ClientConfig");
+        GrpcRetryPolicy = Used("Grpc.Net.Client.Configuration.RetryPolicy");
+        SqlRetryLogicOption = Used("Microsoft.Data.SqlClient.SqlRetryLogicOption");
+        SqlConfigurableRetryFactory = Used("Microsoft.Data.SqlClient.SqlConfigurableRetryFactory");
+        RedisLinearRetry = Used("StackExchange.Redis.LinearRetry");
+        RedisExponentialRetry = Used("StackExchange.Redis.ExponentialRetry");
+        DaprWorkflowRetryPolicy = Used("Dapr.Workflow.WorkflowRetryPolicy");
+        CosmosClientOptions = Used("Microsoft.Azure.Cosmos.CosmosClientOptions");
+        CosmosClientBuilder = Used("Microsoft.Azure.Cosmos.Fluent.CosmosClientBuilder");
+    }
+
+    /// <summary>
+    /// RULES.md, "Use, not definition": the library's own projects (MassTransit's transports configuring MassTransit's
+    /// retry, the Azure SDK's clients setting Azure.Core's options) are where the library is written, not used. They are
+    /// recognised by building the library's type from source and by an assembly name of the library's family
+    /// (<c>MassTransit.RabbitMqTransport</c> beside <c>MassTransit.Abstractions</c>). Users' code references the library
+    /// as a binary, and samples in the library's repository have names of their own.
+    /// </summary>
+    private static INamedTypeSymbol? Use(Compilation compilation, INamedTypeSymbol? type)
+    {
+        if (type is null || !type.Locations.Any(l => l.IsInSource))
+        {
+            return type;
+        }
+
+        return Family(compilation.AssemblyName) is { } family && family == Family(type.ContainingAssembly?.Name) ? null : type;
+    }
+
+    /// <summary>The first part of an assembly name, or the first two after <c>Microsoft.</c> or <c>System.</c>.</summary>
+    private static string? Family(string? assemblyName)
+    {
+        if (assemblyName is null)
+        {
+            return null;
+        }
+
+        var parts = assemblyName.Split('.');
+        return parts.Length > 1 && parts[0] is "Microsoft" or "System" ? parts[0] + "." + parts[1] : parts[0];
     }
 
     public INamedTypeSymbol? EfCoreExecutionStrategy { get; }

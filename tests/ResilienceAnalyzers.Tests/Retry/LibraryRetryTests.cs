@@ -15,6 +15,40 @@ public sealed class LibraryRetryTests
     private static Task Verify005(string source, bool everyException = true)
         => new Verify.Test { TestCode = source, TestLibraries = TestLibraries.All, VerifiesEveryExceptionRule = everyException }.RunAsync(System.Threading.CancellationToken.None);
 
+    private const string StandInRetryLibrary = """
+        namespace MassTransit
+        {
+            public interface IRetryConfigurator { }
+
+            public static class RetryConfigurationExtensions
+            {
+                public static IRetryConfigurator Immediate(this IRetryConfigurator configurator, int retryLimit) => configurator;
+            }
+        }
+        """;
+
+    private const string ConfiguresTheRetry = """
+        using MassTransit;
+
+        class TransportSettings
+        {
+            void Configure(IRetryConfigurator retry) => retry.Immediate(10);
+        }
+        """;
+
+    // RULES.md, "Use, not definition": a project of the library's own family, building the library from source, is where
+    // the library is written; the same line in a project that merely references it is a use.
+    [Fact]
+    public Task TheLibrarysOwnProjects_AreNotJudged_AProjectThatUsesItIs()
+    {
+        var own = new Verify.Test { TestLibraries = TestLibraries.None, TestCode = ConfiguresTheRetry };
+        Verifiers.TestSetup.AddStandInLibrary(own.TestState, StandInRetryLibrary, "TestProject.Abstractions");
+
+        var use = new Verify.Test { TestLibraries = TestLibraries.None, TestCode = ConfiguresTheRetry.Replace("retry.Immediate(10)", "retry.{|RES002:Immediate|}(10)", System.StringComparison.Ordinal) };
+        Verifiers.TestSetup.AddStandInLibrary(use.TestState, StandInRetryLibrary);
+        return Task.WhenAll(own.RunAsync(), use.RunAsync());
+    }
+
     [Fact]
     public Task EfCore_TooManyRetriesOrNoDelay_AreReported_DefaultsAreNot()
         => Verify("""

@@ -19,12 +19,13 @@ internal static class TestSetup
     /// stands in for come from a referenced library, as they do in real code (a type the analysed compilation
     /// declares is its own plumbing: RULES.md, "Use, not definition").
     /// </summary>
-    public static void AddStandInLibrary(SolutionState state, string source)
+    /// <param name="name">The stand-in's assembly name; the tested project's is <c>TestProject</c>.</param>
+    public static void AddStandInLibrary(SolutionState state, string source, string name = "StandIn")
     {
-        var project = new ProjectState("StandIn", LanguageNames.CSharp, "/StandIn/Test", "cs");
+        var project = new ProjectState(name, LanguageNames.CSharp, "/" + name + "/Test", "cs");
         project.Sources.Add(source);
         project.AdditionalReferences.AddRange(TestReferences.For(TestLibraries.None));
-        state.AdditionalProjects.Add("StandIn", project);
-        state.AdditionalProjectReferences.Add("StandIn");
+        state.AdditionalProjects.Add(name, project);
+        state.AdditionalProjectReferences.Add(name);
     }
 }
