@@ -49,20 +49,44 @@ internal static class EveryExceptionCatch
                   && !OperationTree.Any(clause.Filter, o => o is IInvocationOperation));
 
     /// <summary>
-    /// The clause tests the exception it caught (its type, a pattern, a condition that reads it) and may rethrow or
-    /// leave on what it finds. A rethrow decided by the attempt count (<c>if (++attempt &gt;= 3) throw;</c>) is a
-    /// bound, and one that lets cancellation through (<c>if (ex is OperationCanceledException) throw;</c>) is no choice
-    /// among failures.
+    /// The clause tests the exception it caught (its type, a pattern, a condition that reads it or a verdict computed
+    /// from it) and gives up on what it finds: a branch of that test throws, returns or leaves the loop. A test that
+    /// only changes the wait (<c>if (ex.InnerException is IOException) await Task.Delay(…)</c>) still goes round on every
+    /// failure. A rethrow decided by the attempt count (<c>if (++attempt &gt;= 3) throw;</c>) is a bound, and one that
+    /// lets cancellation through (<c>if (ex is OperationCanceledException) throw;</c>) no choice among failures.
     /// </summary>
     private static bool Decides(ICatchClauseOperation clause)
-        => clause.ExceptionDeclarationOrExpression is IVariableDeclaratorOperation { Symbol: { } caught }
-           && OperationTree.Any(clause.Handler, operation => operation switch
-           {
-               IConditionalOperation { Condition: var condition } => ChoosesFailures(condition, caught),
-               ISwitchOperation { Value: var value } => ChoosesFailures(value, caught),
-               ISwitchExpressionOperation { Value: var value } => ChoosesFailures(value, caught),
-               _ => false,
-           });
+    {
+        if (clause.ExceptionDeclarationOrExpression is not IVariableDeclaratorOperation { Symbol: { } caught })
+        {
+            return false;
+        }
+
+        // Locals computed from the exception: var verdict = GetExceptionVerdict(exception);
+        var derived = new System.Collections.Generic.List<ILocalSymbol> { caught };
+        foreach (var operation in OperationTree.Descendants(clause.Handler))
+        {
+            if (operation is IVariableDeclaratorOperation { Symbol: var local, Initializer.Value: { } value } && ChoosesFailures(value, caught))
+            {
+                derived.Add(local);
+            }
+        }
+
+        return OperationTree.Any(clause.Handler, operation => operation switch
+        {
+            IConditionalOperation { Condition: var condition } conditional
+                => derived.Exists(local => ChoosesFailures(condition, local)) && (Leaves(conditional.WhenTrue) || Leaves(conditional.WhenFalse)),
+            ISwitchOperation { Value: var value } => derived.Exists(local => ChoosesFailures(value, local)),
+            ISwitchExpressionOperation { Value: var value } => derived.Exists(local => ChoosesFailures(value, local)),
+            _ => false,
+        });
+    }
+
+    private static bool Leaves(IOperation? branch)
+        => branch is not null
+           && (branch is IThrowOperation or IReturnOperation or IBranchOperation { BranchKind: BranchKind.Break or BranchKind.GoTo }
+               || (branch is IExpressionStatementOperation { Operation: IThrowOperation })
+               || OperationTree.Any(branch, o => o is IThrowOperation or IReturnOperation or IBranchOperation { BranchKind: BranchKind.Break or BranchKind.GoTo }));
 
     /// <summary>The condition reads the caught exception for anything but a test for cancellation.</summary>
     private static bool ChoosesFailures(IOperation condition, ILocalSymbol caught)

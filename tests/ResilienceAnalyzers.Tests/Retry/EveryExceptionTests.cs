@@ -119,6 +119,27 @@ public sealed class EveryExceptionTests
                     throw new TimeoutException();
                 }
 
+                // Reading the exception only to choose the wait still goes round on every failure.
+                async Task<string> ReadsTheExceptionOnlyForTheWait(HttpClient client, string url)
+                {
+                    for (var attempt = 1; attempt <= 3; attempt++)
+                    {
+                        try
+                        {
+                            return await client.GetStringAsync(url);
+                        }
+                        {|RES005:catch|} (Exception ex)
+                        {
+                            if (ex.InnerException is System.IO.IOException)
+                            {
+                                await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(500, 1000) * attempt));
+                            }
+                        }
+                    }
+
+                    throw new TimeoutException();
+                }
+
                 async Task<string> Goto(HttpClient client, string url)
                 {
                     var attempt = 0;
@@ -196,6 +217,32 @@ public sealed class EveryExceptionTests
                         }
                     }
                 }
+
+                // A verdict computed from the exception decides whether to give up.
+                async Task<string> AsksAHelperForAVerdict(HttpClient client, string url)
+                {
+                    for (var attempt = 1; attempt <= 3; attempt++)
+                    {
+                        try
+                        {
+                            return await client.GetStringAsync(url);
+                        }
+                        catch (Exception exception)
+                        {
+                            var verdict = Classify(exception);
+                            if (verdict.Rethrow)
+                            {
+                                throw;
+                            }
+
+                            await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(100, 200) * attempt));
+                        }
+                    }
+
+                    throw new TimeoutException();
+                }
+
+                static (bool Rethrow, bool Log) Classify(Exception exception) => (exception is not HttpRequestException, true);
 
                 async Task<string> GivesUpOnSomeFirst(HttpClient client, string url)
                 {
