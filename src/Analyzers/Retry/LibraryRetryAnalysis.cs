@@ -41,7 +41,7 @@ internal sealed class LibraryRetryAnalysis
         var invocation = (IInvocationOperation)context.Operation;
         var settings = invocation.TargetMethod.Name switch
         {
-            "EnableRetryOnFailure" when _types.EfCoreExecutionStrategy is not null => EfCoreRetry.Recognize(invocation, _types),
+            "EnableRetryOnFailure" or ".ctor" when _types.EfCoreExecutionStrategy is not null => EfCoreRetry.Recognize(invocation, _types),
             "CreateFixedRetryProvider" when _types.SqlConfigurableRetryFactory is not null => SqlClientRetry.Recognize(invocation, _types),
             "WithThrottlingRetryOptions" when _types.CosmosClientBuilder is not null => CosmosRetry.Recognize(invocation, _types),
             var name when _types.MassTransitRetryConfigurator is not null && MassTransitRetry.IsCandidateName(name)
@@ -74,7 +74,7 @@ internal sealed class LibraryRetryAnalysis
 
         var settings = name switch
         {
-            "MaxErrorRetry" when _types.AwsClientConfig is not null => AwsRetry.Recognize(assignment, _types),
+            "MaxErrorRetry" or "RetryMode" when _types.AwsClientConfig is not null => AwsRetry.Recognize(assignment, _types),
             "BackoffMultiplier" when _types.GrpcRetryPolicy is not null => GrpcRetry.Recognize(assignment, _types),
             "MaxRetryAttemptsOnRateLimitedRequests" when _types.CosmosClientOptions is not null => CosmosRetry.Recognize(assignment, _types),
             _ when _types.AzureRetryOptions is not null && AzureRetry.IsCandidateName(name) => AzureRetry.Recognize(assignment, _types),

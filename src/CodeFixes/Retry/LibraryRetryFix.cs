@@ -14,7 +14,7 @@ namespace ResilienceAnalyzers.CodeFixes.Retry;
 /// A library's own retry settings: RES001 writes <c>resilience_analyzers.max_attempts</c> over the count (one more where
 /// the setting counts the first attempt too, as SqlClient's <c>NumberOfTries</c> does); RES002 rewrites MassTransit
 /// <c>Immediate(n)</c> and <c>Interval(n, t)</c> to its jittered <c>Exponential(n, base, cap, base)</c>, and a setting with
-/// one safe value (Azure <c>RetryMode.Fixed</c>) to that value. Everything else has no single right rewrite: no fix.
+/// one safe value (Azure <c>RetryMode.Fixed</c>, and for RES003 AWS v3 <c>RequestRetryMode.Legacy</c>) to that value. Everything else has no single right rewrite: no fix.
 /// </summary>
 internal static class LibraryRetryFix
 {
@@ -43,7 +43,7 @@ internal static class LibraryRetryFix
             return new PlannedFix(document, $"Limit the retry to {attempts} attempts", editor => editor.ReplaceNode(count, generator.LiteralExpression(written).WithTriviaFrom(count)));
         }
 
-        if (diagnostic.Id != RuleIdentifiers.RetryWithoutBackoff)
+        if (diagnostic.Id is not (RuleIdentifiers.RetryWithoutBackoff or RuleIdentifiers.BackoffWithoutJitter))
         {
             return null;
         }

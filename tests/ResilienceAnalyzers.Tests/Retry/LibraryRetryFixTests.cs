@@ -77,6 +77,56 @@ public sealed class LibraryRetryFixTests
             equivalenceKey: RetryCodeFixProvider.JitteredBackoffKey);
 
     [Fact]
+    public Task AwsSdkV3LegacyMode_BecomesStandard()
+    {
+        var test = new Fix.Test
+        {
+            TestLibraries = Verifiers.TestLibraries.None,
+            TestCode = """
+                using Amazon.Runtime;
+
+                class DynamoConfig : ClientConfig
+                {
+                }
+
+                class C
+                {
+                    object Legacy() => new DynamoConfig { {|RES003:RetryMode = RequestRetryMode.Legacy|} };
+                }
+                """,
+            FixedCode = """
+                using Amazon.Runtime;
+
+                class DynamoConfig : ClientConfig
+                {
+                }
+
+                class C
+                {
+                    object Legacy() => new DynamoConfig { RetryMode = RequestRetryMode.Standard };
+                }
+                """,
+            CodeActionEquivalenceKey = RetryCodeFixProvider.AddJitterKey,
+        };
+        foreach (var state in new[] { test.TestState, test.FixedState, test.BatchFixedState })
+        {
+            Verifiers.TestSetup.AddStandInLibrary(state, """
+                namespace Amazon.Runtime
+                {
+                    public enum RequestRetryMode { Legacy, Standard, Adaptive }
+
+                    public abstract class ClientConfig
+                    {
+                        public RequestRetryMode RetryMode { get; set; }
+                    }
+                }
+                """);
+        }
+
+        return test.RunAsync();
+    }
+
+    [Fact]
     public Task AzureFixedMode_BecomesExponential()
         => Fix.VerifyCodeFixAsync(
             """

@@ -74,6 +74,70 @@ public sealed class LibraryRetryTests
             """);
 
     [Fact]
+    public Task EfCore_AStrategyOfOnesOwn_IsJudgedByWhatItPassesToTheBase()
+        => Verify("""
+            using System;
+            using Microsoft.EntityFrameworkCore.Storage;
+
+            class PatientStrategy : ExecutionStrategy
+            {
+                public PatientStrategy(ExecutionStrategyDependencies dependencies)
+                    : base(dependencies, maxRetryCount: {|RES001:40|}, maxRetryDelay: TimeSpan.FromSeconds(30))
+                {
+                }
+
+                protected override bool ShouldRetryOn(Exception exception) => exception is TimeoutException;
+            }
+
+            class HastyStrategy : ExecutionStrategy
+            {
+                public HastyStrategy(ExecutionStrategyDependencies dependencies)
+                    : base(dependencies, 5, {|RES002:TimeSpan.Zero|})
+                {
+                }
+
+                protected override bool ShouldRetryOn(Exception exception) => exception is TimeoutException;
+            }
+            """);
+
+    // AWS SDK v3's legacy retry mode (the member is gone in v4), through a stand-in of its configuration types.
+    [Fact]
+    public Task AwsSdkV3_LegacyRetryMode_BacksOffWithoutJitter()
+    {
+        var test = new Verify.Test
+        {
+            TestLibraries = TestLibraries.None,
+            TestCode = """
+                using Amazon.Runtime;
+
+                class DynamoConfig : ClientConfig
+                {
+                }
+
+                class C
+                {
+                    object Legacy() => new DynamoConfig { {|RES003:RetryMode = RequestRetryMode.Legacy|} };
+                    object Standard() => new DynamoConfig { RetryMode = RequestRetryMode.Standard };
+                }
+                """,
+        };
+        Verifiers.TestSetup.AddStandInLibrary(test.TestState, """
+            namespace Amazon.Runtime
+            {
+                public enum RequestRetryMode { Legacy, Standard, Adaptive }
+
+                public abstract class ClientConfig
+                {
+                    public RequestRetryMode RetryMode { get; set; }
+
+                    public int MaxErrorRetry { get; set; }
+                }
+            }
+            """);
+        return test.RunAsync();
+    }
+
+    [Fact]
     public Task MassTransit_ImmediateIntervalAndGrowingPolicies_AreJudged()
         => Verify005("""
             using System;

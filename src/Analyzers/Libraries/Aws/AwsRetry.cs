@@ -17,6 +17,24 @@ internal static class AwsRetry
 {
     public static LibraryRetrySettings? Recognize(ISimpleAssignmentOperation assignment, LibraryRetryTypes types)
     {
+        // v3's legacy mode (the member is gone in v4): exponential ×4 from 100 ms, capped at 30 s, with no jitter; the
+        // standard mode is the same SDK's jittered backoff, so the API offers the jitter (RES003).
+        if (assignment.Target is IPropertyReferenceOperation { Property.Name: "RetryMode" } mode
+            && ResilienceAnalyzers.Common.TypeFacts.DerivesFromDefinition(mode.Instance?.Type ?? mode.Property.ContainingType, types.AwsClientConfig)
+            && assignment.Value is IFieldReferenceOperation { Field: { Name: "Legacy", ContainingType: { TypeKind: TypeKind.Enum } legacy } }
+            && legacy.GetMembers("Standard").Length > 0)
+        {
+            return new LibraryRetrySettings("'RetryMode'")
+            {
+                Delay = new DelayModel(DelayKind.Growing, JitterKind.None, location: null)
+                    .WithGrowth(new DelayGrowth(isCapped: true, largestBeforeLimitMilliseconds: null, growingExpression: null)),
+                DelayLocation = assignment.Syntax.GetLocation(),
+                FixHints = ImmutableDictionary<string, string?>.Empty
+                    .SetItem(RetryFixHintKeys.ReplaceSpan, ResilienceAnalyzers.Common.FixHintSpan.Format(assignment.Value.Syntax))
+                    .SetItem(RetryFixHintKeys.ReplaceWith, legacy.ToDisplayString() + ".Standard"),
+            };
+        }
+
         if (assignment.Target is not IPropertyReferenceOperation { Property: { Name: "MaxErrorRetry" } property } target
             || !ResilienceAnalyzers.Common.TypeFacts.DerivesFromDefinition(target.Instance?.Type ?? property.ContainingType, types.AwsClientConfig)
             || assignment.Value.ConstantValue is not { HasValue: true, Value: int retries })

@@ -26,8 +26,13 @@ internal static class EfCoreRetry
     public static LibraryRetrySettings? Recognize(IInvocationOperation invocation, LibraryRetryTypes types)
     {
         var method = invocation.TargetMethod;
-        if (method.Name != "EnableRetryOnFailure" || types.EfCoreExecutionStrategy is null
-            || method.ContainingType is not { Name: var builder } || !builder.EndsWith("DbContextOptionsBuilder", System.StringComparison.Ordinal))
+        var enable = method.Name == "EnableRetryOnFailure"
+                     && method.ContainingType is { Name: var builder } && builder.EndsWith("DbContextOptionsBuilder", System.StringComparison.Ordinal);
+
+        // A strategy of one's own passes its count and cap to the base constructor: : base(dependencies, maxRetryCount: 20, …).
+        var derived = method.MethodKind == MethodKind.Constructor && invocation.Parent is not IObjectCreationOperation
+                      && ResilienceAnalyzers.Common.TypeFacts.DerivesFromDefinition(method.ContainingType, types.EfCoreExecutionStrategy);
+        if (types.EfCoreExecutionStrategy is null || !(enable || derived))
         {
             return null;
         }
@@ -62,7 +67,7 @@ internal static class EfCoreRetry
             }
         }
 
-        return new LibraryRetrySettings("'EnableRetryOnFailure'")
+        return new LibraryRetrySettings(enable ? "'EnableRetryOnFailure'" : "'" + method.ContainingType.Name + "'")
         {
             Retries = retries,
             Unbounded = retries == int.MaxValue,
