@@ -56,6 +56,9 @@ internal static class DelayArithmetic
                 return Evaluate(not.Operand, lookup, scope, depth + 1) is { } truth ? (truth == 0 ? 1 : 0) : null;
             case IBinaryOperation binary:
                 return Binary(binary, lookup, scope, depth);
+            case IIncrementOrDecrementOperation step when Evaluate(step.Target, lookup, scope, depth + 1) is { } before:
+                // Task.Delay(1000 * ++attempt): the value the expression yields; the write itself is the loop's to apply.
+                return step.IsPostfix ? before : step.Kind == OperationKind.Increment ? before + 1 : before - 1;
             case IConditionalOperation { WhenFalse: { } whenFalse } conditional:
                 return Evaluate(conditional.Condition, lookup, scope, depth + 1) switch
                 {

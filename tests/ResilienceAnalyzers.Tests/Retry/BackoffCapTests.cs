@@ -69,6 +69,63 @@ public sealed class BackoffCapTests
             """);
 
     [Fact]
+    public Task LoopWithoutLimit_LinearOrTickDoublingOrSynchronous_IsReported()
+        => VerifyLoop("""
+            class C
+            {
+                async Task<string> Linear(HttpClient client, string url)
+                {
+                    var attempt = 0;
+                    {|RES001:{|RES003:while|}|} (true)
+                    {
+                        try
+                        {
+                            return await client.GetStringAsync(url);
+                        }
+                        catch (HttpRequestException)
+                        {
+                            await Task.Delay({|RES004:1000 * ++attempt|});
+                        }
+                    }
+                }
+
+                async Task<string> Ticks(HttpClient client, string url)
+                {
+                    var delay = TimeSpan.FromMilliseconds(100);
+                    {|RES001:{|RES003:while|}|} (true)
+                    {
+                        try
+                        {
+                            return await client.GetStringAsync(url);
+                        }
+                        catch (HttpRequestException)
+                        {
+                            await Task.Delay({|RES004:delay|});
+                            delay = TimeSpan.FromTicks(delay.Ticks * 2);
+                        }
+                    }
+                }
+
+                string Synchronous(HttpClient client, string url)
+                {
+                    var backoff = 50;
+                    {|RES001:{|RES003:while|}|} (true)
+                    {
+                        try
+                        {
+                            return client.GetStringAsync(url).Result;
+                        }
+                        catch (AggregateException)
+                        {
+                            Thread.Sleep({|RES004:backoff|});
+                            backoff *= 2;
+                        }
+                    }
+                }
+            }
+            """);
+
+    [Fact]
     public Task BoundedLoop_ThatStillWaitsMinutesBeforeGivingUp_IsReportedWithTheLongestWait()
         => Verify.VerifyAnalyzerAsync(
             Usings + """
