@@ -62,16 +62,7 @@ internal static class EveryExceptionCatch
             return false;
         }
 
-        // Locals computed from the exception: var verdict = GetExceptionVerdict(exception);
-        var derived = new System.Collections.Generic.List<ILocalSymbol> { caught };
-        foreach (var operation in OperationTree.Descendants(clause.Handler))
-        {
-            if (operation is IVariableDeclaratorOperation { Symbol: var local, Initializer.Value: { } value } && ChoosesFailures(value, caught))
-            {
-                derived.Add(local);
-            }
-        }
-
+        var derived = Derived(clause.Handler, caught);
         return OperationTree.Any(clause.Handler, operation => operation switch
         {
             IConditionalOperation { Condition: var condition } conditional
@@ -80,6 +71,58 @@ internal static class EveryExceptionCatch
             ISwitchExpressionOperation { Value: var value } => derived.Exists(local => ChoosesFailures(value, local)),
             _ => false,
         });
+    }
+
+    /// <summary>
+    /// The caught exception and the locals that carry what it says: computed from it (<c>var verdict = Classify(ex)</c>),
+    /// matched out of it (<c>ex is HttpRequestException { } http</c>), or set where a test of it holds
+    /// (<c>if (ex is IOException) retry = true;</c>).
+    /// </summary>
+    private static System.Collections.Generic.List<ILocalSymbol> Derived(IOperation handler, ILocalSymbol caught)
+    {
+        var derived = new System.Collections.Generic.List<ILocalSymbol> { caught };
+        bool Reads(IOperation? value) => value is not null && derived.Exists(local => ChoosesFailures(value, local));
+        bool UnderATestOfIt(IOperation operation)
+        {
+            for (IOperation? current = operation, parent = operation.Parent; parent is not null && current != handler; current = parent, parent = parent.Parent)
+            {
+                if (parent is IConditionalOperation conditional && current != conditional.Condition && Reads(conditional.Condition))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        // A few passes reach a fixed point: a local derived from a local derived from the exception.
+        for (var pass = 0; pass < 3; pass++)
+        {
+            var added = false;
+            foreach (var operation in OperationTree.Descendants(handler))
+            {
+                var (local, value) = operation switch
+                {
+                    IVariableDeclaratorOperation declarator => (declarator.Symbol, declarator.Initializer?.Value),
+                    IAssignmentOperation { Target: ILocalReferenceOperation target } assignment => (target.Local, assignment.Value),
+                    IDeclarationPatternOperation { DeclaredSymbol: ILocalSymbol declared } => (declared, (operation.Parent as IIsPatternOperation)?.Value),
+                    IRecursivePatternOperation { DeclaredSymbol: ILocalSymbol declared } => (declared, (operation.Parent as IIsPatternOperation)?.Value),
+                    _ => (null, null),
+                };
+                if (local is not null && !derived.Contains(local, SymbolEqualityComparer.Default) && (Reads(value) || UnderATestOfIt(operation)))
+                {
+                    derived.Add(local);
+                    added = true;
+                }
+            }
+
+            if (!added)
+            {
+                break;
+            }
+        }
+
+        return derived;
     }
 
     private static bool Leaves(IOperation? branch)

@@ -140,6 +140,30 @@ public sealed class EveryExceptionTests
                     throw new TimeoutException();
                 }
 
+                // A pattern on another local is no test of the exception.
+                async Task<string> RemembersTheFirstFailure(HttpClient client, string url)
+                {
+                    Exception? first = null;
+                    for (var attempt = 1; attempt <= 3; attempt++)
+                    {
+                        try
+                        {
+                            return await client.GetStringAsync(url);
+                        }
+                        {|RES005:catch|} (Exception ex)
+                        {
+                            if (first is null)
+                            {
+                                first = ex;
+                            }
+
+                            await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(100, 200) * attempt));
+                        }
+                    }
+
+                    throw first!;
+                }
+
                 async Task<string> Goto(HttpClient client, string url)
                 {
                     var attempt = 0;
@@ -243,6 +267,40 @@ public sealed class EveryExceptionTests
                 }
 
                 static (bool Rethrow, bool Log) Classify(Exception exception) => (exception is not HttpRequestException, true);
+
+                // A flag set where the exception is tested decides: only server errors and lost connections go round.
+                async Task<string> FlagSetWhereTheExceptionIsTested(HttpClient client, string url)
+                {
+                    for (var attempt = 1; attempt <= 3; attempt++)
+                    {
+                        try
+                        {
+                            return await client.GetStringAsync(url);
+                        }
+                        catch (Exception ex)
+                        {
+                            var retry = false;
+                            if (ex is HttpRequestException { StatusCode: not null } http)
+                            {
+                                var code = (int)http.StatusCode;
+                                retry = code >= 500;
+                            }
+                            else if (ex is System.IO.IOException)
+                            {
+                                retry = true;
+                            }
+
+                            if (!retry)
+                            {
+                                throw;
+                            }
+
+                            await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(100, 200) * attempt));
+                        }
+                    }
+
+                    throw new TimeoutException();
+                }
 
                 async Task<string> GivesUpOnSomeFirst(HttpClient client, string url)
                 {
