@@ -21,6 +21,8 @@ public sealed class LibraryRetryTypes
         SqlConfigurableRetryFactory = Used("Microsoft.Data.SqlClient.SqlConfigurableRetryFactory");
         RedisLinearRetry = Used("StackExchange.Redis.LinearRetry");
         RedisExponentialRetry = Used("StackExchange.Redis.ExponentialRetry");
+        RedisConfigurationOptions = Used("StackExchange.Redis.ConfigurationOptions");
+        SqlConnectionStringBuilder = Used("Microsoft.Data.SqlClient.SqlConnectionStringBuilder");
         DaprWorkflowRetryPolicy = Used("Dapr.Workflow.WorkflowRetryPolicy");
         CosmosClientOptions = Used("Microsoft.Azure.Cosmos.CosmosClientOptions");
         CosmosClientBuilder = Used("Microsoft.Azure.Cosmos.Fluent.CosmosClientBuilder");
@@ -73,6 +75,10 @@ public sealed class LibraryRetryTypes
 
     public INamedTypeSymbol? RedisExponentialRetry { get; }
 
+    public INamedTypeSymbol? RedisConfigurationOptions { get; }
+
+    public INamedTypeSymbol? SqlConnectionStringBuilder { get; }
+
     public INamedTypeSymbol? DaprWorkflowRetryPolicy { get; }
 
     public INamedTypeSymbol? CosmosClientOptions { get; }
@@ -84,7 +90,7 @@ public sealed class LibraryRetryTypes
     {
         var types = new LibraryRetryTypes(compilation);
         var any = types.EfCoreExecutionStrategy ?? types.MassTransitRetryConfigurator ?? types.AzureRetryOptions ?? types.AwsClientConfig
-                  ?? types.GrpcRetryPolicy ?? types.SqlRetryLogicOption ?? types.RedisLinearRetry ?? types.DaprWorkflowRetryPolicy
+                  ?? types.GrpcRetryPolicy ?? types.SqlRetryLogicOption ?? types.SqlConnectionStringBuilder ?? types.RedisLinearRetry ?? types.DaprWorkflowRetryPolicy
                   ?? types.CosmosClientOptions;
         return any is null ? null : types;
     }

@@ -77,6 +77,8 @@ internal sealed class LibraryRetryAnalysis
             "MaxErrorRetry" or "RetryMode" when _types.AwsClientConfig is not null => AwsRetry.Recognize(assignment, _types),
             "BackoffMultiplier" when _types.GrpcRetryPolicy is not null => GrpcRetry.Recognize(assignment, _types),
             "MaxRetryAttemptsOnRateLimitedRequests" when _types.CosmosClientOptions is not null => CosmosRetry.Recognize(assignment, _types),
+            "ConnectRetryCount" when _types.SqlConnectionStringBuilder is not null => SqlClientRetry.Recognize(assignment, _types),
+            "ConnectRetry" when _types.RedisConfigurationOptions is not null => RedisRetry.Recognize(assignment, _types),
             _ when _types.AzureRetryOptions is not null && AzureRetry.IsCandidateName(name) => AzureRetry.Recognize(assignment, _types),
             _ => null,
         };

@@ -273,6 +273,15 @@ public sealed class LibraryRetryTests
                 SqlRetryLogicBaseProvider Good() => SqlConfigurableRetryFactory.CreateExponentialRetryProvider(
                     new SqlRetryLogicOption { NumberOfTries = 5, DeltaTime = TimeSpan.FromSeconds(1), MaxTimeInterval = TimeSpan.FromSeconds(20) });
 
+                SqlRetryLogicBaseProvider NoDelta() => SqlConfigurableRetryFactory.CreateExponentialRetryProvider(
+                    {|RES002:new SqlRetryLogicOption|} { NumberOfTries = 5, MaxTimeInterval = TimeSpan.FromSeconds(20) });
+
+                SqlRetryLogicBaseProvider FlatMinimum() => SqlConfigurableRetryFactory.CreateExponentialRetryProvider(
+                    new SqlRetryLogicOption { NumberOfTries = 5, {|RES002:DeltaTime = TimeSpan.Zero|}, MinTimeInterval = TimeSpan.FromSeconds(1), MaxTimeInterval = TimeSpan.FromSeconds(20) });
+
+                object ManyReconnects() => new SqlConnectionStringBuilder { {|RES001:ConnectRetryCount = 30|}, ConnectRetryInterval = 10 };
+                object FewReconnects() => new SqlConnectionStringBuilder { ConnectRetryCount = 3 };
+
                 SqlRetryLogicBaseProvider SetLater()
                 {
                     var options = new SqlRetryLogicOption { NumberOfTries = 5, DeltaTime = TimeSpan.FromSeconds(1) };
@@ -296,6 +305,8 @@ public sealed class LibraryRetryTests
                     options.ReconnectRetryPolicy = {|RES002:new ExponentialRetry|}(3000, 3000);
                     options.ReconnectRetryPolicy = new ExponentialRetry(2500);
                     options.ReconnectRetryPolicy = new ExponentialRetry(1000, 60000);
+                    {|RES001:options.ConnectRetry = 20|};
+                    options.ConnectRetry = 5;
                 }
             }
             """);

@@ -62,6 +62,28 @@ internal static class RedisRetry
             : null;
     }
 
+    /// <summary>
+    /// <c>ConfigurationOptions.ConnectRetry</c> (3 by default): how many times the first connect cycle is repeated when no
+    /// server answers, each cycle waiting its connect timeout (no pace to judge, only the count).
+    /// </summary>
+    public static LibraryRetrySettings? Recognize(ISimpleAssignmentOperation assignment, LibraryRetryTypes types)
+    {
+        if (assignment.Target is not IPropertyReferenceOperation { Property: { Name: "ConnectRetry" } property }
+            || !SymbolEqualityComparer.Default.Equals(property.ContainingType, types.RedisConfigurationOptions)
+            || assignment.Value.ConstantValue is not { HasValue: true, Value: int retries })
+        {
+            return null;
+        }
+
+        return new LibraryRetrySettings("'ConnectRetry'")
+        {
+            Retries = retries,
+            RetriesLocation = assignment.Syntax.GetLocation(),
+            FixHints = System.Collections.Immutable.ImmutableDictionary<string, string?>.Empty
+                .SetItem(RetryFixHintKeys.CountPosition, ResilienceAnalyzers.Common.FixHintSpan.Format(assignment.Value.Syntax)),
+        };
+    }
+
     private static LibraryRetrySettings Reconnects(string subject, DelayModel delay, Location location)
         => new(subject) { Delay = delay, DelayLocation = location };
 }

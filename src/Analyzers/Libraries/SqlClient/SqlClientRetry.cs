@@ -35,6 +35,9 @@ internal static class SqlClientRetry
         var hints = ImmutableDictionary<string, string?>.Empty;
         double? maxInterval = 0;
         Location? maxIntervalLocation = null;
+        double? delta = 0;
+        Location? deltaLocation = null;
+        double? minInterval = 0;
         foreach (var member in initializer.Initializers)
         {
             if (member is not ISimpleAssignmentOperation { Target: IPropertyReferenceOperation { Property.Name: var name } } assignment)
@@ -54,23 +57,71 @@ internal static class SqlClientRetry
                     maxInterval = TimeValue.TryGetMilliseconds(assignment.Value);
                     maxIntervalLocation = assignment.Syntax.GetLocation();
                     break;
+                case "DeltaTime":
+                    delta = TimeValue.TryGetMilliseconds(assignment.Value);
+                    deltaLocation = assignment.Syntax.GetLocation();
+                    break;
+                case "MinTimeInterval":
+                    minInterval = TimeValue.TryGetMilliseconds(assignment.Value);
+                    break;
             }
         }
 
         // Set later on a local (options.MaxTimeInterval = …) or handed to code that may set it: not seen whole.
-        if (maxIntervalLocation is null && !IsSeenWhole(creation))
+        if (!IsSeenWhole(creation))
         {
-            maxInterval = null;
+            maxInterval = maxIntervalLocation is null ? null : maxInterval;
+            delta = deltaLocation is null ? null : delta;
         }
 
-        var immediate = maxInterval == 0;
+        // No maximum: no interval is ever computed. No delta: every interval is MinTimeInterval (0 by default).
+        DelayModel delay;
+        Location? delayLocation;
+        if (maxInterval == 0)
+        {
+            delay = DelayModel.Immediate;
+            delayLocation = maxIntervalLocation ?? Creation(creation);
+        }
+        else if (delta == 0 && minInterval is { } minimum)
+        {
+            delay = minimum == 0 ? DelayModel.Immediate : new DelayModel(DelayKind.Constant, JitterKind.None, location: null);
+            delayLocation = deltaLocation ?? Creation(creation);
+        }
+        else
+        {
+            delay = DelayModel.Unknown;
+            delayLocation = null;
+        }
+
         return new LibraryRetrySettings("'SqlRetryLogicOption'")
         {
             Retries = retries,
             RetriesLocation = retriesLocation,
-            Delay = immediate ? DelayModel.Immediate : DelayModel.Unknown,
-            DelayLocation = immediate ? maxIntervalLocation ?? Creation(creation) : null,
+            Delay = delay,
+            DelayLocation = delayLocation,
             FixHints = hints,
+        };
+    }
+
+    /// <summary>
+    /// <c>SqlConnectionStringBuilder.ConnectRetryCount</c> (1 by default, at most 255): how often a dead idle connection is
+    /// reopened, and the login retried on Azure SQL's transient errors, <c>ConnectRetryInterval</c> apart (fixed by design,
+    /// so its pace is not judged).
+    /// </summary>
+    public static LibraryRetrySettings? Recognize(ISimpleAssignmentOperation assignment, LibraryRetryTypes types)
+    {
+        if (assignment.Target is not IPropertyReferenceOperation { Property: { Name: "ConnectRetryCount" } property }
+            || !SymbolEqualityComparer.Default.Equals(property.ContainingType, types.SqlConnectionStringBuilder)
+            || assignment.Value.ConstantValue is not { HasValue: true, Value: int retries })
+        {
+            return null;
+        }
+
+        return new LibraryRetrySettings("'ConnectRetryCount'")
+        {
+            Retries = retries,
+            RetriesLocation = assignment.Syntax.GetLocation(),
+            FixHints = ImmutableDictionary<string, string?>.Empty.SetItem(RetryFixHintKeys.CountPosition, ResilienceAnalyzers.Common.FixHintSpan.Format(assignment.Value.Syntax)),
         };
     }
 
