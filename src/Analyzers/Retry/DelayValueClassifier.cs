@@ -318,6 +318,13 @@ public static class DelayValueClassifier
             return DelayValue.Constant;
         }
 
+        // A count of what the retry has met so far (an EF Core strategy's ExceptionsEncountered.Count): the attempt.
+        if (IsCounter(property.Property, scope)
+            || (property.Property.Name == "Count" && property.Instance is IPropertyReferenceOperation { Property: var counted } && IsCounter(counted, scope)))
+        {
+            return DelayValue.Growing;
+        }
+
         // TimeSpan members (delay.TotalMilliseconds, delay.Ticks) follow the value they read.
         if (property.Instance is not null && IsArithmetic(property.Property.ContainingType, scope.Types))
         {

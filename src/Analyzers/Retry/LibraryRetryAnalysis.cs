@@ -1,3 +1,4 @@
+using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
 using ResilienceAnalyzers.Libraries;
@@ -83,6 +84,17 @@ internal sealed class LibraryRetryAnalysis
             _ => null,
         };
         Report(context, settings);
+    }
+
+    /// <summary>Registered only where EF Core is referenced: the <c>GetNextDelay</c> override of a strategy of one's own.</summary>
+    public bool JudgesMethodBodies => _types.EfCoreExecutionStrategy is not null;
+
+    public void OnMethodBody(OperationAnalysisContext context)
+    {
+        if (context.ContainingSymbol is IMethodSymbol { Name: "GetNextDelay" } method)
+        {
+            Report(context, EfCoreRetry.RecognizeNextDelay((IMethodBodyOperation)context.Operation, method, _types, _recognition.Types));
+        }
     }
 
     private void Report(OperationAnalysisContext context, LibraryRetrySettings? settings)

@@ -49,6 +49,10 @@ public sealed class RetryAnalyzer : DiagnosticAnalyzer
             context.RegisterOperationAction(libraries.OnInvocation, OperationKind.Invocation);
             context.RegisterOperationAction(libraries.OnObjectCreation, OperationKind.ObjectCreation);
             context.RegisterOperationAction(libraries.OnSimpleAssignment, OperationKind.SimpleAssignment);
+            if (libraries.JudgesMethodBodies)
+            {
+                context.RegisterOperationAction(libraries.OnMethodBody, OperationKind.MethodBody);
+            }
         }
 
         if (PollyRetryAnalysis.TryCreate(recognition, judge) is { } polly)

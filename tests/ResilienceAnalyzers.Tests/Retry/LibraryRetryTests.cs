@@ -100,6 +100,60 @@ public sealed class LibraryRetryTests
             }
             """);
 
+    [Fact]
+    public Task EfCore_TheNextDelayOfAStrategyOfOnesOwn_IsJudgedLikeADelayLambda()
+        => Verify("""
+            using System;
+            using Microsoft.EntityFrameworkCore.Storage;
+
+            abstract class Strategy : ExecutionStrategy
+            {
+                protected Strategy(ExecutionStrategyDependencies dependencies) : base(dependencies, 5, TimeSpan.FromSeconds(30))
+                {
+                }
+
+                protected override bool ShouldRetryOn(Exception exception) => exception is TimeoutException;
+            }
+
+            class Fixed : Strategy
+            {
+                public Fixed(ExecutionStrategyDependencies dependencies) : base(dependencies) { }
+
+                protected override TimeSpan? {|RES002:GetNextDelay|}(Exception lastException)
+                    => ExceptionsEncountered.Count < 5 ? TimeSpan.FromSeconds(1) : null;
+            }
+
+            class Doubling : Strategy
+            {
+                public Doubling(ExecutionStrategyDependencies dependencies) : base(dependencies) { }
+
+                protected override TimeSpan? {|RES003:GetNextDelay|}(Exception lastException)
+                {
+                    if (ExceptionsEncountered.Count >= 5)
+                    {
+                        return null;
+                    }
+
+                    return TimeSpan.FromSeconds(Math.Min(30, Math.Pow(2, ExceptionsEncountered.Count)));
+                }
+            }
+
+            class Jittered : Strategy
+            {
+                public Jittered(ExecutionStrategyDependencies dependencies) : base(dependencies) { }
+
+                protected override TimeSpan? GetNextDelay(Exception lastException)
+                    => TimeSpan.FromSeconds(Random.Shared.NextDouble() * Math.Min(30, Math.Pow(2, ExceptionsEncountered.Count)));
+            }
+
+            class Shaped : Strategy
+            {
+                public Shaped(ExecutionStrategyDependencies dependencies) : base(dependencies) { }
+
+                protected override TimeSpan? GetNextDelay(Exception lastException) => base.GetNextDelay(lastException) * 2;
+            }
+            """);
+
     // AWS SDK v3's legacy retry mode (the member is gone in v4), through a stand-in of its configuration types.
     [Fact]
     public Task AwsSdkV3_LegacyRetryMode_BacksOffWithoutJitter()

@@ -1,3 +1,4 @@
+using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
 using ResilienceAnalyzers.Retry;
@@ -22,6 +23,50 @@ namespace ResilienceAnalyzers.Libraries.EfCore;
 internal static class EfCoreRetry
 {
     public const int DefaultMaxRetryCount = 6;
+
+    /// <summary>
+    /// The <c>GetNextDelay</c> override of a strategy of one's own, judged like a delay lambda: the attempt is
+    /// <c>ExceptionsEncountered.Count</c>; a call to <c>base.GetNextDelay</c> or anything else unseen leaves it unknown.
+    /// </summary>
+    public static LibraryRetrySettings? RecognizeNextDelay(IMethodBodyOperation body, IMethodSymbol method, LibraryRetryTypes types, ResilienceAnalyzers.Common.KnownTypes known)
+    {
+        if (method is not { Name: "GetNextDelay", IsOverride: true } || types.EfCoreExecutionStrategy is not { } strategy
+            || !ResilienceAnalyzers.Common.TypeFacts.DerivesFromDefinition(method.ContainingType, strategy)
+            || (body.BlockBody ?? body.ExpressionBody) is not { } block
+            || method.DeclaringSyntaxReferences.Length != 1
+            || method.DeclaringSyntaxReferences[0].GetSyntax() is not Microsoft.CodeAnalysis.CSharp.Syntax.MethodDeclarationSyntax declaration
+            || strategy.GetMembers("ExceptionsEncountered").FirstOrDefault() is not { } encountered)
+        {
+            return null;
+        }
+
+        var scope = new RetryScope(known, block, new Microsoft.CodeAnalysis.Text.TextSpan(block.Syntax.SpanStart, 0), new[] { encountered });
+        var verdict = DelayValue.Constant;
+        var returned = false;
+        foreach (var operation in ResilienceAnalyzers.Common.OperationTree.Descendants(block))
+        {
+            if (operation is IReturnOperation { Kind: OperationKind.Return, ReturnedValue: { } value })
+            {
+                var unwrapped = ResilienceAnalyzers.Common.OperationTree.Unwrap(value) ?? value;
+                if (unwrapped.ConstantValue is { HasValue: true, Value: null } || unwrapped is IDefaultValueOperation)
+                {
+                    // null ends the retries: not a wait.
+                    continue;
+                }
+
+                returned = true;
+                verdict = verdict.Combine(DelayValueClassifier.Classify(unwrapped, scope));
+            }
+        }
+
+        return returned
+            ? new LibraryRetrySettings("'" + method.ContainingType.Name + ".GetNextDelay'")
+            {
+                Delay = verdict.ToModel(location: null),
+                DelayLocation = declaration.Identifier.GetLocation(),
+            }
+            : null;
+    }
 
     public static LibraryRetrySettings? Recognize(IInvocationOperation invocation, LibraryRetryTypes types)
     {
