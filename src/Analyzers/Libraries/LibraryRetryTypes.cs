@@ -17,6 +17,7 @@ public sealed class LibraryRetryTypes
         AzureRetryOptions = Used("Azure.Core.RetryOptions");
         AwsClientConfig = Used("Amazon.Runtime.ClientConfig");
         GrpcRetryPolicy = Used("Grpc.Net.Client.Configuration.RetryPolicy");
+        GrpcHedgingPolicy = Used("Grpc.Net.Client.Configuration.HedgingPolicy");
         SqlRetryLogicOption = Used("Microsoft.Data.SqlClient.SqlRetryLogicOption");
         SqlConfigurableRetryFactory = Used("Microsoft.Data.SqlClient.SqlConfigurableRetryFactory");
         RedisLinearRetry = Used("StackExchange.Redis.LinearRetry");
@@ -66,6 +67,8 @@ public sealed class LibraryRetryTypes
     public INamedTypeSymbol? AwsClientConfig { get; }
 
     public INamedTypeSymbol? GrpcRetryPolicy { get; }
+
+    public INamedTypeSymbol? GrpcHedgingPolicy { get; }
 
     public INamedTypeSymbol? SqlRetryLogicOption { get; }
 

@@ -60,6 +60,7 @@ internal sealed class LibraryRetryAnalysis
             "SqlRetryLogicOption" => SqlClientRetry.Recognize(creation, _types),
             "LinearRetry" or "ExponentialRetry" => RedisRetry.Recognize(creation, _types),
             "WorkflowRetryPolicy" => DaprRetry.Recognize(creation, _types),
+            "HedgingPolicy" => GrpcRetry.Recognize(creation, _types),
             _ => null,
         };
         Report(context, settings);

@@ -296,6 +296,10 @@ public sealed class LibraryRetryTests
                     RetryableStatusCodes = { Grpc.Core.StatusCode.Unavailable },
                 };
 
+                MethodConfig AllAtOnce() => new MethodConfig { HedgingPolicy = {|RES002:new HedgingPolicy|} { MaxAttempts = 3, NonFatalStatusCodes = { Grpc.Core.StatusCode.Unavailable } } };
+                MethodConfig ZeroDelay() => new MethodConfig { HedgingPolicy = new HedgingPolicy { MaxAttempts = 3, {|RES002:HedgingDelay = TimeSpan.Zero|} } };
+                MethodConfig Spaced() => new MethodConfig { HedgingPolicy = new HedgingPolicy { MaxAttempts = 3, HedgingDelay = TimeSpan.FromMilliseconds(500) } };
+
                 object Growing() => new RetryPolicy
                 {
                     MaxAttempts = 5,

@@ -14,6 +14,39 @@ namespace ResilienceAnalyzers.Libraries.Grpc;
 /// </remarks>
 internal static class GrpcRetry
 {
+    /// <summary>
+    /// <c>HedgingPolicy</c>: "the first call is sent immediately, the subsequent hedged calls at intervals of
+    /// <c>HedgingDelay</c>; 0 or null sends all hedged calls immediately" (grpc-dotnet Configuration/HedgingPolicy.cs). With no
+    /// delay every call goes out <c>MaxAttempts</c> times at once, failing or not (RES002). Judged on an initializer seen whole,
+    /// or on an explicit zero.
+    /// </summary>
+    public static LibraryRetrySettings? Recognize(IObjectCreationOperation creation, LibraryRetryTypes types)
+    {
+        if (!SymbolEqualityComparer.Default.Equals(creation.Type, types.GrpcHedgingPolicy)
+            || creation.Initializer is not { } initializer
+            || creation.Syntax is not Microsoft.CodeAnalysis.CSharp.Syntax.ObjectCreationExpressionSyntax { Type: var type } syntax
+            || ResilienceAnalyzers.Common.OperationTree.Outer(creation).Parent is not (IArgumentOperation or IPropertyInitializerOperation or ISimpleAssignmentOperation { Target: IPropertyReferenceOperation }))
+        {
+            return null;
+        }
+
+        foreach (var member in initializer.Initializers)
+        {
+            if (member is IAssignmentOperation { Target: IPropertyReferenceOperation { Property.Name: "HedgingDelay" } } delay)
+            {
+                var value = ResilienceAnalyzers.Common.OperationTree.Unwrap(delay.Value) ?? delay.Value;
+                return value.ConstantValue is { HasValue: true, Value: null } || TimeValue.TryGetMilliseconds(value) == 0
+                    ? Hedges(delay.Syntax.GetLocation())
+                    : null;
+            }
+        }
+
+        return Hedges(Location.Create(syntax.SyntaxTree, Microsoft.CodeAnalysis.Text.TextSpan.FromBounds(syntax.SpanStart, type.Span.End)));
+    }
+
+    private static LibraryRetrySettings Hedges(Location location)
+        => new("'HedgingPolicy'") { Delay = DelayModel.Immediate, DelayLocation = location };
+
     public static LibraryRetrySettings? Recognize(ISimpleAssignmentOperation assignment, LibraryRetryTypes types)
     {
         if (assignment.Target is not IPropertyReferenceOperation { Property: { Name: "BackoffMultiplier" } property }
