@@ -80,9 +80,7 @@ internal static class DaprRetry
                 capped || deadline ? new DelayGrowth(isCapped: true, largestBeforeLimitMilliseconds: null, growingExpression: null) : growth);
         }
 
-        var location = syntax is ObjectCreationExpressionSyntax { Type: var type }
-            ? Location.Create(syntax.SyntaxTree, Microsoft.CodeAnalysis.Text.TextSpan.FromBounds(syntax.SpanStart, type.Span.End))
-            : syntax.GetLocation();
+        var location = ResilienceAnalyzers.Common.CreationLocation.Of(syntax, withArguments: false);
         return new LibraryRetrySettings("'WorkflowRetryPolicy'")
         {
             Retries = retries,

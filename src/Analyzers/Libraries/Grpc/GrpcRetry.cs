@@ -24,7 +24,7 @@ internal static class GrpcRetry
     {
         if (!SymbolEqualityComparer.Default.Equals(creation.Type, types.GrpcHedgingPolicy)
             || creation.Initializer is not { } initializer
-            || creation.Syntax is not Microsoft.CodeAnalysis.CSharp.Syntax.ObjectCreationExpressionSyntax { Type: var type } syntax
+            || creation.Syntax is not Microsoft.CodeAnalysis.CSharp.Syntax.BaseObjectCreationExpressionSyntax syntax
             || ResilienceAnalyzers.Common.OperationTree.Outer(creation).Parent is not (IArgumentOperation or IPropertyInitializerOperation or ISimpleAssignmentOperation { Target: IPropertyReferenceOperation }))
         {
             return null;
@@ -41,7 +41,7 @@ internal static class GrpcRetry
             }
         }
 
-        return Hedges(Location.Create(syntax.SyntaxTree, Microsoft.CodeAnalysis.Text.TextSpan.FromBounds(syntax.SpanStart, type.Span.End)));
+        return Hedges(ResilienceAnalyzers.Common.CreationLocation.Of(syntax, withArguments: false));
     }
 
     private static LibraryRetrySettings Hedges(Location location)

@@ -67,7 +67,7 @@ public static class PollyOptionsRecognizer
             return null;
         }
 
-        var model = settings.ToModel("'" + type.Name + "'", creation.Syntax, CreationLocation(creation.Syntax));
+        var model = settings.ToModel("'" + type.Name + "'", creation.Syntax, ResilienceAnalyzers.Common.CreationLocation.Of(creation.Syntax, withArguments: true));
         var insideATimeout = IsAddedInsideATimeout(creation);
         var stopsOnOpenCircuit = creation.Initializer is { } options && ExcludesAnOpenCircuit(options);
         return insideATimeout || stopsOnOpenCircuit
@@ -359,17 +359,6 @@ public static class PollyOptionsRecognizer
         var ns = method.ContainingNamespace?.ToDisplayString() ?? string.Empty;
         return ns == "Polly" || ns.StartsWith("Polly.", System.StringComparison.Ordinal)
                || ns is "Microsoft.Extensions.Http.Resilience" or "Microsoft.Extensions.Resilience";
-    }
-
-    private static Location CreationLocation(SyntaxNode creation)
-    {
-        var end = creation switch
-        {
-            ObjectCreationExpressionSyntax explicitNew => explicitNew.ArgumentList?.Span.End ?? explicitNew.Type.Span.End,
-            ImplicitObjectCreationExpressionSyntax implicitNew => implicitNew.ArgumentList.Span.End,
-            _ => creation.Span.End,
-        };
-        return Location.Create(creation.SyntaxTree, TextSpan.FromBounds(creation.SpanStart, end));
     }
 
     /// <summary>Accumulates the settings in the order they take effect.</summary>

@@ -23,9 +23,7 @@ internal static class RedisRetry
             return null;
         }
 
-        var location = syntax is ObjectCreationExpressionSyntax { Type: var type }
-            ? Location.Create(syntax.SyntaxTree, Microsoft.CodeAnalysis.Text.TextSpan.FromBounds(syntax.SpanStart, type.Span.End))
-            : syntax.GetLocation();
+        var location = ResilienceAnalyzers.Common.CreationLocation.Of(syntax, withArguments: false);
         if (SymbolEqualityComparer.Default.Equals(creation.Type, types.RedisLinearRetry))
         {
             return Reconnects("'LinearRetry'", new DelayModel(DelayKind.Constant, JitterKind.None, location: null), location);

@@ -80,12 +80,12 @@ internal static class SqlClientRetry
         if (maxInterval == 0)
         {
             delay = DelayModel.Immediate;
-            delayLocation = maxIntervalLocation ?? Creation(creation);
+            delayLocation = maxIntervalLocation ?? ResilienceAnalyzers.Common.CreationLocation.Of(creation.Syntax, withArguments: false);
         }
         else if (delta == 0 && minInterval is { } minimum)
         {
             delay = minimum == 0 ? DelayModel.Immediate : new DelayModel(DelayKind.Constant, JitterKind.None, location: null);
-            delayLocation = deltaLocation ?? Creation(creation);
+            delayLocation = deltaLocation ?? ResilienceAnalyzers.Common.CreationLocation.Of(creation.Syntax, withArguments: false);
         }
         else
         {
@@ -160,9 +160,4 @@ internal static class SqlClientRetry
             && SymbolEqualityComparer.Default.Equals(reference.Local, local)
             && OperationTree.Outer(reference).Parent is not IArgumentOperation);
     }
-
-    private static Location Creation(IObjectCreationOperation creation)
-        => creation.Syntax is Microsoft.CodeAnalysis.CSharp.Syntax.ObjectCreationExpressionSyntax { Type: var type } syntax
-            ? Location.Create(syntax.SyntaxTree, Microsoft.CodeAnalysis.Text.TextSpan.FromBounds(syntax.SpanStart, type.Span.End))
-            : creation.Syntax.GetLocation();
 }
