@@ -249,15 +249,27 @@ internal static class DelayArithmetic
             return 0;
         }
 
+        if (scope.FieldValues.TryGetValue(field, out var known))
+        {
+            return known;
+        }
+
+        var value = FieldValue(field, reference, lookup, scope, depth);
+        scope.FieldValues[field] = value;
+        return value;
+    }
+
+    private static double? FieldValue(IFieldSymbol field, IFieldReferenceOperation reference, Func<IOperation, double?> lookup, RetryScope scope, int depth)
+    {
         if (!field.IsReadOnly || field.DeclaringSyntaxReferences.Length != 1
             || field.DeclaringSyntaxReferences[0].SyntaxTree != reference.Syntax.SyntaxTree
             || field.DeclaringSyntaxReferences[0].GetSyntax() is not VariableDeclaratorSyntax { Initializer.Value: { } initializer }
-            || reference.SemanticModel?.GetOperation(initializer) is not { } value)
+            || reference.SemanticModel?.GetOperation(initializer) is not { } initial)
         {
             return null;
         }
 
-        return Evaluate(value, lookup, scope, depth + 1);
+        return Evaluate(initial, lookup, scope, depth + 1);
     }
 
     /// <summary>A local written once, where it is declared: its initializer (read afresh, so it may depend on the attempt).</summary>

@@ -18,6 +18,9 @@ internal static class DelayGrowthRecognizer
     /// <summary>Attempts run to tell a capped delay from one that keeps growing (a linear 10 ms step reaches 20 s).</summary>
     private const int Horizon = 2000;
 
+    /// <summary>A wait no cap is set above: a year.</summary>
+    private const double NoCapMeantMilliseconds = 365d * 24 * 3600 * 1000;
+
     /// <summary>Equal values in a row that show the delay has reached its cap.</summary>
     private const int Plateau = 16;
 
@@ -97,7 +100,9 @@ internal static class DelayGrowthRecognizer
                 return null;
             }
 
-            if (double.IsInfinity(current))
+            // Past a year no cap is meant: the growth is unbounded (and doubling gets here in a few dozen attempts, not the
+            // thousand it takes to overflow a double).
+            if (double.IsInfinity(current) || current > NoCapMeantMilliseconds)
             {
                 return false;
             }

@@ -90,11 +90,20 @@ internal sealed class LibraryRetryAnalysis
     /// <summary>Registered only where EF Core is referenced: the <c>GetNextDelay</c> override of a strategy of one's own.</summary>
     public bool JudgesMethodBodies => _types.EfCoreExecutionStrategy is not null;
 
-    public void OnMethodBody(OperationAnalysisContext context)
+    public void OnMethod(SymbolAnalysisContext context)
     {
-        if (context.ContainingSymbol is IMethodSymbol { Name: "GetNextDelay" } method)
+        if (context.Symbol is not IMethodSymbol { Name: "GetNextDelay", IsOverride: true } method
+            || method.DeclaringSyntaxReferences.Length != 1
+            || !_judge.ShouldAnalyze(context.Options, method.DeclaringSyntaxReferences[0].SyntaxTree))
         {
-            Report(context, EfCoreRetry.RecognizeNextDelay((IMethodBodyOperation)context.Operation, method, _types, _recognition.Types));
+            return;
+        }
+
+        var declaration = method.DeclaringSyntaxReferences[0].GetSyntax(context.CancellationToken);
+        if (context.Compilation.GetSemanticModel(declaration.SyntaxTree).GetOperation(declaration, context.CancellationToken) is IMethodBodyOperation body
+            && EfCoreRetry.RecognizeNextDelay(body, method, _types, _recognition.Types) is { } settings)
+        {
+            LibraryRetryJudge.Report(context.ReportDiagnostic, declaration.Span, context.Options, declaration.SyntaxTree, settings);
         }
     }
 
@@ -102,7 +111,7 @@ internal sealed class LibraryRetryAnalysis
     {
         if (settings is not null && _judge.ShouldAnalyze(context.Options, context.Operation.Syntax.SyntaxTree))
         {
-            LibraryRetryJudge.Report(context, settings);
+            LibraryRetryJudge.Report(context.ReportDiagnostic, context.Operation.Syntax.Span, context.Options, context.Operation.Syntax.SyntaxTree, settings);
         }
     }
 }

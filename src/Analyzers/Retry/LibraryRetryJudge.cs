@@ -12,24 +12,23 @@ namespace ResilienceAnalyzers.Retry;
 /// </summary>
 internal static class LibraryRetryJudge
 {
-    public static void Report(OperationAnalysisContext context, LibraryRetrySettings? settings)
+    /// <param name="analysed">The span of the operation or declaration being analysed: only diagnostics inside it go out.</param>
+    public static void Report(System.Action<Diagnostic> report, Microsoft.CodeAnalysis.Text.TextSpan analysed, AnalyzerOptions options, SyntaxTree tree, LibraryRetrySettings? settings)
     {
         if (settings is null)
         {
             return;
         }
 
-        var analysed = context.Operation.Syntax.Span;
         void ReportHere(Diagnostic diagnostic)
         {
             if (analysed.Contains(diagnostic.Location.SourceSpan))
             {
-                context.ReportDiagnostic(diagnostic);
+                report(diagnostic);
             }
         }
 
-        var tree = context.Operation.Syntax.SyntaxTree;
-        var maxAttempts = Options.Res001MaxAttempts.GetValue(context.Options, tree);
+        var maxAttempts = Options.Res001MaxAttempts.GetValue(options, tree);
         var hints = settings.FixHints.SetItem(RetryFixHintKeys.Construct, nameof(RetryConstructKind.Library));
         if (settings.RetriesLocation is { } retriesLocation && (settings.Unbounded || settings.Retries > maxAttempts))
         {
@@ -45,7 +44,7 @@ internal static class LibraryRetryJudge
                 RetryJudge.ReportDelay(ReportHere, settings.Delay, delayLocation, hints, settings.Subject);
             }
 
-            RetryJudge.ReportGrowth(ReportHere, settings.Delay, settings.Unbounded, delayLocation, hints, settings.Subject, RetryJudge.MaxDelayMilliseconds(context.Options, tree));
+            RetryJudge.ReportGrowth(ReportHere, settings.Delay, settings.Unbounded, delayLocation, hints, settings.Subject, RetryJudge.MaxDelayMilliseconds(options, tree));
         }
 
         if (settings.EveryExceptionLocation is { } everyException)

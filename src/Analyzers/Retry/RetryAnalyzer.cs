@@ -44,25 +44,44 @@ public sealed class RetryAnalyzer : DiagnosticAnalyzer
         // the catches of each try, far fewer than the branches and invocations of a compilation.
         context.RegisterOperationAction(c => OnTry(c, recognition, judge), OperationKind.Try);
 
-        if (LibraryRetryAnalysis.TryCreate(context.Compilation, recognition, judge) is { } libraries)
+        // One callback per operation kind for Polly and the libraries together: the driver's cost of a callback is paid
+        // on every invocation, creation and assignment of the compilation, far more often than anything is found.
+        var libraries = LibraryRetryAnalysis.TryCreate(context.Compilation, recognition, judge);
+        var polly = PollyRetryAnalysis.TryCreate(recognition, judge);
+        if (libraries is not null || polly is not null)
         {
-            context.RegisterOperationAction(libraries.OnInvocation, OperationKind.Invocation);
-            context.RegisterOperationAction(libraries.OnObjectCreation, OperationKind.ObjectCreation);
-            context.RegisterOperationAction(libraries.OnSimpleAssignment, OperationKind.SimpleAssignment);
-            if (libraries.JudgesMethodBodies)
-            {
-                context.RegisterOperationAction(libraries.OnMethodBody, OperationKind.MethodBody);
-            }
+            context.RegisterOperationAction(
+                c =>
+                {
+                    polly?.OnInvocation(c);
+                    libraries?.OnInvocation(c);
+                },
+                OperationKind.Invocation);
         }
 
-        if (PollyRetryAnalysis.TryCreate(recognition, judge) is { } polly)
+        var pollyOptions = polly is not null && types.Polly.HasV8 ? polly : null;
+        if (libraries is not null || pollyOptions is not null)
         {
-            context.RegisterOperationAction(polly.OnInvocation, OperationKind.Invocation);
-            if (types.Polly.HasV8)
-            {
-                context.RegisterOperationAction(polly.OnObjectCreation, OperationKind.ObjectCreation);
-                context.RegisterOperationAction(polly.OnSimpleAssignment, OperationKind.SimpleAssignment);
-            }
+            context.RegisterOperationAction(
+                c =>
+                {
+                    pollyOptions?.OnObjectCreation(c);
+                    libraries?.OnObjectCreation(c);
+                },
+                OperationKind.ObjectCreation);
+            context.RegisterOperationAction(
+                c =>
+                {
+                    pollyOptions?.OnSimpleAssignment(c);
+                    libraries?.OnSimpleAssignment(c);
+                },
+                OperationKind.SimpleAssignment);
+        }
+
+        if (libraries is { JudgesMethodBodies: true })
+        {
+            // Only an override named GetNextDelay is read, from its declaration: no callback per method body.
+            context.RegisterSymbolAction(libraries.OnMethod, SymbolKind.Method);
         }
     }
 

@@ -46,6 +46,9 @@ public sealed class RetryScope
     /// <summary>Inside a helper being judged: what each of its parameters was passed.</summary>
     internal IReadOnlyDictionary<IParameterSymbol, DelayValue>? Arguments { get; init; }
 
+    /// <summary>Values of fields a delay reads, computed once per scope (a simulation reads them on every attempt).</summary>
+    internal Dictionary<IFieldSymbol, double?> FieldValues { get; } = new(SymbolEqualityComparer.Default);
+
     internal List<IOperation>? WritesOf(ISymbol symbol)
     {
         _writes ??= IndexWrites(Root);
