@@ -17,22 +17,23 @@ public sealed class KnownTypes
 {
     private KnownTypes(Compilation compilation)
     {
-        Task = compilation.GetTypeByMetadataName("System.Threading.Tasks.Task");
-        Thread = compilation.GetTypeByMetadataName("System.Threading.Thread");
-        SpinWait = compilation.GetTypeByMetadataName("System.Threading.SpinWait");
-        TimeProvider = compilation.GetTypeByMetadataName("System.TimeProvider");
-        TimeSpan = compilation.GetTypeByMetadataName("System.TimeSpan");
-        DateTime = compilation.GetTypeByMetadataName("System.DateTime");
-        DateTimeOffset = compilation.GetTypeByMetadataName("System.DateTimeOffset");
-        Environment = compilation.GetTypeByMetadataName("System.Environment");
-        Stopwatch = compilation.GetTypeByMetadataName("System.Diagnostics.Stopwatch");
-        Random = compilation.GetTypeByMetadataName("System.Random");
-        RandomNumberGenerator = compilation.GetTypeByMetadataName("System.Security.Cryptography.RandomNumberGenerator");
-        CancellationToken = compilation.GetTypeByMetadataName("System.Threading.CancellationToken");
-        CancellationTokenSource = compilation.GetTypeByMetadataName("System.Threading.CancellationTokenSource");
-        Math = compilation.GetTypeByMetadataName("System.Math");
-        Console = compilation.GetTypeByMetadataName("System.Console");
-        Timeout = compilation.GetTypeByMetadataName("System.Threading.Timeout");
+        var lookup = LibraryTypeLookup.For(compilation);
+        Task = lookup.FindFramework("System.Threading.Tasks.Task");
+        Thread = lookup.FindFramework("System.Threading.Thread", "System.Threading.Thread");
+        SpinWait = lookup.FindFramework("System.Threading.SpinWait", "System.Threading");
+        TimeProvider = lookup.FindFramework("System.TimeProvider");
+        TimeSpan = lookup.FindFramework("System.TimeSpan");
+        DateTime = lookup.FindFramework("System.DateTime");
+        DateTimeOffset = lookup.FindFramework("System.DateTimeOffset");
+        Environment = lookup.FindFramework("System.Environment");
+        Stopwatch = lookup.FindFramework("System.Diagnostics.Stopwatch", "System.Runtime.Extensions");
+        Random = lookup.FindFramework("System.Random");
+        RandomNumberGenerator = lookup.FindFramework("System.Security.Cryptography.RandomNumberGenerator", "System.Security.Cryptography");
+        CancellationToken = lookup.FindFramework("System.Threading.CancellationToken");
+        CancellationTokenSource = lookup.FindFramework("System.Threading.CancellationTokenSource");
+        Math = lookup.FindFramework("System.Math");
+        Console = lookup.FindFramework("System.Console", "System.Console");
+        Timeout = lookup.FindFramework("System.Threading.Timeout");
 
         Polly = new PollyTypes(compilation);
         Http = new HttpTypes(compilation);

@@ -11,13 +11,17 @@ internal static class TestCode
     /// library (Moq, NSubstitute, FakeItEasy) or Testcontainers (test-support projects, lab helpers).
     /// </summary>
     public static bool IsTestProject(Compilation compilation)
-        => compilation.GetTypeByMetadataName("Xunit.FactAttribute") is not null
-           || compilation.GetTypeByMetadataName("NUnit.Framework.TestAttribute") is not null
-           || compilation.GetTypeByMetadataName("Microsoft.VisualStudio.TestTools.UnitTesting.TestMethodAttribute") is not null
-           || compilation.GetTypeByMetadataName("Moq.Mock") is not null
-           || compilation.GetTypeByMetadataName("NSubstitute.Substitute") is not null
-           || compilation.GetTypeByMetadataName("FakeItEasy.A") is not null
-           || compilation.GetTypeByMetadataName("DotNet.Testcontainers.Builders.ContainerBuilder") is not null;
+    {
+        var lookup = LibraryTypeLookup.For(compilation);
+        return lookup.Find("xunit", "Xunit.FactAttribute") is not null
+               || lookup.Find("nunit.framework", "NUnit.Framework.TestAttribute") is not null
+               || lookup.Find("Microsoft.VisualStudio.TestPlatform.TestFramework", "Microsoft.VisualStudio.TestTools.UnitTesting.TestMethodAttribute") is not null
+               || lookup.Find("MSTest.TestFramework", "Microsoft.VisualStudio.TestTools.UnitTesting.TestMethodAttribute") is not null
+               || lookup.Find("Moq", "Moq.Mock") is not null
+               || lookup.Find("NSubstitute", "NSubstitute.Substitute") is not null
+               || lookup.Find("FakeItEasy", "FakeItEasy.A") is not null
+               || lookup.Find("Testcontainers", "DotNet.Testcontainers.Builders.ContainerBuilder") is not null;
+    }
 
     /// <summary>False for test projects unless <c>resilience_analyzers.analyze_test_code</c> is on for this file.</summary>
     public static bool ShouldAnalyze(bool isTestProject, AnalyzerOptions options, SyntaxTree tree)

@@ -1,5 +1,6 @@
 using System.Linq;
 using Microsoft.CodeAnalysis;
+using ResilienceAnalyzers.Common;
 
 namespace ResilienceAnalyzers.Libraries;
 
@@ -11,22 +12,24 @@ public sealed class LibraryRetryTypes
 {
     private LibraryRetryTypes(Compilation compilation)
     {
-        INamedTypeSymbol? Used(string metadataName) => Use(compilation, compilation.GetTypeByMetadataName(metadataName));
-        EfCoreExecutionStrategy = Used("Microsoft.EntityFrameworkCore.Storage.ExecutionStrategy");
-        MassTransitRetryConfigurator = Used("MassTransit.IRetryConfigurator");
-        AzureRetryOptions = Used("Azure.Core.RetryOptions");
-        AwsClientConfig = Used("Amazon.Runtime.ClientConfig");
-        GrpcRetryPolicy = Used("Grpc.Net.Client.Configuration.RetryPolicy");
-        GrpcHedgingPolicy = Used("Grpc.Net.Client.Configuration.HedgingPolicy");
-        SqlRetryLogicOption = Used("Microsoft.Data.SqlClient.SqlRetryLogicOption");
-        SqlConfigurableRetryFactory = Used("Microsoft.Data.SqlClient.SqlConfigurableRetryFactory");
-        RedisLinearRetry = Used("StackExchange.Redis.LinearRetry");
-        RedisExponentialRetry = Used("StackExchange.Redis.ExponentialRetry");
-        RedisConfigurationOptions = Used("StackExchange.Redis.ConfigurationOptions");
-        SqlConnectionStringBuilder = Used("Microsoft.Data.SqlClient.SqlConnectionStringBuilder");
-        DaprWorkflowRetryPolicy = Used("Dapr.Workflow.WorkflowRetryPolicy");
-        CosmosClientOptions = Used("Microsoft.Azure.Cosmos.CosmosClientOptions");
-        CosmosClientBuilder = Used("Microsoft.Azure.Cosmos.Fluent.CosmosClientBuilder");
+        var lookup = LibraryTypeLookup.For(compilation);
+        INamedTypeSymbol? Used(string family, string metadataName) => Use(compilation, lookup.Find(family, metadataName));
+
+        EfCoreExecutionStrategy = Used("Microsoft.EntityFrameworkCore", "Microsoft.EntityFrameworkCore.Storage.ExecutionStrategy");
+        MassTransitRetryConfigurator = Used("MassTransit", "MassTransit.IRetryConfigurator");
+        AzureRetryOptions = Used("Azure.Core", "Azure.Core.RetryOptions");
+        AwsClientConfig = Used("AWSSDK", "Amazon.Runtime.ClientConfig");
+        GrpcRetryPolicy = Used("Grpc.Net.Client", "Grpc.Net.Client.Configuration.RetryPolicy");
+        GrpcHedgingPolicy = Used("Grpc.Net.Client", "Grpc.Net.Client.Configuration.HedgingPolicy");
+        SqlRetryLogicOption = Used("Microsoft.Data.SqlClient", "Microsoft.Data.SqlClient.SqlRetryLogicOption");
+        SqlConfigurableRetryFactory = Used("Microsoft.Data.SqlClient", "Microsoft.Data.SqlClient.SqlConfigurableRetryFactory");
+        RedisLinearRetry = Used("StackExchange.Redis", "StackExchange.Redis.LinearRetry");
+        RedisExponentialRetry = Used("StackExchange.Redis", "StackExchange.Redis.ExponentialRetry");
+        RedisConfigurationOptions = Used("StackExchange.Redis", "StackExchange.Redis.ConfigurationOptions");
+        SqlConnectionStringBuilder = Used("Microsoft.Data.SqlClient", "Microsoft.Data.SqlClient.SqlConnectionStringBuilder");
+        DaprWorkflowRetryPolicy = Used("Dapr", "Dapr.Workflow.WorkflowRetryPolicy");
+        CosmosClientOptions = Used("Microsoft.Azure.Cosmos", "Microsoft.Azure.Cosmos.CosmosClientOptions");
+        CosmosClientBuilder = Used("Microsoft.Azure.Cosmos", "Microsoft.Azure.Cosmos.Fluent.CosmosClientBuilder");
     }
 
     /// <summary>
@@ -43,19 +46,7 @@ public sealed class LibraryRetryTypes
             return type;
         }
 
-        return Family(compilation.AssemblyName) is { } family && family == Family(type.ContainingAssembly?.Name) ? null : type;
-    }
-
-    /// <summary>The first part of an assembly name, or the first two after <c>Microsoft.</c> or <c>System.</c>.</summary>
-    private static string? Family(string? assemblyName)
-    {
-        if (assemblyName is null)
-        {
-            return null;
-        }
-
-        var parts = assemblyName.Split('.');
-        return parts.Length > 1 && parts[0] is "Microsoft" or "System" ? parts[0] + "." + parts[1] : parts[0];
+        return LibraryTypeLookup.Family(compilation.AssemblyName) is { } family && family == LibraryTypeLookup.Family(type.ContainingAssembly?.Name) ? null : type;
     }
 
     public INamedTypeSymbol? EfCoreExecutionStrategy { get; }

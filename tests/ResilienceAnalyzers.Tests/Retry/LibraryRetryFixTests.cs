@@ -120,7 +120,7 @@ public sealed class LibraryRetryFixTests
                         public RequestRetryMode RetryMode { get; set; }
                     }
                 }
-                """);
+                """, "AWSSDK.Core");
         }
 
         return test.RunAsync();

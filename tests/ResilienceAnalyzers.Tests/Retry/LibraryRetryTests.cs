@@ -42,10 +42,11 @@ public sealed class LibraryRetryTests
     public Task TheLibrarysOwnProjects_AreNotJudged_AProjectThatUsesItIs()
     {
         var own = new Verify.Test { TestLibraries = TestLibraries.None, TestCode = ConfiguresTheRetry };
-        Verifiers.TestSetup.AddStandInLibrary(own.TestState, StandInRetryLibrary, "TestProject.Abstractions");
+        Verifiers.TestSetup.AddStandInLibrary(own.TestState, StandInRetryLibrary, "MassTransit.Abstractions");
+        own.SolutionTransforms.Add((solution, project) => solution.WithProjectAssemblyName(project, "MassTransit.RabbitMqTransport"));
 
         var use = new Verify.Test { TestLibraries = TestLibraries.None, TestCode = ConfiguresTheRetry.Replace("retry.Immediate(10)", "retry.{|RES002:Immediate|}(10)", System.StringComparison.Ordinal) };
-        Verifiers.TestSetup.AddStandInLibrary(use.TestState, StandInRetryLibrary);
+        Verifiers.TestSetup.AddStandInLibrary(use.TestState, StandInRetryLibrary, "MassTransit.Abstractions");
         return Task.WhenAll(own.RunAsync(), use.RunAsync());
     }
 
@@ -187,7 +188,7 @@ public sealed class LibraryRetryTests
                     public int MaxErrorRetry { get; set; }
                 }
             }
-            """);
+            """, "AWSSDK.Core");
         return test.RunAsync();
     }
 

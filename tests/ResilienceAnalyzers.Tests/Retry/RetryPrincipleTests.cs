@@ -27,7 +27,10 @@ public sealed class RetryPrincipleTests
     private static Task Verify(string source)
         => CSharpAnalyzerVerifier<ResilienceAnalyzers.Retry.RetryAnalyzer>.VerifyAnalyzerAsync(Usings + source, TestLibraries.None, editorConfig: null);
 
-    /// <summary>RetryAnalyzer over <paramref name="sources"/>, with a library stood in by a project of its own, as a package is referenced.</summary>
+    /// <summary>
+    /// RetryAnalyzer over <paramref name="sources"/>, with a library stood in by a project of its own, as a package is
+    /// referenced, named after its first namespace as a package's assembly is.
+    /// </summary>
     private static Task VerifyWithStandIn(string standIn, params string[] sources)
     {
         var test = new CSharpAnalyzerVerifier<ResilienceAnalyzers.Retry.RetryAnalyzer>.Test { TestLibraries = TestLibraries.None };
@@ -36,7 +39,8 @@ public sealed class RetryPrincipleTests
             test.TestState.Sources.Add(source);
         }
 
-        TestSetup.AddStandInLibrary(test.TestState, standIn);
+        var name = System.Text.RegularExpressions.Regex.Match(standIn, @"namespace\s+([\w.]+)") is { Success: true } match ? match.Groups[1].Value : "StandIn";
+        TestSetup.AddStandInLibrary(test.TestState, standIn, name);
         return test.RunAsync();
     }
 

@@ -11,8 +11,9 @@ public sealed class AwsTypes
 {
     internal AwsTypes(Compilation compilation)
     {
-        RegionEndpoint = compilation.GetTypeByMetadataName("Amazon.RegionEndpoint");
-        AmazonServiceClient = compilation.GetTypeByMetadataName("Amazon.Runtime.AmazonServiceClient");
+        var lookup = LibraryTypeLookup.For(compilation);
+        RegionEndpoint = lookup.Find("AWSSDK.Core", "Amazon.RegionEndpoint");
+        AmazonServiceClient = lookup.Find("AWSSDK.Core", "Amazon.Runtime.AmazonServiceClient");
     }
 
     public INamedTypeSymbol? RegionEndpoint { get; }

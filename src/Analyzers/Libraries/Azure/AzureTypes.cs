@@ -1,4 +1,5 @@
 using Microsoft.CodeAnalysis;
+using ResilienceAnalyzers.Common;
 
 namespace ResilienceAnalyzers.Libraries.Azure;
 
@@ -10,7 +11,8 @@ public sealed class AzureTypes
 {
     internal AzureTypes(Compilation compilation)
     {
-        AzureLocation = compilation.GetTypeByMetadataName("Azure.Core.AzureLocation");
+        var lookup = LibraryTypeLookup.For(compilation);
+        AzureLocation = lookup.Find("Azure.Core", "Azure.Core.AzureLocation");
     }
 
     public INamedTypeSymbol? AzureLocation { get; }

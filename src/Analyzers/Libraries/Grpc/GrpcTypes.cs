@@ -11,9 +11,10 @@ public sealed class GrpcTypes
 {
     internal GrpcTypes(Compilation compilation)
     {
-        ClientBase = compilation.GetTypeByMetadataName("Grpc.Core.ClientBase");
-        CallOptions = compilation.GetTypeByMetadataName("Grpc.Core.CallOptions");
-        LiteClientBase = compilation.GetTypeByMetadataName("Grpc.Core.LiteClientBase");
+        var lookup = LibraryTypeLookup.For(compilation);
+        ClientBase = lookup.Find("Grpc.Core", "Grpc.Core.ClientBase");
+        CallOptions = lookup.Find("Grpc.Core", "Grpc.Core.CallOptions");
+        LiteClientBase = lookup.Find("Grpc.Core", "Grpc.Core.LiteClientBase");
     }
 
     /// <summary>Base of every generated gRPC client; null when Grpc.Core.Api is not referenced.</summary>

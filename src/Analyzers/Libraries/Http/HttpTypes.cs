@@ -1,4 +1,5 @@
 using Microsoft.CodeAnalysis;
+using ResilienceAnalyzers.Common;
 
 namespace ResilienceAnalyzers.Libraries.Http;
 
@@ -11,22 +12,36 @@ public sealed class HttpTypes
 {
     internal HttpTypes(Compilation compilation)
     {
-        HttpClient = compilation.GetTypeByMetadataName("System.Net.Http.HttpClient");
-        HttpMessageHandler = compilation.GetTypeByMetadataName("System.Net.Http.HttpMessageHandler");
-        HttpClientHandler = compilation.GetTypeByMetadataName("System.Net.Http.HttpClientHandler");
-        SocketsHttpHandler = compilation.GetTypeByMetadataName("System.Net.Http.SocketsHttpHandler");
-        DelegatingHandler = compilation.GetTypeByMetadataName("System.Net.Http.DelegatingHandler");
-        Timeout = compilation.GetTypeByMetadataName("System.Threading.Timeout");
-        HttpClientBuilderExtensions = compilation.GetTypeByMetadataName("Microsoft.Extensions.DependencyInjection.HttpClientBuilderExtensions");
-        HttpClientFactoryOptions = compilation.GetTypeByMetadataName("Microsoft.Extensions.Http.HttpClientFactoryOptions");
+        var lookup = LibraryTypeLookup.For(compilation);
+        HttpClient = lookup.FindFramework("System.Net.Http.HttpClient", "System.Net.Http");
+        HttpMessageHandler = lookup.FindFramework("System.Net.Http.HttpMessageHandler", "System.Net.Http");
+        HttpClientHandler = lookup.FindFramework("System.Net.Http.HttpClientHandler", "System.Net.Http");
+        SocketsHttpHandler = lookup.FindFramework("System.Net.Http.SocketsHttpHandler", "System.Net.Http");
+        DelegatingHandler = lookup.FindFramework("System.Net.Http.DelegatingHandler", "System.Net.Http");
+        Timeout = lookup.FindFramework("System.Threading.Timeout");
+        HttpClientBuilderExtensions = lookup.Find("Microsoft.Extensions.Http", "Microsoft.Extensions.DependencyInjection.HttpClientBuilderExtensions");
+        HttpClientFactoryOptions = lookup.Find("Microsoft.Extensions.Http", "Microsoft.Extensions.Http.HttpClientFactoryOptions");
 
         // Blazor WebAssembly sends through the browser's fetch, Android and iOS through the platform's own stack:
         // there HttpClient's default handler does not pool sockets itself.
         UsesPlatformHandler =
-            compilation.GetTypeByMetadataName("Microsoft.AspNetCore.Components.WebAssembly.Hosting.WebAssemblyHostBuilder") is not null
-            || compilation.GetTypeByMetadataName("Xamarin.Android.Net.AndroidMessageHandler") is not null
-            || compilation.GetTypeByMetadataName("Xamarin.Android.Net.AndroidClientHandler") is not null
-            || compilation.GetTypeByMetadataName("System.Net.Http.NSUrlSessionHandler") is not null;
+            lookup.Find("Microsoft.AspNetCore.Components.WebAssembly", "Microsoft.AspNetCore.Components.WebAssembly.Hosting.WebAssemblyHostBuilder") is not null
+            || lookup.Find("Mono.Android", "Xamarin.Android.Net.AndroidMessageHandler") is not null
+            || lookup.Find("Mono.Android", "Xamarin.Android.Net.AndroidClientHandler") is not null
+            || IsApple(lookup);
+    }
+
+    private static bool IsApple(LibraryTypeLookup lookup)
+    {
+        foreach (var platform in new[] { "Microsoft.iOS", "Microsoft.MacCatalyst", "Microsoft.tvOS", "Microsoft.macOS", "Xamarin.iOS", "Xamarin.Mac" })
+        {
+            if (lookup.Find(platform, "System.Net.Http.NSUrlSessionHandler") is not null)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>The platform, not SocketsHttpHandler, owns HttpClient's connections (browser, Android, iOS).</summary>

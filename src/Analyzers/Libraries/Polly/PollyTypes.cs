@@ -1,4 +1,5 @@
 using Microsoft.CodeAnalysis;
+using ResilienceAnalyzers.Common;
 
 namespace ResilienceAnalyzers.Libraries.Polly;
 
@@ -12,25 +13,26 @@ public sealed class PollyTypes
     internal PollyTypes(Compilation compilation)
     {
         _assembly = compilation.Assembly;
+        var lookup = LibraryTypeLookup.For(compilation);
 
         // Polly v7: the retry extension methods on PolicyBuilder / PolicyBuilder<TResult>.
-        RetrySyntax = compilation.GetTypeByMetadataName("Polly.RetrySyntax");
-        RetryTResultSyntax = compilation.GetTypeByMetadataName("Polly.RetryTResultSyntax");
-        AsyncRetrySyntax = compilation.GetTypeByMetadataName("Polly.AsyncRetrySyntax");
-        AsyncRetryTResultSyntax = compilation.GetTypeByMetadataName("Polly.AsyncRetryTResultSyntax");
+        RetrySyntax = lookup.Find("Polly", "Polly.RetrySyntax");
+        RetryTResultSyntax = lookup.Find("Polly", "Polly.RetryTResultSyntax");
+        AsyncRetrySyntax = lookup.Find("Polly", "Polly.AsyncRetrySyntax");
+        AsyncRetryTResultSyntax = lookup.Find("Polly", "Polly.AsyncRetryTResultSyntax");
 
         // Polly.Contrib.WaitAndRetry
-        ContribBackoff = compilation.GetTypeByMetadataName("Polly.Contrib.WaitAndRetry.Backoff");
+        ContribBackoff = lookup.Find("Polly", "Polly.Contrib.WaitAndRetry.Backoff");
 
         // Polly v8 (Polly.Core)
-        RetryStrategyOptions = compilation.GetTypeByMetadataName("Polly.Retry.RetryStrategyOptions");
-        RetryStrategyOptionsOfT = compilation.GetTypeByMetadataName("Polly.Retry.RetryStrategyOptions`1");
-        DelayBackoffType = compilation.GetTypeByMetadataName("Polly.DelayBackoffType");
-        TimeoutStrategyOptions = compilation.GetTypeByMetadataName("Polly.Timeout.TimeoutStrategyOptions");
+        RetryStrategyOptions = lookup.Find("Polly", "Polly.Retry.RetryStrategyOptions");
+        RetryStrategyOptionsOfT = lookup.Find("Polly", "Polly.Retry.RetryStrategyOptions`1");
+        DelayBackoffType = lookup.Find("Polly", "Polly.DelayBackoffType");
+        TimeoutStrategyOptions = lookup.Find("Polly", "Polly.Timeout.TimeoutStrategyOptions");
 
         // Microsoft.Extensions.Http.Resilience
-        HttpRetryStrategyOptions = compilation.GetTypeByMetadataName("Microsoft.Extensions.Http.Resilience.HttpRetryStrategyOptions");
-        HttpStandardResilienceOptions = compilation.GetTypeByMetadataName("Microsoft.Extensions.Http.Resilience.HttpStandardResilienceOptions");
+        HttpRetryStrategyOptions = lookup.Find("Microsoft.Extensions.Http.Resilience", "Microsoft.Extensions.Http.Resilience.HttpRetryStrategyOptions");
+        HttpStandardResilienceOptions = lookup.Find("Microsoft.Extensions.Http.Resilience", "Microsoft.Extensions.Http.Resilience.HttpStandardResilienceOptions");
     }
 
     public INamedTypeSymbol? RetrySyntax { get; }

@@ -1,0 +1,101 @@
+using System;
+using System.Collections.Immutable;
+using System.Runtime.CompilerServices;
+using Microsoft.CodeAnalysis;
+
+namespace ResilienceAnalyzers.Common;
+
+/// <summary>
+/// Finds a library's types in the compilation's own declarations and in the referenced assemblies whose name starts with
+/// the library's (<c>Polly</c> for Polly, Polly.Core and Polly.Extensions; <c>Microsoft.Data.SqlClient</c>).
+/// <see cref="Compilation.GetTypeByMetadataName"/> searches every reference for every name, present or not, and a
+/// service's compilation has hundreds of references: resolving the libraries the rules know that way cost more than
+/// analysing the code (eShopOnContainers: 15 ms of the retry analyzer's 35 ms). A library that is not referenced costs
+/// a pass over the reference names.
+/// </summary>
+public sealed class LibraryTypeLookup
+{
+    private static readonly ConditionalWeakTable<Compilation, LibraryTypeLookup> Cache = new();
+
+    private readonly Compilation _compilation;
+    private readonly IAssemblySymbol _source;
+    private readonly ImmutableArray<IAssemblySymbol> _references;
+
+    private LibraryTypeLookup(Compilation compilation)
+    {
+        _compilation = compilation;
+        _source = compilation.Assembly;
+        _references = compilation.SourceModule.ReferencedAssemblySymbols;
+    }
+
+    /// <summary>The lookup of <paramref name="compilation"/>, built once and shared by every analyzer of the package.</summary>
+    public static LibraryTypeLookup For(Compilation compilation) => Cache.GetValue(compilation, static c => new LibraryTypeLookup(c));
+
+    /// <summary>
+    /// The type named <paramref name="metadataName"/> when exactly one place declares it: the compilation itself (a library's
+    /// own repository builds its types from source) or a referenced assembly named <paramref name="assemblyPrefix"/> or
+    /// <c>assemblyPrefix.*</c> (case-insensitive: <c>xunit</c> finds xunit.core). Null when none does, or two do (the
+    /// compiler would not know which one is meant either).
+    /// </summary>
+    public INamedTypeSymbol? Find(string assemblyPrefix, string metadataName)
+    {
+        var found = _source.GetTypeByMetadataName(metadataName);
+        foreach (var assembly in _references)
+        {
+            if (IsNamed(assembly.Name, assemblyPrefix) && assembly.GetTypeByMetadataName(metadataName) is { } type)
+            {
+                if (found is not null)
+                {
+                    return null;
+                }
+
+                found = type;
+            }
+        }
+
+        return found;
+    }
+
+    /// <summary>
+    /// A framework type: looked for first in the core library (the assembly of <see cref="object"/>: System.Runtime,
+    /// netstandard or mscorlib) and in the reference assembly named <paramref name="assembly"/> that declares it on
+    /// current .NET, then, when neither has it (an older framework places it elsewhere, or it does not exist there), in
+    /// every reference as the compiler would.
+    /// </summary>
+    public INamedTypeSymbol? FindFramework(string metadataName, string? assembly = null)
+    {
+        if (_compilation.ObjectType.ContainingAssembly?.GetTypeByMetadataName(metadataName) is { } core)
+        {
+            return core;
+        }
+
+        if (assembly is not null)
+        {
+            foreach (var reference in _references)
+            {
+                if (string.Equals(reference.Name, assembly, StringComparison.OrdinalIgnoreCase) && reference.GetTypeByMetadataName(metadataName) is { } type)
+                {
+                    return type;
+                }
+            }
+        }
+
+        return _compilation.GetTypeByMetadataName(metadataName);
+    }
+
+    /// <summary>The first part of an assembly name, or the first two after <c>Microsoft.</c> or <c>System.</c>.</summary>
+    public static string? Family(string? assemblyName)
+    {
+        if (string.IsNullOrEmpty(assemblyName))
+        {
+            return null;
+        }
+
+        var parts = assemblyName!.Split('.');
+        return parts.Length > 1 && parts[0] is "Microsoft" or "System" ? parts[0] + "." + parts[1] : parts[0];
+    }
+
+    private static bool IsNamed(string name, string prefix)
+        => name.StartsWith(prefix, StringComparison.OrdinalIgnoreCase)
+           && (name.Length == prefix.Length || name[prefix.Length] == '.');
+}
