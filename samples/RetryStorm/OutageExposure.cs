@@ -1,11 +1,13 @@
 using System;
 using System.Net.Http;
+using System.Net.Sockets;
 using System.Threading;
+using System.Threading.Tasks;
 
 namespace RetryStorm;
 
 /// <summary>
-/// Code that cannot get out of a regional outage: calls that wait forever, an endpoint pinned to one region,
+/// Code that cannot get out of a regional outage: calls that wait forever (an infinite timeout, a socket read), an endpoint pinned to one region,
 /// and a client that never re-resolves DNS. Each member says which diagnostic the build reports on it.
 /// </summary>
 public static class OutageExposure
@@ -24,6 +26,14 @@ public static class OutageExposure
     {
         Timeout = TimeSpan.FromSeconds(30),
     };
+
+    // RES012: a peer that stops answering without closing the connection holds this read, and its caller, for ever.
+    public static async Task<int> ReadStatusAsync(string host, byte[] buffer, CancellationToken cancellationToken)
+    {
+        using var client = new TcpClient();
+        await client.ConnectAsync(host, 7000, cancellationToken);
+        return await client.GetStream().ReadAsync(buffer, 0, buffer.Length);
+    }
 
     public static Uri OrdersEndpoint() => new Uri(OrdersTable);
 

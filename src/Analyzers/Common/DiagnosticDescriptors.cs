@@ -59,6 +59,12 @@ public static class DiagnosticDescriptors
         messageFormat: "gRPC call '{0}' has no deadline; pass one so a slow or unreachable server cannot hold the call forever",
         description: "gRPC calls have no deadline unless the caller sets one, so a call to a server that stopped answering waits forever. Pass a deadline with every call, as a deadline argument or in CallOptions.");
 
+    public static readonly DiagnosticDescriptor NetworkWaitWithoutEnd = Create(
+        RuleIdentifiers.NetworkWaitWithoutEnd,
+        title: "Network read or connect that can wait forever",
+        messageFormat: "'{0}' on '{1}' waits for the peer with {2}; a peer that stops answering holds it forever",
+        description: "A socket-level read, write, connect or accept with no cancellation token and no timeout waits until the peer answers or closes the connection. A peer that died without closing (a crashed host, a dropped route, a failed-over address) never does, and every thread or request parked on the call is lost capacity. Pass a cancellation token that ends (a caller's, or one from a CancellationTokenSource with a timeout), or set a receive/send timeout for synchronous calls.");
+
     public static readonly DiagnosticDescriptor HardCodedSingleRegionEndpoint = Create(
         RuleIdentifiers.HardCodedSingleRegionEndpoint,
         title: "Hard-coded single-region endpoint",

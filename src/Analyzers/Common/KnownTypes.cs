@@ -6,6 +6,7 @@ using ResilienceAnalyzers.Libraries.Azure;
 using ResilienceAnalyzers.Libraries.Grpc;
 using ResilienceAnalyzers.Libraries.Http;
 using ResilienceAnalyzers.Libraries.Polly;
+using ResilienceAnalyzers.Libraries.Sockets;
 
 namespace ResilienceAnalyzers.Common;
 
@@ -40,6 +41,7 @@ public sealed class KnownTypes
         Grpc = new GrpcTypes(compilation);
         Aws = new AwsTypes(compilation);
         Azure = new AzureTypes(compilation);
+        Sockets = new NetworkWaitTypes(compilation);
 
         IsTestProject = TestCode.IsTestProject(compilation);
         Assembly = compilation.Assembly;
@@ -86,6 +88,8 @@ public sealed class KnownTypes
     public AwsTypes Aws { get; }
 
     public AzureTypes Azure { get; }
+
+    public NetworkWaitTypes Sockets { get; }
 
     /// <summary>A type whose values are regions: AWS <c>RegionEndpoint</c> or Azure <c>AzureLocation</c> (or its nullable).</summary>
     public bool IsRegionType(ITypeSymbol? type)

@@ -12,6 +12,7 @@ public static class RuleIdentifiers
     public const string RetryOnEveryException = "RES005";
     public const string InfiniteTimeout = "RES010";
     public const string GrpcCallWithoutDeadline = "RES011";
+    public const string NetworkWaitWithoutEnd = "RES012";
     public const string HardCodedSingleRegionEndpoint = "RES020";
     public const string LongLivedHttpClientIgnoresDns = "RES021";
 }

@@ -76,7 +76,7 @@ internal static class GrpcDeadlineRecognizer
         // A token handed in by the caller may carry the caller's deadline: certain or silent.
         foreach (var argument in call.Arguments)
         {
-            if (argument.Parameter?.Name == "cancellationToken" && IsTokenThatCanEnd(argument))
+            if (argument.Parameter?.Name == "cancellationToken" && TokenArguments.CanEnd(argument))
             {
                 return null;
             }
@@ -145,7 +145,7 @@ internal static class GrpcDeadlineRecognizer
                     case "WithPropagationToken":
                         // The parent call's deadline travels with the token.
                         return Deadline.Given;
-                    case "WithCancellationToken" when invocation.Arguments.Length == 1 && IsTokenThatCanEnd(invocation.Arguments[0]):
+                    case "WithCancellationToken" when invocation.Arguments.Length == 1 && TokenArguments.CanEnd(invocation.Arguments[0]):
                         // A caller's token may carry the caller's deadline: certain or silent.
                         return Deadline.Unknown;
                     default:
@@ -194,24 +194,13 @@ internal static class GrpcDeadlineRecognizer
                 return Deadline.Given;
             }
 
-            if (argument.Parameter.Name == "cancellationToken" && IsTokenThatCanEnd(argument))
+            if (argument.Parameter.Name == "cancellationToken" && TokenArguments.CanEnd(argument))
             {
                 return Deadline.Unknown;
             }
         }
 
         return Deadline.None;
-    }
-
-    /// <summary>A token argument that is given, and is not <c>CancellationToken.None</c> or <c>default</c>.</summary>
-    private static bool IsTokenThatCanEnd(IArgumentOperation argument)
-    {
-        if (argument.ArgumentKind == ArgumentKind.DefaultValue || IsNull(argument.Value))
-        {
-            return false;
-        }
-
-        return OperationTree.Unwrap(argument.Value) is not IPropertyReferenceOperation { Property.Name: "None", Property.IsStatic: true };
     }
 
     /// <summary><c>null</c>, <c>default</c> or <c>DateTime.MaxValue</c>, which gRPC reads as "no deadline".</summary>

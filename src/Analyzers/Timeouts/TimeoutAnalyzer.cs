@@ -10,13 +10,14 @@ using ResilienceAnalyzers.Common;
 
 namespace ResilienceAnalyzers.Timeouts;
 
-/// <summary>RES010 infinite timeouts on outbound calls and RES011 gRPC calls without a deadline.</summary>
+/// <summary>RES010 infinite timeouts on outbound calls, RES011 gRPC calls without a deadline and RES012 network waits nothing can end.</summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class TimeoutAnalyzer : DiagnosticAnalyzer
 {
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(
         DiagnosticDescriptors.InfiniteTimeout,
-        DiagnosticDescriptors.GrpcCallWithoutDeadline);
+        DiagnosticDescriptors.GrpcCallWithoutDeadline,
+        DiagnosticDescriptors.NetworkWaitWithoutEnd);
 
     public override void Initialize(AnalysisContext context)
     {
@@ -44,7 +45,7 @@ public sealed class TimeoutAnalyzer : DiagnosticAnalyzer
         context.RegisterOperationAction(analysis.OnAssignment, OperationKind.SimpleAssignment);
         context.RegisterOperationAction(analysis.OnArgument, OperationKind.Argument);
         context.RegisterOperationAction(analysis.OnLiteral, OperationKind.Literal);
-        if (types.Grpc.IsReferenced)
+        if (types.Grpc.IsReferenced || types.Sockets.IsReferenced)
         {
             context.RegisterOperationAction(analysis.OnInvocation, OperationKind.Invocation);
         }
@@ -204,11 +205,54 @@ public sealed class TimeoutAnalyzer : DiagnosticAnalyzer
                 $"'{key}=0' in this connection string"));
         }
 
+        /// <summary>RES012: a socket-level wait on an object this method owns, with no token and no timeout.</summary>
+        private void OnNetworkWait(OperationAnalysisContext context, IInvocationOperation invocation)
+        {
+            if (!_types.Sockets.IsReferenced
+                || NetworkWaitRecognizer.Recognize(invocation, context.ContainingSymbol, _types) is not { } wait
+                || !ShouldAnalyze(context))
+            {
+                return;
+            }
+
+            var properties = ImmutableDictionary.CreateBuilder<string, string?>();
+            properties[TimeoutFixHintKeys.TokenFix] = wait.Fix.ToString();
+            if (wait.Token is not null)
+            {
+                properties[TimeoutFixHintKeys.Token] = wait.Token;
+            }
+
+            if (wait.ArgumentName is not null)
+            {
+                properties[TimeoutFixHintKeys.TokenParameter] = wait.ArgumentName;
+            }
+
+            if (wait.Replaced is not null)
+            {
+                AddSpan(properties, wait.Replaced.Syntax);
+            }
+
+            context.ReportDiagnostic(Diagnostic.Create(
+                DiagnosticDescriptors.NetworkWaitWithoutEnd,
+                MethodName(invocation.Syntax).GetLocation(),
+                properties.ToImmutable(),
+                invocation.TargetMethod.Name,
+                wait.Owner,
+                wait.What));
+        }
+
         /// <summary>RES011: a generated gRPC client's method called with no deadline.</summary>
         public void OnInvocation(OperationAnalysisContext context)
         {
             var invocation = (IInvocationOperation)context.Operation;
-            if (!TakesDeadline(invocation.TargetMethod)
+            if (NetworkWaitRecognizer.IsCandidateName(invocation.TargetMethod.Name))
+            {
+                OnNetworkWait(context, invocation);
+                return;
+            }
+
+            if (!_types.Grpc.IsReferenced
+                || !TakesDeadline(invocation.TargetMethod)
                 || GrpcDeadlineRecognizer.Recognize(invocation, _types) is not { } call
                 || !ShouldAnalyze(context))
             {

@@ -11,4 +11,13 @@ public static class TimeoutFixHintKeys
 
     /// <summary>RES011: how the fix adds a deadline (<c>AddArgument</c>, <c>ReplaceArgument</c>, <c>CallOptionsCreation</c>, <c>CallOptionsDefault</c>, <c>WithDeadline</c>).</summary>
     public const string DeadlineFix = "DeadlineFix";
+
+    /// <summary>RES012: how the fix passes the token in scope (<c>None</c>, <c>ReplaceArgument</c>, <c>AppendArgument</c>).</summary>
+    public const string TokenFix = "TokenFix";
+
+    /// <summary>RES012: the name of the token in scope.</summary>
+    public const string Token = "Token";
+
+    /// <summary>RES012: the parameter to pass the token by name, when a positional argument would not reach it.</summary>
+    public const string TokenParameter = "TokenParameter";
 }

@@ -168,6 +168,54 @@ internal static class RobustnessSnippets
                 public async Task<string> ReadWithDeadlineAsync(string account) => await client.BalanceAsync(account, deadline: DateTime.UtcNow.AddSeconds(3));
             }
             """,
+        ["Timeouts: socket client, web socket and pipe"] = """
+            using System;
+            using System.IO;
+            using System.IO.Pipes;
+            using System.Net;
+            using System.Net.Sockets;
+            using System.Net.WebSockets;
+            using System.Threading;
+            using System.Threading.Tasks;
+
+            namespace Telemetry;
+
+            public sealed class Collector
+            {
+                private readonly Socket _shared = new Socket(SocketType.Stream, ProtocolType.Tcp);
+
+                public async Task<int> PollAsync(string host, byte[] buffer, CancellationToken token)
+                {
+                    using var client = new TcpClient();
+                    await client.ConnectAsync(host, 7000);
+                    var stream = client.GetStream();
+                    await stream.WriteAsync(buffer, 0, 4, token);
+                    var read = await stream.ReadAsync(buffer, 0, buffer.Length).ConfigureAwait(false);
+                    using var reader = new StreamReader(stream);
+                    var line = await reader.ReadLineAsync();
+                    return read + (line?.Length ?? 0) + _shared.Receive(buffer);
+                }
+
+                public async Task<int> FeedAsync(Uri uri, byte[] buffer)
+                {
+                    using var socket = new ClientWebSocket();
+                    await socket.ConnectAsync(uri, CancellationToken.None);
+                    using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+                    var result = await socket.ReceiveAsync(new ArraySegment<byte>(buffer), timeout.Token);
+                    return result.Count;
+                }
+
+                public int Local(EndPoint endpoint, byte[] buffer)
+                {
+                    using var pipe = new NamedPipeClientStream(".", "jobs");
+                    pipe.Connect();
+                    using var raw = new Socket(SocketType.Stream, ProtocolType.Tcp);
+                    raw.ReceiveTimeout = 5000;
+                    raw.Connect(endpoint);
+                    return raw.Receive(buffer);
+                }
+            }
+            """,
         ["Endpoints: regional clients and shared HttpClient"] = """
             using System;
             using System.Net.Http;
