@@ -8,7 +8,7 @@ namespace RetryStorm;
 
 /// <summary>
 /// Code that cannot get out of a regional outage: calls that wait forever (an infinite timeout, a socket read), an endpoint pinned to one region,
-/// and a client that never re-resolves DNS. Each member says which diagnostic the build reports on it.
+/// a client that never re-resolves DNS and one made for every call. Each member says which diagnostic the build reports on it.
 /// </summary>
 public static class OutageExposure
 {
@@ -33,6 +33,13 @@ public static class OutageExposure
         using var client = new TcpClient();
         await client.ConnectAsync(host, 7000, cancellationToken);
         return await client.GetStream().ReadAsync(buffer, 0, buffer.Length);
+    }
+
+    // RES022: a new client, new connections and a new DNS lookup for every call; disposed, its sockets linger.
+    public static async Task<string> PriceAsync(string sku)
+    {
+        using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+        return await client.GetStringAsync("https://prices.example.com/" + sku);
     }
 
     public static Uri OrdersEndpoint() => new Uri(OrdersTable);

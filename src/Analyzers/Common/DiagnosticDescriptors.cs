@@ -77,6 +77,12 @@ public static class DiagnosticDescriptors
         messageFormat: "{0} keeps its pooled connections for as long as the process runs, so it never re-resolves DNS; {1}",
         description: "DNS is only resolved when a connection is opened. A client that lives for the process, on a handler without a finite PooledConnectionLifetime, keeps reusing its first connections and never sees DNS move traffic away from a failed endpoint. Give it a SocketsHttpHandler with PooledConnectionLifetime set, or let IHttpClientFactory rotate its handlers.");
 
+    public static readonly DiagnosticDescriptor ClientCreatedPerOperation = Create(
+        RuleIdentifiers.ClientCreatedPerOperation,
+        title: "Client or pipeline created per operation",
+        messageFormat: "{0} is created for one operation and dropped after it; {1}",
+        description: "Clients of HTTP, cloud SDKs, Redis and gRPC are built to be created once and shared: each instance opens its own connections, resolves DNS again and repeats its setup. Created per request, they exhaust sockets under load and multiply connection and DNS traffic during an outage, just when the dependency can least take it. Create the client once (a static or singleton instance, or IHttpClientFactory) and reuse it.");
+
     /// <summary>The one place descriptors are created: sets category, help link and defaults consistently.</summary>
     public static DiagnosticDescriptor Create(
         string id,

@@ -15,4 +15,5 @@ public static class RuleIdentifiers
     public const string NetworkWaitWithoutEnd = "RES012";
     public const string HardCodedSingleRegionEndpoint = "RES020";
     public const string LongLivedHttpClientIgnoresDns = "RES021";
+    public const string ClientCreatedPerOperation = "RES022";
 }

@@ -13,7 +13,8 @@ public sealed class EndpointAnalyzer : DiagnosticAnalyzer
 {
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(
         DiagnosticDescriptors.HardCodedSingleRegionEndpoint,
-        DiagnosticDescriptors.LongLivedHttpClientIgnoresDns);
+        DiagnosticDescriptors.LongLivedHttpClientIgnoresDns,
+        DiagnosticDescriptors.ClientCreatedPerOperation);
 
     public override void Initialize(AnalysisContext context)
     {
@@ -73,9 +74,32 @@ public sealed class EndpointAnalyzer : DiagnosticAnalyzer
             context.RegisterOperationAction(c => Report(c, types, regions.RecognizeProperty((IPropertyReferenceOperation)c.Operation)), OperationKind.PropertyReference);
         }
 
-        if (clients is not null)
+        // RES021 judges what is kept for the process, RES022 what is made and dropped per operation: one callback for both.
+        var perOperation = new PerOperationClientRecognizer(types, context.Compilation);
+        context.RegisterOperationAction(
+            c =>
+            {
+                var creation = (IObjectCreationOperation)c.Operation;
+                if (clients is not null)
+                {
+                    Report(c, types, clients.RecognizeClient(creation));
+                }
+
+                Report(c, types, perOperation.RecognizeCreation(creation, c.ContainingSymbol));
+            },
+            OperationKind.ObjectCreation);
+        if (perOperation.JudgesFactories)
         {
-            context.RegisterOperationAction(c => Report(c, types, clients.RecognizeClient((IObjectCreationOperation)c.Operation)), OperationKind.ObjectCreation);
+            context.RegisterOperationAction(
+                c =>
+                {
+                    var call = (IInvocationOperation)c.Operation;
+                    if (PerOperationClientRecognizer.IsCandidateFactoryName(call.TargetMethod.Name))
+                    {
+                        Report(c, types, perOperation.RecognizeFactory(call, c.ContainingSymbol));
+                    }
+                },
+                OperationKind.Invocation);
         }
     }
 
@@ -201,6 +225,20 @@ public sealed class EndpointAnalyzer : DiagnosticAnalyzer
             properties,
             finding.Subject,
             finding.Remedy));
+    }
+
+    private static void Report(OperationAnalysisContext context, KnownTypes types, PerOperationClient? finding)
+    {
+        if (finding is null || !types.ShouldAnalyze(context.Options, context.Operation.Syntax.SyntaxTree))
+        {
+            return;
+        }
+
+        context.ReportDiagnostic(Diagnostic.Create(
+            DiagnosticDescriptors.ClientCreatedPerOperation,
+            finding.Creation.Syntax.GetLocation(),
+            finding.Subject,
+            finding.Consequence));
     }
 
     private static bool IsAllowed(string code, string[] allowed)

@@ -336,7 +336,8 @@ public sealed class LongLivedHttpClientTests
 
                 public async Task<string> Get(string url)
                 {
-                    using var client = new HttpClient();
+                    // RES022's, not RES021's: made for one call and dropped.
+                    using var client = {|RES022:new HttpClient()|};
                     using var other = new HttpClient(_handler, false);
                     return await client.GetStringAsync(url);
                 }

@@ -1,0 +1,295 @@
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Operations;
+using ResilienceAnalyzers.Common;
+
+namespace ResilienceAnalyzers.Endpoints;
+
+/// <summary>A client meant to live long, created for one operation and dropped after it (RES022).</summary>
+public sealed class PerOperationClient
+{
+    public PerOperationClient(IOperation creation, string subject, string consequence)
+    {
+        Creation = creation;
+        Subject = subject;
+        Consequence = consequence;
+    }
+
+    /// <summary>The <c>new</c> or the factory call.</summary>
+    public IOperation Creation { get; }
+
+    /// <summary>What is created, in the message's words ("This HttpClient").</summary>
+    public string Subject { get; }
+
+    /// <summary>What creating it per operation costs.</summary>
+    public string Consequence { get; }
+}
+
+/// <summary>
+/// RES022: <c>new HttpClient(…)</c>, an AWS or Azure service client, <c>CosmosClient</c>,
+/// <c>ConnectionMultiplexer.Connect*</c> or <c>GrpcChannel.ForAddress</c> inside a method that runs per operation, when
+/// the object stays in that method (a local used only through its own members, or a call made on the new object) and is
+/// not reused by a loop of it. Whatever escapes (a field, a return, an argument, a lambda) may be the one long-lived
+/// instance, and RES021 judges what is stored for the process: a client is never both.
+/// </summary>
+/// <remarks>
+/// Not per operation: constructors, initializers, <c>Main</c> and top-level statements, a hosted service's start and
+/// execute, startup configuration (<c>Configure*</c>), and lambdas (a <c>Lazy</c> or singleton factory runs once; which
+/// lambdas run per request cannot be told from here). Test projects are skipped by the analyzer.
+/// </remarks>
+internal sealed class PerOperationClientRecognizer
+{
+    private const string HttpConsequence = "each one opens its own connections and asks DNS again, and leaves sockets in TIME_WAIT when disposed: share one (a static readonly HttpClient on a SocketsHttpHandler with a finite PooledConnectionLifetime) or use IHttpClientFactory";
+    private const string SdkConsequence = "each one opens its own connections and repeats its setup: create it once and reuse it";
+
+    private readonly KnownTypes _types;
+    private readonly INamedTypeSymbol? _connectionMultiplexer;
+    private readonly INamedTypeSymbol? _grpcChannel;
+
+    public PerOperationClientRecognizer(KnownTypes types, Compilation compilation)
+    {
+        _types = types;
+        var lookup = LibraryTypeLookup.For(compilation);
+        _connectionMultiplexer = lookup.Find("StackExchange.Redis", "StackExchange.Redis.ConnectionMultiplexer");
+        _grpcChannel = lookup.Find("Grpc.Net.Client", "Grpc.Net.Client.GrpcChannel");
+    }
+
+    /// <summary>A Redis or gRPC channel factory is referenced: the invocation callback has something to look for.</summary>
+    public bool JudgesFactories => _connectionMultiplexer is not null || _grpcChannel is not null;
+
+    /// <summary>A cheap first test on a call's name, before any symbol is compared.</summary>
+    public static bool IsCandidateFactoryName(string name) => name is "Connect" or "ConnectAsync" or "ForAddress";
+
+    public PerOperationClient? RecognizeCreation(IObjectCreationOperation creation, ISymbol containingSymbol)
+    {
+        if (creation.Type is not INamedTypeSymbol { Name: var name } type || !name.EndsWith("Client", System.StringComparison.Ordinal)
+            || Subject(type) is not { } subject)
+        {
+            return null;
+        }
+
+        var isHttpClient = SymbolEqualityComparer.Default.Equals(type, _types.Http.HttpClient);
+        if (isHttpClient && !OwnsItsHandler(creation))
+        {
+            // new HttpClient(sharedHandler, disposeHandler: false) per call is how a handler is shared: its connections stay.
+            return null;
+        }
+
+        return StaysInOneOperation(creation, containingSymbol)
+            ? new PerOperationClient(creation, subject, isHttpClient ? HttpConsequence : SdkConsequence)
+            : null;
+    }
+
+    public PerOperationClient? RecognizeFactory(IInvocationOperation call, ISymbol containingSymbol)
+    {
+        var method = call.TargetMethod;
+        if (!method.IsStatic || !IsCandidateFactoryName(method.Name))
+        {
+            return null;
+        }
+
+        string subject;
+        if (method.Name is "Connect" or "ConnectAsync" && SymbolEqualityComparer.Default.Equals(method.ContainingType, _connectionMultiplexer))
+        {
+            subject = "This ConnectionMultiplexer";
+        }
+        else if (method.Name == "ForAddress" && SymbolEqualityComparer.Default.Equals(method.ContainingType, _grpcChannel))
+        {
+            subject = "This GrpcChannel";
+        }
+        else
+        {
+            return null;
+        }
+
+        // await ConnectionMultiplexer.ConnectAsync(…).ConfigureAwait(false): the awaited value is what is kept.
+        IOperation created = call;
+        if (OperationTree.Outer(created).Parent is IInvocationOperation { TargetMethod.Name: "ConfigureAwait" } configure && configure.Instance == OperationTree.Outer(created))
+        {
+            created = configure;
+        }
+
+        if (OperationTree.Outer(created).Parent is IAwaitOperation awaited)
+        {
+            created = awaited;
+        }
+        else if (method.Name == "ConnectAsync")
+        {
+            return null;
+        }
+
+        return StaysInOneOperation(created, containingSymbol) ? new PerOperationClient(call, subject, SdkConsequence) : null;
+    }
+
+    /// <summary>No handler, or one made here for this client: the connections are this client's and go with it.</summary>
+    private static bool OwnsItsHandler(IObjectCreationOperation creation)
+    {
+        foreach (var argument in creation.Arguments)
+        {
+            if (argument.Parameter is not { Name: "handler" } || argument.ArgumentKind == ArgumentKind.DefaultValue)
+            {
+                continue;
+            }
+
+            var handler = OperationTree.Unwrap(argument.Value);
+            if (handler is ILocalReferenceOperation local
+                && LocalWrites.Values(local.Local, handler) is { } values
+                && values.TrueForAll(v => OperationTree.Unwrap(v) is IObjectCreationOperation))
+            {
+                return true;
+            }
+
+            return handler is IObjectCreationOperation;
+        }
+
+        return true;
+    }
+
+    /// <summary>How the message names a client type meant to live long; null for any other type.</summary>
+    private string? Subject(INamedTypeSymbol type)
+    {
+        if (SymbolEqualityComparer.Default.Equals(type, _types.Http.HttpClient))
+        {
+            // In the browser and on mobile platforms the platform's stack owns the connections.
+            return _types.Http.UsesPlatformHandler ? null : "This HttpClient";
+        }
+
+        if (_types.Aws.AmazonServiceClient is { } aws && TypeFacts.IsOrDerivesFrom(type.BaseType, aws) && !_types.IsDeclaredHere(type))
+        {
+            return "This " + type.Name;
+        }
+
+        // The Azure SDK's service-level clients hold connections (AMQP for Service Bus and Event Hubs) or a pipeline of
+        // their own; container and blob clients are cheap views on a service client and are left alone.
+        var space = type.ContainingNamespace?.ToDisplayString();
+        var isAzureClient = space is not null
+                            && (space.StartsWith("Azure.", System.StringComparison.Ordinal) || space == "Microsoft.Azure.Cosmos")
+                            && type.Name is "ServiceBusClient" or "EventHubProducerClient" or "EventHubConsumerClient" or "CosmosClient"
+                                or "BlobServiceClient" or "QueueServiceClient" or "TableServiceClient" or "ShareServiceClient" or "DataLakeServiceClient";
+        return isAzureClient && !_types.IsDeclaredHere(type) ? "This " + type.Name : null;
+    }
+
+    private static bool StaysInOneOperation(IOperation created, ISymbol containingSymbol)
+    {
+        if (!RunsPerOperation(containingSymbol) || InsideALambda(created))
+        {
+            return false;
+        }
+
+        var outer = OperationTree.Outer(created);
+        switch (outer.Parent)
+        {
+            // new HttpClient().GetStringAsync(url): made, used once, dropped.
+            case IInvocationOperation call when call.Instance == outer:
+                return true;
+            case IVariableInitializerOperation { Parent: IVariableDeclaratorOperation { Symbol: var local } }:
+                return LocalWrites.Values(local, created) is { Count: 1 } && LocalStaysAndIsNotReused(local, created);
+            default:
+                // Returned, stored, handed on: it may be the one long-lived instance.
+                return false;
+        }
+    }
+
+    /// <summary>An ordinary method that is not a process's start: <c>Main</c>, a hosted service's start, startup configuration.</summary>
+    private static bool RunsPerOperation(ISymbol symbol)
+    {
+        if (symbol is not IMethodSymbol { MethodKind: MethodKind.Ordinary } method)
+        {
+            return false;
+        }
+
+        if (method.Name is "Main" or "<Main>$" || method.Name.StartsWith("Configure", System.StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        if (method.Name is "ExecuteAsync" or "StartAsync" or "StartingAsync" or "StartedAsync")
+        {
+            foreach (var implemented in method.ContainingType.AllInterfaces)
+            {
+                if (implemented is { Name: "IHostedService" or "IHostedLifecycleService", ContainingNamespace: { Name: "Hosting", ContainingNamespace.Name: "Extensions" } })
+                {
+                    return false;
+                }
+            }
+        }
+
+        return true;
+    }
+
+    private static bool InsideALambda(IOperation operation)
+    {
+        for (var current = operation.Parent; current is not null; current = current.Parent)
+        {
+            if (current is IAnonymousFunctionOperation)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// Every use of <paramref name="local"/> is through its own members (calls, settings, <c>using</c>, null tests), in
+    /// the same lambda-free code as its creation, and none is inside a loop the creation is not in: a client made once
+    /// before a batch loop and reused by it is reused, not per operation.
+    /// </summary>
+    private static bool LocalStaysAndIsNotReused(ILocalSymbol local, IOperation created)
+    {
+        foreach (var operation in OperationTree.Root(created).Descendants())
+        {
+            if (operation is not ILocalReferenceOperation reference || !SymbolEqualityComparer.Default.Equals(reference.Local, local))
+            {
+                continue;
+            }
+
+            if (InsideALambda(reference) || InALoopTheCreationIsNotIn(reference, created))
+            {
+                return false;
+            }
+
+            var outer = OperationTree.Outer(reference);
+            var staysHere = outer.Parent switch
+            {
+                IInvocationOperation call => call.Instance == outer,
+                IPropertyReferenceOperation property => property.Instance == outer,
+                IConditionalAccessOperation access => access.Operation == outer,
+                IUsingOperation or IBinaryOperation or IIsPatternOperation => true,
+                ISimpleAssignmentOperation assignment => assignment.Target == outer,
+                _ => false,
+            };
+            if (!staysHere)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static bool InALoopTheCreationIsNotIn(IOperation use, IOperation created)
+    {
+        for (var current = use.Parent; current is not null; current = current.Parent)
+        {
+            if (current is ILoopOperation loop && !Contains(loop, created))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool Contains(IOperation ancestor, IOperation operation)
+    {
+        for (var current = operation.Parent; current is not null; current = current.Parent)
+        {
+            if (current == ancestor)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+}

@@ -1,0 +1,283 @@
+using ResilienceAnalyzers.Tests.Verifiers;
+using Analyzer = ResilienceAnalyzers.Tests.Verifiers.CSharpAnalyzerVerifier<ResilienceAnalyzers.Endpoints.EndpointAnalyzer>;
+
+namespace ResilienceAnalyzers.Tests.Endpoints;
+
+/// <summary>RES022: clients meant to live long, created for one operation and dropped after it.</summary>
+public sealed class PerOperationClientTests
+{
+    private const string Usings = """
+        using System;
+        using System.Collections.Generic;
+        using System.Net.Http;
+        using System.Threading;
+        using System.Threading.Tasks;
+
+        """;
+
+    private const TestLibraries Libraries = TestLibraries.Aws | TestLibraries.Cosmos | TestLibraries.Redis | TestLibraries.Grpc;
+
+    private static Task Verify(string source, string? editorConfig = null)
+        => Analyzer.VerifyAnalyzerAsync(Usings + source, Libraries, editorConfig);
+
+    [Fact]
+    public Task AnHttpClientPerCall_IsReported_InlineOrThroughALocal()
+        => Verify("""
+            class Prices
+            {
+                async Task<string> GetAsync(string url)
+                {
+                    using var client = {|RES022:new HttpClient()|};
+                    client.Timeout = TimeSpan.FromSeconds(10);
+                    return await client.GetStringAsync(url);
+                }
+
+                Task<string> Once(string url) => {|RES022:new HttpClient()|}.GetStringAsync(url);
+
+                async Task<string> Old(string url)
+                {
+                    using (var client = {|RES022:new HttpClient(new HttpClientHandler { UseCookies = false })|})
+                    {
+                        return await client.GetStringAsync(url);
+                    }
+                }
+            }
+            """);
+
+    [Fact]
+    public Task CloudRedisAndGrpcClientsPerCall_AreReported()
+        => Verify("""
+            using Amazon.DynamoDBv2;
+            using Microsoft.Azure.Cosmos;
+            using StackExchange.Redis;
+            using Grpc.Net.Client;
+
+            class Store
+            {
+                async Task<int> CountAsync(string table)
+                {
+                    using var dynamo = {|RES022:new AmazonDynamoDBClient()|};
+                    var described = await dynamo.DescribeTableAsync(table);
+                    return (int)(described.Table.ItemCount ?? 0);
+                }
+
+                async Task<string?> CachedAsync(string key)
+                {
+                    using var redis = await {|RES022:ConnectionMultiplexer.ConnectAsync("cache:6379")|}.ConfigureAwait(false);
+                    return await redis.GetDatabase().StringGetAsync(key);
+                }
+
+                string Target(string address)
+                {
+                    using var channel = {|RES022:GrpcChannel.ForAddress(address)|};
+                    return channel.Target;
+                }
+
+                async Task ReadAsync(string connection)
+                {
+                    using var cosmos = {|RES022:new CosmosClient(connection)|};
+                    await cosmos.ReadAccountAsync();
+                }
+            }
+            """);
+
+    // Whatever escapes may be the one long-lived instance; RES021 judges what is kept for the process.
+    [Fact]
+    public Task AClientThatEscapes_IsNotReported()
+        => Verify("""
+            class Factory
+            {
+                private HttpClient? _kept;
+                private static readonly List<HttpClient> Pool = new();
+
+                HttpClient Create() => new HttpClient();
+
+                HttpClient CreateConfigured()
+                {
+                    var client = new HttpClient();
+                    client.Timeout = TimeSpan.FromSeconds(5);
+                    return client;
+                }
+
+                void Keep() => _kept = new HttpClient();
+
+                void Register()
+                {
+                    var client = new HttpClient();
+                    Pool.Add(client);
+                }
+
+                Task<string> HandedOn(string url) => Send(new HttpClient(), url);
+
+                Task<string> Send(HttpClient client, string url) => client.GetStringAsync(url);
+            }
+            """);
+
+    // RULES.md: not per operation: constructors, initializers, Main, factories, Lazy and singleton lambdas.
+    [Fact]
+    public Task CreationsThatRunOnce_AreNotReported()
+        => Verify("""
+            class Service
+            {
+                private readonly HttpClient _client;
+                private static readonly Lazy<HttpClient> Shared = new(() => {|RES021:new HttpClient()|});
+                private readonly HttpClient _field = new HttpClient();
+
+                public Service()
+                {
+                    var client = new HttpClient();
+                    _client = client;
+                }
+
+                static async Task Main(string[] args)
+                {
+                    using var client = new HttpClient();
+                    Console.WriteLine(await client.GetStringAsync(args[0]));
+                }
+
+                void ConfigureServices()
+                {
+                    using var probe = new HttpClient();
+                    probe.Timeout = TimeSpan.FromSeconds(1);
+                }
+
+                Func<HttpClient> Factory() => () => new HttpClient();
+            }
+            """);
+
+    // RULES.md: "a client created once before a batch loop and reused by it".
+    [Fact]
+    public Task AClientReusedByABatchLoop_IsNotReported_OneMadeInTheLoop_Is()
+        => Verify("""
+            class Batch
+            {
+                async Task PullAllAsync(IEnumerable<string> urls)
+                {
+                    using var client = new HttpClient();
+                    foreach (var url in urls)
+                    {
+                        await client.GetStringAsync(url);
+                    }
+                }
+
+                async Task PullEachAsync(IEnumerable<string> urls)
+                {
+                    foreach (var url in urls)
+                    {
+                        using var client = {|RES022:new HttpClient()|};
+                        await client.GetStringAsync(url);
+                    }
+                }
+            }
+            """);
+
+    [Fact]
+    public Task AHostedServicesStart_IsNotPerOperation()
+        => Analyzer.VerifyAnalyzerAsync(
+            Usings + """
+            namespace Microsoft.Extensions.Hosting
+            {
+                public interface IHostedService
+                {
+                    Task StartAsync(CancellationToken cancellationToken);
+                    Task StopAsync(CancellationToken cancellationToken);
+                }
+            }
+
+            class Warmup : Microsoft.Extensions.Hosting.IHostedService
+            {
+                public async Task StartAsync(CancellationToken cancellationToken)
+                {
+                    using var client = new HttpClient();
+                    await client.GetStringAsync("https://example.com/", cancellationToken);
+                }
+
+                public async Task StopAsync(CancellationToken cancellationToken)
+                {
+                    using var client = {|RES022:new HttpClient()|};
+                    await client.GetStringAsync("https://example.com/bye", cancellationToken);
+                }
+            }
+            """,
+            TestLibraries.None,
+            editorConfig: null);
+
+    // A client is process-lived (RES021) or per operation (RES022), never both.
+    [Fact]
+    public Task RES021AndRES022_NeverReportTheSameClient()
+        => Verify("""
+            class Clients
+            {
+                private static readonly HttpClient Shared = {|RES021:new HttpClient()|};
+
+                async Task<string> Each(string url)
+                {
+                    using var client = {|RES022:new HttpClient()|};
+                    return await client.GetStringAsync(url) + await Shared.GetStringAsync(url);
+                }
+            }
+            """);
+
+    [Fact]
+    public Task OnlyServiceLevelAzureClients_AreReported()
+    {
+        var test = new Analyzer.Test
+        {
+            TestLibraries = TestLibraries.None,
+            TestCode = Usings + """
+                using Azure.Messaging.ServiceBus;
+
+                class Publisher
+                {
+                    async Task SendAsync(string connection, string message)
+                    {
+                        await using var client = {|RES022:new ServiceBusClient(connection)|};
+                        await client.SendAsync(message);
+                    }
+
+                    async Task ViewAsync(string connection)
+                    {
+                        var view = new ServiceBusReceiverView(connection);
+                        await view.SendAsync("x");
+                    }
+                }
+                """,
+        };
+        TestSetup.AddStandInLibrary(test.TestState, """
+            namespace Azure.Messaging.ServiceBus
+            {
+                public class ServiceBusClient : System.IAsyncDisposable
+                {
+                    public ServiceBusClient(string connection) { }
+                    public System.Threading.Tasks.Task SendAsync(string message) => System.Threading.Tasks.Task.CompletedTask;
+                    public System.Threading.Tasks.ValueTask DisposeAsync() => default;
+                }
+
+                public class ServiceBusReceiverView
+                {
+                    public ServiceBusReceiverView(string connection) { }
+                    public System.Threading.Tasks.Task SendAsync(string message) => System.Threading.Tasks.Task.CompletedTask;
+                }
+            }
+            """, "Azure.Messaging.ServiceBus");
+        return test.RunAsync();
+    }
+
+    [Fact]
+    public Task TestProjects_AreSkipped()
+        => Analyzer.VerifyAnalyzerAsync(
+            Usings + """
+            namespace Xunit { public sealed class FactAttribute : Attribute { } }
+
+            class PricesTests
+            {
+                async Task<string> GetAsync(string url)
+                {
+                    using var client = new HttpClient();
+                    return await client.GetStringAsync(url);
+                }
+            }
+            """,
+            TestLibraries.None,
+            editorConfig: null);
+}
