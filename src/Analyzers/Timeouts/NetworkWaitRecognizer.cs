@@ -140,6 +140,12 @@ internal static class NetworkWaitRecognizer
             return null;
         }
 
+        // A datagram socket's Connect sends nothing (it records the default peer) and its Send waits for no answer.
+        if (chain.IsDatagram && (wait == WaitKind.Connect || method.Name.StartsWith("Send", System.StringComparison.Ordinal)))
+        {
+            return null;
+        }
+
         var what = token is null || token.ArgumentKind == ArgumentKind.DefaultValue
             ? (awaitable ? "no cancellation token" : "no timeout set on '" + owner.Name + "'")
             : "a cancellation token that never cancels";
@@ -356,6 +362,23 @@ internal static class NetworkWaitRecognizer
             return true;
         }
 
+        /// <summary>A UDP or raw socket: its Connect only records the peer and its Send waits for no one.</summary>
+        public bool IsDatagram { get; private set; }
+
+        private static bool IsDatagramSocket(IObjectCreationOperation creation)
+        {
+            foreach (var argument in creation.Arguments)
+            {
+                if (OperationTree.Unwrap(argument.Value) is IFieldReferenceOperation { Field: { IsStatic: true } field }
+                    && (field.ContainingType?.Name, field.Name) is ("SocketType", "Dgram" or "Raw" or "Rdm") or ("ProtocolType", "Udp" or "Icmp" or "IcmpV6"))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
         /// <summary>A reader over a pipe or a file is not a network wait; a stream's or a socket's always is.</summary>
         public bool IsNetwork(WaitKind wait) => wait != WaitKind.ReadLine || _network;
 
@@ -377,6 +400,7 @@ internal static class NetworkWaitRecognizer
                     if (Is(type, _sockets.Socket) || Is(type, _sockets.TcpClient) || Is(type, _sockets.ClientWebSocket))
                     {
                         _network = true;
+                        IsDatagram |= Is(type, _sockets.Socket) && IsDatagramSocket(creation);
                         return true;
                     }
 

@@ -269,6 +269,30 @@ public sealed class NetworkWaitTests
             }
             """);
 
+    // A UDP socket's Connect only records the peer (used to learn the local address), and its Send waits for no answer;
+    // a receive still waits for a datagram that may never come.
+    [Fact]
+    public Task ADatagramSocketsConnectAndSend_AreNotWaits_ItsReceiveIs()
+        => Verify("""
+            class Addresses
+            {
+                EndPoint? Local(byte[] buffer)
+                {
+                    using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, 0);
+                    socket.Connect("8.8.8.8", 65530);
+                    socket.Send(buffer);
+                    return socket.LocalEndPoint;
+                }
+
+                int Query(EndPoint server, byte[] buffer)
+                {
+                    using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+                    socket.SendTo(buffer, server);
+                    return socket.{|RES012:Receive|}(buffer);
+                }
+            }
+            """);
+
     [Fact]
     public Task TheEventArgsPattern_IsNotAWait()
         => Verify("""
