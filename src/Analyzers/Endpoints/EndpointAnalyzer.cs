@@ -234,9 +234,13 @@ public sealed class EndpointAnalyzer : DiagnosticAnalyzer
             return;
         }
 
+        var properties = finding.CanHoist
+            ? ImmutableDictionary<string, string?>.Empty.Add(EndpointFixHintKeys.HoistToField, "true")
+            : ImmutableDictionary<string, string?>.Empty;
         context.ReportDiagnostic(Diagnostic.Create(
             DiagnosticDescriptors.ClientCreatedPerOperation,
             finding.Creation.Syntax.GetLocation(),
+            properties,
             finding.Subject,
             finding.Consequence));
     }

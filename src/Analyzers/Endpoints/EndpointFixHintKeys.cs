@@ -1,6 +1,6 @@
 namespace ResilienceAnalyzers.Endpoints;
 
-/// <summary>Keys of <see cref="Microsoft.CodeAnalysis.Diagnostic.Properties"/> that carry what the endpoint family found (RES020, RES021) to its code fixes.</summary>
+/// <summary>Keys of <see cref="Microsoft.CodeAnalysis.Diagnostic.Properties"/> that carry what the endpoint family found (RES020, RES021, RES022) to its code fixes.</summary>
 public static class EndpointFixHintKeys
 {
     /// <summary>
@@ -11,4 +11,7 @@ public static class EndpointFixHintKeys
 
     /// <summary>RES021: span start of the handler creation that the fix rewrites.</summary>
     public const string HandlerPosition = "HandlerPosition";
+
+    /// <summary>RES022: present when the HttpClient can move to a <c>static readonly</c> field as it is (constant settings, used only to send).</summary>
+    public const string HoistToField = "HoistToField";
 }

@@ -7,12 +7,20 @@ namespace ResilienceAnalyzers.Endpoints;
 /// <summary>A client meant to live long, created for one operation and dropped after it (RES022).</summary>
 public sealed class PerOperationClient
 {
-    public PerOperationClient(IOperation creation, string subject, string consequence)
+    public PerOperationClient(IOperation creation, string subject, string consequence, bool canHoist = false)
     {
         Creation = creation;
         Subject = subject;
         Consequence = consequence;
+        CanHoist = canHoist;
     }
+
+    /// <summary>
+    /// An HttpClient declared as a local with settings that depend on nothing of the call (no local, parameter or instance
+    /// member), on no handler or an inline <c>SocketsHttpHandler</c>, and used only to send: the fix can make it one
+    /// <c>static readonly</c> field as it is.
+    /// </summary>
+    public bool CanHoist { get; }
 
     /// <summary>The <c>new</c> or the factory call.</summary>
     public IOperation Creation { get; }
@@ -75,7 +83,7 @@ internal sealed class PerOperationClientRecognizer
         }
 
         return StaysInOneOperation(creation, containingSymbol)
-            ? new PerOperationClient(creation, subject, isHttpClient ? HttpConsequence : SdkConsequence)
+            ? new PerOperationClient(creation, subject, isHttpClient ? HttpConsequence : SdkConsequence, isHttpClient && CanHoist(creation))
             : null;
     }
 
@@ -118,6 +126,51 @@ internal sealed class PerOperationClientRecognizer
         }
 
         return StaysInOneOperation(created, containingSymbol) ? new PerOperationClient(call, subject, SdkConsequence) : null;
+    }
+
+    private bool CanHoist(IObjectCreationOperation creation)
+    {
+        if (_types.Http.SocketsHttpHandler is null
+            || OperationTree.Outer(creation).Parent is not IVariableInitializerOperation { Parent: IVariableDeclaratorOperation { Symbol: var local, Parent: IVariableDeclarationOperation { Declarators.Length: 1 } } }
+            || creation.Type?.DeclaringSyntaxReferences.Length != 0)
+        {
+            return false;
+        }
+
+        foreach (var argument in creation.Arguments)
+        {
+            if (argument.ArgumentKind != ArgumentKind.DefaultValue
+                && !(OperationTree.Unwrap(argument.Value) is IObjectCreationOperation { Type: var handler } && SymbolEqualityComparer.Default.Equals(handler, _types.Http.SocketsHttpHandler)))
+            {
+                return false;
+            }
+        }
+
+        // Settings that depend on the call (a parameter, a local, the instance) cannot move to a static field.
+        foreach (var operation in creation.Descendants())
+        {
+            if (operation is ILocalReferenceOperation or IParameterReferenceOperation or IInvalidOperation
+                or IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ContainingTypeInstance })
+            {
+                return false;
+            }
+        }
+
+        // Used only to send: a shared client must not be disposed, reconfigured or given per-call headers.
+        foreach (var operation in OperationTree.Root(creation).Descendants())
+        {
+            if (operation is ILocalReferenceOperation reference && SymbolEqualityComparer.Default.Equals(reference.Local, local)
+                && !(OperationTree.Outer(reference).Parent is IInvocationOperation { TargetMethod.Name: var name } call
+                     && call.Instance == OperationTree.Outer(reference)
+                     && (name.StartsWith("Get", System.StringComparison.Ordinal) || name.StartsWith("Post", System.StringComparison.Ordinal)
+                         || name.StartsWith("Put", System.StringComparison.Ordinal) || name.StartsWith("Patch", System.StringComparison.Ordinal)
+                         || name.StartsWith("Delete", System.StringComparison.Ordinal) || name.StartsWith("Send", System.StringComparison.Ordinal))))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     /// <summary>No handler, or one made here for this client: the connections are this client's and go with it.</summary>

@@ -25,7 +25,7 @@ public sealed class DotnetFormatTests : IDisposable
 {
     private static readonly TimeSpan CommandTimeout = TimeSpan.FromSeconds(180);
 
-    private static readonly string[] RuleIds = { "RES001", "RES002", "RES003", "RES004", "RES010", "RES011", "RES012", "RES020", "RES021" };
+    private static readonly string[] RuleIds = { "RES001", "RES002", "RES003", "RES004", "RES010", "RES011", "RES012", "RES020", "RES021", "RES022" };
 
     private readonly string _root = Path.Combine(Path.GetTempPath(), "ResilienceAnalyzers.DotnetFormatTests." + Guid.NewGuid().ToString("N"));
     private readonly ITestOutputHelper _output;
