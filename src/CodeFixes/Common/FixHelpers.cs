@@ -120,6 +120,13 @@ internal static class FixHints
             ? value
             : null;
 
+    /// <summary>The call whose method name the diagnostic is reported on (<c>ReadAsync</c> in <c>stream.ReadAsync(…)</c>).</summary>
+    public static InvocationExpressionSyntax? CallNamedAt(SyntaxNode root, Diagnostic diagnostic)
+    {
+        var name = root.FindToken(diagnostic.Location.SourceSpan.Start);
+        return name.Parent?.AncestorsAndSelf().OfType<InvocationExpressionSyntax>().FirstOrDefault(i => i.Expression.Span.End == name.Span.End);
+    }
+
     /// <summary>The node spanning <see cref="FixHintKeys.ValueStart"/>/<see cref="FixHintKeys.ValueLength"/>, innermost on a tie; null when absent.</summary>
     public static SyntaxNode? ValueNode(SyntaxNode root, Diagnostic diagnostic)
     {

@@ -41,9 +41,7 @@ public sealed class GrpcDeadlineCodeFixProvider : HintedFixProvider<GrpcDeadline
         SyntaxNode? node;
         if (fix == DeadlineFixKind.AddArgument)
         {
-            var name = root.FindToken(diagnostic.Location.SourceSpan.Start);
-            node = name.Parent?.AncestorsAndSelf().OfType<InvocationExpressionSyntax>()
-                .FirstOrDefault(i => i.Expression.Span.End == name.Span.End);
+            node = FixHints.CallNamedAt(root, diagnostic);
         }
         else
         {

@@ -49,9 +49,7 @@ public sealed class NetworkWaitCodeFixProvider : HintedFixProvider<NetworkWaitCo
         }
         else
         {
-            var name = root.FindToken(diagnostic.Location.SourceSpan.Start);
-            node = name.Parent?.AncestorsAndSelf().OfType<InvocationExpressionSyntax>()
-                .FirstOrDefault(i => i.Expression.Span.End == name.Span.End);
+            node = FixHints.CallNamedAt(root, diagnostic);
         }
 
         return node is null ? null : new Target(node, fix, token!, parameter);
