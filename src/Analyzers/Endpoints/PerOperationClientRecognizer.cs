@@ -255,6 +255,16 @@ internal sealed class PerOperationClientRecognizer
             return false;
         }
 
+        // The entry point's own type: its helpers run as the program starts (a console tool's or an example's steps),
+        // and how often cannot be told from here.
+        foreach (var member in method.ContainingType.GetMembers())
+        {
+            if (member is IMethodSymbol { IsStatic: true, Name: "Main" or "<Main>$" })
+            {
+                return false;
+            }
+        }
+
         if (method.Name is "ExecuteAsync" or "StartAsync" or "StartingAsync" or "StartedAsync")
         {
             foreach (var implemented in method.ContainingType.AllInterfaces)

@@ -145,6 +145,22 @@ public sealed class PerOperationClientTests
             }
             """);
 
+    // A console program's or an example's steps run as it starts: how often cannot be told from the method.
+    [Fact]
+    public Task HelpersOfTheEntryPointsType_AreNotPerOperation()
+        => Verify("""
+            class Program
+            {
+                static async Task Main(string[] args) => await DownloadAsync(args[0]);
+
+                static async Task<string> DownloadAsync(string url)
+                {
+                    var client = new HttpClient();
+                    return await client.GetStringAsync(url);
+                }
+            }
+            """);
+
     // RULES.md: "a client created once before a batch loop and reused by it".
     [Fact]
     public Task AClientReusedByABatchLoop_IsNotReported_OneMadeInTheLoop_Is()
