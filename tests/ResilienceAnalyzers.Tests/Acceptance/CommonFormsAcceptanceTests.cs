@@ -98,7 +98,7 @@ public sealed class CommonFormsAcceptanceTests
         """);
 
     [Theory]
-    [InlineData("var a = new AmazonDynamoDBClient({|RES020:RegionEndpoint.USEast1|});")]
+    [InlineData("var a = {|RES022:new AmazonDynamoDBClient({|RES020:RegionEndpoint.USEast1|})|};")]
     [InlineData("var b = RegionEndpoint.GetBySystemName({|RES020:\"us-east-1\"|});")]
     [InlineData("var url = {|RES020:\"https://dynamodb.us-east-1.amazonaws.com\"|};")]
     [InlineData("var s3 = new AmazonS3Config { RegionEndpoint = {|RES020:RegionEndpoint.EUWest1|} };")]
@@ -156,7 +156,7 @@ public sealed class CommonFormsAcceptanceTests
             public void M(IHttpClientFactory factory, IServiceCollection services)
             {
                 var c = factory.CreateClient("x");
-                using var local = new HttpClient();
+                using var local = {|RES022:new HttpClient()|};
                 services.AddHttpClient("x").SetHandlerLifetime({|RES021:Timeout.InfiniteTimeSpan|});
             }
         }
