@@ -71,6 +71,13 @@ public static class DiagnosticDescriptors
         messageFormat: "{0} keeps its pooled connections for as long as the process runs, so it never re-resolves DNS; {1}",
         description: "DNS is only resolved when a connection is opened. A client that lives for the process, on a handler without a finite PooledConnectionLifetime, keeps reusing its first connections and never sees DNS move traffic away from a failed endpoint. Give it a SocketsHttpHandler with PooledConnectionLifetime set, or let IHttpClientFactory rotate its handlers.");
 
+    public static readonly DiagnosticDescriptor UnboundedFanOut = Create(
+        RuleIdentifiers.UnboundedFanOut,
+        title: "Unbounded fan-out of outbound calls",
+        messageFormat: "{0} starts one outbound call ({1}) per item of '{2}' {3}, with no limit on how many run together; bound it with a SemaphoreSlim, Parallel.ForEachAsync with MaxDegreeOfParallelism, or Chunk",
+        description: "Starting one outbound call per item of a collection whose size the code does not bound sends the whole collection to the dependency at once. After an outage the backlog is largest, so the dependency meets all of it in one burst just as it comes back, and the caller exhausts its own connection pool and sockets on the way. Bound how many calls run together.",
+        severity: DiagnosticSeverity.Info);
+
     /// <summary>The one place descriptors are created: sets category, help link and defaults consistently.</summary>
     public static DiagnosticDescriptor Create(
         string id,

@@ -14,4 +14,5 @@ public static class RuleIdentifiers
     public const string GrpcCallWithoutDeadline = "RES011";
     public const string HardCodedSingleRegionEndpoint = "RES020";
     public const string LongLivedHttpClientIgnoresDns = "RES021";
+    public const string UnboundedFanOut = "RES031";
 }
