@@ -455,7 +455,7 @@ internal sealed class FanOutRecognizer
             case IParameterReferenceOperation parameter:
                 return ElementOfChunks(parameter) ? SizeBound.Bounded : SizeBound.Unbounded;
             case IFieldReferenceOperation field:
-                return IsFixedArrayField(field.Field) ? SizeBound.Bounded : SizeBound.Unbounded;
+                return IsFixedArrayField(field.Field) || (depth <= MaxDepth && IsBoundedPrivateField(field, depth)) ? SizeBound.Bounded : SizeBound.Unbounded;
             case IConditionalOperation { WhenFalse: { } whenFalse } conditional:
                 return Max(Size(conditional.WhenTrue, depth + 1), Size(whenFalse, depth + 1));
             case ICoalesceOperation coalesce:
@@ -498,7 +498,8 @@ internal sealed class FanOutRecognizer
                 case "Concat" or "Union" when invocation.Arguments.Length == 2:
                     return Max(Size(invocation.Arguments[0].Value, depth + 1), Size(invocation.Arguments[1].Value, depth + 1));
                 case "SelectMany":
-                    return SizeBound.Unbounded;
+                    // items.GroupBy(…).SelectMany(group => group.Chunk(100)): each element is a chunk, as after Chunk.
+                    return invocation.Arguments.Length > 1 && ChunksInSelector(invocation.Arguments[1].Value) ? SizeBound.Bounded : SizeBound.Unbounded;
             }
 
             // Where, Select, OrderBy, Distinct, Skip, ToList, ToArray… hold at most what they are given.
@@ -587,9 +588,7 @@ internal sealed class FanOutRecognizer
         {
             if (operation is IInvocationOperation call
                 && IsOn(call, reference.Local)
-                && (call.TargetMethod.Name.StartsWith("Add", StringComparison.Ordinal)
-                    || call.TargetMethod.Name.StartsWith("Insert", StringComparison.Ordinal)
-                    || call.TargetMethod.Name is "Enqueue" or "Push" or "TryAdd" or "Append" or "Prepend"))
+                && IsFilling(call.TargetMethod.Name))
             {
                 return true;
             }
@@ -670,6 +669,33 @@ internal sealed class FanOutRecognizer
         }
     }
 
+    /// <summary>The <c>SelectMany</c> selector returns chunks: <c>group =&gt; group.Chunk(100)</c>.</summary>
+    private static bool ChunksInSelector(IOperation selector)
+    {
+        var target = OperationTree.Unwrap(selector);
+        if (target is IDelegateCreationOperation creation)
+        {
+            target = OperationTree.Unwrap(creation.Target);
+        }
+
+        if (target is not IAnonymousFunctionOperation lambda)
+        {
+            return false;
+        }
+
+        foreach (var operation in OperationTree.Descendants(lambda.Body))
+        {
+            if (operation is IReturnOperation { ReturnedValue: { } returned }
+                && OperationTree.Unwrap(returned) is IInvocationOperation call
+                && IsChunking(call.TargetMethod.Name))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     /// <summary>A read-only array field whose declaration lists its elements (<c>static readonly string[] Regions = { "a", "b" };</c>).</summary>
     private static bool IsFixedArrayField(IFieldSymbol field)
     {
@@ -697,6 +723,65 @@ internal sealed class FanOutRecognizer
 
         return true;
     }
+
+    /// <summary>
+    /// A private read-only field whose initializer, in this file, is bounded (<c>Enum.GetValues&lt;T&gt;().ToList()</c>, a
+    /// listed collection), and that its type never fills (<c>_field.Add(…)</c>) nor hands to anything that could.
+    /// </summary>
+    private bool IsBoundedPrivateField(IFieldReferenceOperation reference, int depth)
+    {
+        var field = reference.Field;
+        if (!field.IsReadOnly || field.DeclaredAccessibility != Accessibility.Private || reference.SemanticModel is not { } model)
+        {
+            return false;
+        }
+
+        foreach (var declaration in field.DeclaringSyntaxReferences)
+        {
+            if (declaration.SyntaxTree != model.SyntaxTree
+                || (declaration.GetSyntax() as VariableDeclaratorSyntax)?.Initializer?.Value is not { } initializer
+                || model.GetOperation(initializer) is not { } value
+                || Size(value, depth + 1) != SizeBound.Bounded)
+            {
+                return false;
+            }
+        }
+
+        return !field.DeclaringSyntaxReferences.IsEmpty && !IsFilledInType(field);
+    }
+
+    /// <summary>The field's type calls a filling method on it, or passes it as an argument (which may fill it).</summary>
+    private static bool IsFilledInType(IFieldSymbol field)
+    {
+        if (field.ContainingType is not { } type)
+        {
+            return true;
+        }
+
+        foreach (var part in type.DeclaringSyntaxReferences)
+        {
+            foreach (var node in part.GetSyntax().DescendantNodes())
+            {
+                var named = node switch
+                {
+                    MemberAccessExpressionSyntax { Name.Identifier.ValueText: var method } access when IsFilling(method) => access.Expression,
+                    ArgumentSyntax argument => argument.Expression,
+                    _ => null,
+                };
+                if (named is IdentifierNameSyntax { Identifier.ValueText: var name } && name == field.Name
+                    || named is MemberAccessExpressionSyntax { Expression: ThisExpressionSyntax, Name.Identifier.ValueText: var member } && member == field.Name)
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
+    }
+
+    private static bool IsFilling(string method)
+        => method.StartsWith("Add", StringComparison.Ordinal) || method.StartsWith("Insert", StringComparison.Ordinal)
+           || method is "Enqueue" or "Push" or "TryAdd";
 
     private static bool HasSpread(CollectionExpressionSyntax collection)
     {
@@ -821,7 +906,8 @@ internal sealed class FanOutRecognizer
 
     /// <summary>
     /// Looks through the work done per item, nested lambdas and local functions included, for its first outbound call and
-    /// for any throttle; follows the methods of the compilation it calls (to <see cref="MaxDepth"/>) for a throttle.
+    /// for any throttle; follows the methods of the compilation it calls (to <see cref="MaxDepth"/>) for a throttle only
+    /// (whether a call into the compilation calls out is <see cref="OutboundOperations"/>'s to say, and it is named as called).
     /// </summary>
     private void Inspect(IOperation root, WorkSearch work, int depth)
     {
@@ -837,7 +923,7 @@ internal sealed class FanOutRecognizer
                         return;
                     }
 
-                    if (!work.OutboundIsAwaited && _outbound.IsOutbound(call))
+                    if (depth == 0 && !work.OutboundIsAwaited && !IsTeardown(call.TargetMethod) && _outbound.IsOutbound(call))
                     {
                         work.Found(Name(call.TargetMethod, OperationTree.Receiver(call)), IsAwaitedOrReturned(call));
                     }
@@ -845,7 +931,7 @@ internal sealed class FanOutRecognizer
                     InspectCallee(call.TargetMethod, call.SemanticModel, work, depth);
                     break;
                 case IMethodReferenceOperation group:
-                    if (work.Outbound is null && _outbound.IsOutboundMethodGroup(group))
+                    if (depth == 0 && work.Outbound is null && !IsTeardown(group.Method) && _outbound.IsOutboundMethodGroup(group))
                     {
                         work.Found(Name(group.Method, OperationTree.Unwrap(group.Instance)), awaited: true);
                     }
@@ -859,7 +945,7 @@ internal sealed class FanOutRecognizer
                         return;
                     }
 
-                    if (work.Outbound is null && _outbound.IsOutbound(creation))
+                    if (depth == 0 && work.Outbound is null && _outbound.IsOutbound(creation))
                     {
                         work.Found("new " + creation.Type?.Name, awaited: false);
                     }
@@ -961,6 +1047,21 @@ internal sealed class FanOutRecognizer
 
     private static bool IsNamespace(INamespaceSymbol ns, string name)
         => OutboundOperations.IsSameOrChild(ns.ToDisplayString(), name);
+
+    /// <summary>
+    /// Closing, disposing, stopping or aborting what this process holds (<c>connection.CloseAsync()</c> on shutdown) releases
+    /// it; it sends no backlog of requests to a dependency, whatever the object talks to.
+    /// </summary>
+    private static bool IsTeardown(IMethodSymbol method)
+    {
+        var name = method.Name;
+        return name.StartsWith("Close", StringComparison.Ordinal)
+               || name.StartsWith("Dispose", StringComparison.Ordinal)
+               || name.StartsWith("Stop", StringComparison.Ordinal)
+               || name.StartsWith("Abort", StringComparison.Ordinal)
+               || name.StartsWith("Shutdown", StringComparison.Ordinal)
+               || name.StartsWith("Disconnect", StringComparison.Ordinal);
+    }
 
     /// <summary>The call's value is awaited, or is what the lambda returns: the request the work is about.</summary>
     private static bool IsAwaitedOrReturned(IInvocationOperation call)

@@ -396,6 +396,47 @@ public sealed class FanOutTests
             }
             """);
 
+    [Fact]
+    public Task A_private_field_built_from_an_enum_is_bounded_unless_the_type_fills_it()
+        => Verify("""
+            enum Currency { Eur, Usd, Gbp }
+
+            sealed class Rates
+            {
+                private readonly List<Currency> _currencies = Enum.GetValues<Currency>().ToList();
+                private readonly List<Currency> _watched = Enum.GetValues<Currency>().ToList();
+                private readonly HttpClient _http = new();
+
+                public void Watch(Currency currency) => _watched.Add(currency);
+
+                public async Task RefreshAsync()
+                {
+                    await Task.WhenAll(_currencies.Select(c => _http.GetStringAsync("https://rates.example/" + c)));
+                    await Task.{|RES031:WhenAll|}(_watched.Select(c => _http.GetStringAsync("https://rates.example/" + c)));
+                }
+            }
+            """);
+
+    [Fact]
+    public Task Chunks_made_inside_SelectMany_count_as_Chunk_upstream()
+        => Verify("""
+            sealed class TableCleaner
+            {
+                private readonly HttpClient _http = new();
+
+                public Task ClearAsync(IEnumerable<(string Partition, string Row)> rows)
+                    => Task.WhenAll(rows.GroupBy(r => r.Partition)
+                        .SelectMany(partition => partition.Chunk(100))
+                        .Select(batch => _http.PostAsync("https://table.example/batch/" + batch.Length, null)));
+
+                // Not a chunk: the partitions themselves are flattened back into rows.
+                public Task ClearEachAsync(IEnumerable<(string Partition, string Row)> rows)
+                    => Task.{|RES031:WhenAll|}(rows.GroupBy(r => r.Partition)
+                        .SelectMany(partition => partition)
+                        .Select(row => _http.DeleteAsync("https://table.example/" + row.Row)));
+            }
+            """);
+
     // ---- Not flagged: a throttle in sight ----
 
     [Fact]
@@ -637,6 +678,65 @@ public sealed class FanOutTests
                 public Task Run(Reports reports) => reports.BuildAsync(new List<string>(), new List<int>());
             }
             """);
+
+    [Fact]
+    public Task Closing_or_disposing_what_the_process_holds_is_not_a_request()
+        => Verify("""
+            sealed class Link
+            {
+                private readonly System.Net.Sockets.Socket _socket = new(System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
+
+                public Task CloseAsync() => _socket.DisconnectAsync(reuseSocket: false).AsTask();
+
+                public ValueTask DisposeAsync() { _socket.Dispose(); return ValueTask.CompletedTask; }
+
+                public async Task SendAsync(byte[] payload) => await _socket.SendAsync(payload);
+            }
+
+            sealed class LinkPool
+            {
+                private readonly List<Link> _links = new();
+
+                public void Open(Link link) => _links.Add(link);
+
+                public async Task ShutdownAsync()
+                {
+                    await Task.WhenAll(_links.Select(link => link.CloseAsync()));
+                    await Task.WhenAll(_links.Select(link => link.DisposeAsync().AsTask()));
+                    await Task.{|RES031:WhenAll|}(_links.Select(link => link.SendAsync(new byte[] { 0 })));
+                }
+            }
+            """);
+
+    [Fact]
+    public Task The_message_names_the_call_the_work_makes_not_what_it_calls_in_turn()
+        => Verify(
+            """
+            sealed class LeaseStore
+            {
+                private readonly HttpClient _http = new();
+
+                public async Task<bool> AcquireAsync(string key)
+                {
+                    var response = await _http.PutAsync(Url(key), null);
+                    return response.IsSuccessStatusCode;
+                }
+
+                private static string Url(string key) => "https://leases.example/" + key;
+
+                public async Task<bool[]> AcquireAllAsync(string[] keys)
+                {
+                    var tasks = new List<Task<bool>>(keys.Length);
+                    foreach (var key in keys)
+                    {
+                        tasks.Add(AcquireAsync(key));
+                    }
+
+                    return await Task.{|#0:WhenAll|}(tasks);
+                }
+            }
+            """,
+            expected: new[] { CSharpAnalyzerVerifier<LoadAnalyzer>.Diagnostic("RES031").WithLocation(0).WithArguments("Task.WhenAll", "LeaseStore.AcquireAsync", "keys", "at once") });
 
     [Fact]
     public Task Calls_whose_target_cannot_be_seen_are_not_flagged()
