@@ -460,6 +460,8 @@ internal sealed class FanOutRecognizer
                 return Max(Size(conditional.WhenTrue, depth + 1), Size(whenFalse, depth + 1));
             case ICoalesceOperation coalesce:
                 return Max(Size(coalesce.Value, depth + 1), Size(coalesce.WhenNull, depth + 1));
+            case IAwaitOperation awaited:
+                return Size(awaited.Operation, depth + 1);
             default:
                 return SizeBound.Unbounded;
         }
@@ -512,8 +514,84 @@ internal sealed class FanOutRecognizer
             return Size(receiver, depth + 1);
         }
 
-        // A query, a repository call, a parse of configuration: as many as it returns.
-        return SizeBound.Unbounded;
+        // A query, a repository call, a parse of configuration: as many as it returns, unless it is asked for at most so many.
+        return FetchedWithLimit(invocation) ? SizeBound.Bounded : SizeBound.Unbounded;
+    }
+
+    /// <summary>
+    /// The call, or one before it in its chain, asks for at most so many: a <c>Limit(n)</c>/<c>Take(n)</c>/<c>Top(n)</c> query
+    /// step, or a limit argument (<c>GetOutboxes(resultLimit: 100)</c>, <c>maxItemCount</c>, <c>pageSize</c>, <c>batchSize</c>).
+    /// </summary>
+    private static bool FetchedWithLimit(IInvocationOperation invocation)
+    {
+        IOperation? current = invocation;
+        for (var i = 0; i < MaxChain && OperationTree.Unwrap(current) is IInvocationOperation call; i++)
+        {
+            if (call.TargetMethod.Name is "Limit" or "Take" or "Top")
+            {
+                return true;
+            }
+
+            foreach (var argument in call.Arguments)
+            {
+                if (argument.Parameter is { } parameter && IsLimitName(parameter.Name))
+                {
+                    return true;
+                }
+            }
+
+            current = OperationTree.Receiver(call);
+            if (OperationTree.Unwrap(current) is IAwaitOperation awaited)
+            {
+                current = awaited.Operation;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>A parameter named as a count to fetch, word by word: <c>limit</c>, <c>resultLimit</c>, <c>top</c>, <c>pageSize</c>, <c>maxItemCount</c> (not <c>stoppingToken</c>).</summary>
+    private static bool IsLimitName(string name)
+    {
+        var words = Words(name);
+        for (var i = 0; i < words.Count; i++)
+        {
+            var word = words[i];
+            if (word is "limit" or "take" or "top")
+            {
+                return true;
+            }
+
+            var next = i + 1 < words.Count ? words[i + 1] : null;
+            if ((word is "page" or "batch" && next == "size")
+                || (word == "max" && next is "count" or "item" or "items" or "result" or "results" or "message" or "messages" or "record" or "records" or "entries"))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>The words of a camelCase name, lower-cased: <c>maxItemCount</c> is max, item, count.</summary>
+    private static List<string> Words(string name)
+    {
+        var words = new List<string>();
+        var start = 0;
+        for (var i = 1; i <= name.Length; i++)
+        {
+            if (i == name.Length || char.IsUpper(name[i]) || name[i] == '_')
+            {
+                if (i > start)
+                {
+                    words.Add(name.Substring(start, i - start).Trim('_').ToLowerInvariant());
+                }
+
+                start = i;
+            }
+        }
+
+        return words;
     }
 
     /// <summary>The count of <c>Enumerable.Range</c>/<c>Repeat</c>: a constant, a collection's count, or a number the code chose.</summary>
@@ -923,7 +1001,7 @@ internal sealed class FanOutRecognizer
                         return;
                     }
 
-                    if (depth == 0 && !work.OutboundIsAwaited && !IsTeardown(call.TargetMethod) && _outbound.IsOutbound(call))
+                    if (depth == 0 && !work.OutboundIsAwaited && CallsOut(call, work, hops: 0))
                     {
                         work.Found(Name(call.TargetMethod, OperationTree.Receiver(call)), IsAwaitedOrReturned(call));
                     }
@@ -931,7 +1009,7 @@ internal sealed class FanOutRecognizer
                     InspectCallee(call.TargetMethod, call.SemanticModel, work, depth);
                     break;
                 case IMethodReferenceOperation group:
-                    if (depth == 0 && work.Outbound is null && !IsTeardown(group.Method) && _outbound.IsOutboundMethodGroup(group))
+                    if (depth == 0 && work.Outbound is null && CallsOut(group, work, hops: 0))
                     {
                         work.Found(Name(group.Method, OperationTree.Unwrap(group.Instance)), awaited: true);
                     }
@@ -961,6 +1039,64 @@ internal sealed class FanOutRecognizer
                 return;
             }
         }
+    }
+
+    /// <summary>
+    /// The call (or method group) sends a request. <see cref="OutboundOperations"/> decides, except that a method of the
+    /// compilation written in this file is judged by what its body visibly calls, to <see cref="MaxDepth"/> calls deep:
+    /// the oracle's fallback on the clients a method takes or its type holds is for bodies it cannot see, and a body that can
+    /// be seen and calls nothing out is not a request (certain or silent). Teardown is never a request (<see cref="IsTeardown"/>).
+    /// </summary>
+    private bool CallsOut(IOperation operation, WorkSearch work, int hops)
+    {
+        IMethodSymbol method;
+        switch (operation)
+        {
+            case IInvocationOperation call:
+                method = call.TargetMethod;
+                break;
+            case IMethodReferenceOperation group:
+                method = group.Method;
+                break;
+            case IObjectCreationOperation creation:
+                return _outbound.IsOutbound(creation);
+            default:
+                return false;
+        }
+
+        if (IsTeardown(method))
+        {
+            return false;
+        }
+
+        if (hops < MaxDepth && operation.SemanticModel is { } model)
+        {
+            var seen = false;
+            foreach (var reference in (method.ReducedFrom ?? method).OriginalDefinition.DeclaringSyntaxReferences)
+            {
+                if (reference.SyntaxTree != model.SyntaxTree
+                    || model.GetOperation(reference.GetSyntax(work.CancellationToken), work.CancellationToken) is not { } body)
+                {
+                    continue;
+                }
+
+                seen = true;
+                foreach (var inner in body.Descendants())
+                {
+                    if (inner is IInvocationOperation or IMethodReferenceOperation or IObjectCreationOperation && CallsOut(inner, work, hops + 1))
+                    {
+                        return true;
+                    }
+                }
+            }
+
+            if (seen)
+            {
+                return false;
+            }
+        }
+
+        return operation is IInvocationOperation invocation ? _outbound.IsOutbound(invocation) : _outbound.IsOutboundMethodGroup((IMethodReferenceOperation)operation);
     }
 
     /// <summary>

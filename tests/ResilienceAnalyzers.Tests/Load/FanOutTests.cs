@@ -437,6 +437,45 @@ public sealed class FanOutTests
             }
             """);
 
+    [Fact]
+    public Task A_collection_fetched_with_a_limit_is_bounded()
+        => Verify("""
+            sealed class Outbox
+            {
+                private readonly HttpClient _http = new();
+                private readonly DbConnection _db;
+
+                public Outbox(DbConnection db) => _db = db;
+
+                public async Task DeliverAsync(int batchLimit, CancellationToken stoppingToken)
+                {
+                    // At most resultLimit ids come back: the code chose how many are in flight.
+                    var ids = (await PendingAsync(resultLimit: batchLimit, stoppingToken)).ToList();
+                    await Task.WhenAll(ids.Select(id => _http.PostAsync("https://broker.example/" + id, null, stoppingToken)));
+
+                    // A token is not a limit.
+                    var all = await AllPendingAsync(stoppingToken);
+                    await Task.{|RES031:WhenAll|}(all.Select(id => _http.PostAsync("https://broker.example/" + id, null, stoppingToken)));
+                }
+
+                private async Task<IEnumerable<int>> PendingAsync(int resultLimit, CancellationToken stoppingToken)
+                {
+                    using var command = _db.CreateCommand();
+                    command.CommandText = "SELECT TOP (@limit) Id FROM Outbox";
+                    await command.ExecuteReaderAsync(stoppingToken);
+                    return new List<int>();
+                }
+
+                private async Task<List<int>> AllPendingAsync(CancellationToken stoppingToken)
+                {
+                    using var command = _db.CreateCommand();
+                    command.CommandText = "SELECT Id FROM Outbox";
+                    await command.ExecuteReaderAsync(stoppingToken);
+                    return new List<int>();
+                }
+            }
+            """);
+
     // ---- Not flagged: a throttle in sight ----
 
     [Fact]
@@ -737,6 +776,34 @@ public sealed class FanOutTests
             }
             """,
             expected: new[] { CSharpAnalyzerVerifier<LoadAnalyzer>.Diagnostic("RES031").WithLocation(0).WithArguments("Task.WhenAll", "LeaseStore.AcquireAsync", "keys", "at once") });
+
+    [Fact]
+    public Task A_helper_in_this_file_is_judged_by_its_body_not_by_the_network_types_it_takes()
+        => Verify("""
+            sealed class PartitionState
+            {
+                public Task ReleaseAsync() => Task.CompletedTask;
+            }
+
+            sealed class Rebalancer
+            {
+                private readonly Dictionary<int, PartitionState> _states = new();
+
+                public Task OnRevokedAsync(System.Net.Sockets.TcpClient owner, IEnumerable<int> partitions)
+                {
+                    // Forget takes the TcpClient, but its body only drops local state.
+                    var forgotten = Task.WhenAll(partitions.Select(partition => Forget(owner, partition)));
+                    var told = Task.{|RES031:WhenAll|}(partitions.Select(partition => Tell(owner, partition)));
+                    return Task.WhenAll(forgotten, told);
+
+                    Task Forget(System.Net.Sockets.TcpClient client, int partition)
+                        => client.Connected && _states.Remove(partition, out var state) ? state.ReleaseAsync() : Task.CompletedTask;
+
+                    Task Tell(System.Net.Sockets.TcpClient client, int partition)
+                        => client.GetStream().WriteAsync(BitConverter.GetBytes(partition)).AsTask();
+                }
+            }
+            """);
 
     [Fact]
     public Task Calls_whose_target_cannot_be_seen_are_not_flagged()
