@@ -1064,7 +1064,7 @@ internal sealed class FanOutRecognizer
                 return false;
         }
 
-        if (IsTeardown(method))
+        if (IsTeardown(method) || IsServerWebSocket(method, operation))
         {
             return false;
         }
@@ -1197,6 +1197,27 @@ internal sealed class FanOutRecognizer
                || name.StartsWith("Abort", StringComparison.Ordinal)
                || name.StartsWith("Shutdown", StringComparison.Ordinal)
                || name.StartsWith("Disconnect", StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// A send or receive on a <c>System.Net.WebSockets.WebSocket</c> that is not a <c>ClientWebSocket</c>: the socket an
+    /// ASP.NET Core request accepted, so the call talks to this process's own client (a push to a browser), as a response
+    /// body write does, not to a dependency. A <c>ClientWebSocket</c> connects out and stays outbound.
+    /// </summary>
+    private static bool IsServerWebSocket(IMethodSymbol method, IOperation operation)
+    {
+        if (method.ContainingType is not { Name: "WebSocket" } type || type.ContainingNamespace?.ToDisplayString() != "System.Net.WebSockets")
+        {
+            return false;
+        }
+
+        var receiver = operation switch
+        {
+            IInvocationOperation call => OperationTree.Receiver(call),
+            IMethodReferenceOperation group => OperationTree.Unwrap(group.Instance),
+            _ => null,
+        };
+        return receiver?.Type is not { Name: "ClientWebSocket" };
     }
 
     /// <summary>The call's value is awaited, or is what the lambda returns: the request the work is about.</summary>

@@ -806,6 +806,24 @@ public sealed class FanOutTests
             """);
 
     [Fact]
+    public Task Pushing_to_the_processs_own_websocket_clients_is_not_a_call_to_a_dependency()
+        => Verify("""
+            using System.Net.WebSockets;
+
+            sealed class Broadcaster
+            {
+                private readonly Dictionary<string, WebSocket> _accepted = new();
+                private readonly Dictionary<string, ClientWebSocket> _upstreams = new();
+
+                public Task PushAsync(IEnumerable<string> connectionIds, byte[] payload)
+                    => Task.WhenAll(connectionIds.Select(id => _accepted[id].SendAsync(payload, WebSocketMessageType.Text, true, CancellationToken.None)));
+
+                public Task ForwardAsync(IEnumerable<string> upstreamIds, byte[] payload)
+                    => Task.{|RES031:WhenAll|}(upstreamIds.Select(id => _upstreams[id].SendAsync(payload, WebSocketMessageType.Text, true, CancellationToken.None)));
+            }
+            """);
+
+    [Fact]
     public Task Calls_whose_target_cannot_be_seen_are_not_flagged()
         => Verify("""
             interface IOrderStore
