@@ -1064,7 +1064,7 @@ internal sealed class FanOutRecognizer
                 return false;
         }
 
-        if (IsTeardown(method) || IsServerWebSocket(method, operation))
+        if (IsTeardown(method) || IsAwaitPlumbing(method) || IsServerWebSocket(method, operation))
         {
             return false;
         }
@@ -1198,6 +1198,13 @@ internal sealed class FanOutRecognizer
                || name.StartsWith("Shutdown", StringComparison.Ordinal)
                || name.StartsWith("Disconnect", StringComparison.Ordinal);
     }
+
+    /// <summary>
+    /// <c>ConfigureAwait</c>, <c>GetAwaiter</c>, <c>GetResult</c>, <c>AsTask</c> on a call's result wait for the request made
+    /// before them; the request is that call, which the walk meets next and the message names.
+    /// </summary>
+    private static bool IsAwaitPlumbing(IMethodSymbol method)
+        => method.Name is "ConfigureAwait" or "GetAwaiter" or "GetResult" or "AsTask";
 
     /// <summary>
     /// A send or receive on a <c>System.Net.WebSockets.WebSocket</c> that is not a <c>ClientWebSocket</c>: the socket an

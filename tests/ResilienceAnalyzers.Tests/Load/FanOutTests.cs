@@ -397,6 +397,34 @@ public sealed class FanOutTests
             """);
 
     [Fact]
+    public Task Message_names_the_request_not_the_ConfigureAwait_on_its_result()
+        => CSharpAnalyzerVerifier<LoadAnalyzer>.VerifyAnalyzerAsync(
+            ResilienceAnalyzers.Tests.Timeouts.GrpcDeadlineTests.GeneratedClient + """
+            namespace App
+            {
+                using System.Collections.Generic;
+                using System.Linq;
+                using Shop;
+
+                sealed class OrderWatch
+                {
+                    public async Task WaitAllAsync(Orders.OrdersClient client, IEnumerable<int> ids)
+                    {
+                        var waits = ids.Select(async id =>
+                        {
+                            async Task<OrderReply> Call() => await client.GetOrderAsync(new OrderRequest { Id = id }, deadline: DateTime.UtcNow.AddMinutes(1)).ConfigureAwait(false);
+                            return await Call();
+                        });
+                        await Task.{|#0:WhenAll|}(waits).ConfigureAwait(false);
+                    }
+                }
+            }
+            """,
+            TestLibraries.Grpc,
+            editorConfig: null,
+            CSharpAnalyzerVerifier<LoadAnalyzer>.Diagnostic("RES031").WithLocation(0).WithArguments("Task.WhenAll", "OrdersClient.GetOrderAsync", "ids", "at once"));
+
+    [Fact]
     public Task A_private_field_built_from_an_enum_is_bounded_unless_the_type_fills_it()
         => Verify("""
             enum Currency { Eur, Usd, Gbp }
