@@ -1064,7 +1064,8 @@ internal sealed class FanOutRecognizer
                 return false;
         }
 
-        if (IsTeardown(method) || IsAwaitPlumbing(method) || IsServerWebSocket(method, operation))
+        if (IsTeardown(method) || IsAwaitPlumbing(method) || IsServerWebSocket(method, operation)
+            || (operation is IInvocationOperation withArguments && TakesUnixSocket(withArguments)))
         {
             return false;
         }
@@ -1198,6 +1199,31 @@ internal sealed class FanOutRecognizer
                || name.StartsWith("Shutdown", StringComparison.Ordinal)
                || name.StartsWith("Disconnect", StringComparison.Ordinal);
     }
+
+    /// <summary>
+    /// The call is handed a socket that is visibly a Unix-domain one (<c>new Socket(AddressFamily.Unix, …)</c>): it talks to a
+    /// process on this machine through the file system, as <see cref="OutboundOperations"/> already rules for a
+    /// <c>UnixDomainSocketEndPoint</c>, whatever else the callee holds.
+    /// </summary>
+    private static bool TakesUnixSocket(IInvocationOperation call)
+    {
+        foreach (var argument in call.Arguments)
+        {
+            if (OperationTree.Unwrap(argument.Value) is ILocalReferenceOperation { Type.Name: "Socket" } local
+                && LocalWrites.Values(local.Local, local) is { } writes
+                && writes.Exists(IsUnixSocketCreation)
+                && writes.TrueForAll(w => IsUnixSocketCreation(w) || OperationTree.Unwrap(w)?.ConstantValue is { HasValue: true, Value: null }))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool IsUnixSocketCreation(IOperation write)
+        => OperationTree.Unwrap(write) is IObjectCreationOperation { Type.Name: "Socket", Arguments.Length: > 0 } creation
+           && OperationTree.Unwrap(creation.Arguments[0].Value) is IFieldReferenceOperation { Field: { Name: "Unix", ContainingType.Name: "AddressFamily" } };
 
     /// <summary>
     /// <c>ConfigureAwait</c>, <c>GetAwaiter</c>, <c>GetResult</c>, <c>AsTask</c> on a call's result wait for the request made

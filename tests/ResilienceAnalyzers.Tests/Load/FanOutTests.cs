@@ -852,6 +852,50 @@ public sealed class FanOutTests
             """);
 
     [Fact]
+    public Task Talking_to_local_processes_over_Unix_domain_sockets_is_not_a_call_to_a_dependency()
+        => VerifyFiles(
+            """
+            using System.Net.Sockets;
+
+            sealed class AgentMonitor
+            {
+                public async Task AttachAllAsync(IEnumerable<string> socketPaths)
+                {
+                    var attaching = new List<Task>();
+                    foreach (var path in socketPaths)
+                    {
+                        attaching.Add(AttachAsync(path));
+                    }
+
+                    await Task.WhenAll(attaching);
+                    await Task.{|RES031:WhenAll|}(socketPaths.Select(host => AttachRemoteAsync(host)));
+                }
+
+                private static async Task AttachAsync(string path)
+                {
+                    Socket? socket = null;
+                    socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+                    await socket.ConnectAsync(new UnixDomainSocketEndPoint(path));
+                    await AgentChannel.OpenAsync(socket);
+                }
+
+                private static async Task AttachRemoteAsync(string host)
+                {
+                    var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+                    await AgentChannel.OpenAsync(socket);
+                }
+            }
+            """,
+            """
+            using System.Net.Sockets;
+
+            static class AgentChannel
+            {
+                public static Task OpenAsync(Socket socket) => socket.SendAsync(new byte[] { 1 }, SocketFlags.None);
+            }
+            """);
+
+    [Fact]
     public Task Calls_whose_target_cannot_be_seen_are_not_flagged()
         => Verify("""
             interface IOrderStore
