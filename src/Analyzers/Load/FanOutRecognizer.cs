@@ -973,7 +973,7 @@ internal sealed class FanOutRecognizer
 
         switch (target)
         {
-            case IAnonymousFunctionOperation lambda:
+            case IAnonymousFunctionOperation lambda when !IsWorkerLoop(lambda.Body):
                 Inspect(lambda.Body, work, depth: 0);
                 break;
             case IMethodReferenceOperation group:
@@ -1064,7 +1064,7 @@ internal sealed class FanOutRecognizer
                 return false;
         }
 
-        if (IsTeardown(method) || IsAwaitPlumbing(method) || IsServerWebSocket(method, operation)
+        if (IsTeardown(method) || IsAwaitPlumbing(method) || IsServerWebSocket(method, operation) || IsBatchedByTheClient(method)
             || (operation is IInvocationOperation withArguments && TakesUnixSocket(withArguments)))
         {
             return false;
@@ -1082,6 +1082,11 @@ internal sealed class FanOutRecognizer
                 }
 
                 seen = true;
+                if (IsWorkerLoop(body))
+                {
+                    return false;
+                }
+
                 foreach (var inner in body.Descendants())
                 {
                     if (inner is IInvocationOperation or IMethodReferenceOperation or IObjectCreationOperation && CallsOut(inner, work, hops + 1))
@@ -1154,7 +1159,8 @@ internal sealed class FanOutRecognizer
     /// Something that limits how many calls run together: <c>SemaphoreSlim</c>, <c>Semaphore</c>, the
     /// System.Threading.RateLimiting limiters, a Polly policy or pipeline (a bulkhead, a rate limiter, or strategies this
     /// code does not show), and types named as throttles (<c>AsyncSemaphore</c>, <c>AsyncLock</c>, <c>*Throttle*</c>,
-    /// <c>*Limiter</c>, <c>*Bulkhead*</c>).
+    /// <c>*Limiter</c>, <c>*Bulkhead*</c>) or as batchers (<c>BatchingChannel</c>, a Redis <c>IBatch</c>), which group the
+    /// calls into fewer requests as <c>Chunk</c> does.
     /// </summary>
     private bool IsThrottle(ITypeSymbol? type)
     {
@@ -1173,6 +1179,7 @@ internal sealed class FanOutRecognizer
             || name.IndexOf("Throttl", StringComparison.Ordinal) >= 0
             || name.IndexOf("Limiter", StringComparison.Ordinal) >= 0
             || name.IndexOf("Bulkhead", StringComparison.Ordinal) >= 0
+            || name.IndexOf("Batch", StringComparison.Ordinal) >= 0
             || name == "AsyncLock")
         {
             return true;
@@ -1199,6 +1206,44 @@ internal sealed class FanOutRecognizer
                || name.StartsWith("Shutdown", StringComparison.Ordinal)
                || name.StartsWith("Disconnect", StringComparison.Ordinal);
     }
+
+    /// <summary>
+    /// The work runs until it is stopped: a <c>while (!token.IsCancellationRequested)</c> loop, or a <c>while (true)</c> /
+    /// <c>for (;;)</c> loop that never returns or breaks (a retry loop leaves on success, a worker goes round again).
+    /// Starting one per queue or partition starts a pool of workers, each sending one request at a time, sized by what it
+    /// listens to; it is not a burst of requests.
+    /// </summary>
+    private static bool IsWorkerLoop(IOperation body)
+    {
+        foreach (var operation in OperationTree.Descendants(body))
+        {
+            switch (operation)
+            {
+                case IWhileLoopOperation { Condition: { } condition } when OperationTree.Any(condition, c => c is IPropertyReferenceOperation { Property.Name: "IsCancellationRequested" }):
+                    return true;
+                case IWhileLoopOperation { Condition.ConstantValue: { HasValue: true, Value: true } } loop when !Leaves(loop):
+                    return true;
+                case IForLoopOperation { Condition: null } loop when !Leaves(loop):
+                    return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>The loop has a <c>return</c>, or a <c>break</c> out of itself.</summary>
+    private static bool Leaves(ILoopOperation loop)
+        => OperationTree.Any(loop.Body, o => o is IReturnOperation
+            || (o is IBranchOperation { BranchKind: BranchKind.Break } branch && SymbolEqualityComparer.Default.Equals(branch.Target, loop.ExitLabel)));
+
+    /// <summary>
+    /// A client that batches what it is handed, so that many calls started together become a few requests, as after
+    /// <c>Chunk</c>: Confluent.Kafka's <c>ProduceAsync</c> queues the message locally and librdkafka sends each
+    /// partition's queue as one batch (<c>batch.num.messages</c>, <c>batch.size</c>, <c>linger.ms</c>; librdkafka
+    /// CONFIGURATION.md and INTRODUCTION.md, "Performance").
+    /// </summary>
+    private static bool IsBatchedByTheClient(IMethodSymbol method)
+        => method.Name == "ProduceAsync" && method.ContainingNamespace?.ToDisplayString() == "Confluent.Kafka";
 
     /// <summary>
     /// The call is handed a socket that is visibly a Unix-domain one (<c>new Socket(AddressFamily.Unix, …)</c>): it talks to a

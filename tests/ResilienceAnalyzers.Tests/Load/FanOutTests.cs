@@ -896,6 +896,125 @@ public sealed class FanOutTests
             """);
 
     [Fact]
+    public Task One_worker_loop_per_queue_is_a_pool_of_workers_not_a_burst()
+        => Verify("""
+            sealed class DeadLetterDrain
+            {
+                private readonly HttpClient _http = new();
+
+                public async Task RunAsync(IReadOnlyList<string> queues, CancellationToken stoppingToken)
+                {
+                    await Task.WhenAll(queues.Select(queue => DrainAsync(queue, stoppingToken)));
+                    await Task.WhenAll(queues.Select(async queue =>
+                    {
+                        for (;;)
+                        {
+                            await _http.DeleteAsync("https://queues.example/" + queue + "/head", stoppingToken);
+                        }
+                    }));
+
+                    // A retry loop leaves when the call succeeds: one request per queue, all at once.
+                    await Task.{|RES031:WhenAll|}(queues.Select(queue => PeekWithRetryAsync(queue)));
+                }
+
+                private async Task DrainAsync(string queue, CancellationToken stoppingToken)
+                {
+                    while (!stoppingToken.IsCancellationRequested)
+                    {
+                        await _http.PostAsync("https://queues.example/" + queue + "/receive", null, stoppingToken);
+                        await Task.Delay(1000, stoppingToken);
+                    }
+                }
+
+                private async Task<string> PeekWithRetryAsync(string queue)
+                {
+                    var attempt = 0;
+                    while (true)
+                    {
+                        try
+                        {
+                            return await _http.GetStringAsync("https://queues.example/" + queue + "/peek");
+                        }
+                        catch (HttpRequestException) when (++attempt < 3)
+                        {
+                            await Task.Delay(200 * attempt);
+                        }
+                    }
+                }
+            }
+            """);
+
+    [Fact]
+    public Task A_batcher_in_the_work_groups_the_calls_as_Chunk_does()
+        => Verify("""
+            sealed class DeleteBatcher
+            {
+                private readonly HttpClient _http = new();
+                private readonly List<string> _pending = new();
+
+                public Task PostAsync(string receipt)
+                {
+                    _pending.Add(receipt);
+                    return _pending.Count >= 10 ? FlushAsync() : Task.CompletedTask;
+                }
+
+                private Task FlushAsync() => _http.PostAsync("https://queue.example/delete-batch", new StringContent(string.Join(",", _pending)));
+            }
+
+            sealed class Acknowledger
+            {
+                private readonly DeleteBatcher _deletes = new();
+
+                public Task AckAsync(IEnumerable<string> receipts) => Task.WhenAll(receipts.Select(r => _deletes.PostAsync(r)));
+            }
+            """);
+
+    [Fact]
+    public Task Kafka_produces_are_batched_by_the_producer()
+    {
+        var test = new CSharpAnalyzerVerifier<LoadAnalyzer>.Test
+        {
+            TestLibraries = TestLibraries.None,
+            TestCode = Usings + """
+                using Confluent.Kafka;
+
+                sealed class Publisher
+                {
+                    private readonly IProducer<string, byte[]> _producer;
+                    private readonly HttpClient _http = new();
+
+                    public Publisher(IProducer<string, byte[]> producer) => _producer = producer;
+
+                    public async Task PublishAsync(IEnumerable<byte[]> events)
+                    {
+                        await Task.WhenAll(events.Select(e => _producer.ProduceAsync("events", new Message<string, byte[]> { Value = e })));
+                        await Task.{|RES031:WhenAll|}(events.Select(e => _http.PostAsync("https://mirror.example/events", new ByteArrayContent(e))));
+                    }
+                }
+                """,
+        };
+        TestSetup.AddStandInLibrary(test.TestState, """
+            namespace Confluent.Kafka
+            {
+                public sealed class Message<TKey, TValue>
+                {
+                    public TValue? Value { get; set; }
+                }
+
+                public sealed class DeliveryResult<TKey, TValue>
+                {
+                }
+
+                public interface IProducer<TKey, TValue>
+                {
+                    System.Threading.Tasks.Task<DeliveryResult<TKey, TValue>> ProduceAsync(string topic, Message<TKey, TValue> message, System.Threading.CancellationToken cancellationToken = default);
+                }
+            }
+            """, "Confluent.Kafka");
+        return test.RunAsync(CancellationToken.None);
+    }
+
+    [Fact]
     public Task Calls_whose_target_cannot_be_seen_are_not_flagged()
         => Verify("""
             interface IOrderStore
