@@ -83,6 +83,13 @@ public static class DiagnosticDescriptors
         messageFormat: "{0} is created for one operation and dropped after it; {1}",
         description: "Clients of HTTP, cloud SDKs, Redis and gRPC are built to be created once and shared: each instance opens its own connections, resolves DNS again and repeats its setup. Created per request, they exhaust sockets under load and multiply connection and DNS traffic during an outage, just when the dependency can least take it. Create the client once (a static or singleton instance, or IHttpClientFactory) and reuse it.");
 
+    public static readonly DiagnosticDescriptor UnboundedFanOut = Create(
+        RuleIdentifiers.UnboundedFanOut,
+        title: "Unbounded fan-out of outbound calls",
+        messageFormat: "{0} starts one outbound call ({1}) per item of '{2}' {3}, with no limit on how many run together; bound it with a SemaphoreSlim, Parallel.ForEachAsync with MaxDegreeOfParallelism, or Chunk",
+        description: "Starting one outbound call per item of a collection whose size the code does not bound sends the whole collection to the dependency at once. After an outage the backlog is largest, so the dependency meets all of it in one burst just as it comes back, and the caller exhausts its own connection pool and sockets on the way. Bound how many calls run together.",
+        severity: DiagnosticSeverity.Info);
+
     /// <summary>The one place descriptors are created: sets category, help link and defaults consistently.</summary>
     public static DiagnosticDescriptor Create(
         string id,

@@ -142,6 +142,29 @@ public sealed class OutboundOperations
             _ => false,
         };
 
+    /// <summary>
+    /// A method handed over as a delegate rather than called (<c>ids.Select(client.GetStringAsync)</c>,
+    /// <c>ids.Select(FetchAsync)</c>): judged as a call to it would be, from the method and the receiver it is bound to.
+    /// Kept apart from <see cref="IsOutbound"/>, whose callers walk bodies where a method group is not a call.
+    /// </summary>
+    public bool IsOutboundMethodGroup(IMethodReferenceOperation reference)
+    {
+        var method = reference.Method;
+        var receiver = OperationTree.Unwrap(reference.Instance);
+        if (IsConsoleReader(receiver) || IsKnownNotToCallOut(method) || IsInMemoryReceiver(receiver, method))
+        {
+            return false;
+        }
+
+        if ((IsRemoteType(method.ContainingType) && !IsSettingsType(method.ContainingType))
+            || (method.ReducedFrom is not null && IsRemoteType(receiver?.Type) && !IsInMemoryExtension(method)))
+        {
+            return true;
+        }
+
+        return MethodCallsOut((method.ReducedFrom ?? method).OriginalDefinition, reference.SemanticModel, depth: 0);
+    }
+
     /// <summary>Catching an exception type that only a remote call throws (SocketException, HttpRequestException, DbException).</summary>
     public bool IsOutboundException(ITypeSymbol? exceptionType) => IsRemoteType(exceptionType);
 
@@ -450,9 +473,11 @@ public sealed class OutboundOperations
     /// The call is made on an object of an in-memory library, whatever base type declares the method:
     /// <c>sqliteCommand.ExecuteNonQueryAsync()</c> is <c>DbCommand</c>'s method run by SQLite inside the process.
     /// </summary>
-    private bool HasInMemoryReceiver(IInvocationOperation invocation)
-        => OperationTree.Receiver(invocation)?.Type is INamedTypeSymbol { ContainingNamespace: { } ns } type
-           && !SymbolEqualityComparer.Default.Equals(type, invocation.TargetMethod.ContainingType)
+    private bool HasInMemoryReceiver(IInvocationOperation invocation) => IsInMemoryReceiver(OperationTree.Receiver(invocation), invocation.TargetMethod);
+
+    private bool IsInMemoryReceiver(IOperation? receiver, IMethodSymbol method)
+        => receiver?.Type is INamedTypeSymbol { ContainingNamespace: { } ns } type
+           && !SymbolEqualityComparer.Default.Equals(type, method.ContainingType)
            && _inMemoryNamespaces.GetOrAdd(ns, static n => IsInMemoryNamespace(n.ToDisplayString()));
 
     private static bool IsInMemoryNamespace(string ns)

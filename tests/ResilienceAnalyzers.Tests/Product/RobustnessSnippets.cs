@@ -246,5 +246,68 @@ internal static class RobustnessSnippets
                 public string[] Failover() => new[] { "us-east-1", "us-west-2" };
             }
             """,
+        ["Load: catalog sync fanning out"] = """
+            using System;
+            using System.Collections.Generic;
+            using System.Data.Common;
+            using System.Linq;
+            using System.Net.Http;
+            using System.Threading;
+            using System.Threading.Tasks;
+
+            namespace Catalog;
+
+            public sealed class CatalogSync
+            {
+                private static readonly string[] Regions = { "eu", "us" };
+                private readonly SemaphoreSlim _gate = new(8);
+                private readonly HttpClient _http;
+                private readonly DbConnection _db;
+
+                public CatalogSync(HttpClient http, DbConnection db) => (_http, _db) = (http, db);
+
+                public async Task SyncAsync(IReadOnlyList<string> skus, CancellationToken token)
+                {
+                    var prices = await Task.WhenAll(skus.Select(sku => _http.GetStringAsync("https://prices.example/" + sku, token)));
+                    await Task.WhenAll(Regions.Select(r => _http.PostAsync("https://" + r + ".example/refresh", null, token)));
+
+                    var writes = new List<Task>();
+                    foreach (var sku in skus)
+                    {
+                        writes.Add(SaveAsync(sku, token));
+                    }
+
+                    await Task.WhenAll(writes);
+
+                    foreach (var batch in skus.Chunk(50))
+                    {
+                        await Task.WhenAll(batch.Select(sku => ThrottledAsync(sku, token)));
+                    }
+
+                    Parallel.ForEach(skus, sku => _http.Send(new HttpRequestMessage(HttpMethod.Head, "https://cdn.example/" + sku)));
+                    await Parallel.ForEachAsync(skus, new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = token }, async (sku, ct) => await _http.DeleteAsync("https://cache.example/" + sku, ct));
+                }
+
+                private async Task SaveAsync(string sku, CancellationToken token)
+                {
+                    await using var command = _db.CreateCommand();
+                    command.CommandText = "UPDATE Products SET Synced = 1 WHERE Sku = @sku";
+                    await command.ExecuteNonQueryAsync(token);
+                }
+
+                private async Task ThrottledAsync(string sku, CancellationToken token)
+                {
+                    await _gate.WaitAsync(token);
+                    try
+                    {
+                        await _http.PutAsync("https://search.example/" + sku, null, token);
+                    }
+                    finally
+                    {
+                        _gate.Release();
+                    }
+                }
+            }
+            """,
     };
 }

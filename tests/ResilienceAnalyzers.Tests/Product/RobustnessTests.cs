@@ -47,7 +47,7 @@ public sealed class RobustnessTests
     }
 
     public static IEnumerable<object[]> TestFolders() =>
-        new[] { "Retry", "Timeouts", "Endpoints" }.Select(f => new object[] { f });
+        new[] { "Retry", "Timeouts", "Endpoints", "Load" }.Select(f => new object[] { f });
 
     public static IEnumerable<object[]> Snippets() =>
         RobustnessSnippets.All.Keys.Order(StringComparer.Ordinal).Select(k => new object[] { k });

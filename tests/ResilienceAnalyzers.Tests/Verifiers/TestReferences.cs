@@ -24,7 +24,7 @@ public enum TestLibraries
     /// <summary>Polly.Contrib.WaitAndRetry.</summary>
     PollyContrib = 4,
 
-    /// <summary>Microsoft.Extensions.Http.Resilience, Microsoft.Extensions.Http.Polly and their Microsoft.Extensions dependencies.</summary>
+    /// <summary>Microsoft.Extensions.Http.Resilience, Microsoft.Extensions.Http.Polly and their Microsoft.Extensions, Polly and System.Threading.RateLimiting dependencies.</summary>
     HttpResilience = 8,
 
     /// <summary>Grpc.Core.Api and Grpc.Net.Client (with Grpc.Net.Common and the logging abstractions it uses).</summary>
@@ -110,8 +110,9 @@ public static class TestReferences
             return libraries.HasFlag(TestLibraries.PollyContrib);
         }
 
-        if (name.StartsWith("Polly.", StringComparison.Ordinal))
+        if (name.StartsWith("Polly.", StringComparison.Ordinal) || name == "System.Threading.RateLimiting")
         {
+            // Polly.RateLimiting (which the resilience handler brings) is built on System.Threading.RateLimiting.
             return libraries.HasFlag(TestLibraries.HttpResilience);
         }
 
