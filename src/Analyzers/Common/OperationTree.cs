@@ -80,6 +80,20 @@ internal static class OperationTree
         return null;
     }
 
+    /// <summary>True when <paramref name="ancestor"/> is a strict ancestor of <paramref name="operation"/>.</summary>
+    public static bool IsWithin(IOperation operation, IOperation ancestor)
+    {
+        for (var current = operation.Parent; current is not null; current = current.Parent)
+        {
+            if (current == ancestor)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     /// <summary>Symbol of a local, parameter or field reference; null for anything else.</summary>
     public static ISymbol? ReferencedSymbol(IOperation? operation)
         => Unwrap(operation) switch

@@ -334,20 +334,7 @@ internal sealed class PerOperationClientRecognizer
     {
         for (var current = use.Parent; current is not null; current = current.Parent)
         {
-            if (current is ILoopOperation loop && !Contains(loop, created))
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
-
-    private static bool Contains(IOperation ancestor, IOperation operation)
-    {
-        for (var current = operation.Parent; current is not null; current = current.Parent)
-        {
-            if (current == ancestor)
+            if (current is ILoopOperation loop && !OperationTree.IsWithin(created, loop))
             {
                 return true;
             }

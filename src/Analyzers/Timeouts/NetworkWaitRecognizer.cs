@@ -455,26 +455,13 @@ internal static class NetworkWaitRecognizer
             // Captured by a lambda or local function the wait is not in: a callback (token.Register, a timer) may close it.
             for (var current = reference.Parent; current is not null; current = current.Parent)
             {
-                if (current is IAnonymousFunctionOperation or ILocalFunctionOperation && !IsAncestorOfCall(current))
+                if (current is IAnonymousFunctionOperation or ILocalFunctionOperation && !OperationTree.IsWithin(_call, current))
                 {
                     return false;
                 }
             }
 
             return Use(OperationTree.Outer(reference), depth: 0);
-        }
-
-        private bool IsAncestorOfCall(IOperation operation)
-        {
-            for (var current = _call.Parent; current is not null; current = current.Parent)
-            {
-                if (current == operation)
-                {
-                    return true;
-                }
-            }
-
-            return false;
         }
 
         /// <summary>What is done with one reference to an object of the chain: false when it escapes or is given a timeout.</summary>
