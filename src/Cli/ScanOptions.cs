@@ -32,6 +32,8 @@ internal sealed class ScanOptions
           --timing                       benchmark: per-analyzer time against the compiler's binding time
           --passes <n>                   measured passes for --timing, after one uncounted warm-up (default 3)
           --compare <analyzer.dll>       time another analyzer assembly in the same run; repeatable
+          --also-run <analyzer.dll>      development: also run another analyzer assembly and report its
+                                         findings beside ours (side-by-side comparisons); repeatable
           --progress                     report progress on stderr even when it is not a terminal
           --version                      print the analyzers' version and exit
 
@@ -70,6 +72,9 @@ internal sealed class ScanOptions
     public int Passes { get; private set; } = 3;
 
     public List<string> Compare { get; } = new();
+
+    /// <summary>Analyzer assemblies whose findings are reported beside ours (<c>--also-run</c>, for comparisons).</summary>
+    public List<string> AlsoRun { get; } = new();
 
     public bool Progress { get; private set; }
 
@@ -182,6 +187,16 @@ internal sealed class ScanOptions
                     options.Compare.Add(Path.GetFullPath(dll));
                     options.Timing = true;
                     break;
+                case "--also-run":
+                    var also = Value();
+                    if (also is null || !File.Exists(also))
+                    {
+                        error = $"--also-run takes an analyzer assembly that exists ('{also}' does not).";
+                        return null;
+                    }
+
+                    options.AlsoRun.Add(Path.GetFullPath(also));
+                    break;
                 case "--progress":
                     options.Progress = true;
                     break;
@@ -200,6 +215,12 @@ internal sealed class ScanOptions
         if (options.Fix && options.Timing)
         {
             error = "--fix and --timing do not go together: a benchmark must not change the files it times.";
+            return null;
+        }
+
+        if (options.AlsoRun.Count > 0 && (options.Timing || options.Fix))
+        {
+            error = "--also-run reports findings only: it does not go with --timing, --compare or --fix.";
             return null;
         }
 

@@ -161,6 +161,7 @@ internal static class Scanner
         }
 
         var ours = AnalyzerSet.Ours();
+        var also = options.AlsoRun.Select(AnalyzerSet.Load).ToList();
         var trees = targets.SelectMany(t => t.Compilation.SyntaxTrees)
             .Where(t => !Glob.AnyMatches(excludes, root, t.FilePath) && !t.FilePath.EndsWith(".g.cs", StringComparison.Ordinal))
             .Select(t => t.FilePath)
@@ -203,11 +204,12 @@ internal static class Scanner
         }
         else
         {
-            diagnostics = await AnalyzeAsync(targets, ours, progress);
+            diagnostics = await AnalyzeAsync(targets, ours.Analyzers.AddRange(also.SelectMany(a => a.Analyzers)), progress);
         }
 
         progress.Clear();
-        var ourIds = ours.Analyzers.SelectMany(a => a.SupportedDiagnostics).Select(d => d.Id).ToHashSet(StringComparer.Ordinal);
+        var reported = ours.Analyzers.Concat(also.SelectMany(a => a.Analyzers)).ToList();
+        var ourIds = reported.SelectMany(a => a.SupportedDiagnostics).Select(d => d.Id).ToHashSet(StringComparer.Ordinal);
         var findings = diagnostics
             .Where(d => ourIds.Contains(d.Id) && d.Severity != DiagnosticSeverity.Hidden)
             .Where(d => d.Location.IsInSource ? !Glob.AnyMatches(excludes, root, d.Location.SourceTree!.FilePath) : d.Location == Location.None)
@@ -222,8 +224,8 @@ internal static class Scanner
             findings = Baseline.Load(options.Baseline, root).New(findings, out known).ToList();
         }
 
-        var rules = ours.Analyzers.SelectMany(a => a.SupportedDiagnostics).DistinctBy(d => d.Id).OrderBy(d => d.Id, StringComparer.Ordinal).ToList();
-        var ourAnalyzers = ours.Analyzers.Select(a => a.GetType().Name).ToList();
+        var rules = reported.SelectMany(a => a.SupportedDiagnostics).DistinctBy(d => d.Id).OrderBy(d => d.Id, StringComparer.Ordinal).ToList();
+        var ourAnalyzers = reported.Select(a => a.GetType().Name).ToList();
         var failures = diagnostics
             .Where(d => d.Id == "AD0001" && ourAnalyzers.Any(name => d.GetMessage().Contains(name, StringComparison.Ordinal)))
             .Select(d => d.GetMessage())
@@ -239,14 +241,14 @@ internal static class Scanner
     /// All analyzers over each target. Progress ticks with the elapsed time while the driver works: asking the
     /// driver file by file to count progress made whole scans several times slower.
     /// </summary>
-    private static async Task<ImmutableArray<Diagnostic>> AnalyzeAsync(IReadOnlyList<ScanTarget> targets, AnalyzerSet ours, Progress progress)
+    private static async Task<ImmutableArray<Diagnostic>> AnalyzeAsync(IReadOnlyList<ScanTarget> targets, ImmutableArray<DiagnosticAnalyzer> analyzers, Progress progress)
     {
         var all = ImmutableArray.CreateBuilder<Diagnostic>();
         for (var i = 0; i < targets.Count; i++)
         {
             var target = targets[i];
             var options = new CompilationWithAnalyzersOptions(target.AnalyzerOptions, onAnalyzerException: null, concurrentAnalysis: true, logAnalyzerExecutionTime: false);
-            var withAnalyzers = target.Compilation.WithAnalyzers(ours.Analyzers, options);
+            var withAnalyzers = target.Compilation.WithAnalyzers(analyzers, options);
             var label = $"analyzing {target.Name} ({i + 1}/{targets.Count}, {target.Compilation.SyntaxTrees.Count()} files)";
             progress.Report(label);
             var analysis = withAnalyzers.GetAnalyzerDiagnosticsAsync(CancellationToken.None);

@@ -699,6 +699,46 @@ public sealed class ScannerTests : IDisposable
             "(budget 1%)");
     }
 
+    /// <summary>
+    /// --also-run (for side-by-side comparisons): another analyzer assembly's findings are reported beside ours,
+    /// here the SDK's NetAnalyzers (CA2200, on by default); it refuses --timing, which measures instead.
+    /// </summary>
+    [Fact]
+    public void Also_run_reports_another_assemblys_findings_beside_ours()
+    {
+        var dotnet = Path.GetFullPath(Path.Combine(Path.GetDirectoryName(typeof(object).Assembly.Location)!, "..", "..", ".."));
+        var netAnalyzers = Directory.GetDirectories(Path.Combine(dotnet, "sdk"))
+            .Select(sdk => Path.Combine(sdk, "Sdks", "Microsoft.NET.Sdk", "analyzers", "Microsoft.CodeAnalysis.NetAnalyzers.dll"))
+            .First(File.Exists);
+        Write("StockClient.cs", RetryLoop);
+        Write("Rethrow.cs", """
+            using System;
+
+            namespace Shop;
+
+            public static class Rethrow
+            {
+                public static void Run(Action action)
+                {
+                    try
+                    {
+                        action();
+                    }
+                    catch (Exception exception)
+                    {
+                        throw exception;
+                    }
+                }
+            }
+            """);
+
+        var result = Scan(_root, "--also-run", netAnalyzers);
+
+        Assert.Equal(1, result.ExitCode);
+        AssertContainsAll(result.Output, "RES001 Retry has no attempt limit (1)", "CA2200 Rethrow to preserve stack details (1)", "  Rethrow.cs");
+        Assert.Equal(2, Scan(_root, "--also-run", netAnalyzers, "--timing").ExitCode);
+    }
+
     /// <summary>A plain net10.0 class library with no PackageReference: it restores and loads offline.</summary>
     [Fact]
     public void Project_and_solution_load_through_MSBuild()
