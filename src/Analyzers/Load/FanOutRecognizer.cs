@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using System.Text;
 using System.Threading;
 using Microsoft.CodeAnalysis;
@@ -809,23 +810,45 @@ internal sealed class FanOutRecognizer
     private bool IsBoundedPrivateField(IFieldReferenceOperation reference, int depth)
     {
         var field = reference.Field;
-        if (!field.IsReadOnly || field.DeclaredAccessibility != Accessibility.Private || reference.SemanticModel is not { } model)
+        if (!field.IsReadOnly || field.DeclaredAccessibility != Accessibility.Private || InitializersInThisFile(reference) is not { } values)
         {
             return false;
         }
 
-        foreach (var declaration in field.DeclaringSyntaxReferences)
+        foreach (var value in values)
         {
-            if (declaration.SyntaxTree != model.SyntaxTree
-                || (declaration.GetSyntax() as VariableDeclaratorSyntax)?.Initializer?.Value is not { } initializer
-                || model.GetOperation(initializer) is not { } value
-                || Size(value, depth + 1) != SizeBound.Bounded)
+            if (Size(value, depth + 1) != SizeBound.Bounded)
             {
                 return false;
             }
         }
 
-        return !field.DeclaringSyntaxReferences.IsEmpty && !IsFilledInType(field);
+        return !IsFilledInType(field);
+    }
+
+    /// <summary>The values the field's declarations initialise it with; null when it has none, or one is in another file.</summary>
+    private static List<IOperation>? InitializersInThisFile(IFieldReferenceOperation reference)
+    {
+        var field = reference.Field;
+        if (reference.SemanticModel is not { } model || field.DeclaringSyntaxReferences.IsEmpty)
+        {
+            return null;
+        }
+
+        var values = new List<IOperation>();
+        foreach (var declaration in field.DeclaringSyntaxReferences)
+        {
+            if (declaration.SyntaxTree != model.SyntaxTree
+                || (declaration.GetSyntax() as VariableDeclaratorSyntax)?.Initializer?.Value is not { } initializer
+                || model.GetOperation(initializer) is not { } value)
+            {
+                return null;
+            }
+
+            values.Add(value);
+        }
+
+        return values;
     }
 
     /// <summary>The field's type calls a filling method on it, or passes it as an argument (which may fill it).</summary>
@@ -995,7 +1018,7 @@ internal sealed class FanOutRecognizer
             switch (operation)
             {
                 case IInvocationOperation call:
-                    if (IsThrottle(call.TargetMethod.ContainingType))
+                    if (IsThrottle(call.TargetMethod.ContainingType) || CapsConnectionsPerServer(OperationTree.Receiver(call), depth: 0))
                     {
                         work.Throttled = true;
                         return;
@@ -1188,6 +1211,66 @@ internal sealed class FanOutRecognizer
         var ns = type.ContainingNamespace;
         return ns is not null && !ns.IsGlobalNamespace && (IsNamespace(ns, "Polly") || IsNamespace(ns, "System.Threading.RateLimiting"));
     }
+
+    /// <summary>
+    /// An <c>HttpClient</c> whose handler, in sight, caps its connections per server (<c>MaxConnectionsPerServer</c> set to
+    /// a finite value on a <c>SocketsHttpHandler</c> or <c>HttpClientHandler</c>): requests above the cap wait in the
+    /// handler for a free connection (HTTP/1.1, the default), so the dependency never sees more at once. The client is a
+    /// local whose every value is such a creation, or a field initialised with one in this file.
+    /// </summary>
+    private bool CapsConnectionsPerServer(IOperation? client, int depth)
+    {
+        client = OperationTree.Unwrap(client);
+        if (client is null || depth > MaxDepth || !Same(client.Type, _types.HttpClient))
+        {
+            return false;
+        }
+
+        switch (client)
+        {
+            case IObjectCreationOperation creation:
+                return creation.Arguments.Length > 0 && HandlerCapsConnections(creation.Arguments[0].Value, depth + 1);
+            case ILocalReferenceOperation local:
+                return LocalWrites.Values(local.Local, local) is { Count: > 0 } writes && writes.TrueForAll(w => CapsConnectionsPerServer(w, depth + 1));
+            case IFieldReferenceOperation { Field.IsReadOnly: true } field:
+                return InitializersInThisFile(field) is { } values && values.TrueForAll(v => CapsConnectionsPerServer(v, depth + 1));
+            default:
+                return false;
+        }
+    }
+
+    /// <summary>The handler is created with, or later given, a finite <c>MaxConnectionsPerServer</c>.</summary>
+    private bool HandlerCapsConnections(IOperation handler, int depth)
+    {
+        handler = OperationTree.Unwrap(handler)!;
+        switch (handler)
+        {
+            case IObjectCreationOperation creation when Same(creation.Type, _types.SocketsHttpHandler) || Same(creation.Type, _types.HttpClientHandler):
+                return creation.Initializer is { } initializer
+                       && initializer.Initializers.Any(i => i is ISimpleAssignmentOperation assignment && IsConnectionCap(assignment));
+            case ILocalReferenceOperation local when depth <= MaxDepth:
+                if (LocalWrites.Values(local.Local, local) is not { Count: > 0 } writes)
+                {
+                    return false;
+                }
+
+                // var handler = new HttpClientHandler(); handler.MaxConnectionsPerServer = 6;
+                var setLater = OperationTree.Root(local).Descendants().Any(o => o is ISimpleAssignmentOperation
+                {
+                    Target: IPropertyReferenceOperation { Instance: ILocalReferenceOperation owner }
+                } assignment && SymbolEqualityComparer.Default.Equals(owner.Local, local.Local) && IsConnectionCap(assignment));
+                return setLater || writes.TrueForAll(w => HandlerCapsConnections(w, depth + 1));
+            case IFieldReferenceOperation { Field.IsReadOnly: true } field when depth <= MaxDepth:
+                return InitializersInThisFile(field) is { } values && values.TrueForAll(v => HandlerCapsConnections(v, depth + 1));
+            default:
+                return false;
+        }
+    }
+
+    private static bool IsConnectionCap(ISimpleAssignmentOperation assignment)
+        => assignment.Target is IPropertyReferenceOperation { Property.Name: "MaxConnectionsPerServer" }
+           && OperationTree.Unwrap(assignment.Value)?.ConstantValue is { HasValue: true, Value: int cap }
+           && cap is > 0 and < int.MaxValue;
 
     private static bool IsNamespace(INamespaceSymbol ns, string name)
         => OutboundOperations.IsSameOrChild(ns.ToDisplayString(), name);

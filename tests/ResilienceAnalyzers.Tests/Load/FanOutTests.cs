@@ -506,6 +506,67 @@ public sealed class FanOutTests
 
     // ---- Not flagged: a throttle in sight ----
 
+    /// <summary>
+    /// A handler that caps connections per server queues the requests above the cap in the process (HTTP/1.1, the
+    /// default): the dependency never sees more at once than the cap.
+    /// </summary>
+    [Fact]
+    public Task A_client_whose_handler_caps_connections_per_server_is_not_flagged()
+        => Verify("""
+            sealed class Crawler
+            {
+                private static readonly HttpClient Shared = new(new SocketsHttpHandler { MaxConnectionsPerServer = 4 });
+                private static readonly SocketsHttpHandler Capped = new() { MaxConnectionsPerServer = 8 };
+                private static readonly HttpClient OnCapped = new(Capped);
+
+                public Task FetchAllAsync(IEnumerable<string> pages)
+                {
+                    var handler = new HttpClientHandler();
+                    handler.MaxConnectionsPerServer = 6;
+                    using var local = new HttpClient(handler);
+                    return Task.WhenAll(pages.Select(page => local.GetStringAsync(page)));
+                }
+
+                public Task FetchSharedAsync(IEnumerable<string> pages)
+                    => Task.WhenAll(pages.Select(page => Shared.GetStringAsync(page)));
+
+                public Task FetchOnCappedAsync(IEnumerable<string> pages)
+                    => Task.WhenAll(pages.Select(page => OnCapped.GetStringAsync(page)));
+
+                public Task FetchInlineAsync(IEnumerable<string> pages)
+                {
+                    var client = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 2 });
+                    return Task.WhenAll(pages.Select(page => client.GetStringAsync(page)));
+                }
+            }
+            """);
+
+    [Fact]
+    public Task A_cap_that_never_caps_or_cannot_be_seen_is_still_flagged()
+        => Verify("""
+            sealed class Crawler
+            {
+                private readonly HttpClient _injected;
+
+                public Crawler(HttpClient injected) => _injected = injected;
+
+                public Task UnlimitedAsync(IEnumerable<string> pages)
+                {
+                    var client = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = int.MaxValue });
+                    return Task.{|RES031:WhenAll|}(pages.Select(page => client.GetStringAsync(page)));
+                }
+
+                public Task OtherSettingAsync(IEnumerable<string> pages)
+                {
+                    var client = new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(2) });
+                    return Task.{|RES031:WhenAll|}(pages.Select(page => client.GetStringAsync(page)));
+                }
+
+                public Task InjectedAsync(IEnumerable<string> pages)
+                    => Task.{|RES031:WhenAll|}(pages.Select(page => _injected.GetStringAsync(page)));
+            }
+            """);
+
     [Fact]
     public Task A_SemaphoreSlim_in_the_lambda_or_the_method_it_calls_is_not_flagged()
         => Verify("""
