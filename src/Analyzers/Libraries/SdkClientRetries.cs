@@ -208,7 +208,7 @@ internal sealed class SdkClientRetries
         if (creation.Type?.Name == "RetryPolicy" && SymbolEqualityComparer.Default.Equals(creation.Type, _libraries?.GrpcRetryPolicy))
         {
             var attempts = 0;
-            foreach (var member in creation.Initializer?.Initializers ?? default)
+            foreach (var member in creation.Initializer?.Initializers ?? System.Collections.Immutable.ImmutableArray<IOperation>.Empty)
             {
                 if (member is ISimpleAssignmentOperation { Target: IPropertyReferenceOperation { Property.Name: "MaxAttempts" } } assignment
                     && (OperationTree.Unwrap(assignment.Value) ?? assignment.Value).ConstantValue is { HasValue: true, Value: int value })
@@ -238,7 +238,7 @@ internal sealed class SdkClientRetries
 
     private static bool HasMember(IObjectCreationOperation creation, string name)
     {
-        foreach (var member in creation.Initializer?.Initializers ?? default)
+        foreach (var member in creation.Initializer?.Initializers ?? System.Collections.Immutable.ImmutableArray<IOperation>.Empty)
         {
             if (member is IAssignmentOperation { Target: IPropertyReferenceOperation property } && property.Property.Name == name)
             {
@@ -270,7 +270,13 @@ internal sealed class SdkClientRetries
             }
         }
 
-        var method = enable.SemanticModel?.GetEnclosingSymbol(enable.Syntax.SpanStart) as IMethodSymbol;
+        var enclosing = enable.SemanticModel?.GetEnclosingSymbol(enable.Syntax.SpanStart);
+        while (enclosing is IMethodSymbol { MethodKind: MethodKind.AnonymousFunction or MethodKind.LocalFunction })
+        {
+            enclosing = enclosing.ContainingSymbol;
+        }
+
+        var method = enclosing as IMethodSymbol;
         return method is { Name: "OnConfiguring", IsOverride: true } && TypeFacts.DerivesFromDefinition(method.ContainingType, _dbContext)
             ? "efcore:" + method.ContainingType.ToDisplayString()
             : null;

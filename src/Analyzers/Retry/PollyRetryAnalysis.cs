@@ -72,7 +72,7 @@ internal sealed class PollyRetryAnalysis
     /// <summary>RES007: a <c>ShouldHandle</c> that reads the request's method (<c>HttpMethod.Post</c>, <c>.Method</c>) decides which requests are retried.</summary>
     private static bool ShouldHandleNamesTheMethod(IObjectCreationOperation creation)
     {
-        foreach (var member in creation.Initializer?.Initializers ?? default)
+        foreach (var member in creation.Initializer?.Initializers ?? System.Collections.Immutable.ImmutableArray<IOperation>.Empty)
         {
             if (member is ISimpleAssignmentOperation { Target: IPropertyReferenceOperation { Property.Name: "ShouldHandle" } } shouldHandle)
             {

@@ -64,18 +64,21 @@ internal sealed class RetryLayerModel
             return;
         }
 
+        // An SDK client first: a generated gRPC client is declared in the compilation, and retries as its channel does.
         var target = invocation.TargetMethod.OriginalDefinition;
-        if (IsFollowed(target))
-        {
-            _edges.Add((caller.OriginalDefinition, target));
-        }
-        else if (Sdk.Any)
+        if (Sdk.Any)
         {
             Sdk.OnInvocation(invocation);
             if (Sdk.GroupOf(invocation, out var client) is { } group)
             {
                 _sdkCalls.Add((caller.OriginalDefinition, group, client + "." + invocation.TargetMethod.Name));
+                return;
             }
+        }
+
+        if (IsFollowed(target))
+        {
+            _edges.Add((caller.OriginalDefinition, target));
         }
     }
 
@@ -104,7 +107,9 @@ internal sealed class RetryLayerModel
 
         foreach (var callback in callbacks)
         {
-            if (OperationTree.Ancestor<IInvocationOperation>(callback) is not { } execution || execution.SemanticModel is not { } model)
+            // The callback is a lambda's body: the execution is the call the lambda is an argument of.
+            if (callback.Parent is not IAnonymousFunctionOperation lambda
+                || OperationTree.Ancestor<IInvocationOperation>(lambda) is not { } execution || execution.SemanticModel is not { } model)
             {
                 continue;
             }
@@ -206,13 +211,13 @@ internal sealed class RetryLayerModel
         }
 
         var target = call.TargetMethod.OriginalDefinition;
-        if (IsFollowed(target))
-        {
-            _protected.Add(new ProtectedCall(outer, method, target, null, "'" + target.ContainingType?.Name + "." + target.Name + "'", NameLocation(call)));
-        }
-        else if (Sdk.Any && Sdk.GroupOf(call, out var client) is { } group)
+        if (Sdk.Any && Sdk.GroupOf(call, out var client) is { } group)
         {
             _protected.Add(new ProtectedCall(outer, method, null, group, client + "." + call.TargetMethod.Name, NameLocation(call)));
+        }
+        else if (IsFollowed(target))
+        {
+            _protected.Add(new ProtectedCall(outer, method, target, null, "'" + target.ContainingType?.Name + "." + target.Name + "'", NameLocation(call)));
         }
     }
 

@@ -91,7 +91,7 @@ internal static class UnsafeRequests
             }
         }
 
-        foreach (var member in creation.Initializer?.Initializers ?? default)
+        foreach (var member in creation.Initializer?.Initializers ?? System.Collections.Immutable.ImmutableArray<IOperation>.Empty)
         {
             if (member is ISimpleAssignmentOperation { Target: IPropertyReferenceOperation { Property.Name: "Method" } } assignment)
             {
