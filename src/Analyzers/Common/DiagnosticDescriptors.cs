@@ -47,6 +47,18 @@ public static class DiagnosticDescriptors
         description: "A retry that goes round on any exception also repeats requests that can never succeed: a 400, an authorization failure, a bug in the caller. Each repetition adds load and delays the real error. Handle the transient failures of the library you call (timeouts, throttling, 5xx, connection resets) and let the rest through.",
         severity: DiagnosticSeverity.Info);
 
+    public static readonly DiagnosticDescriptor RetryInsideRetry = Create(
+        RuleIdentifiers.RetryInsideRetry,
+        title: "Retry inside retry",
+        messageFormat: "Up to {0} calls: {1} makes {2} attempts and {3} makes up to {4} of its own; retry in one layer only",
+        description: "A retry that runs another retry multiplies their attempts: three layers of three attempts send 27 requests for each request of a user, and a failing dependency sees that product exactly when it can least take it. Keep the retry in one layer (usually the one closest to the call) and let the others fail fast.");
+
+    public static readonly DiagnosticDescriptor NonIdempotentRequestRetried = Create(
+        RuleIdentifiers.NonIdempotentRequestRetried,
+        title: "Non-idempotent request retried",
+        messageFormat: "'{0}' sends a {1} request that {2} sends again after a failure; a request that reached the server may be applied twice",
+        description: "POST and PATCH are not idempotent (RFC 9110, section 9.2.2): a request that timed out or lost its connection may still have been applied, and sending it again creates a second order, a second payment, a second message. Retry only idempotent requests, or send an Idempotency-Key the server deduplicates on.");
+
     public static readonly DiagnosticDescriptor InfiniteTimeout = Create(
         RuleIdentifiers.InfiniteTimeout,
         title: "Infinite timeout on an outbound call",

@@ -29,6 +29,9 @@ public static class Options
     /// <summary>RES004: a growing delay that can exceed this many seconds before the retry gives up, with no cap, is reported.</summary>
     public static readonly IntOption Res004MaxDelaySeconds = new("RES004.max_delay_seconds", 60, minimum: 1);
 
+    /// <summary>RES006: a retry inside another is reported only when the product of their attempts exceeds this.</summary>
+    public static readonly IntOption Res006MaxTotalAttempts = new("RES006.max_total_attempts", 3, minimum: 1);
+
     /// <summary>RES010: the bounded timeout, in seconds, the fix writes; unset, 100 for HTTP timeouts and 30 for the others.</summary>
     public static readonly IntOption Res010TimeoutSeconds = new("RES010.timeout_seconds", 30, minimum: 1);
 
@@ -51,6 +54,7 @@ public static class Options
         Res001MaxAttempts,
         Res001CancellationIsBound,
         Res004MaxDelaySeconds,
+        Res006MaxTotalAttempts,
         Res010TimeoutSeconds,
         Res011DeadlineSeconds,
         Res020FlagFallbacks,

@@ -10,6 +10,8 @@ public static class RuleIdentifiers
     public const string BackoffWithoutJitter = "RES003";
     public const string BackoffWithoutCap = "RES004";
     public const string RetryOnEveryException = "RES005";
+    public const string RetryInsideRetry = "RES006";
+    public const string NonIdempotentRequestRetried = "RES007";
     public const string InfiniteTimeout = "RES010";
     public const string GrpcCallWithoutDeadline = "RES011";
     public const string NetworkWaitWithoutEnd = "RES012";

@@ -25,17 +25,20 @@ internal sealed class LibraryRetryAnalysis
     private readonly RetryRecognitionContext _recognition;
     private readonly RetryJudge _judge;
     private readonly LibraryRetryTypes _types;
+    private readonly SdkClientRetries _sdk;
 
-    private LibraryRetryAnalysis(RetryRecognitionContext recognition, RetryJudge judge, LibraryRetryTypes types)
+    private LibraryRetryAnalysis(RetryRecognitionContext recognition, RetryJudge judge, LibraryRetryTypes types, SdkClientRetries sdk)
     {
         _recognition = recognition;
         _judge = judge;
         _types = types;
+        _sdk = sdk;
     }
 
-    /// <summary>Null when none of the libraries is referenced: then nothing is registered for them.</summary>
-    public static LibraryRetryAnalysis? TryCreate(Microsoft.CodeAnalysis.Compilation compilation, RetryRecognitionContext recognition, RetryJudge judge)
-        => LibraryRetryTypes.TryCreate(compilation) is { } types ? new LibraryRetryAnalysis(recognition, judge, types) : null;
+    /// <param name="types">Resolved with <see cref="LibraryRetryTypes.TryCreate"/>: when none of the libraries is referenced, nothing is created or registered for them.</param>
+    /// <param name="sdk">Told every setting recognised, for RES006: an SDK client's own retries, and whether they are off.</param>
+    public static LibraryRetryAnalysis Create(LibraryRetryTypes types, RetryRecognitionContext recognition, RetryJudge judge, SdkClientRetries sdk)
+        => new(recognition, judge, types, sdk);
 
     public void OnInvocation(OperationAnalysisContext context)
     {
@@ -111,6 +114,7 @@ internal sealed class LibraryRetryAnalysis
     {
         if (settings is not null && _judge.ShouldAnalyze(context.Options, context.Operation.Syntax.SyntaxTree))
         {
+            _sdk.Observe(context.Operation, settings);
             LibraryRetryJudge.Report(context.ReportDiagnostic, context.Operation.Syntax.Span, context.Options, context.Operation.Syntax.SyntaxTree, settings);
         }
     }

@@ -12,16 +12,18 @@ internal sealed class PollyRetryAnalysis
 {
     private readonly RetryRecognitionContext _recognition;
     private readonly RetryJudge _judge;
+    private readonly RetryLayerModel _layers;
 
-    private PollyRetryAnalysis(RetryRecognitionContext recognition, RetryJudge judge)
+    private PollyRetryAnalysis(RetryRecognitionContext recognition, RetryJudge judge, RetryLayerModel layers)
     {
         _recognition = recognition;
         _judge = judge;
+        _layers = layers;
     }
 
     /// <summary>Null when no Polly is referenced: then nothing Polly-related is registered or run.</summary>
-    public static PollyRetryAnalysis? TryCreate(RetryRecognitionContext recognition, RetryJudge judge)
-        => recognition.Types.Polly.HasV7 || recognition.Types.Polly.HasV8 ? new PollyRetryAnalysis(recognition, judge) : null;
+    public static PollyRetryAnalysis? TryCreate(RetryRecognitionContext recognition, RetryJudge judge, RetryLayerModel layers)
+        => recognition.Types.Polly.HasV7 || recognition.Types.Polly.HasV8 ? new PollyRetryAnalysis(recognition, judge, layers) : null;
 
     /// <summary>Polly v7 retry policies, and standard-handler configure lambdas.</summary>
     public void OnInvocation(OperationAnalysisContext context)
@@ -38,6 +40,8 @@ internal sealed class PollyRetryAnalysis
                 && PollyV7PolicyRecognizer.Recognize(invocation, types) is { } policy)
             {
                 PollyJudge.Report(context, policy, () => RetriesOnlyLocalWork(invocation, context.CancellationToken));
+                var attempts = policy.IsForever || policy.RetryCount is not { } retries ? (int?)null : retries + 1;
+                _layers.OnPolly(context, invocation, new RetryLayer(RetryLayerKind.PollyV7, "'" + policy.MethodName + "'" + RetryLayer.OnLine(policy.NameLocation), attempts, policy.NameLocation), unsafeMethodsExcluded: false);
             }
         }
         else if (PollyOptionsRecognizer.IsCandidateConfigureName(method.Name))
@@ -59,7 +63,30 @@ internal sealed class PollyRetryAnalysis
             && PollyOptionsRecognizer.Recognize(creation, _recognition.Types) is { } options)
         {
             PollyJudge.Report(context, options, () => RetriesOnlyLocalWork(creation, context.CancellationToken));
+            var at = options.CreationLocation ?? creation.Syntax.GetLocation();
+            var attempts = options.MaxRetryAttempts.Value is { } retries and < int.MaxValue ? retries + 1 : (int?)null;
+            _layers.OnPolly(context, creation, new RetryLayer(RetryLayerKind.PollyV8, options.Subject + RetryLayer.OnLine(at), attempts, at), ShouldHandleNamesTheMethod(creation));
         }
+    }
+
+    /// <summary>RES007: a <c>ShouldHandle</c> that reads the request's method (<c>HttpMethod.Post</c>, <c>.Method</c>) decides which requests are retried.</summary>
+    private static bool ShouldHandleNamesTheMethod(IObjectCreationOperation creation)
+    {
+        foreach (var member in creation.Initializer?.Initializers ?? System.Collections.Immutable.ImmutableArray<IOperation>.Empty)
+        {
+            if (member is ISimpleAssignmentOperation { Target: IPropertyReferenceOperation { Property.Name: "ShouldHandle" } } shouldHandle)
+            {
+                foreach (var token in shouldHandle.Value.Syntax.DescendantTokens())
+                {
+                    if (token.ValueText is "Method" or "HttpMethod")
+                    {
+                        return true;
+                    }
+                }
+            }
+        }
+
+        return false;
     }
 
     /// <summary>

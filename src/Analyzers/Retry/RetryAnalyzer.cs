@@ -3,10 +3,14 @@ using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
 using ResilienceAnalyzers.Common;
+using ResilienceAnalyzers.Libraries;
 
 namespace ResilienceAnalyzers.Retry;
 
-/// <summary>RES001, RES002, RES003, RES004 and RES005: one recognition of each retry construct, judged by every retry rule.</summary>
+/// <summary>
+/// RES001, RES002, RES003, RES004, RES005, RES006 and RES007: one recognition of each retry construct, judged by every retry
+/// rule. RES006's layers reached through calls and SDK clients are judged when the compilation ends (<see cref="RetryLayerModel"/>).
+/// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class RetryAnalyzer : DiagnosticAnalyzer
 {
@@ -15,7 +19,9 @@ public sealed class RetryAnalyzer : DiagnosticAnalyzer
         DiagnosticDescriptors.RetryWithoutBackoff,
         DiagnosticDescriptors.BackoffWithoutJitter,
         DiagnosticDescriptors.BackoffWithoutCap,
-        DiagnosticDescriptors.RetryOnEveryException);
+        DiagnosticDescriptors.RetryOnEveryException,
+        DiagnosticDescriptors.RetryInsideRetry,
+        DiagnosticDescriptors.NonIdempotentRequestRetried);
 
     public override void Initialize(AnalysisContext context)
     {
@@ -35,29 +41,44 @@ public sealed class RetryAnalyzer : DiagnosticAnalyzer
         }
 
         var judge = new RetryJudge(types);
+        var libraryTypes = LibraryRetryTypes.TryCreate(context.Compilation);
+        var layers = new RetryLayerModel(context.Compilation, recognition, libraryTypes);
 
         context.RegisterOperationAction(
-            c => judge.Report(c, LoopRetryRecognizer.Recognize((ILoopOperation)c.Operation, recognition, c.CancellationToken)),
+            c =>
+            {
+                var loop = (ILoopOperation)c.Operation;
+                var construct = LoopRetryRecognizer.Recognize(loop, recognition, c.CancellationToken);
+                judge.Report(c, construct);
+                if (construct is not null && judge.ShouldAnalyze(c.Options, loop.Syntax.SyntaxTree))
+                {
+                    layers.OnConstruct(c, construct, RetryLayerModel.ProtectedWork(loop, construct));
+                }
+            },
             OperationKind.Loop);
 
         // A goto back before the try and a method calling itself both go round from a catch: they are looked for in
         // the catches of each try, far fewer than the branches and invocations of a compilation.
-        context.RegisterOperationAction(c => OnTry(c, recognition, judge), OperationKind.Try);
+        context.RegisterOperationAction(c => OnTry(c, recognition, judge, layers), OperationKind.Try);
 
-        // One callback per operation kind for Polly and the libraries together: the driver's cost of a callback is paid
-        // on every invocation, creation and assignment of the compilation, far more often than anything is found.
-        var libraries = LibraryRetryAnalysis.TryCreate(context.Compilation, recognition, judge);
-        var polly = PollyRetryAnalysis.TryCreate(recognition, judge);
-        if (libraries is not null || polly is not null)
-        {
-            context.RegisterOperationAction(
-                c =>
+        // One callback per operation kind for Polly, the libraries and the layers together: the driver's cost of a callback
+        // is paid on every invocation, creation and assignment of the compilation, far more often than anything is found.
+        // The layers need every invocation: the call edges between the compilation's methods, and the SDK clients they call.
+        var libraries = libraryTypes is null ? null : LibraryRetryAnalysis.Create(libraryTypes, recognition, judge, layers.Sdk);
+        var polly = PollyRetryAnalysis.TryCreate(recognition, judge, layers);
+        context.RegisterOperationAction(
+            c =>
+            {
+                polly?.OnInvocation(c);
+                libraries?.OnInvocation(c);
+                layers.OnInvocation(c);
+                var invocation = (IInvocationOperation)c.Operation;
+                if (RetryChains.IsCandidateName(invocation.TargetMethod.Name) && judge.ShouldAnalyze(c.Options, invocation.Syntax.SyntaxTree))
                 {
-                    polly?.OnInvocation(c);
-                    libraries?.OnInvocation(c);
-                },
-                OperationKind.Invocation);
-        }
+                    RetryChains.OnInvocation(c, invocation, types, libraryTypes);
+                }
+            },
+            OperationKind.Invocation);
 
         var pollyOptions = polly is not null && types.Polly.HasV8 ? polly : null;
         if (libraries is not null || pollyOptions is not null)
@@ -67,6 +88,10 @@ public sealed class RetryAnalyzer : DiagnosticAnalyzer
                 {
                     pollyOptions?.OnObjectCreation(c);
                     libraries?.OnObjectCreation(c);
+                    if (libraryTypes?.GrpcRetryPolicy is not null)
+                    {
+                        layers.Sdk.OnObjectCreation((IObjectCreationOperation)c.Operation);
+                    }
                 },
                 OperationKind.ObjectCreation);
             context.RegisterOperationAction(
@@ -77,6 +102,8 @@ public sealed class RetryAnalyzer : DiagnosticAnalyzer
                 },
                 OperationKind.SimpleAssignment);
         }
+
+        context.RegisterCompilationEndAction(layers.OnCompilationEnd);
 
         if (libraries is { JudgesMethodBodies: true })
         {
@@ -89,7 +116,7 @@ public sealed class RetryAnalyzer : DiagnosticAnalyzer
     /// The gotos and the calls to the method being analysed in each catch of the try. A nested try's catches are left
     /// to that try, and lambdas and local functions to themselves: the recognisers take the nearest catch around them.
     /// </summary>
-    private static void OnTry(OperationAnalysisContext context, RetryRecognitionContext recognition, RetryJudge judge)
+    private static void OnTry(OperationAnalysisContext context, RetryRecognitionContext recognition, RetryJudge judge, RetryLayerModel layers)
     {
         var self = context.ContainingSymbol.OriginalDefinition;
         foreach (var @catch in ((ITryOperation)context.Operation).Catches)
@@ -99,12 +126,21 @@ public sealed class RetryAnalyzer : DiagnosticAnalyzer
                 switch (operation)
                 {
                     case IBranchOperation { BranchKind: BranchKind.GoTo } branch:
-                        judge.Report(context, GotoRetryRecognizer.Recognize(branch, recognition));
+                        Judge(GotoRetryRecognizer.Recognize(branch, recognition));
                         break;
                     case IInvocationOperation invocation when SymbolEqualityComparer.Default.Equals(invocation.TargetMethod.OriginalDefinition, self):
-                        judge.Report(context, RecursiveRetryRecognizer.Recognize(invocation, context.ContainingSymbol, recognition));
+                        Judge(RecursiveRetryRecognizer.Recognize(invocation, context.ContainingSymbol, recognition));
                         break;
                 }
+            }
+        }
+
+        void Judge(RetryConstruct? construct)
+        {
+            judge.Report(context, construct);
+            if (construct is not null && judge.ShouldAnalyze(context.Options, context.Operation.Syntax.SyntaxTree))
+            {
+                layers.OnConstruct(context, construct, ((ITryOperation)context.Operation).Body);
             }
         }
     }

@@ -246,6 +246,44 @@ internal static class RobustnessSnippets
                 public string[] Failover() => new[] { "us-east-1", "us-west-2" };
             }
             """,
+        ["Retry: an order service retrying around a client that retries"] = """
+            using System;
+            using System.Net.Http;
+            using System.Threading;
+            using System.Threading.Tasks;
+            using Amazon.DynamoDBv2;
+            using Amazon.DynamoDBv2.Model;
+
+            namespace Orders;
+
+            public sealed class OrderService
+            {
+                private readonly AmazonDynamoDBClient _db;
+                private readonly HttpClient _http;
+
+                public OrderService(AmazonDynamoDBClient db, HttpClient http) => (_db, _http) = (db, http);
+
+                public async Task<GetItemResponse> LoadAsync(GetItemRequest request, CancellationToken token)
+                {
+                    for (var attempt = 0; attempt < 4; attempt++)
+                    {
+                        try
+                        {
+                            await _http.PostAsync("https://audit.example/reads", null, token);
+                            return await FetchAsync(request, token);
+                        }
+                        catch (AmazonDynamoDBException)
+                        {
+                            await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(100, 200) * (1 << attempt)), token);
+                        }
+                    }
+
+                    throw new TimeoutException();
+                }
+
+                private Task<GetItemResponse> FetchAsync(GetItemRequest request, CancellationToken token) => _db.GetItemAsync(request, token);
+            }
+            """,
         ["Load: catalog sync fanning out"] = """
             using System;
             using System.Collections.Generic;

@@ -50,10 +50,10 @@ public static class CSharpCodeFixVerifier<TAnalyzer, TCodeFix>
             // FixedState and BatchFixedState inherit references and .editorconfig from TestState.
             TestSetup.Apply(TestState, TestLibraries, EditorConfig);
 
-            // A fix test verifies the rules its markup names. RES004 and RES005 came after most of them and fire beside
-            // the rules they fix (an unbounded retry whose delay also grows without a cap): a test that is not about them
-            // leaves them out, and their own tests verify them.
-            foreach (var later in new[] { Common.RuleIdentifiers.BackoffWithoutCap, Common.RuleIdentifiers.RetryOnEveryException })
+            // A fix test verifies the rules its markup names. RES004-RES007 came after most of them and fire beside
+            // the rules they fix (an unbounded retry whose delay also grows without a cap, a POST in a retry loop): a test
+            // that is not about them leaves them out, and their own tests verify them.
+            foreach (var later in new[] { Common.RuleIdentifiers.BackoffWithoutCap, Common.RuleIdentifiers.RetryOnEveryException, Common.RuleIdentifiers.RetryInsideRetry, Common.RuleIdentifiers.NonIdempotentRequestRetried })
             {
                 if (!TestState.Sources.Exists(source => source.content.ToString().Contains(later, System.StringComparison.Ordinal)))
                 {

@@ -1,0 +1,284 @@
+using System.Collections.Concurrent;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Operations;
+using ResilienceAnalyzers.Common;
+
+namespace ResilienceAnalyzers.Libraries;
+
+/// <summary>
+/// The SDK clients that retry by themselves (RES006, path 2), and what the compilation sets their retries to. One instance
+/// per compilation: settings are collected from the callbacks that already see them, and read when the compilation ends,
+/// because "retries turned off in sight" holds for a client type anywhere in the compilation.
+/// </summary>
+/// <remarks>
+/// Defaults, each read in the library's source:
+/// <list type="bullet">
+/// <item>AWS SDK for .NET: <c>ClientConfig.MaxRetriesDefault = 2</c> retries (3 attempts) in the standard mode, the default
+/// mode of AWSSDK.Core 4.x (aws/aws-sdk-net sdk/src/Core/Amazon.Runtime/ClientConfig.cs).</item>
+/// <item>Azure SDK: <c>RetryOptions.MaxRetries = 3</c> (Azure.Core 1.4x-1.64, sdk/core/Azure.Core/src/RetryOptions.cs), for
+/// every client whose options derive from <c>Azure.Core.ClientOptions</c>.</item>
+/// <item>Cosmos DB: <c>MaxRetryAttemptsOnRateLimitedRequests = 9</c> (Microsoft.Azure.Cosmos 3.4x-3.64, RetryOptions.cs), on 429 only.</item>
+/// <item>EF Core: <c>EnableRetryOnFailure</c> retries 6 times by default (ExecutionStrategy.DefaultMaxRetryCount, 8.0-10.0); a
+/// context retries only when its provider is told to in the compilation.</item>
+/// <item>gRPC: a channel retries only with a service-config <c>RetryPolicy</c>; <c>MaxAttempts</c> counts the first call and
+/// the channel caps it at 5 (<c>GrpcChannelOptions.MaxRetryAttempts</c>, grpc-dotnet 2.5x-2.85).</item>
+/// </list>
+/// </remarks>
+internal sealed class SdkClientRetries
+{
+    private const string Everything = "*";
+
+    private readonly KnownTypes _types;
+    private readonly LibraryRetryTypes? _libraries;
+    private readonly INamedTypeSymbol? _azureClientOptions;
+    private readonly INamedTypeSymbol? _dbContext;
+    private readonly ConcurrentDictionary<ITypeSymbol, string?> _groups = new(SymbolEqualityComparer.Default);
+    private readonly ConcurrentBag<(string Group, int Retries)> _settings = new();
+    private int _grpcChannelsWithoutRetry;
+
+    public SdkClientRetries(Compilation compilation, KnownTypes types, LibraryRetryTypes? libraries)
+    {
+        _types = types;
+        _libraries = libraries;
+        var lookup = LibraryTypeLookup.For(compilation);
+        _azureClientOptions = lookup.Find("Azure.Core", "Azure.Core.ClientOptions");
+        _dbContext = lookup.Find("Microsoft.EntityFrameworkCore", "Microsoft.EntityFrameworkCore.DbContext");
+    }
+
+    /// <summary>Some SDK that retries by itself is referenced.</summary>
+    public bool Any => _types.Aws.AmazonServiceClient is not null || _azureClientOptions is not null || _dbContext is not null
+                       || _libraries?.CosmosClientOptions is not null || _types.Grpc.ClientBase is not null;
+
+    /// <summary>
+    /// The SDK client group a call goes through (<c>aws:AWSSDK.DynamoDBv2</c>, <c>azure:Azure.Storage.Blobs</c>, <c>cosmos</c>,
+    /// <c>efcore:ShopContext</c>, <c>grpc</c>) and the client's name, or null when the call is not made on such a client.
+    /// </summary>
+    public string? GroupOf(IInvocationOperation call, out string client)
+    {
+        client = "";
+        var receiver = call.Instance?.Type;
+        if (receiver is null && call.TargetMethod.IsExtensionMethod && call.Arguments.Length > 0 && _dbContext is not null)
+        {
+            receiver = ContextBehind(call.Arguments[0].Value);
+        }
+
+        if (receiver is not INamedTypeSymbol type || _types.IsDeclaredHere(type) && !TypeFacts.DerivesFromDefinition(type, _dbContext) && !_types.Grpc.IsClient(type))
+        {
+            return null;
+        }
+
+        var group = _groups.GetOrAdd(type, Classify);
+        client = type.Name;
+        return group;
+    }
+
+    /// <summary>Attempts of one call through the group, or null when its retries are off or cannot be seen.</summary>
+    public int? AttemptsOf(string group)
+    {
+        int? @default = group switch
+        {
+            _ when group.StartsWith("aws:", System.StringComparison.Ordinal) => 2,
+            _ when group.StartsWith("azure:", System.StringComparison.Ordinal) => 3,
+            "cosmos" => 9,
+            _ => null,
+        };
+        var family = group.Substring(0, group.IndexOf(':') is var colon and >= 0 ? colon : group.Length);
+        int? largest = null;
+        foreach (var (setting, retries) in _settings)
+        {
+            if (setting == group || setting == family + ":" + Everything)
+            {
+                if (retries <= 0)
+                {
+                    return null;
+                }
+
+                largest = largest is { } seen && seen > retries ? seen : retries;
+            }
+        }
+
+        if (group == "grpc")
+        {
+            // Attempts, not retries; a channel without a retry policy in sight may be the one the client uses.
+            return _grpcChannelsWithoutRetry > 0 || largest is not { } attempts ? null : System.Math.Min(attempts, 5);
+        }
+
+        var effective = largest ?? @default;
+        return effective is { } count ? count + 1 : null;
+    }
+
+    private string? Classify(ITypeSymbol type)
+    {
+        if (_types.Aws.IsServiceClient(type))
+        {
+            return "aws:" + type.ContainingAssembly?.Name;
+        }
+
+        if (_dbContext is not null && TypeFacts.DerivesFromDefinition(type, _dbContext))
+        {
+            return "efcore:" + type.ToDisplayString();
+        }
+
+        if (_types.Grpc.IsClient(type))
+        {
+            return "grpc";
+        }
+
+        var ns = type.ContainingNamespace?.ToDisplayString() ?? "";
+        if (_libraries?.CosmosClientOptions is not null && ns == "Microsoft.Azure.Cosmos" && type.Name is "CosmosClient" or "Container" or "Database")
+        {
+            return "cosmos";
+        }
+
+        if (_azureClientOptions is not null && ns.StartsWith("Azure.", System.StringComparison.Ordinal) && type.Name.EndsWith("Client", System.StringComparison.Ordinal)
+            && type is INamedTypeSymbol named && TakesAzureOptions(named))
+        {
+            return "azure:" + type.ContainingAssembly?.Name;
+        }
+
+        return null;
+    }
+
+    private bool TakesAzureOptions(INamedTypeSymbol type)
+    {
+        foreach (var constructor in type.InstanceConstructors)
+        {
+            foreach (var parameter in constructor.Parameters)
+            {
+                if (TypeFacts.IsOrDerivesFrom(parameter.Type, _azureClientOptions))
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary><c>db.Orders.Where(…).ToListAsync()</c>: the context the query starts from.</summary>
+    private ITypeSymbol? ContextBehind(IOperation value)
+    {
+        var current = OperationTree.Unwrap(value);
+        for (var depth = 0; depth < 8 && current is not null; depth++)
+        {
+            if (TypeFacts.DerivesFromDefinition(current.Type, _dbContext))
+            {
+                return current.Type;
+            }
+
+            current = current switch
+            {
+                IPropertyReferenceOperation property => OperationTree.Unwrap(property.Instance),
+                IInvocationOperation { Instance: { } instance } => OperationTree.Unwrap(instance),
+                IInvocationOperation { TargetMethod.IsExtensionMethod: true, Arguments.Length: > 0 } extension => OperationTree.Unwrap(extension.Arguments[0].Value),
+                _ => null,
+            };
+        }
+
+        return null;
+    }
+
+    /// <summary>A library retry setting the retry rules recognised: the count it gives its SDK's clients.</summary>
+    public void Observe(IOperation operation, LibraryRetrySettings settings)
+    {
+        if (settings.Retries is not { } retries || retries > int.MaxValue)
+        {
+            return;
+        }
+
+        var group = settings.Subject switch
+        {
+            "'MaxErrorRetry'" when operation is ISimpleAssignmentOperation { Target: IPropertyReferenceOperation target }
+                => Owner("aws", target.Instance?.Type ?? target.Property.ContainingType, _libraries?.AwsClientConfig),
+            "'RetryOptions.MaxRetries'" when operation is ISimpleAssignmentOperation { Target: IPropertyReferenceOperation { Instance: IPropertyReferenceOperation retry } }
+                => Owner("azure", retry.Instance?.Type ?? retry.Property.ContainingType, _azureClientOptions),
+            "'MaxRetryAttemptsOnRateLimitedRequests'" => "cosmos",
+            "'EnableRetryOnFailure'" when operation is IInvocationOperation enable => ContextConfigured(enable),
+            _ => null,
+        };
+        if (group is not null)
+        {
+            _settings.Add((group, (int)retries));
+        }
+    }
+
+    /// <summary><c>new RetryPolicy { MaxAttempts = 4 }</c>, and channels made without any retry policy.</summary>
+    public void OnObjectCreation(IObjectCreationOperation creation)
+    {
+        if (creation.Type?.Name == "RetryPolicy" && SymbolEqualityComparer.Default.Equals(creation.Type, _libraries?.GrpcRetryPolicy))
+        {
+            var attempts = 0;
+            foreach (var member in creation.Initializer?.Initializers ?? System.Collections.Immutable.ImmutableArray<IOperation>.Empty)
+            {
+                if (member is ISimpleAssignmentOperation { Target: IPropertyReferenceOperation { Property.Name: "MaxAttempts" } } assignment
+                    && (OperationTree.Unwrap(assignment.Value) ?? assignment.Value).ConstantValue is { HasValue: true, Value: int value })
+                {
+                    attempts = value;
+                }
+            }
+
+            _settings.Add(("grpc", attempts));
+        }
+        else if (creation.Type?.Name == "GrpcChannelOptions" && _libraries?.GrpcRetryPolicy is not null
+                 && !HasMember(creation, "ServiceConfig"))
+        {
+            System.Threading.Interlocked.Increment(ref _grpcChannelsWithoutRetry);
+        }
+    }
+
+    /// <summary><c>GrpcChannel.ForAddress(address)</c> with no options: a channel without a retry policy.</summary>
+    public void OnInvocation(IInvocationOperation call)
+    {
+        if (call.TargetMethod is { Name: "ForAddress", ContainingType.Name: "GrpcChannel" } && _libraries?.GrpcRetryPolicy is not null
+            && call.Arguments.Length > 0 && call.Arguments[call.Arguments.Length - 1].ArgumentKind == ArgumentKind.DefaultValue)
+        {
+            System.Threading.Interlocked.Increment(ref _grpcChannelsWithoutRetry);
+        }
+    }
+
+    private static bool HasMember(IObjectCreationOperation creation, string name)
+    {
+        foreach (var member in creation.Initializer?.Initializers ?? System.Collections.Immutable.ImmutableArray<IOperation>.Empty)
+        {
+            if (member is IAssignmentOperation { Target: IPropertyReferenceOperation property } && property.Property.Name == name)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>The clients a configuration type serves: those of its assembly, or every client of the SDK for the base type.</summary>
+    private static string Owner(string family, ITypeSymbol? options, INamedTypeSymbol? baseType)
+        => options is null || SymbolEqualityComparer.Default.Equals(options, baseType) || SymbolEqualityComparer.Default.Equals(options.ContainingAssembly, baseType?.ContainingAssembly)
+            ? family + ":" + Everything
+            : family + ":" + options.ContainingAssembly?.Name;
+
+    /// <summary>
+    /// The context whose provider <c>EnableRetryOnFailure</c> configures: the type of an <c>OnConfiguring</c> override, or the type
+    /// argument of <c>AddDbContext&lt;T&gt;</c> (and its pool and factory forms) whose options lambda holds it. Null otherwise.
+    /// </summary>
+    private string? ContextConfigured(IInvocationOperation enable)
+    {
+        for (IOperation? current = enable.Parent; current is not null; current = current.Parent)
+        {
+            if (current is IInvocationOperation { TargetMethod: { Name: var name, TypeArguments: { Length: > 0 } arguments } }
+                && name is "AddDbContext" or "AddDbContextPool" or "AddDbContextFactory" or "AddPooledDbContextFactory")
+            {
+                return "efcore:" + arguments[0].ToDisplayString();
+            }
+        }
+
+        var enclosing = enable.SemanticModel?.GetEnclosingSymbol(enable.Syntax.SpanStart);
+        while (enclosing is IMethodSymbol { MethodKind: MethodKind.AnonymousFunction or MethodKind.LocalFunction })
+        {
+            enclosing = enclosing.ContainingSymbol;
+        }
+
+        var method = enclosing as IMethodSymbol;
+        return method is { Name: "OnConfiguring", IsOverride: true } && TypeFacts.DerivesFromDefinition(method.ContainingType, _dbContext)
+            ? "efcore:" + method.ContainingType.ToDisplayString()
+            : null;
+    }
+}

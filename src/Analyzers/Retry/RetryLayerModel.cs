@@ -1,0 +1,358 @@
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.Threading;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Operations;
+using ResilienceAnalyzers.Common;
+using ResilienceAnalyzers.Libraries;
+
+namespace ResilienceAnalyzers.Retry;
+
+/// <summary>
+/// RES006 and RES007: the compilation-wide model of retry layers (DESIGN.md, "Models that span a compilation"). Every retry
+/// construct the retry rules recognise is a layer; what its protected work contains is read once, when it is recognised:
+/// <list type="bullet">
+/// <item>another retry construct written inside it, and a POST or PATCH it sends: reported there and then, so they show
+/// while typing;</item>
+/// <item>calls to methods of the compilation and to SDK clients that retry by themselves: kept as small facts (symbols and
+/// locations) and judged when the compilation ends, when every method's retries, every call edge and every SDK retry
+/// setting are known. The compiler runs that part in builds and full-solution analysis, not while typing.</item>
+/// </list>
+/// A layer of another kind (a factory client whose registration adds a retry) plugs in as one more
+/// <see cref="RetryLayer"/>: recorded against the method that sends through it with <see cref="AddContainedRetry"/>, or
+/// against the call with <see cref="AddProtectedLayer"/>.
+/// </summary>
+internal sealed class RetryLayerModel
+{
+    /// <summary>RULES.md, RES006: a retry reached through up to three calls.</summary>
+    private const int MaxCallDepth = 3;
+
+    private readonly RetryRecognitionContext _recognition;
+    private readonly IAssemblySymbol _assembly;
+    private readonly ConcurrentDictionary<IMethodSymbol, RetryLayer> _methodRetries = new(SymbolEqualityComparer.Default);
+    private readonly ConcurrentBag<(IMethodSymbol Caller, IMethodSymbol Callee)> _edges = new();
+    private readonly ConcurrentBag<(IMethodSymbol Method, string Group, string Name)> _sdkCalls = new();
+    private readonly ConcurrentBag<ProtectedCall> _protected = new();
+    private readonly ConcurrentBag<(RetryLayer Inner, RetryLayer Outer, Location At)> _layered = new();
+
+    public RetryLayerModel(Compilation compilation, RetryRecognitionContext recognition, LibraryRetryTypes? libraries)
+    {
+        _recognition = recognition;
+        _assembly = compilation.Assembly;
+        Sdk = new SdkClientRetries(compilation, recognition.Types, libraries);
+    }
+
+    public SdkClientRetries Sdk { get; }
+
+    /// <summary>A call in an outer retry's protected work: into a method of the compilation, or to an SDK client group.</summary>
+    private sealed record ProtectedCall(RetryLayer Outer, IMethodSymbol OuterMethod, IMethodSymbol? Callee, string? SdkGroup, string Name, Location Location);
+
+    /// <summary><paramref name="method"/> contains a retry layer: callers retrying around it multiply with it.</summary>
+    public void AddContainedRetry(IMethodSymbol method, RetryLayer layer)
+        => _methodRetries.AddOrUpdate(method.OriginalDefinition, layer, (_, old) => (layer.Attempts ?? 0) > (old.Attempts ?? 0) ? layer : old);
+
+    /// <summary>A layer known to run inside <paramref name="outer"/>, judged when the compilation ends.</summary>
+    public void AddProtectedLayer(RetryLayer outer, RetryLayer inner, Location at) => _layered.Add((inner, outer, at));
+
+    /// <summary>Every invocation: call edges between methods of the compilation, and the SDK clients each method calls.</summary>
+    public void OnInvocation(OperationAnalysisContext context)
+    {
+        var invocation = (IInvocationOperation)context.Operation;
+        if (context.ContainingSymbol is not IMethodSymbol caller)
+        {
+            return;
+        }
+
+        // An SDK client first: a generated gRPC client is declared in the compilation, and retries as its channel does.
+        var target = invocation.TargetMethod.OriginalDefinition;
+        if (Sdk.Any)
+        {
+            Sdk.OnInvocation(invocation);
+            if (Sdk.GroupOf(invocation, out var client) is { } group)
+            {
+                _sdkCalls.Add((caller.OriginalDefinition, group, client + "." + invocation.TargetMethod.Name));
+                return;
+            }
+        }
+
+        if (IsFollowed(target))
+        {
+            _edges.Add((caller.OriginalDefinition, target));
+        }
+    }
+
+    /// <summary>A hand-written retry the retry rules recognised, with the operation whose failure it repeats.</summary>
+    public void OnConstruct(OperationAnalysisContext context, RetryConstruct construct, IOperation protectedWork)
+    {
+        var layer = RetryLayer.For(construct);
+        if (context.ContainingSymbol is IMethodSymbol method)
+        {
+            AddContainedRetry(method, layer);
+        }
+
+        ScanProtected(layer, context.ContainingSymbol, new[] { protectedWork }, context.ReportDiagnostic, context.Options, unsafeMethodsExcluded: false, context.CancellationToken);
+    }
+
+    /// <summary>
+    /// A Polly retry (v7 policy call, v8 options): the work of each of its executions, when the compilation shows them all
+    /// (<see cref="Libraries.Polly.PollyExecutedWork"/>). An execution inside a retry loop is nested in that loop.
+    /// </summary>
+    public void OnPolly(OperationAnalysisContext context, IOperation construct, RetryLayer layer, bool unsafeMethodsExcluded)
+    {
+        if (Libraries.Polly.PollyExecutedWork.Find(construct, context.CancellationToken) is not { } callbacks)
+        {
+            return;
+        }
+
+        foreach (var callback in callbacks)
+        {
+            // The callback is a lambda's body: the execution is the call the lambda is an argument of.
+            if (callback.Parent is not IAnonymousFunctionOperation lambda
+                || OperationTree.Ancestor<IInvocationOperation>(lambda) is not { } execution || execution.SemanticModel is not { } model)
+            {
+                continue;
+            }
+
+            var at = NameLocation(execution);
+            var method = model.GetEnclosingSymbol(execution.Syntax.SpanStart, context.CancellationToken);
+            while (method is IMethodSymbol { MethodKind: MethodKind.AnonymousFunction or MethodKind.LocalFunction })
+            {
+                method = method.ContainingSymbol;
+            }
+
+            if (method is IMethodSymbol executing)
+            {
+                AddContainedRetry(executing, layer);
+            }
+
+            for (var ancestor = execution.Parent; ancestor is not null; ancestor = ancestor.Parent)
+            {
+                if (ancestor is ILoopOperation loop && LoopRetryRecognizer.Recognize(loop, _recognition, context.CancellationToken) is { } outer)
+                {
+                    if (ProtectedWork(loop, outer).Syntax.Span.Contains(execution.Syntax.Span))
+                    {
+                        ReportNested(context.ReportDiagnostic, context.Options, RetryLayer.For(outer), layer, at);
+                    }
+
+                    break;
+                }
+            }
+
+            ScanProtected(layer, method, new[] { callback }, context.ReportDiagnostic, context.Options, unsafeMethodsExcluded, context.CancellationToken);
+        }
+    }
+
+    /// <summary>What a retry loop repeats after a failure: the block of its try, or its body for a retry on an unsuccessful result.</summary>
+    public static IOperation ProtectedWork(ILoopOperation loop, RetryConstruct construct)
+    {
+        if (construct.TryStatement is { } tryStatement)
+        {
+            foreach (var operation in OperationTree.Descendants(loop.Body))
+            {
+                if (operation is ITryOperation @try && @try.Syntax == tryStatement)
+                {
+                    return @try.Body;
+                }
+            }
+        }
+
+        return loop.Body;
+    }
+
+    /// <summary>A method of this compilation whose body is there to read: not abstract, not an interface's, not partial without one.</summary>
+    private bool IsFollowed(IMethodSymbol method)
+        => SymbolEqualityComparer.Default.Equals(method.ContainingAssembly, _assembly)
+           && !method.IsAbstract && method.MethodKind is MethodKind.Ordinary or MethodKind.LocalFunction
+           && method.DeclaringSyntaxReferences.Length > 0;
+
+    /// <summary>
+    /// The protected work of a recognised retry: nested retry constructs and unsafe requests are reported now; calls to the
+    /// compilation's methods and to SDK clients are kept for the end. A retry's work handed to a Polly execution is left to
+    /// that execution's own layer, and a nested retry's work to the nested retry.
+    /// </summary>
+    public void ScanProtected(RetryLayer outer, ISymbol? outerMethod, IEnumerable<IOperation> regions, System.Action<Diagnostic> report, AnalyzerOptions options, bool unsafeMethodsExcluded, CancellationToken cancellationToken)
+    {
+        var method = (outerMethod as IMethodSymbol)?.OriginalDefinition;
+        var stack = new Stack<IOperation>(regions);
+        while (stack.Count > 0)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var operation = stack.Pop();
+            switch (operation)
+            {
+                case ILoopOperation loop when LoopRetryRecognizer.Recognize(loop, _recognition, cancellationToken) is { } nested:
+                    ReportNested(report, options, outer, RetryLayer.For(nested), nested.ReportLocation);
+                    continue;
+                case IAnonymousFunctionOperation lambda when IsPollyExecution(lambda):
+                    continue;
+                case IInvocationOperation call:
+                    OnProtectedCall(outer, method, call, report, unsafeMethodsExcluded);
+                    break;
+            }
+
+            foreach (var child in operation.ChildOperations)
+            {
+                stack.Push(child);
+            }
+        }
+    }
+
+    private void OnProtectedCall(RetryLayer outer, IMethodSymbol? method, IInvocationOperation call, System.Action<Diagnostic> report, bool unsafeMethodsExcluded)
+    {
+        if (!unsafeMethodsExcluded && UnsafeRequests.MethodOf(call, _recognition.Types) is { } verb && !UnsafeRequests.CarriesIdempotencyKey(call))
+        {
+            report(Diagnostic.Create(DiagnosticDescriptors.NonIdempotentRequestRetried, NameLocation(call), call.TargetMethod.Name, verb, outer.DisplayName));
+        }
+
+        if (method is null)
+        {
+            return;
+        }
+
+        var target = call.TargetMethod.OriginalDefinition;
+        if (Sdk.Any && Sdk.GroupOf(call, out var client) is { } group)
+        {
+            _protected.Add(new ProtectedCall(outer, method, null, group, client + "." + call.TargetMethod.Name, NameLocation(call)));
+        }
+        else if (IsFollowed(target))
+        {
+            _protected.Add(new ProtectedCall(outer, method, target, null, "'" + target.ContainingType?.Name + "." + target.Name + "'", NameLocation(call)));
+        }
+    }
+
+    /// <summary>The lambda handed to a Polly <c>Execute*</c>: the work of that pipeline or policy.</summary>
+    internal static bool IsPollyExecution(IAnonymousFunctionOperation lambda)
+    {
+        var outer = OperationTree.Outer(lambda);
+        if (outer.Parent is IDelegateCreationOperation creation)
+        {
+            outer = OperationTree.Outer(creation);
+        }
+
+        return outer.Parent is IArgumentOperation { Parent: IInvocationOperation { TargetMethod: { } execute } }
+               && execute.Name.StartsWith("Execute", System.StringComparison.Ordinal)
+               && execute.ContainingNamespace?.ToDisplayString() is { } ns && (ns == "Polly" || ns.StartsWith("Polly.", System.StringComparison.Ordinal));
+    }
+
+    /// <summary>RES006 when both layers' attempts are known and their product exceeds <c>RES006.max_total_attempts</c>.</summary>
+    public static void ReportNested(System.Action<Diagnostic> report, AnalyzerOptions options, RetryLayer outer, RetryLayer inner, Location at)
+    {
+        if (outer.Attempts is not { } outerAttempts || inner.Attempts is not { } innerAttempts)
+        {
+            return;
+        }
+
+        var product = (long)outerAttempts * innerAttempts;
+        if (product <= Options.Res006MaxTotalAttempts.GetValue(options, at.SourceTree))
+        {
+            return;
+        }
+
+        var culture = System.Globalization.CultureInfo.InvariantCulture;
+        report(Diagnostic.Create(DiagnosticDescriptors.RetryInsideRetry, at, product.ToString(culture), outer.DisplayName,
+            outerAttempts.ToString(culture), inner.DisplayName, innerAttempts.ToString(culture)));
+    }
+
+    /// <summary>The name of the called method, where RES006 and RES007 report on a call.</summary>
+    public static Location NameLocation(IInvocationOperation call)
+        => call.Syntax is Microsoft.CodeAnalysis.CSharp.Syntax.InvocationExpressionSyntax { Expression: var expression }
+            ? expression switch
+            {
+                Microsoft.CodeAnalysis.CSharp.Syntax.MemberAccessExpressionSyntax access => access.Name.GetLocation(),
+                Microsoft.CodeAnalysis.CSharp.Syntax.MemberBindingExpressionSyntax binding => binding.Name.GetLocation(),
+                _ => expression.GetLocation(),
+            }
+            : call.Syntax.GetLocation();
+
+    /// <summary>Registered only where something can be judged; returns at once when no retry called anything.</summary>
+    public void OnCompilationEnd(CompilationAnalysisContext context)
+    {
+        if (_protected.IsEmpty && _layered.IsEmpty)
+        {
+            return;
+        }
+
+        foreach (var (inner, outer, at) in _layered)
+        {
+            ReportNested(context.ReportDiagnostic, context.Options, outer, inner, at);
+        }
+
+        if (_protected.IsEmpty)
+        {
+            return;
+        }
+
+        var callees = new Dictionary<IMethodSymbol, HashSet<IMethodSymbol>>(SymbolEqualityComparer.Default);
+        foreach (var (caller, callee) in _edges)
+        {
+            if (!callees.TryGetValue(caller, out var set))
+            {
+                callees[caller] = set = new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default);
+            }
+
+            set.Add(callee);
+        }
+
+        var sdkCalls = new Dictionary<IMethodSymbol, RetryLayer>(SymbolEqualityComparer.Default);
+        foreach (var (method, group, name) in _sdkCalls)
+        {
+            if (Sdk.AttemptsOf(group) is { } attempts && (!sdkCalls.TryGetValue(method, out var seen) || seen.Attempts < attempts))
+            {
+                sdkCalls[method] = new RetryLayer(RetryLayerKind.SdkClient, name, attempts, Location.None);
+            }
+        }
+
+        var reported = new HashSet<Location>();
+        foreach (var call in _protected)
+        {
+            context.CancellationToken.ThrowIfCancellationRequested();
+            RetryLayer? inner = call.SdkGroup is { } group
+                ? (Sdk.AttemptsOf(group) is { } attempts ? new RetryLayer(RetryLayerKind.SdkClient, call.Name, attempts, call.Location) : null)
+                : Reached(call, callees, sdkCalls);
+            if (inner is not null && reported.Add(call.Location))
+            {
+                ReportNested(context.ReportDiagnostic, context.Options, call.Outer, inner, call.Location);
+            }
+        }
+    }
+
+    /// <summary>
+    /// The retry layer nearest to the call, through at most <see cref="MaxCallDepth"/> calls, breadth first with a visited set
+    /// (recursion and cycles end there). The outer retry's own method is not a layer of its own.
+    /// </summary>
+    private RetryLayer? Reached(ProtectedCall call, Dictionary<IMethodSymbol, HashSet<IMethodSymbol>> callees, Dictionary<IMethodSymbol, RetryLayer> sdkCalls)
+    {
+        var visited = new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default) { call.OuterMethod };
+        var frontier = new List<IMethodSymbol> { call.Callee! };
+        for (var depth = 1; depth <= MaxCallDepth && frontier.Count > 0; depth++)
+        {
+            var next = new List<IMethodSymbol>();
+            foreach (var method in frontier)
+            {
+                if (!visited.Add(method))
+                {
+                    continue;
+                }
+
+                var found = _methodRetries.TryGetValue(method, out var retry) && retry.Attempts is not null ? retry
+                    : sdkCalls.TryGetValue(method, out var sdk) ? sdk
+                    : null;
+                if (found is not null)
+                {
+                    var how = depth == 1 ? "" : ", " + depth.ToString(System.Globalization.CultureInfo.InvariantCulture) + " calls down";
+                    return found with { DisplayName = call.Name + " (" + found.DisplayName + how + ")", Location = call.Location };
+                }
+
+                if (callees.TryGetValue(method, out var set))
+                {
+                    next.AddRange(set);
+                }
+            }
+
+            frontier = next;
+        }
+
+        return null;
+    }
+}

@@ -1,0 +1,53 @@
+using System.Globalization;
+using Microsoft.CodeAnalysis;
+
+namespace ResilienceAnalyzers.Retry;
+
+/// <summary>What kind of code or library retries in a layer (RES006).</summary>
+public enum RetryLayerKind
+{
+    Loop,
+    Goto,
+    Recursion,
+    PollyV7,
+    PollyV8,
+
+    /// <summary>An SDK client that retries by itself: AWS, Azure, Cosmos DB, an EF Core context, a gRPC client.</summary>
+    SdkClient,
+
+    /// <summary>A retry of a library's chain: MassTransit message retry and redelivery.</summary>
+    Library,
+
+    // A factory client whose IHttpClientBuilder registration adds a retry (RULES.md, RES006 path 3) is the next kind.
+}
+
+/// <summary>
+/// One retry layer of the compilation-wide model (RES006): what retries, how messages name it, how many attempts it
+/// makes when the compilation shows them (null otherwise: then no product can be given, and nothing is reported), and
+/// where it is written. Small on purpose: it is kept until the compilation ends.
+/// </summary>
+public sealed record RetryLayer(RetryLayerKind Kind, string DisplayName, int? Attempts, Location Location)
+{
+    /// <summary>A layer for a recognised hand-written retry: its keyword's line names it, its counter's limit counts it.</summary>
+    public static RetryLayer For(RetryConstruct construct)
+    {
+        var kind = construct.Kind switch
+        {
+            RetryConstructKind.Goto => RetryLayerKind.Goto,
+            RetryConstructKind.Recursion => RetryLayerKind.Recursion,
+            _ => RetryLayerKind.Loop,
+        };
+        var what = kind switch
+        {
+            RetryLayerKind.Goto => "the goto retry",
+            RetryLayerKind.Recursion => "the recursive retry",
+            _ => "the retry loop",
+        };
+        int? attempts = construct.Bound is { Kind: AttemptBoundKind.Counter, Limit: { } limit } && limit is > 0 and < 1000 ? (int)limit : null;
+        return new RetryLayer(kind, what + OnLine(construct.ReportLocation), attempts, construct.ReportLocation);
+    }
+
+    /// <summary>" on line 12", counted from 1.</summary>
+    public static string OnLine(Location location)
+        => " on line " + (location.GetLineSpan().StartLinePosition.Line + 1).ToString(CultureInfo.InvariantCulture);
+}

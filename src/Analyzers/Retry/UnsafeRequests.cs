@@ -1,0 +1,137 @@
+using System;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Operations;
+using ResilienceAnalyzers.Common;
+
+namespace ResilienceAnalyzers.Retry;
+
+/// <summary>
+/// RES007: HTTP requests that are not idempotent (POST, PATCH; RFC 9110 section 9.2.2), as a call shows them:
+/// <c>PostAsync</c>, <c>PostAsJsonAsync</c>, <c>PatchAsync</c>, <c>PatchAsJsonAsync</c> on an <c>HttpClient</c>, and
+/// <c>Send</c>/<c>SendAsync</c> of a request whose method is visibly POST or PATCH in the same body.
+/// </summary>
+internal static class UnsafeRequests
+{
+    /// <summary>"POST" or "PATCH" when <paramref name="call"/> sends such a request; null otherwise or when it cannot be seen.</summary>
+    public static string? MethodOf(IInvocationOperation call, KnownTypes types)
+    {
+        var method = call.TargetMethod;
+        var verb = method.Name switch
+        {
+            "PostAsync" or "PostAsJsonAsync" => "POST",
+            "PatchAsync" or "PatchAsJsonAsync" => "PATCH",
+            "SendAsync" or "Send" => "",
+            _ => null,
+        };
+        if (verb is null || !IsHttpClient(call, types))
+        {
+            return null;
+        }
+
+        if (verb.Length > 0)
+        {
+            return verb;
+        }
+
+        foreach (var argument in call.Arguments)
+        {
+            if (argument.Parameter?.Type.Name == "HttpRequestMessage")
+            {
+                return RequestMethod(OperationTree.Unwrap(argument.Value), call);
+            }
+        }
+
+        return null;
+    }
+
+    private static bool IsHttpClient(IInvocationOperation call, KnownTypes types)
+    {
+        var receiver = call.TargetMethod.IsExtensionMethod && call.Arguments.Length > 0 ? call.Arguments[0].Value.Type : call.Instance?.Type;
+        return TypeFacts.IsOrDerivesFrom(receiver, types.Http.HttpClient)
+               || (receiver is { Name: "HttpMessageInvoker" } && receiver.ContainingNamespace?.ToDisplayString() == "System.Net.Http");
+    }
+
+    /// <summary>
+    /// The method of a request created in sight: <c>new HttpRequestMessage(HttpMethod.Post, …)</c>, <c>{ Method = HttpMethod.Patch }</c>,
+    /// directly or through the local that holds it, with a later <c>request.Method = …</c> in the same body.
+    /// </summary>
+    private static string? RequestMethod(IOperation? request, IInvocationOperation call)
+    {
+        if (request is not ILocalReferenceOperation { Local: var local })
+        {
+            return request is IObjectCreationOperation creation ? CreatedMethod(creation) : null;
+        }
+
+        string? verb = null;
+        foreach (var operation in OperationTree.Root(call).Descendants())
+        {
+            switch (operation)
+            {
+                case IVariableDeclaratorOperation { Initializer.Value: var value } declarator when SymbolEqualityComparer.Default.Equals(declarator.Symbol, local):
+                    verb = OperationTree.Unwrap(value) is IObjectCreationOperation created ? CreatedMethod(created) : null;
+                    break;
+                case ISimpleAssignmentOperation { Target: IPropertyReferenceOperation { Property.Name: "Method", Instance: ILocalReferenceOperation target } } assignment
+                    when SymbolEqualityComparer.Default.Equals(target.Local, local):
+                    verb = Verb(assignment.Value);
+                    break;
+            }
+        }
+
+        return verb;
+    }
+
+    private static string? CreatedMethod(IObjectCreationOperation creation)
+    {
+        string? verb = null;
+        foreach (var argument in creation.Arguments)
+        {
+            if (argument.Parameter?.Name == "method")
+            {
+                verb = Verb(argument.Value);
+            }
+        }
+
+        foreach (var member in creation.Initializer?.Initializers ?? System.Collections.Immutable.ImmutableArray<IOperation>.Empty)
+        {
+            if (member is ISimpleAssignmentOperation { Target: IPropertyReferenceOperation { Property.Name: "Method" } } assignment)
+            {
+                verb = Verb(assignment.Value);
+            }
+        }
+
+        return verb;
+    }
+
+    private static string? Verb(IOperation value)
+    {
+        switch (OperationTree.Unwrap(value))
+        {
+            case IPropertyReferenceOperation { Property: { Name: "Post" or "Patch" } property, Instance: null } when property.ContainingType?.Name == "HttpMethod":
+                return property.Name.ToUpperInvariant();
+            case IObjectCreationOperation { Type.Name: "HttpMethod", Arguments.Length: 1 } created
+                when created.Arguments[0].Value.ConstantValue is { HasValue: true, Value: string name }
+                     && (name.Equals("POST", StringComparison.OrdinalIgnoreCase) || name.Equals("PATCH", StringComparison.OrdinalIgnoreCase)):
+                return name.ToUpperInvariant();
+            default:
+                return null;
+        }
+    }
+
+    /// <summary>
+    /// An <c>Idempotency-Key</c> header named in the body that sends (lambdas included): the server can drop the copy a retry
+    /// sends.
+    /// </summary>
+    public static bool CarriesIdempotencyKey(IInvocationOperation call)
+    {
+        foreach (var token in OperationTree.Root(call).Syntax.DescendantTokens())
+        {
+            if (token.IsKind(Microsoft.CodeAnalysis.CSharp.SyntaxKind.StringLiteralToken)
+                && token.ValueText.Equals("Idempotency-Key", StringComparison.OrdinalIgnoreCase))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+}

@@ -1,0 +1,610 @@
+using System;
+using System.Threading;
+using Microsoft.CodeAnalysis.Testing;
+using ResilienceAnalyzers.Tests.Verifiers;
+using Verifier = ResilienceAnalyzers.Tests.Verifiers.CSharpAnalyzerVerifier<ResilienceAnalyzers.Retry.RetryAnalyzer>;
+
+namespace ResilienceAnalyzers.Tests.Retry;
+
+/// <summary>
+/// RES006: a retry layer inside another, each nesting path of RULES.md (written inside, through up to three calls, SDK
+/// clients that retry by themselves, two retries on one chain), the message, the option and the near-misses.
+/// </summary>
+public sealed class RetryInsideRetryTests
+{
+    private const string Usings = """
+        using System;
+        using System.Net.Http;
+        using System.Threading;
+        using System.Threading.Tasks;
+
+        """;
+
+    /// <summary>Four attempts around an HTTP call: the outer layer most tests use.</summary>
+    private const string Loop = """
+                for (var attempt = 0; attempt < 4; attempt++)
+                {
+                    try
+                    {
+        """;
+
+    private static Task Verify(string source, string? editorConfig = null, params DiagnosticResult[] expected)
+    {
+        var test = new Verifier.Test { TestCode = Usings + source, VerifiesLayerRules = true, EditorConfig = editorConfig };
+        test.DisabledDiagnostics.AddRange(new[] { "RES001", "RES002", "RES003", "RES004" });
+        test.ExpectedDiagnostics.AddRange(expected);
+        return test.RunAsync(CancellationToken.None);
+    }
+
+    private static string Retrying(string protectedWork, string returns = "string") => $$"""
+        class C
+        {
+            async Task<{{returns}}> Outer(HttpClient client)
+            {
+                for (var attempt = 0; attempt < 4; attempt++)
+                {
+                    try
+                    {
+                        {{protectedWork}}
+                    }
+                    catch (HttpRequestException)
+                    {
+                        await Task.Delay(100 * (1 << attempt));
+                    }
+                }
+
+                throw new InvalidOperationException();
+            }
+        """;
+
+    private const string InnerLoop = """
+            async Task<string> Fetch(HttpClient client)
+            {
+                for (var attempt = 0; attempt < 3; attempt++)
+                {
+                    try
+                    {
+                        return await client.GetStringAsync("https://example.com");
+                    }
+                    catch (HttpRequestException)
+                    {
+                        await Task.Delay(100 * (1 << attempt));
+                    }
+                }
+
+                throw new InvalidOperationException();
+            }
+        }
+        """;
+
+    [Fact]
+    public Task LoopInsideLoop_IsReportedOnTheInnerLoop_WithTheProduct()
+        => Verify("""
+            class C
+            {
+                async Task<string> Get(HttpClient client)
+                {
+                    for (var attempt = 0; attempt < 4; attempt++)
+                    {
+                        try
+                        {
+                            {|#0:for|} (var inner = 0; inner < 3; inner++)
+                            {
+                                try
+                                {
+                                    return await client.GetStringAsync("https://example.com");
+                                }
+                                catch (HttpRequestException)
+                                {
+                                    await Task.Delay(100 * (1 << inner));
+                                }
+                            }
+                        }
+                        catch (InvalidOperationException)
+                        {
+                            await Task.Delay(100 * (1 << attempt));
+                        }
+                    }
+
+                    throw new InvalidOperationException();
+                }
+            }
+            """,
+            null,
+            Verifier.Diagnostic("RES006").WithLocation(0).WithMessage(
+                "Up to 12 calls: the retry loop on line 9 makes 4 attempts and the retry loop on line 13 makes up to 3 of its own; retry in one layer only"));
+
+    [Fact]
+    public Task ThroughOneCall_IsReportedOnTheCall()
+        => Verify(Retrying("""return await {|RES006:Fetch|}(client);""") + InnerLoop.Replace("async Task<string> Fetch", "async Task<string> Fetch", StringComparison.Ordinal));
+
+    [Theory]
+    [InlineData(2, true)]
+    [InlineData(3, true)]
+    [InlineData(4, false)]
+    public Task ThroughUpToThreeCalls_NotFour(int calls, bool reported)
+    {
+        var chain = "";
+        for (var i = 1; i < calls; i++)
+        {
+            chain += $"    Task<string> Step{i}(HttpClient client) => Step{i + 1}(client);\n";
+        }
+
+        var first = calls == 1 ? "Fetch" : "Step1";
+        chain = chain.Replace($"Step{calls}(client)", "Fetch(client)", StringComparison.Ordinal);
+        var call = reported ? "{|RES006:" + first + "|}" : first;
+        return Verify(Retrying($"return await {call}(client);") + chain + InnerLoop);
+    }
+
+    [Fact]
+    public Task Recursion_InTheCallGraph_Ends()
+        => Verify(Retrying("""return await Ping(client, 0);""") + """
+                Task<string> Ping(HttpClient client, int n) => n > 5 ? client.GetStringAsync("https://example.com") : Pong(client, n);
+                Task<string> Pong(HttpClient client, int n) => Ping(client, n + 1);
+            }
+            """);
+
+    [Fact]
+    public Task InnerCall_InTheCatchOrAfterTheLoop_IsNotNested()
+        => Verify("""
+            class C
+            {
+                async Task<string> Outer(HttpClient client)
+                {
+                    for (var attempt = 0; attempt < 4; attempt++)
+                    {
+                        try
+                        {
+                            return await client.GetStringAsync("https://example.com/a");
+                        }
+                        catch (HttpRequestException)
+                        {
+                            await Fetch(client);
+                            await Task.Delay(100 * (1 << attempt));
+                        }
+                    }
+
+                    return await Fetch(client);
+                }
+            """ + InnerLoop);
+
+    [Fact]
+    public Task LayersOneAfterAnother_AreNotNested()
+        => Verify("""
+            class C
+            {
+                async Task<string> Both(HttpClient client)
+                {
+                    var first = await Fetch(client);
+                    return first + await Fetch(client);
+                }
+            """ + InnerLoop);
+
+    [Fact]
+    public Task ProductWithinMaxTotalAttempts_IsNotReported_AndTheOptionRaisesOrLowersTheBar()
+        => Task.WhenAll(
+            Verify(Retrying("""return await Fetch(client);""") + InnerLoop, "RES006.max_total_attempts = 12"),
+            Verify(Retrying("""return await {|RES006:Fetch|}(client);""") + InnerLoop, "RES006.max_total_attempts = 11"));
+
+    [Fact]
+    public Task WorkerLoop_IsNoOuterRetry()
+        => Verify("""
+            class C
+            {
+                async Task Work(HttpClient client, CancellationToken token)
+                {
+                    while (!token.IsCancellationRequested)
+                    {
+                        try
+                        {
+                            await Fetch(client);
+                        }
+                        catch (HttpRequestException)
+                        {
+                            await Task.Delay(1000);
+                        }
+                    }
+                }
+            """ + InnerLoop);
+
+    [Fact]
+    public Task FailoverOverEndpoints_IsNoOuterRetry()
+        => Verify("""
+            class C
+            {
+                async Task<string> Any(HttpClient client, string[] hosts)
+                {
+                    for (var i = 0; i < hosts.Length; i++)
+                    {
+                        try
+                        {
+                            return await Fetch(client, hosts[i]);
+                        }
+                        catch (HttpRequestException)
+                        {
+                        }
+                    }
+
+                    throw new InvalidOperationException();
+                }
+
+                async Task<string> Fetch(HttpClient client, string host)
+                {
+                    for (var attempt = 0; attempt < 3; attempt++)
+                    {
+                        try
+                        {
+                            return await client.GetStringAsync(host);
+                        }
+                        catch (HttpRequestException)
+                        {
+                            await Task.Delay(100 * (1 << attempt));
+                        }
+                    }
+
+                    throw new InvalidOperationException();
+                }
+            }
+            """);
+
+    [Fact]
+    public Task LoopInsideAPipelinesLambda_IsReported_ALoopWhoseOnlyCallIsThePipelineIsNoRetryOfItsOwn()
+        => Verify("""
+            using Polly;
+            using Polly.Retry;
+
+            class C
+            {
+                private readonly ResiliencePipeline _pipeline = new ResiliencePipelineBuilder()
+                    .AddRetry(new RetryStrategyOptions { MaxRetryAttempts = 2, BackoffType = DelayBackoffType.Exponential, UseJitter = true })
+                    .Build();
+
+                async Task<string> Outer(HttpClient client)
+                {
+                    for (var attempt = 0; attempt < 4; attempt++)
+                    {
+                        try
+                        {
+                            return await _pipeline.ExecuteAsync(async token => await client.GetStringAsync("https://example.com", token));
+                        }
+                        catch (HttpRequestException)
+                        {
+                            await Task.Delay(100 * (1 << attempt));
+                        }
+                    }
+
+                    throw new InvalidOperationException();
+                }
+
+                async Task<string> Inner(HttpClient client)
+                    => await _pipeline.ExecuteAsync(async token =>
+                    {
+                        {|RES006:for|} (var attempt = 0; attempt < 3; attempt++)
+                        {
+                            try
+                            {
+                                return await client.GetStringAsync("https://example.com", token);
+                            }
+                            catch (HttpRequestException)
+                            {
+                                await Task.Delay(100 * (1 << attempt), token);
+                            }
+                        }
+
+                        throw new InvalidOperationException();
+                    });
+            }
+            """);
+
+    [Fact]
+    public Task PollyV7PolicyInsideLoop_IsReported()
+        => Verify("""
+            using Polly;
+
+            class C
+            {
+                private readonly IAsyncPolicy _policy = Policy.Handle<HttpRequestException>().WaitAndRetryAsync(3, n => TimeSpan.FromSeconds(n));
+
+                async Task<string> Outer(HttpClient client)
+                {
+                    for (var attempt = 0; attempt < 4; attempt++)
+                    {
+                        try
+                        {
+                            return await _policy.{|RES006:ExecuteAsync|}(() => client.GetStringAsync("https://example.com"));
+                        }
+                        catch (HttpRequestException)
+                        {
+                            await Task.Delay(100 * (1 << attempt));
+                        }
+                    }
+
+                    throw new InvalidOperationException();
+                }
+            }
+            """);
+
+    private const string Dynamo = """
+        using Amazon.DynamoDBv2;
+        using Amazon.DynamoDBv2.Model;
+
+        """;
+
+    private static string AroundDynamo(string call) => Dynamo + Retrying(call, "GetItemResponse").Replace("HttpClient client", "AmazonDynamoDBClient db", StringComparison.Ordinal) + "\n}\n";
+
+    [Fact]
+    public Task AwsClientInsideLoop_IsReported_WithTheMessage()
+        => Verify(
+            AroundDynamo("""return await db.{|#0:GetItemAsync|}(new GetItemRequest());"""),
+            null,
+            Verifier.Diagnostic("RES006").WithLocation(0).WithMessage(
+                "Up to 12 calls: the retry loop on line 11 makes 4 attempts and AmazonDynamoDBClient.GetItemAsync makes up to 3 of its own; retry in one layer only"));
+
+    [Fact]
+    public Task AwsClient_ThroughARepositoryMethod_IsReported()
+        => Verify(Dynamo + Retrying("""return await {|RES006:Load|}(db);""", "GetItemResponse").Replace("HttpClient client", "AmazonDynamoDBClient db", StringComparison.Ordinal) + """
+                Task<GetItemResponse> Load(AmazonDynamoDBClient db) => db.GetItemAsync(new GetItemRequest());
+            }
+            """);
+
+    [Fact]
+    public Task AwsRetriesTurnedOffAnywhereForTheClientType_AreSilent()
+        => Task.WhenAll(
+            Verify(AroundDynamo("""return await db.GetItemAsync(new GetItemRequest());""").Replace("class C\n{", "class C\n{\n    static AmazonDynamoDBConfig Config() => new AmazonDynamoDBConfig { MaxErrorRetry = 0 };\n", StringComparison.Ordinal)),
+            Verify(AroundDynamo("""var config = new AmazonDynamoDBConfig(); config.MaxErrorRetry = 0; return await new AmazonDynamoDBClient(config).GetItemAsync(new GetItemRequest());""")));
+
+    /// <summary>An Azure SDK client library, as the packages ship one: a client whose options derive from ClientOptions.</summary>
+    private const string AzureLibrary = """
+        using System.Threading.Tasks;
+        using Azure.Core;
+
+        namespace Azure.Storage.Fake
+        {
+            public class FakeClientOptions : ClientOptions { }
+
+            public class FakeServiceClient
+            {
+                public FakeServiceClient(FakeClientOptions options) { }
+                public virtual Task<string> DownloadAsync() => Task.FromResult("");
+            }
+        }
+        """;
+
+    private static Task VerifyAzure(string off, string call)
+    {
+        var test = new Verifier.Test { VerifiesLayerRules = true };
+        test.DisabledDiagnostics.AddRange(new[] { "RES001", "RES002", "RES003", "RES004" });
+        var library = new Microsoft.CodeAnalysis.Testing.ProjectState("Azure.Storage.Fake", Microsoft.CodeAnalysis.LanguageNames.CSharp, "/Azure.Storage.Fake/Test", "cs");
+        library.Sources.Add(AzureLibrary);
+        library.AdditionalReferences.AddRange(TestReferences.For(TestLibraries.Azure));
+        test.TestState.AdditionalProjects.Add("Azure.Storage.Fake", library);
+        test.TestState.AdditionalProjectReferences.Add("Azure.Storage.Fake");
+        test.TestCode = Usings + $$"""
+            class C
+            {
+                {{off}}
+                async Task<string> Outer(Azure.Storage.Fake.FakeServiceClient blobs)
+                {
+                    for (var attempt = 0; attempt < 4; attempt++)
+                    {
+                        try
+                        {
+                            return await blobs.{{call}}();
+                        }
+                        catch (HttpRequestException)
+                        {
+                            await Task.Delay(100 * (1 << attempt));
+                        }
+                    }
+
+                    throw new InvalidOperationException();
+                }
+            }
+            """;
+        return test.RunAsync(CancellationToken.None);
+    }
+
+    [Fact]
+    public Task AzureClientInsideLoop_IsReported_UnlessItsRetriesAreOff()
+        => Task.WhenAll(
+            VerifyAzure("", "{|RES006:DownloadAsync|}"),
+            VerifyAzure("static void Off(Azure.Storage.Fake.FakeClientOptions o) { o.Retry.MaxRetries = 0; }", "DownloadAsync"));
+
+    [Fact]
+    public Task CosmosContainerInsideLoop_IsReported()
+        => Verify("""
+            using Microsoft.Azure.Cosmos;
+
+            class C
+            {
+                async Task<ItemResponse<string>> Outer(Container container)
+                {
+                    for (var attempt = 0; attempt < 4; attempt++)
+                    {
+                        try
+                        {
+                            return await container.{|RES006:ReadItemAsync<string>|}("id", new PartitionKey("pk"));
+                        }
+                        catch (CosmosException)
+                        {
+                            await Task.Delay(100 * (1 << attempt));
+                        }
+                    }
+
+                    throw new InvalidOperationException();
+                }
+            }
+            """);
+
+    private const string EfCore = """
+        using Microsoft.EntityFrameworkCore;
+
+        class ShopContext : DbContext
+        {
+            protected override void OnConfiguring(DbContextOptionsBuilder options)
+                => options.UseSqlServer("Server=db", sql => sql.EnableRetryOnFailure(RETRIES));
+        }
+
+        class C
+        {
+            async Task<int> Save(ShopContext db)
+            {
+                for (var attempt = 0; attempt < 4; attempt++)
+                {
+                    try
+                    {
+                        return await db.SAVE();
+                    }
+                    catch (Microsoft.Data.SqlClient.SqlException)
+                    {
+                        await Task.Delay(100 * (1 << attempt));
+                    }
+                }
+
+                throw new InvalidOperationException();
+            }
+        }
+        """;
+
+    [Fact]
+    public Task EfCoreContextWithRetryOnFailure_IsReported_UnlessItsRetriesAreZero()
+        => Task.WhenAll(
+            Verify(EfCore.Replace("RETRIES", "", StringComparison.Ordinal).Replace("SAVE", "{|RES006:SaveChangesAsync|}", StringComparison.Ordinal)),
+            Verify(EfCore.Replace("RETRIES", "0", StringComparison.Ordinal).Replace("SAVE", "SaveChangesAsync", StringComparison.Ordinal)),
+            Verify(EfCore.Replace("sql => sql.EnableRetryOnFailure(RETRIES)", "sql => { }", StringComparison.Ordinal).Replace("SAVE", "SaveChangesAsync", StringComparison.Ordinal)));
+
+    [Fact]
+    public Task GrpcClientOnAChannelWithARetryPolicy_IsReported()
+        => Verify("""
+            using Grpc.Core;
+            using Grpc.Net.Client;
+            using Grpc.Net.Client.Configuration;
+
+            class Greeter : ClientBase<Greeter>
+            {
+                public Greeter(ChannelBase channel) : base(channel) { }
+                protected Greeter(ClientBaseConfiguration configuration) : base(configuration) { }
+                protected override Greeter NewInstance(ClientBaseConfiguration configuration) => new Greeter(configuration);
+                public virtual Task<string> HelloAsync(CancellationToken token) => new HttpClient().GetStringAsync("https://greeter", token);
+            }
+
+            class C
+            {
+                static readonly GrpcChannel Channel = GrpcChannel.ForAddress("https://greeter", new GrpcChannelOptions
+                {
+                    ServiceConfig = new ServiceConfig { MethodConfigs = { new MethodConfig { Names = { MethodName.Default }, RetryPolicy = new RetryPolicy
+                    {
+                        MaxAttempts = 4, InitialBackoff = TimeSpan.FromSeconds(1), MaxBackoff = TimeSpan.FromSeconds(5), BackoffMultiplier = 1.5,
+                        RetryableStatusCodes = { StatusCode.Unavailable },
+                    } } } },
+                });
+
+                async Task<string> Outer(CancellationToken token)
+                {
+                    var client = new Greeter(Channel);
+                    for (var attempt = 0; attempt < 4; attempt++)
+                    {
+                        try
+                        {
+                            return await client.{|RES006:HelloAsync|}(token);
+                        }
+                        catch (RpcException)
+                        {
+                            await Task.Delay(100 * (1 << attempt), token);
+                        }
+                    }
+
+                    throw new InvalidOperationException();
+                }
+            }
+            """);
+
+    [Fact]
+    public Task TwoAddRetryInOnePipeline_IsReportedOnTheSecond_ATimeoutOrBreakerIsNot()
+        => Verify("""
+            using Polly;
+            using Polly.CircuitBreaker;
+            using Polly.Retry;
+
+            class C
+            {
+                ResiliencePipeline Twice() => new ResiliencePipelineBuilder()
+                    .AddRetry(new RetryStrategyOptions { MaxRetryAttempts = 2 })
+                    .AddTimeout(TimeSpan.FromSeconds(10))
+                    .{|RES006:AddRetry|}(new RetryStrategyOptions())
+                    .Build();
+
+                ResiliencePipeline Once() => new ResiliencePipelineBuilder()
+                    .AddRetry(new RetryStrategyOptions())
+                    .AddCircuitBreaker(new CircuitBreakerStrategyOptions())
+                    .AddTimeout(TimeSpan.FromSeconds(10))
+                    .Build();
+            }
+            """);
+
+    [Fact]
+    public Task PolicyWrapOfTwoRetries_IsReportedOnTheInner_RetryAndBreakerIsNot()
+        => Verify("""
+            using Polly;
+
+            class C
+            {
+                IAsyncPolicy Twice()
+                {
+                    var outer = Policy.Handle<HttpRequestException>().WaitAndRetryAsync(3, n => TimeSpan.FromSeconds(n));
+                    var inner = Policy.Handle<HttpRequestException>().RetryAsync(2);
+                    return Policy.WrapAsync(outer, {|RES006:inner|});
+                }
+
+                IAsyncPolicy WithBreaker()
+                {
+                    var retry = Policy.Handle<HttpRequestException>().WaitAndRetryAsync(3, n => TimeSpan.FromSeconds(n));
+                    var breaker = Policy.Handle<HttpRequestException>().CircuitBreakerAsync(5, TimeSpan.FromSeconds(30));
+                    return Policy.WrapAsync(retry, breaker);
+                }
+            }
+            """);
+
+    [Fact]
+    public Task MassTransitRedeliveryAroundMessageRetry_IsReported()
+        => Verify("""
+            using MassTransit;
+
+            class C
+            {
+                void Configure(IReceiveEndpointConfigurator e)
+                {
+                    e.UseDelayedRedelivery(r => r.Intervals(TimeSpan.FromMinutes(5), TimeSpan.FromMinutes(15)));
+                    e.{|RES006:UseMessageRetry|}(r => r.Exponential(3, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(2)));
+                }
+
+                void RetryOnly(IReceiveEndpointConfigurator e)
+                    => e.UseMessageRetry(r => r.Exponential(3, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(2)));
+            }
+            """);
+
+    [Fact]
+    public Task TestProjects_AreSkipped()
+    {
+        var test = new Verifier.Test { TestCode = Usings + Retrying("return await Fetch(client);") + InnerLoop, VerifiesLayerRules = true };
+        test.DisabledDiagnostics.AddRange(new[] { "RES001", "RES002", "RES003", "RES004" });
+        Verifiers.TestSetup.AddStandInLibrary(test.TestState, "namespace Xunit { public sealed class FactAttribute : System.Attribute { } }", "xunit.core");
+        return test.RunAsync(CancellationToken.None);
+    }
+
+    [Fact]
+    public Task BrokenCode_DoesNotCrash()
+    {
+        var test = new Verifier.Test
+        {
+            TestCode = Usings + Retrying("return await Fetch(client, );") + """
+                    async Task<string> Fetch(HttpClient client) { for (var i = 0; i < 3; i++) { try { return await client.GetStringAsync(; } catch (HttpRequestException) { } } throw null; }
+                }
+                """,
+            VerifiesLayerRules = true,
+        };
+        test.DisabledDiagnostics.AddRange(new[] { "RES001", "RES002", "RES003", "RES004" });
+        test.CompilerDiagnostics = CompilerDiagnostics.None;
+        return test.RunAsync(CancellationToken.None);
+    }
+}
