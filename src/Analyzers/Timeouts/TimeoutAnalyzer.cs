@@ -374,7 +374,7 @@ public sealed class TimeoutAnalyzer : DiagnosticAnalyzer
             }
 
             if (context.ContainingSymbol is IMethodSymbol { MethodKind: MethodKind.Constructor, ContainingType: { } typedClient } constructor
-                && TakesHttpClient(constructor)
+                && HttpClientBuilderRecognizer.TakesHttpClient(constructor)
                 && OperationTree.Unwrap(((IPropertyReferenceOperation)assignment.Target).Instance) is IParameterReferenceOperation or IFieldReferenceOperation or IPropertyReferenceOperation)
             {
                 var runsOnce = assignment.Parent is IExpressionStatementOperation { Parent: IBlockOperation { Parent: null or IMethodBodyOperation or IConstructorBodyOperation } };
@@ -385,19 +385,6 @@ public sealed class TimeoutAnalyzer : DiagnosticAnalyzer
             }
 
             registry.MarkUnattributedTimeout();
-        }
-
-        private static bool TakesHttpClient(IMethodSymbol method)
-        {
-            foreach (var parameter in method.Parameters)
-            {
-                if (parameter.Type is { Name: "HttpClient" })
-                {
-                    return true;
-                }
-            }
-
-            return false;
         }
 
         /// <summary>RES013 across chains and files: a client's effective timeout against every handler it gets.</summary>

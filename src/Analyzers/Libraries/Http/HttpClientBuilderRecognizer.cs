@@ -176,9 +176,10 @@ public static class HttpClientBuilderRecognizer
         return seen;
     }
 
-    private static bool TakesHttpClient(IMethodSymbol invoke)
+    /// <summary>A delegate's invoke method or a constructor that is given an <c>HttpClient</c>.</summary>
+    public static bool TakesHttpClient(IMethodSymbol method)
     {
-        foreach (var parameter in invoke.Parameters)
+        foreach (var parameter in method.Parameters)
         {
             if (parameter.Type is { Name: "HttpClient" })
             {

@@ -255,13 +255,19 @@ public static class PollyOptionsRecognizer
             return null;
         }
 
+        return ConfigureLambda(invocation, optionsType) is { } lambda ? RecognizeConfigureLambda(lambda.Symbol.Parameters[0], lambda.Body, types) : null;
+    }
+
+    /// <summary>The lambda argument whose first parameter is the options type: <c>o =&gt; …</c> in <c>AddStandardResilienceHandler(o =&gt; …)</c>.</summary>
+    private static IAnonymousFunctionOperation? ConfigureLambda(IInvocationOperation invocation, INamedTypeSymbol optionsType)
+    {
         foreach (var argument in invocation.Arguments)
         {
-            if (OperationTree.Unwrap(argument.Value) is IDelegateCreationOperation { Target: IAnonymousFunctionOperation { Body: { } body } lambda }
+            if (OperationTree.Unwrap(argument.Value) is IDelegateCreationOperation { Target: IAnonymousFunctionOperation lambda }
                 && lambda.Symbol.Parameters.Length > 0
                 && SymbolEqualityComparer.Default.Equals(lambda.Symbol.Parameters[0].Type, optionsType))
             {
-                return RecognizeConfigureLambda(lambda.Symbol.Parameters[0], body, types);
+                return lambda;
             }
         }
 
@@ -279,19 +285,7 @@ public static class PollyOptionsRecognizer
     /// </summary>
     public static ImmutableDictionary<string, OptionSetting<double>>? RecognizeHandlerDurations(
         IInvocationOperation invocation, INamedTypeSymbol optionsType, ImmutableDictionary<string, double> paths)
-    {
-        foreach (var argument in invocation.Arguments)
-        {
-            if (OperationTree.Unwrap(argument.Value) is IDelegateCreationOperation { Target: IAnonymousFunctionOperation { Body: { } body } lambda }
-                && lambda.Symbol.Parameters.Length > 0
-                && SymbolEqualityComparer.Default.Equals(lambda.Symbol.Parameters[0].Type, optionsType))
-            {
-                return DurationsOfLambda(lambda.Symbol.Parameters[0], body, paths);
-            }
-        }
-
-        return null;
-    }
+        => ConfigureLambda(invocation, optionsType) is { } lambda ? DurationsOfLambda(lambda.Symbol.Parameters[0], lambda.Body, paths) : null;
 
     private static ImmutableDictionary<string, OptionSetting<double>> DurationsOfLambda(IParameterSymbol options, IBlockOperation body, ImmutableDictionary<string, double> paths)
     {
