@@ -77,6 +77,17 @@ public static class DiagnosticDescriptors
         messageFormat: "'{0}' on '{1}' waits for the peer with {2}; a peer that stops answering holds it forever",
         description: "A socket-level read, write, connect or accept with no cancellation token and no timeout waits until the peer answers or closes the connection. A peer that died without closing (a crashed host, a dropped route, a failed-over address) never does, and every thread or request parked on the call is lost capacity. Pass a cancellation token that ends (a caller's, or one from a CancellationTokenSource with a timeout), or set a receive/send timeout for synchronous calls.");
 
+    // RES013 reports from the invocation callback (a conflict within one chain, shown while typing) and at compilation end
+    // (across chains and files). The CompilationEnd tag would make IDEs drop the descriptor from live document analysis,
+    // losing the squiggles; without it, the cross-chain findings show in builds and command-line scans.
+#pragma warning disable RS1037 // Add "CompilationEnd" custom tag
+    public static readonly DiagnosticDescriptor TimeoutsAndRetriesConflict = Create(
+        RuleIdentifiers.TimeoutsAndRetriesConflict,
+        title: "Timeouts and retries that defeat each other",
+        messageFormat: "{0}; {1}",
+        description: "A timeout around a retry bounds all its attempts together, and a per-attempt timeout bounds each one. When the values contradict each other (HttpClient.Timeout shorter than the resilience handler's total timeout, an attempt timeout not shorter than the total, retry delays that add up past the timeout around them, a circuit breaker sampling window under twice the attempt timeout), the retries that were configured never run, or the options validator throws at start-up. Make the outer timeout longer than what it wraps.");
+#pragma warning restore RS1037
+
     public static readonly DiagnosticDescriptor HardCodedSingleRegionEndpoint = Create(
         RuleIdentifiers.HardCodedSingleRegionEndpoint,
         title: "Hard-coded single-region endpoint",

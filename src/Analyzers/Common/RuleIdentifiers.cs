@@ -15,6 +15,7 @@ public static class RuleIdentifiers
     public const string InfiniteTimeout = "RES010";
     public const string GrpcCallWithoutDeadline = "RES011";
     public const string NetworkWaitWithoutEnd = "RES012";
+    public const string TimeoutsAndRetriesConflict = "RES013";
     public const string HardCodedSingleRegionEndpoint = "RES020";
     public const string LongLivedHttpClientIgnoresDns = "RES021";
     public const string ClientCreatedPerOperation = "RES022";

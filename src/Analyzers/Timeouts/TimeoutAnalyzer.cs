@@ -7,17 +7,24 @@ using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
 using ResilienceAnalyzers.Common;
+using ResilienceAnalyzers.Libraries.Http;
+using ResilienceAnalyzers.Libraries.Polly;
 
 namespace ResilienceAnalyzers.Timeouts;
 
-/// <summary>RES010 infinite timeouts on outbound calls, RES011 gRPC calls without a deadline and RES012 network waits nothing can end.</summary>
+/// <summary>
+/// RES010 infinite timeouts on outbound calls, RES011 gRPC calls without a deadline, RES012 network waits nothing can end,
+/// and RES013 timeouts and retries that defeat each other (within a chain from the invocation callback; across statements
+/// and files from the compilation's <see cref="HttpClientRegistry"/> at compilation end).
+/// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class TimeoutAnalyzer : DiagnosticAnalyzer
 {
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(
         DiagnosticDescriptors.InfiniteTimeout,
         DiagnosticDescriptors.GrpcCallWithoutDeadline,
-        DiagnosticDescriptors.NetworkWaitWithoutEnd);
+        DiagnosticDescriptors.NetworkWaitWithoutEnd,
+        DiagnosticDescriptors.TimeoutsAndRetriesConflict);
 
     public override void Initialize(AnalysisContext context)
     {
@@ -36,18 +43,27 @@ public sealed class TimeoutAnalyzer : DiagnosticAnalyzer
         }
 
         var outbound = new OutboundOperations(types.Console, types.Assembly);
+
+        // RES013 reads Polly v8 pipelines and, with Microsoft.Extensions.Http.Resilience, the factory clients' handlers.
+        var registry = types.Polly.HasV8 ? new HttpClientRegistry() : null;
         var analysis = new Analysis(
             types,
             new TimeoutTargetRecognizer(types, outbound),
             new HttpClientTimeoutOwners(context.Compilation),
+            registry,
             types.IsTestProject);
 
         context.RegisterOperationAction(analysis.OnAssignment, OperationKind.SimpleAssignment);
         context.RegisterOperationAction(analysis.OnArgument, OperationKind.Argument);
         context.RegisterOperationAction(analysis.OnLiteral, OperationKind.Literal);
-        if (types.Grpc.IsReferenced || types.Sockets.IsReferenced)
+        if (types.Grpc.IsReferenced || types.Sockets.IsReferenced || registry is not null)
         {
             context.RegisterOperationAction(analysis.OnInvocation, OperationKind.Invocation);
+        }
+
+        if (registry is not null && types.Polly.HasHttpResilience)
+        {
+            context.RegisterCompilationEndAction(analysis.OnCompilationEnd);
         }
     }
 
@@ -57,13 +73,15 @@ public sealed class TimeoutAnalyzer : DiagnosticAnalyzer
         private readonly KnownTypes _types;
         private readonly TimeoutTargetRecognizer _targets;
         private readonly HttpClientTimeoutOwners _owners;
+        private readonly HttpClientRegistry? _registry;
         private readonly bool _isTestProject;
 
-        public Analysis(KnownTypes types, TimeoutTargetRecognizer targets, HttpClientTimeoutOwners owners, bool isTestProject)
+        public Analysis(KnownTypes types, TimeoutTargetRecognizer targets, HttpClientTimeoutOwners owners, HttpClientRegistry? registry, bool isTestProject)
         {
             _types = types;
             _targets = targets;
             _owners = owners;
+            _registry = registry;
             _isTestProject = isTestProject;
         }
 
@@ -71,6 +89,11 @@ public sealed class TimeoutAnalyzer : DiagnosticAnalyzer
         public void OnAssignment(OperationAnalysisContext context)
         {
             var assignment = (ISimpleAssignmentOperation)context.Operation;
+            if (_registry is not null && assignment.Target is IPropertyReferenceOperation { Property.Name: "Timeout" })
+            {
+                NoteClientTimeout(context, assignment, _registry);
+            }
+
             if (assignment.Target is not IPropertyReferenceOperation { Property: { } property } target
                 || !(TimeoutTargetRecognizer.HasTimeoutName(property.Name) || property.IsIndexer)
                 || !ShouldAnalyze(context)
@@ -241,10 +264,17 @@ public sealed class TimeoutAnalyzer : DiagnosticAnalyzer
                 wait.What));
         }
 
-        /// <summary>RES011: a generated gRPC client's method called with no deadline.</summary>
+        /// <summary>RES011: a generated gRPC client's method called with no deadline; RES013 on the builder chains it ends.</summary>
         public void OnInvocation(OperationAnalysisContext context)
         {
             var invocation = (IInvocationOperation)context.Operation;
+            if (_registry is not null
+                && (HttpClientBuilderRecognizer.IsBuilderType(invocation.Type) || ResiliencePipelineRecognizer.IsBuilderType(invocation.Type))
+                && FluentChain.IsTop(invocation, IsBuilder))
+            {
+                OnBuilderChain(context, invocation, _registry);
+                return;
+            }
             if (NetworkWaitRecognizer.IsCandidateName(invocation.TargetMethod.Name))
             {
                 OnNetworkWait(context, invocation);
@@ -271,6 +301,146 @@ public sealed class TimeoutAnalyzer : DiagnosticAnalyzer
                 MethodName(invocation.Syntax).GetLocation(),
                 properties.ToImmutable(),
                 invocation.TargetMethod.Name));
+        }
+
+        /// <summary>
+        /// RES013 within one chain: the strategies of a pipeline or standard handler, and a client's timeout set in the same
+        /// fluent chain as its handler. The chain also goes to the registry for the judgement across chains.
+        /// </summary>
+        private void OnBuilderChain(OperationAnalysisContext context, IInvocationOperation top, HttpClientRegistry registry)
+        {
+            if (ResiliencePipelineRecognizer.IsBuilderType(top.Type))
+            {
+                if (ResiliencePipelineRecognizer.RecognizeFromFirstChain(top, _types) is { } pipeline)
+                {
+                    ReportConflicts(context, TimeoutRetryConflictJudge.InPipeline(pipeline.Strategies, kind: null));
+                }
+
+                return;
+            }
+
+            if (HttpClientBuilderRecognizer.Recognize(top, _types) is not { } chain)
+            {
+                return;
+            }
+
+            registry.Add(chain);
+            var conflicts = new List<TimeoutConflict>();
+            foreach (var handler in chain.Handlers)
+            {
+                if (handler.Kind is HandlerKind.StandardResilience or HandlerKind.StandardHedging)
+                {
+                    conflicts.AddRange(TimeoutRetryConflictJudge.InPipeline(handler.Strategies, handler.Kind));
+                }
+
+                // A typed client's constructor may set the timeout again: judged at compilation end, where it is seen.
+                if (chain.Timeouts.Length == 1 && chain.Timeouts[0].Milliseconds is { } timeout
+                    && chain.Key?.StartsWith("type:", System.StringComparison.Ordinal) != true
+                    && TimeoutRetryConflictJudge.ClientTimeout(timeout, chain.Timeouts[0], handler, chain.Key is null ? "this client" : HttpClientKey.Display(chain.Key)) is { } conflict)
+                {
+                    conflicts.Add(conflict);
+                }
+            }
+
+            ReportConflicts(context, conflicts);
+        }
+
+        private static bool IsBuilder(ITypeSymbol? type) => HttpClientBuilderRecognizer.IsBuilderType(type) || ResiliencePipelineRecognizer.IsBuilderType(type);
+
+        /// <summary>
+        /// <c>HttpClient.Timeout</c> written outside a builder chain: in a typed client's constructor (the client registered
+        /// with <c>AddHttpClient&lt;T&gt;</c>), or somewhere no client can be named, which leaves every default unknown.
+        /// </summary>
+        private static void NoteClientTimeout(OperationAnalysisContext context, ISimpleAssignmentOperation assignment, HttpClientRegistry registry)
+        {
+            if (!HttpClientBuilderRecognizer.IsHttpClientTimeout(assignment, out _))
+            {
+                return;
+            }
+
+            for (var current = assignment.Parent; current is not null; current = current.Parent)
+            {
+                if (current is IAnonymousFunctionOperation lambda)
+                {
+                    if (OperationTree.Outer(lambda).Parent is IDelegateCreationOperation creation
+                        && OperationTree.Outer(creation).Parent is IArgumentOperation { Parent: IInvocationOperation { TargetMethod.Name: "AddHttpClient" or "ConfigureHttpClient" } })
+                    {
+                        // The builder chain's recogniser reads it.
+                        return;
+                    }
+
+                    break;
+                }
+            }
+
+            if (context.ContainingSymbol is IMethodSymbol { MethodKind: MethodKind.Constructor, ContainingType: { } typedClient } constructor
+                && HttpClientBuilderRecognizer.TakesHttpClient(constructor)
+                && OperationTree.Unwrap(((IPropertyReferenceOperation)assignment.Target).Instance) is IParameterReferenceOperation or IFieldReferenceOperation or IPropertyReferenceOperation)
+            {
+                var runsOnce = assignment.Parent is IExpressionStatementOperation { Parent: IBlockOperation { Parent: null or IMethodBodyOperation or IConstructorBodyOperation } };
+                registry.AddConstructorTimeout(
+                    HttpClientKey.Typed(typedClient),
+                    new ClientTimeout(runsOnce ? Retry.TimeValue.TryGetMilliseconds(assignment.Value) : null, assignment.Syntax.GetLocation()));
+                return;
+            }
+
+            registry.MarkUnattributedTimeout();
+        }
+
+        /// <summary>RES013 across chains and files: a client's effective timeout against every handler it gets.</summary>
+        public void OnCompilationEnd(CompilationAnalysisContext context)
+        {
+            if (_registry is null)
+            {
+                return;
+            }
+
+            var reported = new HashSet<(Location, string)>();
+            foreach (var client in _registry.Clients())
+            {
+                if (client.TimeoutMilliseconds is not { } timeout)
+                {
+                    continue;
+                }
+
+                var typed = client.Key.StartsWith("type:", System.StringComparison.Ordinal);
+                foreach (var (handler, chain) in client.Handlers)
+                {
+                    if (!typed && client.TimeoutChain is not null && client.TimeoutChain == chain)
+                    {
+                        // Reported from the chain's own callback while typing.
+                        continue;
+                    }
+
+                    if (TimeoutRetryConflictJudge.ClientTimeout(timeout, client.Timeout, handler, HttpClientKey.Display(client.Key)) is { } conflict
+                        && reported.Add((conflict.Location, conflict.Arithmetic))
+                        && conflict.Location.SourceTree is { } tree
+                        && TestCode.ShouldAnalyze(_isTestProject, context.Options, tree))
+                    {
+                        context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.TimeoutsAndRetriesConflict, conflict.Location, conflict.Arithmetic, conflict.Consequence));
+                    }
+                }
+            }
+        }
+
+        /// <summary>One finding per location: the first the judge gives (an attempt timeout before the delays it also cuts short).</summary>
+        private void ReportConflicts(OperationAnalysisContext context, IEnumerable<TimeoutConflict> conflicts)
+        {
+            var locations = new HashSet<Location>();
+            foreach (var conflict in conflicts)
+            {
+                if (!locations.Add(conflict.Location))
+                {
+                    continue;
+                }
+
+                if (!ShouldAnalyze(context))
+                {
+                    return;
+                }
+
+                context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.TimeoutsAndRetriesConflict, conflict.Location, conflict.Arithmetic, conflict.Consequence));
+            }
         }
 
         private bool ShouldAnalyze(OperationAnalysisContext context)

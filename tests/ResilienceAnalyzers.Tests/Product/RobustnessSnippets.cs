@@ -216,6 +216,51 @@ internal static class RobustnessSnippets
                 }
             }
             """,
+        ["Timeouts: factory clients and pipelines that cut their retries short"] = """
+            using System;
+            using System.Net.Http;
+            using Microsoft.Extensions.DependencyInjection;
+            using Microsoft.Extensions.Http.Resilience;
+            using Polly;
+            using Polly.Retry;
+
+            namespace Catalog;
+
+            public sealed class CatalogClient
+            {
+                private readonly HttpClient _http;
+
+                public CatalogClient(HttpClient http)
+                {
+                    _http = http;
+                    _http.Timeout = TimeSpan.FromSeconds(10);
+                }
+            }
+
+            public static class Registration
+            {
+                public static void AddCatalog(this IServiceCollection services)
+                {
+                    services.AddHttpClient<CatalogClient>().AddStandardResilienceHandler(o =>
+                    {
+                        o.AttemptTimeout.Timeout = TimeSpan.FromSeconds(20);
+                        o.TotalRequestTimeout.Timeout = TimeSpan.FromSeconds(15);
+                    });
+                    var builder = services.AddHttpClient("pricing");
+                    builder.ConfigureHttpClient(c => c.Timeout = TimeSpan.FromSeconds(5));
+                    builder.AddResilienceHandler("pricing", b => b
+                        .AddTimeout(TimeSpan.FromSeconds(8))
+                        .AddRetry(new HttpRetryStrategyOptions { MaxRetryAttempts = 5 })
+                        .AddTimeout(TimeSpan.FromSeconds(2)));
+                    services.ConfigureHttpClientDefaults(d => d.AddStandardHedgingHandler().Configure(o => o.Endpoint.Timeout.Timeout = TimeSpan.FromSeconds(3)));
+                }
+
+                public static ResiliencePipeline Pipeline() => new ResiliencePipelineBuilder()
+                    .AddTimeout(TimeSpan.FromSeconds(5))
+                    .AddRetry(new RetryStrategyOptions { BackoffType = DelayBackoffType.Exponential, MaxDelay = TimeSpan.FromSeconds(4) })
+                    .Build();
+            }
+            """,
         ["Endpoints: regional clients and shared HttpClient"] = """
             using System;
             using System.Net.Http;

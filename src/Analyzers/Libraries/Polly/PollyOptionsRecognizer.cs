@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -220,6 +221,31 @@ public static class PollyOptionsRecognizer
         return null;
     }
 
+    /// <summary>
+    /// The options a value stands for: a creation (<c>AddRetry(new RetryStrategyOptions { … })</c>), or a local of the same
+    /// body initialized with one (<c>var retry = new RetryStrategyOptions(); retry.Delay = …; builder.AddRetry(retry)</c>).
+    /// </summary>
+    public static PollyOptionsModel? RecognizeValue(IOperation value, KnownTypes types)
+    {
+        switch (OperationTree.Unwrap(value))
+        {
+            case IObjectCreationOperation creation:
+                return Recognize(creation, types);
+            case ILocalReferenceOperation { Local: { } local } when IsCandidateTypeName(local.Type.Name):
+                foreach (var operation in OperationTree.Root(value).Descendants())
+                {
+                    if (operation is IVariableDeclaratorOperation declarator && SymbolEqualityComparer.Default.Equals(declarator.Symbol, local))
+                    {
+                        return OperationTree.Unwrap(declarator.Initializer?.Value) is IObjectCreationOperation initial ? Recognize(initial, types) : null;
+                    }
+                }
+
+                return null;
+            default:
+                return null;
+        }
+    }
+
     /// <summary>A lambda passed to <c>AddStandardResilienceHandler</c>/<c>Configure</c> whose parameter is <c>HttpStandardResilienceOptions</c>.</summary>
     public static PollyOptionsModel? RecognizeStandardHandler(IInvocationOperation invocation, KnownTypes types)
     {
@@ -229,18 +255,127 @@ public static class PollyOptionsRecognizer
             return null;
         }
 
+        return ConfigureLambda(invocation, optionsType) is { } lambda ? RecognizeConfigureLambda(lambda.Symbol.Parameters[0], lambda.Body, types) : null;
+    }
+
+    /// <summary>The lambda argument whose first parameter is the options type: <c>o =&gt; …</c> in <c>AddStandardResilienceHandler(o =&gt; …)</c>.</summary>
+    private static IAnonymousFunctionOperation? ConfigureLambda(IInvocationOperation invocation, INamedTypeSymbol optionsType)
+    {
         foreach (var argument in invocation.Arguments)
         {
-            if (OperationTree.Unwrap(argument.Value) is IDelegateCreationOperation { Target: IAnonymousFunctionOperation { Body: { } body } lambda }
+            if (OperationTree.Unwrap(argument.Value) is IDelegateCreationOperation { Target: IAnonymousFunctionOperation lambda }
                 && lambda.Symbol.Parameters.Length > 0
                 && SymbolEqualityComparer.Default.Equals(lambda.Symbol.Parameters[0].Type, optionsType))
             {
-                return RecognizeConfigureLambda(lambda.Symbol.Parameters[0], body, types);
+                return lambda;
             }
         }
 
         return null;
     }
+
+    /// <summary>
+    /// The durations a standard handler's configure lambda (<c>AddStandardResilienceHandler(o =&gt; …)</c>,
+    /// <c>AddStandardHedgingHandler(…).Configure(o =&gt; …)</c>) leaves at <paramref name="paths"/>, property paths from the
+    /// options parameter (<c>"AttemptTimeout.Timeout"</c>, <c>"Endpoint.CircuitBreaker.SamplingDuration"</c>): the default
+    /// given, overridden by an assignment that certainly runs (<c>o.AttemptTimeout.Timeout = …</c>, or
+    /// <c>o.AttemptTimeout = new … { Timeout = … }</c>). A path whose object is handed elsewhere, assigned in a branch or given
+    /// a <c>TimeoutGenerator</c> is unknown; the whole options object handed elsewhere (configuration binding) makes every
+    /// path unknown. Null when the invocation takes no such lambda.
+    /// </summary>
+    public static ImmutableDictionary<string, OptionSetting<double>>? RecognizeHandlerDurations(
+        IInvocationOperation invocation, INamedTypeSymbol optionsType, ImmutableDictionary<string, double> paths)
+        => ConfigureLambda(invocation, optionsType) is { } lambda ? DurationsOfLambda(lambda.Symbol.Parameters[0], lambda.Body, paths) : null;
+
+    private static ImmutableDictionary<string, OptionSetting<double>> DurationsOfLambda(IParameterSymbol options, IBlockOperation body, ImmutableDictionary<string, double> paths)
+    {
+        var settings = paths.ToImmutableDictionary(p => p.Key, p => OptionSetting<double>.Default(p.Value)).ToBuilder();
+        foreach (var operation in body.Descendants())
+        {
+            if (operation is not IParameterReferenceOperation reference || !SymbolEqualityComparer.Default.Equals(reference.Parameter, options))
+            {
+                continue;
+            }
+
+            // Climb o.A.B… as far as property reads go.
+            IOperation top = reference;
+            var path = string.Empty;
+            while (OperationTree.Outer(top).Parent is IPropertyReferenceOperation property && property.Instance == OperationTree.Outer(top))
+            {
+                path = path.Length == 0 ? property.Property.Name : path + "." + property.Property.Name;
+                top = property;
+            }
+
+            if (path.Length == 0)
+            {
+                // The options object itself handed on: anything may be set.
+                foreach (var key in paths.Keys)
+                {
+                    settings[key] = OptionSetting<double>.Default(null);
+                }
+
+                return settings.ToImmutable();
+            }
+
+            var parent = OperationTree.Outer(top).Parent;
+            foreach (var key in paths.Keys)
+            {
+                if (key == path)
+                {
+                    if (parent is ISimpleAssignmentOperation assignment && assignment.Target == top)
+                    {
+                        settings[key] = OptionSetting<double>.Assigned(RunsOnce(assignment, body) ? TimeValue.TryGetMilliseconds(assignment.Value) : null, assignment.Syntax);
+                    }
+                    else if (parent is IAssignmentOperation or IIncrementOrDecrementOperation or IArgumentOperation { Parameter.RefKind: not RefKind.None })
+                    {
+                        settings[key] = OptionSetting<double>.Default(null);
+                    }
+                }
+                else if (key.StartsWith(path + ".", System.StringComparison.Ordinal))
+                {
+                    settings[key] = SettingUnder(key.Substring(path.Length + 1), top, parent, body);
+                }
+                else if (path.EndsWith("Generator", System.StringComparison.Ordinal)
+                         && key.StartsWith(path.Substring(0, path.LastIndexOf('.') + 1), System.StringComparison.Ordinal)
+                         && parent is IAssignmentOperation)
+                {
+                    // o.AttemptTimeout.TimeoutGenerator = …: the timeout is decided per call.
+                    settings[key] = OptionSetting<double>.Default(null);
+                }
+            }
+        }
+
+        return settings.ToImmutable();
+    }
+
+    /// <summary>A use of <c>o.AttemptTimeout</c> when <c>o.AttemptTimeout.Timeout</c> is the setting followed.</summary>
+    private static OptionSetting<double> SettingUnder(string rest, IOperation top, IOperation? parent, IBlockOperation body)
+    {
+        if (parent is ISimpleAssignmentOperation assignment && assignment.Target == top)
+        {
+            // o.AttemptTimeout = new HttpTimeoutStrategyOptions { Timeout = … }: only a visible creation setting it counts.
+            if (rest.IndexOf('.') < 0 && RunsOnce(assignment, body)
+                && OperationTree.Unwrap(assignment.Value) is IObjectCreationOperation { Initializer: { } initializer })
+            {
+                foreach (var member in initializer.Initializers)
+                {
+                    if (member is ISimpleAssignmentOperation { Target: IPropertyReferenceOperation written } set && written.Property.Name == rest)
+                    {
+                        return OptionSetting<double>.Assigned(TimeValue.TryGetMilliseconds(set.Value), assignment.Syntax);
+                    }
+                }
+            }
+
+            return OptionSetting<double>.Assigned(null, assignment.Syntax);
+        }
+
+        // Handed to a helper or configuration binding, aliased, or replaced through a ref.
+        return OptionSetting<double>.Default(null);
+    }
+
+    /// <summary>The standard handler's <c>Retry</c> options when no lambda changes them.</summary>
+    public static PollyOptionsModel StandardHandlerDefaults(KnownTypes types)
+        => new Settings(PollyOptionsKind.StandardHandler, types).ToModel("'HttpStandardResilienceOptions.Retry'", creation: null, creationLocation: null);
 
     private static PollyOptionsModel? RecognizeConfigureLambda(IParameterSymbol options, IBlockOperation body, KnownTypes types)
     {
@@ -352,6 +487,10 @@ public static class PollyOptionsRecognizer
     /// <summary>A statement of the body that holds the options, not inside a branch, loop or lambda: it runs.</summary>
     private static bool IsDefinite(IOperation assignment, IOperation container)
         => assignment.Parent is IExpressionStatementOperation statement && statement.Parent == container;
+
+    /// <summary>As <see cref="IsDefinite"/>, and the single expression of an expression-bodied lambda (<c>o =&gt; o.X.Timeout = t</c>).</summary>
+    private static bool RunsOnce(IOperation assignment, IOperation container)
+        => assignment.Parent is IExpressionStatementOperation or IReturnOperation && assignment.Parent.Parent == container;
 
     /// <summary>Polly and Microsoft.Extensions.*.Resilience read the options; they do not rewrite the retry settings.</summary>
     private static bool IsKnownConsumer(IMethodSymbol method)

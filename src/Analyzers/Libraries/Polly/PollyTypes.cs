@@ -33,6 +33,7 @@ public sealed class PollyTypes
         // Microsoft.Extensions.Http.Resilience
         HttpRetryStrategyOptions = lookup.Find("Microsoft.Extensions.Http.Resilience", "Microsoft.Extensions.Http.Resilience.HttpRetryStrategyOptions");
         HttpStandardResilienceOptions = lookup.Find("Microsoft.Extensions.Http.Resilience", "Microsoft.Extensions.Http.Resilience.HttpStandardResilienceOptions");
+        HttpStandardHedgingResilienceOptions = lookup.Find("Microsoft.Extensions.Http.Resilience", "Microsoft.Extensions.Http.Resilience.HttpStandardHedgingResilienceOptions");
     }
 
     public INamedTypeSymbol? RetrySyntax { get; }
@@ -57,6 +58,11 @@ public sealed class PollyTypes
     public INamedTypeSymbol? HttpRetryStrategyOptions { get; }
 
     public INamedTypeSymbol? HttpStandardResilienceOptions { get; }
+
+    public INamedTypeSymbol? HttpStandardHedgingResilienceOptions { get; }
+
+    /// <summary>Microsoft.Extensions.Http.Resilience is referenced: its handlers can be added to factory clients.</summary>
+    public bool HasHttpResilience => IsReferenced(HttpStandardResilienceOptions);
 
     /// <summary>
     /// Polly v7's retry syntax is referenced. Compiled from source, this is Polly itself: its own convenience
