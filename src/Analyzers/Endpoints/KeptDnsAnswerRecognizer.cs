@@ -80,8 +80,7 @@ internal sealed class KeptDnsAnswerRecognizer
             return null;
         }
 
-        var steps = 0;
-        var subject = Follow(call, call, ref steps);
+        var subject = Follow(call, new Trail(call));
         return subject is null ? null : new KeptDnsAnswer(call.Syntax, subject, ResolveAgain);
     }
 
@@ -106,14 +105,15 @@ internal sealed class KeptDnsAnswerRecognizer
     /// Where the answer <paramref name="value"/> goes, once the steps that keep it an answer are climbed; the message's
     /// subject when it is kept for the process, null when it is not or cannot be followed.
     /// </summary>
-    private string? Follow(IOperation value, IInvocationOperation resolution, ref int steps)
+    private string? Follow(IOperation value, Trail trail)
     {
-        if (++steps > MaxSteps)
+        if (++trail.Steps > MaxSteps)
         {
             return null;
         }
 
-        var top = Derived(value);
+        var resolution = trail.Resolution;
+        var top = Derived(value, trail);
         switch (top.Parent)
         {
             case IFieldInitializerOperation { InitializedFields.Length: 1 } initializer:
@@ -123,24 +123,24 @@ internal sealed class KeptDnsAnswerRecognizer
             case IAssignmentOperation assignment when assignment.Value == top:
                 if (OperationTree.Unwrap(assignment.Target) is ILocalReferenceOperation written)
                 {
-                    return assignment is ISimpleAssignmentOperation ? FollowLocal(written.Local, assignment, resolution, ref steps) : null;
+                    return assignment is ISimpleAssignmentOperation ? FollowLocal(written.Local, assignment, trail) : null;
                 }
 
                 return IsOwnMember(assignment.Target) && OperationTree.ReferencedSymbol(assignment.Target) is { } member ? KeptIn(member, resolution) : null;
             case IVariableInitializerOperation { Parent: IVariableDeclaratorOperation declarator }:
-                return FollowLocal(declarator.Symbol, declarator, resolution, ref steps);
+                return FollowLocal(declarator.Symbol, declarator, trail);
             case IReturnOperation returned when LazyAround(returned) is { } lazy:
                 // new Lazy<IPAddress>(() => Dns.GetHostAddresses(host)[0]): the Lazy keeps what its factory returns.
-                return Follow(lazy, resolution, ref steps);
+                return Follow(lazy, trail);
             case IArgumentOperation { Parent: IInvocationOperation connect } when IsConnect(connect):
-                return ReusedByConnect(connect, resolution);
+                return ReusedByConnect(connect, trail);
             default:
                 return null;
         }
     }
 
     /// <summary>A local written once, with the answer: where each of its reads takes it.</summary>
-    private string? FollowLocal(ILocalSymbol local, IOperation write, IInvocationOperation resolution, ref int steps)
+    private string? FollowLocal(ILocalSymbol local, IOperation write, Trail trail)
     {
         if (LocalWrites.Values(local, write) is not { Count: 1 })
         {
@@ -150,7 +150,7 @@ internal sealed class KeptDnsAnswerRecognizer
         foreach (var operation in OperationTree.Root(write).Descendants())
         {
             if (operation is ILocalReferenceOperation reference && SymbolEqualityComparer.Default.Equals(reference.Local, local)
-                && Follow(reference, resolution, ref steps) is { } subject)
+                && Follow(reference, trail) is { } subject)
             {
                 return subject;
             }
@@ -161,9 +161,10 @@ internal sealed class KeptDnsAnswerRecognizer
 
     /// <summary>
     /// The operation that still holds the answer after <paramref name="value"/>: its awaited value, an element or the
-    /// address list of a host entry, the first matching address, an end point made from it.
+    /// address list of a host entry, the first matching address, an end point made from it. What else each step reads
+    /// (an index, a predicate, a port) goes to the trail's inputs.
     /// </summary>
-    private IOperation Derived(IOperation value)
+    private IOperation Derived(IOperation value, Trail trail)
     {
         var current = OperationTree.Outer(value);
         for (var i = 0; i < MaxSteps; i++)
@@ -183,6 +184,14 @@ internal sealed class KeptDnsAnswerRecognizer
             if (next is null)
             {
                 return current;
+            }
+
+            foreach (var input in next.ChildOperations)
+            {
+                if (input != current && !(input is IArgumentOperation { Value: var argued } && OperationTree.Outer(argued) == current))
+                {
+                    trail.Inputs.Add(input);
+                }
             }
 
             current = OperationTree.Outer(next);
@@ -220,8 +229,9 @@ internal sealed class KeptDnsAnswerRecognizer
     /// (every new connection gets the first answer), or in a loop the resolution is not in, which goes round after the
     /// connection fails (every reconnect goes to the first answer).
     /// </summary>
-    private string? ReusedByConnect(IInvocationOperation connect, IInvocationOperation resolution)
+    private string? ReusedByConnect(IInvocationOperation connect, Trail trail)
     {
+        var resolution = trail.Resolution;
         var callback = Enclosing<IAnonymousFunctionOperation>(connect, stopAtLambda: false);
         if (!SameFunction(callback, resolution))
         {
@@ -238,6 +248,12 @@ internal sealed class KeptDnsAnswerRecognizer
                 return null;
             }
 
+            if (ChangesPerRound(trail, loop))
+            {
+                // addresses[i], addresses[(next++) % n]: every round tries another address; failover, not a reconnect.
+                return null;
+            }
+
             if (GoesRoundAfterAFailure(connect, loop))
             {
                 return "This DNS answer is resolved once, before a reconnect loop, and every reconnect goes to it";
@@ -245,6 +261,46 @@ internal sealed class KeptDnsAnswerRecognizer
         }
 
         return null;
+    }
+
+    /// <summary>What the answer was narrowed with (an index, a predicate) reads a local that <paramref name="loop"/> writes.</summary>
+    private static bool ChangesPerRound(Trail trail, ILoopOperation loop)
+    {
+        foreach (var input in trail.Inputs)
+        {
+            foreach (var operation in input.DescendantsAndSelf())
+            {
+                if (operation is ILocalReferenceOperation { Local: var local } && WrittenIn(loop, local))
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
+    }
+
+    private static bool WrittenIn(ILoopOperation loop, ILocalSymbol local)
+    {
+        foreach (var operation in loop.DescendantsAndSelf())
+        {
+            var written = operation switch
+            {
+                IVariableDeclaratorOperation declarator => SymbolEqualityComparer.Default.Equals(declarator.Symbol, local),
+                IAssignmentOperation assignment => IsLocal(assignment.Target, local),
+                IIncrementOrDecrementOperation increment => IsLocal(increment.Target, local),
+                _ => false,
+            };
+            if (written)
+            {
+                return true;
+            }
+        }
+
+        return loop is IForEachLoopOperation forEach && forEach.Locals.Contains(local);
+
+        static bool IsLocal(IOperation target, ILocalSymbol local)
+            => OperationTree.Unwrap(target) is ILocalReferenceOperation reference && SymbolEqualityComparer.Default.Equals(reference.Local, local);
     }
 
     /// <summary>The connect call is protected by a try inside <paramref name="loop"/> one of whose catches goes round again.</summary>
@@ -291,6 +347,19 @@ internal sealed class KeptDnsAnswerRecognizer
         }
 
         return null;
+    }
+
+    /// <summary>A field or property of the object itself, or a static one.</summary>
+    /// <summary>One resolution followed: the steps taken, and what the answer was narrowed with on the way.</summary>
+    private sealed class Trail
+    {
+        public Trail(IInvocationOperation resolution) => Resolution = resolution;
+
+        public IInvocationOperation Resolution { get; }
+
+        public int Steps { get; set; }
+
+        public System.Collections.Generic.List<IOperation> Inputs { get; } = new();
     }
 
     /// <summary>A field or property of the object itself, or a static one.</summary>

@@ -314,6 +314,25 @@ public sealed class KeptDnsAnswerTests
                     }
                 }
 
+                // Each answer tried once in turn, the next one on failure: failover over the answers, not a reconnect.
+                void NextOnFailure(string host)
+                {
+                    var addresses = Dns.GetHostAddresses(host);
+                    for (var i = 0; i < addresses.Length; i++)
+                    {
+                        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp);
+                        try
+                        {
+                            socket.Connect(addresses[i], 25);
+                            return;
+                        }
+                        catch (SocketException)
+                        {
+                            socket.Dispose();
+                        }
+                    }
+                }
+
                 void Until(string host)
                 {
                     var entry = Dns.GetHostEntry(host);
