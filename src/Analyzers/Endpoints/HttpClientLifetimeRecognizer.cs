@@ -208,8 +208,8 @@ internal sealed class HttpClientLifetimeRecognizer
         => invocation.TargetMethod.Name is "AddSingleton" or "TryAddSingleton"
            && invocation.TargetMethod.ContainingNamespace?.ToDisplayString() is "Microsoft.Extensions.DependencyInjection" or "Microsoft.Extensions.DependencyInjection.Extensions";
 
-    /// <summary>A field or property of the object itself (<c>_client = ...</c>, <c>this.Client = ...</c>, a static member).</summary>
-    private static bool IsOwnMember(IOperation target)
+    /// <summary>A field or property of the object itself (<c>_client = ...</c>, <c>this.Client = ...</c>, a static member); RES021, RES023.</summary>
+    internal static bool IsOwnMember(IOperation target)
         => target switch
         {
             IFieldReferenceOperation field => field.Field.IsStatic || field.Instance is IInstanceReferenceOperation,

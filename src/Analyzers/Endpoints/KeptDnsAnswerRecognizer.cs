@@ -126,7 +126,7 @@ internal sealed class KeptDnsAnswerRecognizer
                     return assignment is ISimpleAssignmentOperation ? FollowLocal(written.Local, assignment, trail) : null;
                 }
 
-                return IsOwnMember(assignment.Target) && OperationTree.ReferencedSymbol(assignment.Target) is { } member ? KeptIn(member, resolution) : null;
+                return HttpClientLifetimeRecognizer.IsOwnMember(assignment.Target) && OperationTree.ReferencedSymbol(assignment.Target) is { } member ? KeptIn(member, resolution) : null;
             case IVariableInitializerOperation { Parent: IVariableDeclaratorOperation declarator }:
                 return FollowLocal(declarator.Symbol, declarator, trail);
             case IReturnOperation returned when LazyAround(returned) is { } lazy:
@@ -232,7 +232,7 @@ internal sealed class KeptDnsAnswerRecognizer
     private string? ReusedByConnect(IInvocationOperation connect, Trail trail)
     {
         var resolution = trail.Resolution;
-        var callback = Enclosing<IAnonymousFunctionOperation>(connect, stopAtLambda: false);
+        var callback = Enclosing<IAnonymousFunctionOperation>(connect);
         if (!SameFunction(callback, resolution))
         {
             return callback is not null && IsConnectCallback(callback)
@@ -240,7 +240,7 @@ internal sealed class KeptDnsAnswerRecognizer
                 : null;
         }
 
-        for (var loop = Enclosing<ILoopOperation>(connect, stopAtLambda: true); loop is not null; loop = Enclosing<ILoopOperation>(loop, stopAtLambda: true))
+        for (var loop = OperationTree.Ancestor<ILoopOperation>(connect); loop is not null; loop = OperationTree.Ancestor<ILoopOperation>(loop))
         {
             if (OperationTree.IsWithin(resolution, loop))
             {
@@ -311,7 +311,7 @@ internal sealed class KeptDnsAnswerRecognizer
             return false;
         }
 
-        for (var @try = Enclosing<ITryOperation>(connect, stopAtLambda: true); @try is not null && OperationTree.IsWithin(@try, loop); @try = Enclosing<ITryOperation>(@try, stopAtLambda: true))
+        for (var @try = OperationTree.Ancestor<ITryOperation>(connect); @try is not null && OperationTree.IsWithin(@try, loop); @try = OperationTree.Ancestor<ITryOperation>(@try))
         {
             if (OperationTree.IsWithin(connect, @try.Body) && !ControlFlowFacts.FailureCatches(@try, loop, model).IsEmpty)
             {
@@ -328,9 +328,10 @@ internal sealed class KeptDnsAnswerRecognizer
            && TypeFacts.IsOrDerivesFrom(target.Property.ContainingType, _http.SocketsHttpHandler);
 
     private static bool SameFunction(IAnonymousFunctionOperation? function, IOperation operation)
-        => function is null ? Enclosing<IAnonymousFunctionOperation>(operation, stopAtLambda: false) is null : OperationTree.IsWithin(operation, function);
+        => function is null ? Enclosing<IAnonymousFunctionOperation>(operation) is null : OperationTree.IsWithin(operation, function);
 
-    private static T? Enclosing<T>(IOperation operation, bool stopAtLambda)
+    /// <summary>The nearest ancestor of type <typeparamref name="T"/>, across lambdas (<see cref="OperationTree.Ancestor{T}"/> stops at them).</summary>
+    private static T? Enclosing<T>(IOperation operation)
         where T : class, IOperation
     {
         for (var current = operation.Parent; current is not null; current = current.Parent)
@@ -339,17 +340,11 @@ internal sealed class KeptDnsAnswerRecognizer
             {
                 return match;
             }
-
-            if (stopAtLambda && current is IAnonymousFunctionOperation or ILocalFunctionOperation)
-            {
-                return null;
-            }
         }
 
         return null;
     }
 
-    /// <summary>A field or property of the object itself, or a static one.</summary>
     /// <summary>One resolution followed: the steps taken, and what the answer was narrowed with on the way.</summary>
     private sealed class Trail
     {
@@ -361,15 +356,6 @@ internal sealed class KeptDnsAnswerRecognizer
 
         public System.Collections.Generic.List<IOperation> Inputs { get; } = new();
     }
-
-    /// <summary>A field or property of the object itself, or a static one.</summary>
-    private static bool IsOwnMember(IOperation target)
-        => OperationTree.Unwrap(target) switch
-        {
-            IFieldReferenceOperation field => field.Field.IsStatic || field.Instance is IInstanceReferenceOperation,
-            IPropertyReferenceOperation property => property.Property.IsStatic || property.Instance is IInstanceReferenceOperation,
-            _ => false,
-        };
 
     /// <summary>
     /// The answer is kept when <paramref name="member"/> lives for the process (RES021's judgement) and gets its value
@@ -448,7 +434,7 @@ internal sealed class KeptDnsAnswerRecognizer
     /// <summary>The write is in a static constructor (static member), an instance constructor (singleton's member), or <c>Main</c>.</summary>
     private static bool RunsOnceFor(IOperation write, ISymbol member)
     {
-        if (Enclosing<IAnonymousFunctionOperation>(write, stopAtLambda: false) is not null
+        if (Enclosing<IAnonymousFunctionOperation>(write) is not null
             || write.SemanticModel?.GetEnclosingSymbol(write.Syntax.SpanStart) is not IMethodSymbol method)
         {
             return false;
@@ -465,7 +451,7 @@ internal sealed class KeptDnsAnswerRecognizer
     /// <summary>Under an <c>if</c> whose condition requires the member to be null: lazy initialization, done once.</summary>
     private static bool OnlyWhileNull(IOperation write, ISymbol member)
     {
-        for (var conditional = Enclosing<IConditionalOperation>(write, stopAtLambda: true); conditional is not null; conditional = Enclosing<IConditionalOperation>(conditional, stopAtLambda: true))
+        for (var conditional = OperationTree.Ancestor<IConditionalOperation>(write); conditional is not null; conditional = OperationTree.Ancestor<IConditionalOperation>(conditional))
         {
             if (conditional.WhenTrue is { } whenTrue && (whenTrue == write || OperationTree.IsWithin(write, whenTrue)) && RequiresNull(conditional.Condition, member))
             {
