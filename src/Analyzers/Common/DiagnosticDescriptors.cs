@@ -104,7 +104,13 @@ public static class DiagnosticDescriptors
         RuleIdentifiers.ClientCreatedPerOperation,
         title: "Client or pipeline created per operation",
         messageFormat: "{0} is created for one operation and dropped after it; {1}",
-        description: "Clients of HTTP, cloud SDKs, Redis and gRPC are built to be created once and shared: each instance opens its own connections, resolves DNS again and repeats its setup. Created per request, they exhaust sockets under load and multiply connection and DNS traffic during an outage, just when the dependency can least take it. Create the client once (a static or singleton instance, or IHttpClientFactory) and reuse it.");
+        description: "Clients of HTTP, cloud SDKs, Redis and gRPC are built to be created once and shared: each instance opens its own connections, resolves DNS again and repeats its setup. Created per request, they exhaust sockets under load and multiply connection and DNS traffic during an outage, just when the dependency can least take it. Polly circuit breakers and limiters keep their state in the pipeline or policy: built per call, a breaker never sees more than one failure and never opens. Create the client or pipeline once (a static or singleton instance, IHttpClientFactory, AddResiliencePipeline) and reuse it.");
+
+    public static readonly DiagnosticDescriptor DnsAnswerKeptForProcess = Create(
+        RuleIdentifiers.DnsAnswerKeptForProcess,
+        title: "DNS answer kept for the life of the process",
+        messageFormat: "{0}; when DNS moves the name (a failover to another region or host), the process keeps calling the old address: {1}",
+        description: "A DNS answer is only right until the name moves. Failover between regions, blue-green switches and replaced hosts all work by changing what a name resolves to, so an address resolved once and kept in a static or singleton field, reused by every reconnect, or captured by a connect callback keeps the process calling a dead address for as long as it runs. Resolve the name again when connecting, or keep the answer with an expiry.");
 
     public static readonly DiagnosticDescriptor UnboundedFanOut = Create(
         RuleIdentifiers.UnboundedFanOut,

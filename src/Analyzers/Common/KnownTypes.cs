@@ -42,6 +42,7 @@ public sealed class KnownTypes
         Aws = new AwsTypes(compilation);
         Azure = new AzureTypes(compilation);
         Sockets = new NetworkWaitTypes(compilation);
+        Dns = new DnsTypes(compilation);
 
         IsTestProject = TestCode.IsTestProject(compilation);
         Assembly = compilation.Assembly;
@@ -90,6 +91,8 @@ public sealed class KnownTypes
     public AzureTypes Azure { get; }
 
     public NetworkWaitTypes Sockets { get; }
+
+    public DnsTypes Dns { get; }
 
     /// <summary>A type whose values are regions: AWS <c>RegionEndpoint</c> or Azure <c>AzureLocation</c> (or its nullable).</summary>
     public bool IsRegionType(ITypeSymbol? type)

@@ -4,17 +4,22 @@ using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
 using ResilienceAnalyzers.Common;
+using ResilienceAnalyzers.Libraries.Polly;
 
 namespace ResilienceAnalyzers.Endpoints;
 
-/// <summary>RES020 hard-coded single-region endpoints and RES021 long-lived HttpClients that never refresh DNS.</summary>
+/// <summary>
+/// RES020 hard-coded single-region endpoints, RES021 long-lived HttpClients that never refresh DNS, RES022 clients and
+/// stateful Polly pipelines created per operation, RES023 DNS answers kept for the life of the process.
+/// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class EndpointAnalyzer : DiagnosticAnalyzer
 {
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(
         DiagnosticDescriptors.HardCodedSingleRegionEndpoint,
         DiagnosticDescriptors.LongLivedHttpClientIgnoresDns,
-        DiagnosticDescriptors.ClientCreatedPerOperation);
+        DiagnosticDescriptors.ClientCreatedPerOperation,
+        DiagnosticDescriptors.DnsAnswerKeptForProcess);
 
     public override void Initialize(AnalysisContext context)
     {
@@ -33,6 +38,10 @@ public sealed class EndpointAnalyzer : DiagnosticAnalyzer
         var clients = types.Http.HttpClient is null || types.Http.UsesPlatformHandler ? null : new HttpClientLifetimeRecognizer(types.Http);
         var factory = clients is not null && (types.Http.HttpClientBuilderExtensions is not null || types.Http.HttpClientFactoryOptions is not null);
 
+        // RES023: only where System.Net.Dns is referenced; ServicePointManager.DnsRefreshTimeout = -1 rides on the constants' callbacks.
+        var dns = types.Dns.Dns is null ? null : new KeptDnsAnswerRecognizer(types);
+        var refreshTimeout = dns is not null && types.Dns.ServicePointManager is not null;
+
         // The driver's cost is mostly per callback, so the rare shapes ride on callbacks that run anyway
         // instead of registering for every binary operator, invocation and assignment: a constant string
         // concatenation is judged from its first literal or field operand, and an infinite handler lifetime
@@ -50,6 +59,11 @@ public sealed class EndpointAnalyzer : DiagnosticAnalyzer
                 {
                     Report(c, types, InfiniteHandlerLifetime(literal, clients!));
                 }
+
+                if (refreshTimeout && KeptDnsAnswerRecognizer.IsCandidateConstant(literal.ConstantValue.Value))
+                {
+                    Report(c, types, dns!.RecognizeRefreshTimeout(literal));
+                }
             },
             OperationKind.Literal);
         context.RegisterOperationAction(c => Report(c, types, regions.RecognizeInterpolation((IInterpolatedStringOperation)c.Operation)), OperationKind.InterpolatedString);
@@ -65,6 +79,11 @@ public sealed class EndpointAnalyzer : DiagnosticAnalyzer
                 else if (factory)
                 {
                     Report(c, types, InfiniteHandlerLifetime(reference, clients!));
+                }
+
+                if (refreshTimeout && KeptDnsAnswerRecognizer.IsCandidateConstant(reference.ConstantValue.Value))
+                {
+                    Report(c, types, dns!.RecognizeRefreshTimeout(reference));
                 }
             },
             OperationKind.FieldReference);
@@ -88,15 +107,25 @@ public sealed class EndpointAnalyzer : DiagnosticAnalyzer
                 Report(c, types, perOperation.RecognizeCreation(creation, c.ContainingSymbol));
             },
             OperationKind.ObjectCreation);
-        if (perOperation.JudgesFactories)
+        // RES022's client factories and Polly policies, RES023's resolutions: one invocation callback, chosen by name first.
+        if (perOperation.JudgesFactories || perOperation.JudgesPolicies || dns is not null)
         {
             context.RegisterOperationAction(
                 c =>
                 {
                     var call = (IInvocationOperation)c.Operation;
-                    if (PerOperationClientRecognizer.IsCandidateFactoryName(call.TargetMethod.Name))
+                    var name = call.TargetMethod.Name;
+                    if (PerOperationClientRecognizer.IsCandidateFactoryName(name))
                     {
                         Report(c, types, perOperation.RecognizeFactory(call, c.ContainingSymbol));
+                    }
+                    else if (perOperation.JudgesPolicies && PollyStatefulStrategies.IsCandidateName(name))
+                    {
+                        Report(c, types, perOperation.RecognizePolicy(call, c.ContainingSymbol));
+                    }
+                    else if (dns is not null && KeptDnsAnswerRecognizer.IsCandidateName(name))
+                    {
+                        Report(c, types, dns.RecognizeResolution(call));
                     }
                 },
                 OperationKind.Invocation);
@@ -239,10 +268,20 @@ public sealed class EndpointAnalyzer : DiagnosticAnalyzer
             : ImmutableDictionary<string, string?>.Empty;
         context.ReportDiagnostic(Diagnostic.Create(
             DiagnosticDescriptors.ClientCreatedPerOperation,
-            finding.Creation.Syntax.GetLocation(),
+            finding.Location,
             properties,
             finding.Subject,
             finding.Consequence));
+    }
+
+    private static void Report(OperationAnalysisContext context, KnownTypes types, KeptDnsAnswer? finding)
+    {
+        if (finding is null || !types.ShouldAnalyze(context.Options, context.Operation.Syntax.SyntaxTree))
+        {
+            return;
+        }
+
+        context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.DnsAnswerKeptForProcess, finding.Node.GetLocation(), finding.Subject, finding.Remedy));
     }
 
     private static bool IsAllowed(string code, string[] allowed)

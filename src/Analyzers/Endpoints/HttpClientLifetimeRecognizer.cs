@@ -208,8 +208,8 @@ internal sealed class HttpClientLifetimeRecognizer
         => invocation.TargetMethod.Name is "AddSingleton" or "TryAddSingleton"
            && invocation.TargetMethod.ContainingNamespace?.ToDisplayString() is "Microsoft.Extensions.DependencyInjection" or "Microsoft.Extensions.DependencyInjection.Extensions";
 
-    /// <summary>A field or property of the object itself (<c>_client = ...</c>, <c>this.Client = ...</c>, a static member).</summary>
-    private static bool IsOwnMember(IOperation target)
+    /// <summary>A field or property of the object itself (<c>_client = ...</c>, <c>this.Client = ...</c>, a static member); RES021, RES023.</summary>
+    internal static bool IsOwnMember(IOperation target)
         => target switch
         {
             IFieldReferenceOperation field => field.Field.IsStatic || field.Instance is IInstanceReferenceOperation,
@@ -217,8 +217,8 @@ internal sealed class HttpClientLifetimeRecognizer
             _ => false,
         };
 
-    /// <summary>A static member, or a member of a singleton: a type that exposes a static instance of itself.</summary>
-    private static bool IsProcessLived(ISymbol member)
+    /// <summary>A static member, or a member of a singleton: a type that exposes a static instance of itself (RES021, RES023).</summary>
+    internal static bool IsProcessLived(ISymbol member)
         => member is IFieldSymbol or IPropertySymbol && (member.IsStatic || IsSingleton(member.ContainingType));
 
     /// <summary>
@@ -226,7 +226,7 @@ internal sealed class HttpClientLifetimeRecognizer
     /// <c>Lazy</c> of itself), or it is a hosted service (<c>IHostedService</c>, <c>BackgroundService</c>), which the
     /// host creates once and keeps until shutdown.
     /// </summary>
-    private static bool IsSingleton(INamedTypeSymbol? type)
+    internal static bool IsSingleton(INamedTypeSymbol? type)
     {
         if (type is not { TypeKind: TypeKind.Class })
         {

@@ -1,19 +1,25 @@
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Operations;
 using ResilienceAnalyzers.Common;
+using ResilienceAnalyzers.Libraries.Polly;
 
 namespace ResilienceAnalyzers.Endpoints;
 
 /// <summary>A client meant to live long, created for one operation and dropped after it (RES022).</summary>
 public sealed class PerOperationClient
 {
-    public PerOperationClient(IOperation creation, string subject, string consequence, bool canHoist = false)
+    public PerOperationClient(IOperation creation, string subject, string consequence, bool canHoist = false, Location? location = null)
     {
         Creation = creation;
         Subject = subject;
         Consequence = consequence;
         CanHoist = canHoist;
+        Location = location ?? creation.Syntax.GetLocation();
     }
+
+    /// <summary>Where the diagnostic goes: the <c>new</c> or factory call, or the name of the call that builds a Polly pipeline or policy.</summary>
+    public Location Location { get; }
 
     /// <summary>
     /// An HttpClient declared as a local with settings that depend on nothing of the call (no local, parameter or instance
@@ -48,6 +54,8 @@ internal sealed class PerOperationClientRecognizer
 {
     private const string HttpConsequence = "each one opens its own connections and asks DNS again, and leaves sockets in TIME_WAIT when disposed: share one (a static readonly HttpClient on a SocketsHttpHandler with a finite PooledConnectionLifetime) or use IHttpClientFactory";
     private const string SdkConsequence = "each one opens its own connections and repeats its setup: create it once and reuse it";
+    private const string BreakerConsequence = "its circuit breaker starts closed and empty on every call, so it never sees more than one call's failures and never opens: build it once (a static or singleton field, or AddResiliencePipeline) and share it";
+    private const string LimiterConsequence = "its limiter starts with every permit free on every call, so it never limits anything: build it once (a static or singleton field, or AddResiliencePipeline) and share it";
 
     private readonly KnownTypes _types;
     private readonly INamedTypeSymbol? _connectionMultiplexer;
@@ -56,6 +64,7 @@ internal sealed class PerOperationClientRecognizer
     public PerOperationClientRecognizer(KnownTypes types, Compilation compilation)
     {
         _types = types;
+        JudgesPolicies = types.Polly.HasPolicies;
         var lookup = LibraryTypeLookup.For(compilation);
         _connectionMultiplexer = lookup.Find("StackExchange.Redis", "StackExchange.Redis.ConnectionMultiplexer");
         _grpcChannel = lookup.Find("Grpc.Net.Client", "Grpc.Net.Client.GrpcChannel");
@@ -63,6 +72,9 @@ internal sealed class PerOperationClientRecognizer
 
     /// <summary>A Redis or gRPC channel factory is referenced: the invocation callback has something to look for.</summary>
     public bool JudgesFactories => _connectionMultiplexer is not null || _grpcChannel is not null;
+
+    /// <summary>Polly policies or pipelines are referenced: the invocation callback looks for stateful ones built per call.</summary>
+    public bool JudgesPolicies { get; }
 
     /// <summary>A cheap first test on a call's name, before any symbol is compared.</summary>
     public static bool IsCandidateFactoryName(string name) => name is "Connect" or "ConnectAsync" or "ForAddress";
@@ -126,6 +138,31 @@ internal sealed class PerOperationClientRecognizer
         }
 
         return StaysInOneOperation(created, containingSymbol) ? new PerOperationClient(call, subject, SdkConsequence) : null;
+    }
+
+    /// <summary>
+    /// A Polly pipeline or policy that keeps state between executions (a circuit breaker, a limiter), built in a method
+    /// that runs per operation and dropped after it: the state starts afresh on every call.
+    /// </summary>
+    public PerOperationClient? RecognizePolicy(IInvocationOperation call, ISymbol containingSymbol)
+    {
+        if (PollyStatefulStrategies.Recognize(call, _types.Polly) is not { } state || !StaysInOneOperation(call, containingSymbol))
+        {
+            return null;
+        }
+
+        var isPipeline = call.TargetMethod.Name == "Build";
+        var subject = (isPipeline, state) switch
+        {
+            (true, PollyState.CircuitBreaker) => "This resilience pipeline with a circuit breaker",
+            (true, _) => "This resilience pipeline with a rate limiter",
+            (false, PollyState.CircuitBreaker) => "This circuit-breaker policy",
+            _ => "This " + call.TargetMethod.Name.Replace("Async", string.Empty).ToLowerInvariant().Replace("ratelimit", "rate-limit") + " policy",
+        };
+        var name = call.Syntax is InvocationExpressionSyntax { Expression: var expression } && PollyV7PolicyRecognizer.NameToken(expression) is { } token
+            ? token.GetLocation()
+            : null;
+        return new PerOperationClient(call, subject, state == PollyState.CircuitBreaker ? BreakerConsequence : LimiterConsequence, location: name);
     }
 
     private bool CanHoist(IObjectCreationOperation creation)

@@ -296,4 +296,191 @@ public sealed class PerOperationClientTests
             """,
             TestLibraries.None,
             editorConfig: null);
+
+    private const string PollyUsings = """
+        using System;
+        using System.Net.Http;
+        using System.Threading;
+        using System.Threading.RateLimiting;
+        using System.Threading.Tasks;
+        using Polly;
+        using Polly.CircuitBreaker;
+        using Polly.RateLimiting;
+        using Polly.Retry;
+
+        """;
+
+    private static Task VerifyPolly(string source)
+        => Analyzer.VerifyAnalyzerAsync(PollyUsings + source, TestLibraries.Polly | TestLibraries.HttpResilience, editorConfig: null);
+
+    // RULES.md: "ResiliencePipelineBuilder.Build() of a pipeline with a circuit breaker or rate limiter".
+    [Fact]
+    public Task APipelineWithABreakerOrLimiterBuiltPerCall_IsReported()
+        => VerifyPolly("""
+            class Orders
+            {
+                private readonly HttpClient _http = new();
+
+                async Task<string> GetAsync(string url, CancellationToken token)
+                {
+                    var pipeline = new ResiliencePipelineBuilder()
+                        .AddRetry(new RetryStrategyOptions())
+                        .AddCircuitBreaker(new CircuitBreakerStrategyOptions())
+                        .{|RES022:Build|}();
+                    return await pipeline.ExecuteAsync(async ct => await _http.GetStringAsync(url, ct), token);
+                }
+
+                Task<HttpResponseMessage> SendAsync(string url, CancellationToken token)
+                    => new ResiliencePipelineBuilder<HttpResponseMessage>()
+                        .AddCircuitBreaker(new CircuitBreakerStrategyOptions<HttpResponseMessage>())
+                        .{|RES022:Build|}()
+                        .ExecuteAsync(async ct => await _http.GetAsync(url, ct), token).AsTask();
+
+                async Task LimitedAsync(string url, CancellationToken token)
+                {
+                    var builder = new ResiliencePipelineBuilder();
+                    builder.AddTimeout(TimeSpan.FromSeconds(5));
+                    builder.AddConcurrencyLimiter(10);
+                    var pipeline = builder.{|RES022:Build|}();
+                    await pipeline.ExecuteAsync(async ct => await _http.GetStringAsync(url, ct), token);
+                }
+
+                async Task RateAsync(string url, CancellationToken token)
+                {
+                    var pipeline = new ResiliencePipelineBuilder()
+                        .AddRateLimiter(new RateLimiterStrategyOptions())
+                        .{|RES022:Build|}();
+                    await pipeline.ExecuteAsync(async ct => await _http.GetStringAsync(url, ct), token);
+                }
+            }
+            """);
+
+    // RULES.md: "v7 CircuitBreaker*", and the bulkhead and rate-limit policies, which keep state too.
+    [Fact]
+    public Task AV7BreakerBulkheadOrRateLimitPolicyBuiltPerCall_IsReported()
+        => VerifyPolly("""
+            class Legacy
+            {
+                private readonly HttpClient _http = new();
+
+                async Task<string> GetAsync(string url)
+                {
+                    var breaker = Policy.Handle<HttpRequestException>().{|RES022:CircuitBreakerAsync|}(2, TimeSpan.FromSeconds(30));
+                    return await breaker.ExecuteAsync(() => _http.GetStringAsync(url));
+                }
+
+                string Get(string url)
+                    => Policy.Handle<HttpRequestException>().{|RES022:AdvancedCircuitBreaker|}(0.5, TimeSpan.FromSeconds(10), 20, TimeSpan.FromSeconds(30))
+                        .Execute(() => _http.GetStringAsync(url).GetAwaiter().GetResult());
+
+                async Task BulkAsync(string url)
+                {
+                    var bulkhead = Policy.{|RES022:BulkheadAsync|}(4);
+                    await bulkhead.ExecuteAsync(() => _http.GetStringAsync(url));
+                }
+
+                async Task RateAsync(string url)
+                {
+                    var limit = Policy.{|RES022:RateLimitAsync|}(10, TimeSpan.FromSeconds(1));
+                    await limit.ExecuteAsync(() => _http.GetStringAsync(url));
+                }
+            }
+            """);
+
+    // RULES.md: "A pipeline with only retry/timeout has no state"; stored, returned or registered pipelines escape.
+    [Fact]
+    public Task StatelessEscapingOrSharedPipelines_AreNotReported()
+        => VerifyPolly("""
+            class Pipelines
+            {
+                private static readonly RateLimiter SharedLimiter = new ConcurrencyLimiter(new ConcurrencyLimiterOptions { PermitLimit = 10 });
+                private readonly HttpClient _http = new();
+                private ResiliencePipeline? _kept;
+                private readonly ResiliencePipeline _field = new ResiliencePipelineBuilder().AddCircuitBreaker(new CircuitBreakerStrategyOptions()).Build();
+                private readonly ResiliencePipelineBuilder _sharedBuilder = new();
+
+                async Task RetryOnlyAsync(string url, CancellationToken token)
+                {
+                    var pipeline = new ResiliencePipelineBuilder().AddRetry(new RetryStrategyOptions()).AddTimeout(TimeSpan.FromSeconds(5)).Build();
+                    await pipeline.ExecuteAsync(async ct => await _http.GetStringAsync(url, ct), token);
+                }
+
+                ResiliencePipeline Create() => new ResiliencePipelineBuilder().AddCircuitBreaker(new CircuitBreakerStrategyOptions()).Build();
+
+                void Keep() => _kept = new ResiliencePipelineBuilder().AddCircuitBreaker(new CircuitBreakerStrategyOptions()).Build();
+
+                async Task SharedLimiterAsync(string url, CancellationToken token)
+                {
+                    var pipeline = new ResiliencePipelineBuilder().AddRateLimiter(SharedLimiter).Build();
+                    await pipeline.ExecuteAsync(async ct => await _http.GetStringAsync(url, ct), token);
+                }
+
+                async Task UnseenBuilderAsync(string url, CancellationToken token)
+                {
+                    var pipeline = _sharedBuilder.AddCircuitBreaker(new CircuitBreakerStrategyOptions()).Build();
+                    await pipeline.ExecuteAsync(async ct => await _http.GetStringAsync(url, ct), token);
+                }
+
+                async Task V7RetryAsync(string url)
+                {
+                    var retry = Policy.Handle<HttpRequestException>().WaitAndRetryAsync(3, n => TimeSpan.FromSeconds(n));
+                    await retry.ExecuteAsync(() => _http.GetStringAsync(url));
+                }
+
+                Func<ResiliencePipeline> Factory() => () => new ResiliencePipelineBuilder().AddCircuitBreaker(new CircuitBreakerStrategyOptions()).Build();
+
+                public Pipelines()
+                {
+                    var pipeline = new ResiliencePipelineBuilder().AddCircuitBreaker(new CircuitBreakerStrategyOptions()).Build();
+                    _kept = pipeline;
+                }
+            }
+            """);
+
+    // RULES.md: "a client created once before a batch loop and reused by it": a breaker shared by a batch is shared.
+    [Fact]
+    public Task ABreakerReusedByABatchLoop_IsNotReported_OneBuiltInTheLoop_Is()
+        => VerifyPolly("""
+            class Batch
+            {
+                private readonly HttpClient _http = new();
+
+                async Task PullAllAsync(string[] urls)
+                {
+                    var breaker = Policy.Handle<HttpRequestException>().CircuitBreakerAsync(2, TimeSpan.FromSeconds(30));
+                    foreach (var url in urls)
+                    {
+                        await breaker.ExecuteAsync(() => _http.GetStringAsync(url));
+                    }
+                }
+
+                async Task PullEachAsync(string[] urls)
+                {
+                    foreach (var url in urls)
+                    {
+                        var breaker = Policy.Handle<HttpRequestException>().{|RES022:CircuitBreakerAsync|}(2, TimeSpan.FromSeconds(30));
+                        await breaker.ExecuteAsync(() => _http.GetStringAsync(url));
+                    }
+                }
+            }
+            """);
+
+    // Gate on references: without Polly nothing of it is looked at, and a type named like it is not it.
+    [Fact]
+    public Task LookalikesWithoutPolly_AreNotReported()
+        => Analyzer.VerifyAnalyzerAsync(
+            Usings + """
+            class ResiliencePipelineBuilder
+            {
+                public ResiliencePipelineBuilder AddCircuitBreaker(object options) => this;
+                public object Build() => new object();
+            }
+
+            class Use
+            {
+                string Run() => new ResiliencePipelineBuilder().AddCircuitBreaker(new object()).Build().ToString()!;
+            }
+            """,
+            TestLibraries.None,
+            editorConfig: null);
 }

@@ -392,5 +392,86 @@ internal static class RobustnessSnippets
                 }
             }
             """,
+        ["Endpoints: feed reconnects, cached addresses and per-call breakers"] = """
+            using System;
+            using System.Net;
+            using System.Net.Http;
+            using System.Net.Sockets;
+            using System.Threading;
+            using System.Threading.Tasks;
+            using Polly;
+            using Polly.CircuitBreaker;
+
+            namespace Market;
+
+            public sealed class QuoteFeed
+            {
+                public static QuoteFeed Instance { get; } = new QuoteFeed("quotes.example.com");
+
+                private static readonly IPAddress[] Mirrors = Dns.GetHostAddresses("mirrors.example.com");
+                private static readonly IPHostEntry Self = Dns.GetHostEntry(Dns.GetHostName());
+                private readonly string _host;
+                private IPAddress[]? _cached;
+                private DateTime _expires;
+
+                private QuoteFeed(string host) => _host = host;
+
+                public async Task RunAsync(CancellationToken token)
+                {
+                    var addresses = await Dns.GetHostAddressesAsync(_host, token).ConfigureAwait(false);
+                    var endpoint = new IPEndPoint(addresses[0], 7000);
+                    while (!token.IsCancellationRequested)
+                    {
+                        using var socket = new Socket(SocketType.Stream, ProtocolType.Tcp);
+                        try
+                        {
+                            await socket.ConnectAsync(endpoint, token);
+                        }
+                        catch (SocketException)
+                        {
+                            await Task.Delay(TimeSpan.FromSeconds(1), token);
+                        }
+                    }
+                }
+
+                public IPAddress[] Current()
+                {
+                    if (_cached == null || DateTime.UtcNow > _expires)
+                    {
+                        _cached = Dns.GetHostAddresses(_host);
+                        _expires = DateTime.UtcNow.AddSeconds(30);
+                    }
+
+                    return _cached;
+                }
+
+                public HttpClient Client()
+                {
+                    var pinned = Dns.GetHostAddresses(_host);
+                    return new HttpClient(new SocketsHttpHandler
+                    {
+                        PooledConnectionLifetime = TimeSpan.FromMinutes(2),
+                        ConnectCallback = async (context, ct) =>
+                        {
+                            var socket = new Socket(SocketType.Stream, ProtocolType.Tcp);
+                            await socket.ConnectAsync(pinned, context.DnsEndPoint.Port, ct);
+                            return new NetworkStream(socket, ownsSocket: true);
+                        },
+                    });
+                }
+
+                public async Task<string> QuoteAsync(HttpClient http, string symbol, CancellationToken token)
+                {
+                    ServicePointManager.DnsRefreshTimeout = -1;
+                    var pipeline = new ResiliencePipelineBuilder()
+                        .AddTimeout(TimeSpan.FromSeconds(2))
+                        .AddCircuitBreaker(new CircuitBreakerStrategyOptions { FailureRatio = 0.5 })
+                        .Build();
+                    var breaker = Policy.Handle<HttpRequestException>().CircuitBreakerAsync(3, TimeSpan.FromSeconds(30));
+                    await breaker.ExecuteAsync(() => Task.CompletedTask);
+                    return await pipeline.ExecuteAsync(async ct => await http.GetStringAsync("https://" + _host + "/q/" + symbol, ct), token);
+                }
+            }
+            """,
     };
 }

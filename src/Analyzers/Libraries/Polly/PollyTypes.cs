@@ -21,6 +21,10 @@ public sealed class PollyTypes
         AsyncRetrySyntax = lookup.Find("Polly", "Polly.AsyncRetrySyntax");
         AsyncRetryTResultSyntax = lookup.Find("Polly", "Polly.AsyncRetryTResultSyntax");
 
+        // Polly v7: the policy factories (Bulkhead, RateLimit are static members of Policy and Policy<TResult>).
+        Policy = lookup.Find("Polly", "Polly.Policy");
+        PolicyOfT = lookup.Find("Polly", "Polly.Policy`1");
+
         // Polly.Contrib.WaitAndRetry
         ContribBackoff = lookup.Find("Polly", "Polly.Contrib.WaitAndRetry.Backoff");
 
@@ -29,6 +33,7 @@ public sealed class PollyTypes
         RetryStrategyOptionsOfT = lookup.Find("Polly", "Polly.Retry.RetryStrategyOptions`1");
         DelayBackoffType = lookup.Find("Polly", "Polly.DelayBackoffType");
         TimeoutStrategyOptions = lookup.Find("Polly", "Polly.Timeout.TimeoutStrategyOptions");
+        ResiliencePipelineBuilderBase = lookup.Find("Polly", "Polly.ResiliencePipelineBuilderBase");
 
         // Microsoft.Extensions.Http.Resilience
         HttpRetryStrategyOptions = lookup.Find("Microsoft.Extensions.Http.Resilience", "Microsoft.Extensions.Http.Resilience.HttpRetryStrategyOptions");
@@ -44,6 +49,10 @@ public sealed class PollyTypes
 
     public INamedTypeSymbol? AsyncRetryTResultSyntax { get; }
 
+    public INamedTypeSymbol? Policy { get; }
+
+    public INamedTypeSymbol? PolicyOfT { get; }
+
     public INamedTypeSymbol? ContribBackoff { get; }
 
     public INamedTypeSymbol? RetryStrategyOptions { get; }
@@ -54,6 +63,9 @@ public sealed class PollyTypes
 
     /// <summary>Polly v8's timeout options, base of Microsoft.Extensions.Http.Resilience's <c>HttpTimeoutStrategyOptions</c>.</summary>
     public INamedTypeSymbol? TimeoutStrategyOptions { get; }
+
+    /// <summary>The base of <c>ResiliencePipelineBuilder</c> and <c>ResiliencePipelineBuilder&lt;TResult&gt;</c>.</summary>
+    public INamedTypeSymbol? ResiliencePipelineBuilderBase { get; }
 
     public INamedTypeSymbol? HttpRetryStrategyOptions { get; }
 
@@ -73,6 +85,12 @@ public sealed class PollyTypes
 
     /// <summary>Polly v8's retry strategy is referenced, not declared by the compilation itself.</summary>
     public bool HasV8 => IsReferenced(RetryStrategyOptionsOfT);
+
+    /// <summary>
+    /// Polly policies or pipelines are referenced, not declared by the compilation: RES022 looks for stateful ones
+    /// (circuit breakers, bulkheads, rate limiters) built per call.
+    /// </summary>
+    public bool HasPolicies => IsReferenced(Policy) || IsReferenced(ResiliencePipelineBuilderBase);
 
     private readonly IAssemblySymbol _assembly;
 

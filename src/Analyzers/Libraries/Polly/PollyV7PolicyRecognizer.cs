@@ -171,7 +171,8 @@ public static class PollyV7PolicyRecognizer
         return null;
     }
 
-    private static SyntaxToken? NameToken(ExpressionSyntax expression)
+    /// <summary>The name a call is made by (<c>Name</c> of <c>x.Name(…)</c>, <c>x?.Name(…)</c>, <c>Name(…)</c>).</summary>
+    internal static SyntaxToken? NameToken(ExpressionSyntax expression)
         => expression switch
         {
             MemberAccessExpressionSyntax memberAccess => memberAccess.Name.Identifier,
