@@ -260,7 +260,13 @@ internal sealed class PerOperationClientRecognizer
 
     private static bool StaysInOneOperation(IOperation created, ISymbol containingSymbol)
     {
-        if (!RunsPerOperation(containingSymbol) || InsideALambda(created))
+        // A lambda runs when whatever it is handed to calls it: judged only when that is once per request (a Minimal API
+        // handler). A method that runs once (Main, start-up) still makes one client per item in a loop.
+        var lambda = EnclosingLambda(created);
+        var perOperation = lambda is null
+            ? RunsPerOperation(containingSymbol) || OperationTree.Ancestor<ILoopOperation>(created) is not null
+            : IsRequestHandler(lambda);
+        if (!perOperation)
         {
             return false;
         }
@@ -316,17 +322,34 @@ internal sealed class PerOperationClientRecognizer
         return true;
     }
 
-    private static bool InsideALambda(IOperation operation)
+    private static IAnonymousFunctionOperation? EnclosingLambda(IOperation operation)
     {
         for (var current = operation.Parent; current is not null; current = current.Parent)
         {
-            if (current is IAnonymousFunctionOperation)
+            if (current is IAnonymousFunctionOperation lambda)
             {
-                return true;
+                return lambda;
             }
         }
 
-        return false;
+        return null;
+    }
+
+    /// <summary>
+    /// The lambda is a Minimal API endpoint handler (<c>app.MapGet("/x", async () =&gt; …)</c>, any <c>Map*</c> of
+    /// ASP.NET Core's endpoint route builder extensions): it runs once per request.
+    /// </summary>
+    private static bool IsRequestHandler(IAnonymousFunctionOperation lambda)
+    {
+        IOperation current = lambda;
+        while (current.Parent is IDelegateCreationOperation or IConversionOperation)
+        {
+            current = current.Parent;
+        }
+
+        return current.Parent is IArgumentOperation { Parent: IInvocationOperation map }
+               && map.TargetMethod.Name.StartsWith("Map", System.StringComparison.Ordinal)
+               && map.TargetMethod.ContainingNamespace?.ToDisplayString() == "Microsoft.AspNetCore.Builder";
     }
 
     /// <summary>
@@ -343,7 +366,7 @@ internal sealed class PerOperationClientRecognizer
                 continue;
             }
 
-            if (InsideALambda(reference) || InALoopTheCreationIsNotIn(reference, created))
+            if (EnclosingLambda(reference) != EnclosingLambda(created) || InALoopTheCreationIsNotIn(reference, created))
             {
                 return false;
             }

@@ -118,4 +118,29 @@ public sealed class PerOperationClientFixTests
                 async Task<string> InlineAsync(string url) => await {|RES022:new HttpClient()|}.GetStringAsync(url);
             }
             """);
+
+    // Top-level statements have no type to hold the field: the finding stands, with nothing offered.
+    [Fact]
+    public Task OffersNothing_InTopLevelStatements()
+    {
+        const string source = """
+            using System;
+            using System.Net.Http;
+
+            foreach (var url in args)
+            {
+                var client = {|RES022:new HttpClient()|};
+                Console.WriteLine(await client.GetStringAsync(url));
+            }
+            """;
+        var test = new Fix.Test
+        {
+            TestLibraries = TestLibraries.None,
+            TestCode = source,
+            FixedCode = source,
+            CodeActionEquivalenceKey = SharedHttpClientCodeFixProvider.ShareKey,
+        };
+        test.TestState.OutputKind = Microsoft.CodeAnalysis.OutputKind.ConsoleApplication;
+        return test.RunAsync(System.Threading.CancellationToken.None);
+    }
 }

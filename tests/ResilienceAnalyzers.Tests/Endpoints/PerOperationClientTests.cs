@@ -187,6 +187,79 @@ public sealed class PerOperationClientTests
             }
             """);
 
+    // Main runs once, but a loop in it makes one client per item: per operation all the same.
+    [Fact]
+    public Task AClientMadeInALoopOfMain_IsReported()
+        => Verify("""
+            class Program
+            {
+                static async Task Main(string[] args)
+                {
+                    using var once = new HttpClient();
+                    foreach (var url in args)
+                    {
+                        using var client = {|RES022:new HttpClient()|};
+                        Console.WriteLine(await client.GetStringAsync(url) + await once.GetStringAsync(url));
+                    }
+                }
+
+                static async Task ProbeAsync(string[] hosts)
+                {
+                    for (var i = 0; i < hosts.Length; i++)
+                    {
+                        var client = {|RES022:new HttpClient()|};
+                        await client.GetStringAsync(hosts[i]);
+                    }
+                }
+            }
+            """);
+
+    // A Minimal API handler runs once per request; other lambdas (factories, registrations) are not judged.
+    [Fact]
+    public Task AClientMadeInAMinimalApiHandler_IsReported()
+        => Analyzer.VerifyAnalyzerAsync(
+            Usings + """
+            namespace Microsoft.AspNetCore.Builder
+            {
+                public interface IEndpointRouteBuilder { }
+
+                public static class EndpointRouteBuilderExtensions
+                {
+                    public static object MapGet(this IEndpointRouteBuilder endpoints, string pattern, Delegate handler) => handler;
+                    public static object MapPost(this IEndpointRouteBuilder endpoints, string pattern, Delegate handler) => handler;
+                }
+            }
+
+            namespace App
+            {
+                using Microsoft.AspNetCore.Builder;
+
+                class Endpoints
+                {
+                    static void Map(Microsoft.AspNetCore.Builder.IEndpointRouteBuilder app)
+                    {
+                        app.MapGet("/price", async (string sku) =>
+                        {
+                            using var client = {|RES022:new HttpClient()|};
+                            return await client.GetStringAsync("https://prices.example/" + sku);
+                        });
+
+                        app.MapPost("/warm", async () =>
+                        {
+                            var client = new HttpClient();
+                            Func<Task<string>> later = () => client.GetStringAsync("https://prices.example/warm");
+                            return await later();
+                        });
+
+                        Func<HttpClient> factory = () => new HttpClient();
+                    }
+                }
+            
+            }
+            """,
+            TestLibraries.None,
+            editorConfig: null);
+
     [Fact]
     public Task AHostedServicesStart_IsNotPerOperation()
         => Analyzer.VerifyAnalyzerAsync(
