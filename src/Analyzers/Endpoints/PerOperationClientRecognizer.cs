@@ -374,7 +374,7 @@ internal sealed class PerOperationClientRecognizer
             var outer = OperationTree.Outer(reference);
             var staysHere = outer.Parent switch
             {
-                IInvocationOperation call => call.Instance == outer,
+                IInvocationOperation call => call.Instance == outer && !HandsOnAPartOf(call, local.Type),
                 IPropertyReferenceOperation property => property.Instance == outer,
                 IConditionalAccessOperation access => access.Operation == outer,
                 IUsingOperation or IBinaryOperation or IIsPatternOperation => true,
@@ -388,6 +388,39 @@ internal sealed class PerOperationClientRecognizer
         }
 
         return true;
+    }
+
+    /// <summary>
+    /// The call returns a part of the client (<c>muxer.GetDatabase()</c>, <c>cosmos.GetContainer(…)</c>: a type of the
+    /// client's own library) and that part leaves the method: returned, stored, handed to a call, directly or through one
+    /// local. The part keeps the client alive and in use, so the client is not dropped after this operation.
+    /// </summary>
+    private static bool HandsOnAPartOf(IInvocationOperation call, ITypeSymbol client)
+    {
+        if (call.Type is not { } part || !SymbolEqualityComparer.Default.Equals(part.ContainingAssembly, client.ContainingAssembly))
+        {
+            return false;
+        }
+
+        var outer = OperationTree.Outer(call);
+        if (outer.Parent is IVariableInitializerOperation { Parent: IVariableDeclaratorOperation { Symbol: var holder } })
+        {
+            foreach (var operation in OperationTree.Root(call).Descendants())
+            {
+                if (operation is ILocalReferenceOperation reference && SymbolEqualityComparer.Default.Equals(reference.Local, holder) && Leaves(reference))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        return Leaves(call);
+
+        static bool Leaves(IOperation value)
+            => OperationTree.Outer(value).Parent is IReturnOperation or IArgumentOperation
+                   or ISimpleAssignmentOperation { Target: IFieldReferenceOperation or IPropertyReferenceOperation };
     }
 
     private static bool InALoopTheCreationIsNotIn(IOperation use, IOperation created)

@@ -81,6 +81,39 @@ public sealed class PerOperationClientTests
             }
             """);
 
+    // A part of the client that leaves the method (a Redis database, a Cosmos container) keeps the client in use.
+    [Fact]
+    public Task AClientWhosePartLeavesTheMethod_IsNotReported()
+        => Verify("""
+            using Microsoft.Azure.Cosmos;
+            using StackExchange.Redis;
+
+            class Connections
+            {
+                private Container? _orders;
+
+                async Task<IDatabase> OpenAsync(string endpoint)
+                {
+                    var muxer = await ConnectionMultiplexer.ConnectAsync(endpoint);
+                    return muxer.GetDatabase();
+                }
+
+                void Bind(string connection)
+                {
+                    var cosmos = new CosmosClient(connection);
+                    var container = cosmos.GetContainer("shop", "orders");
+                    _orders = container;
+                }
+
+                async Task<string> LengthAsync(string connection)
+                {
+                    using var cosmos = {|RES022:new CosmosClient(connection)|};
+                    var container = cosmos.GetContainer("shop", "orders");
+                    return container.Id + (await cosmos.ReadAccountAsync()).Id;
+                }
+            }
+            """);
+
     // Whatever escapes may be the one long-lived instance; RES021 judges what is kept for the process.
     [Fact]
     public Task AClientThatEscapes_IsNotReported()
