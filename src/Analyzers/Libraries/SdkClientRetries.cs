@@ -78,8 +78,8 @@ internal sealed class SdkClientRetries
     /// nothing: <c>GetBlobClient</c>, <c>GetContainer</c>, <c>GetPreSignedURL</c>, <c>Dispose</c>, <c>Add</c>, <c>Where</c>. What
     /// each SDK's sending methods have in common, read in its source:
     /// <list type="bullet">
-    /// <item>AWS: every service operation takes an <c>AmazonWebServiceRequest</c> or returns an <c>AmazonWebServiceResponse</c>
-    /// (their convenience overloads too);</item>
+    /// <item>AWS: every service operation returns an <c>AmazonWebServiceResponse</c> (its convenience overloads too);
+    /// <c>GetPreSignedURL</c> takes a request object but only signs it;</item>
     /// <item>Azure: service methods return <c>Response</c>, <c>Response&lt;T&gt;</c> (a <c>NullableResponse&lt;T&gt;</c>) or an
     /// <c>Operation</c>, awaited or not (Azure SDK design guidelines); a pageable, sent while it is enumerated, is left out;</item>
     /// <item>Cosmos DB: operations return a <c>Response&lt;T&gt;</c> (<c>ItemResponse</c>, <c>FeedResponse</c>...), a
@@ -97,14 +97,6 @@ internal sealed class SdkClientRetries
         switch (group.Substring(0, group.IndexOf(':') is var colon and >= 0 ? colon : group.Length))
         {
             case "aws":
-                foreach (var parameter in method.Parameters)
-                {
-                    if (DerivesFromNamed(parameter.Type, "Amazon.Runtime", "AmazonWebServiceRequest"))
-                    {
-                        return true;
-                    }
-                }
-
                 return DerivesFromNamed(returned, "Amazon.Runtime", "AmazonWebServiceResponse");
             case "azure":
                 return DerivesFromNamed(returned, "Azure", "Response", "NullableResponse", "Operation");

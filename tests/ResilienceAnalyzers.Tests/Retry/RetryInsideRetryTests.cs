@@ -422,7 +422,7 @@ public sealed class RetryInsideRetryTests
         => Task.WhenAll(
             VerifyAzure("", "GetChildClient"),
             VerifyAzure("", "GetSasUri"),
-            Verify(AroundDynamo("""db.Dispose(); return await db.{|RES006:GetItemAsync|}(new GetItemRequest());""")),
+            Verify(AroundDynamo("""new Amazon.S3.AmazonS3Client().GetPreSignedURL(new Amazon.S3.Model.GetPreSignedUrlRequest()); db.Dispose(); return await db.{|RES006:GetItemAsync|}(new GetItemRequest());""")),
             Verify("""
                 using Microsoft.Azure.Cosmos;
 
