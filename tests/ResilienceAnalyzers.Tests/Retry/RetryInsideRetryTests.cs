@@ -136,6 +136,40 @@ public sealed class RetryInsideRetryTests
         return Verify(Retrying($"return await {call}(client);") + chain + InnerLoop);
     }
 
+    /// <summary>
+    /// A retry (or an SDK call) written in a lambda the called method stores for later runs when that delegate is invoked,
+    /// not when the method is called: the outer retry does not repeat it. A lambda the method runs in place still counts.
+    /// </summary>
+    [Fact]
+    public Task RetryInALambdaTheCalleeStores_IsNotReachedThroughTheCall()
+        => Task.WhenAll(
+            Verify(Retrying("""Register(client); return await client.GetStringAsync("https://example.com");""") + """
+                    Func<Task<string>> _later;
+                    event Func<Task<string>> Changed;
+
+                    void Register(HttpClient client)
+                    {
+                        _later = () => Fetch(client);
+                        Changed += async () =>
+                        {
+                            for (var attempt = 0; attempt < 3; attempt++)
+                            {
+                                try { return await client.GetStringAsync("https://example.com"); }
+                                catch (HttpRequestException) { await Task.Delay(100 * (1 << attempt)); }
+                            }
+
+                            throw new InvalidOperationException();
+                        };
+                    }
+
+                    Func<Task<string>> Make(HttpClient client) => () => Fetch(client);
+
+                """ + InnerLoop),
+            Verify(Retrying("""return await {|RES006:RunNow|}(client);""") + """
+                    Task<string> RunNow(HttpClient client) => Task.Run(() => Fetch(client));
+
+                """ + InnerLoop));
+
     [Fact]
     public Task Recursion_InTheCallGraph_Ends()
         => Verify(Retrying("""return await Ping(client, 0);""") + """
