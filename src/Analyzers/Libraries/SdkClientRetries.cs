@@ -69,7 +69,85 @@ internal sealed class SdkClientRetries
 
         var group = _groups.GetOrAdd(type, Classify);
         client = type.Name;
-        return group;
+        return group is not null && SendsRequest(call, group) ? group : null;
+    }
+
+    /// <summary>
+    /// A client's own retries wrap the requests it sends, so only a call that sends one is a layer (DESIGN.md: a retry
+    /// re-sends the same request). Calls that make a child client, sign a URL, describe a query or track an entity send
+    /// nothing: <c>GetBlobClient</c>, <c>GetContainer</c>, <c>GetPreSignedURL</c>, <c>Dispose</c>, <c>Add</c>, <c>Where</c>. What
+    /// each SDK's sending methods have in common, read in its source:
+    /// <list type="bullet">
+    /// <item>AWS: every service operation returns an <c>AmazonWebServiceResponse</c> (its convenience overloads too);
+    /// <c>GetPreSignedURL</c> takes a request object but only signs it;</item>
+    /// <item>Azure: service methods return <c>Response</c>, <c>Response&lt;T&gt;</c> (a <c>NullableResponse&lt;T&gt;</c>) or an
+    /// <c>Operation</c>, awaited or not (Azure SDK design guidelines); a pageable, sent while it is enumerated, is left out;</item>
+    /// <item>Cosmos DB: operations return a <c>Response&lt;T&gt;</c> (<c>ItemResponse</c>, <c>FeedResponse</c>...), a
+    /// <c>ResponseMessage</c> or a <c>TransactionalBatchResponse</c>;</item>
+    /// <item>EF Core: on the context, <c>SaveChanges</c> and <c>Find</c>; a query sends when it is run, by an operator that
+    /// returns neither a query (<c>IQueryable</c>) nor a lazy sequence (<c>IEnumerable&lt;T&gt;</c>,
+    /// <c>IAsyncEnumerable&lt;T&gt;</c>);</item>
+    /// <item>gRPC: every method of a generated client is a call.</item>
+    /// </list>
+    /// </summary>
+    private static bool SendsRequest(IInvocationOperation call, string group)
+    {
+        var method = call.TargetMethod;
+        var returned = Awaited(method.ReturnType);
+        switch (group.Substring(0, group.IndexOf(':') is var colon and >= 0 ? colon : group.Length))
+        {
+            case "aws":
+                return DerivesFromNamed(returned, "Amazon.Runtime", "AmazonWebServiceResponse");
+            case "azure":
+                return DerivesFromNamed(returned, "Azure", "Response", "NullableResponse", "Operation");
+            case "cosmos":
+                return DerivesFromNamed(returned, "Microsoft.Azure.Cosmos", "Response", "ResponseMessage", "TransactionalBatchResponse");
+            case "efcore":
+                return method.IsExtensionMethod || method.ReducedFrom is not null
+                    ? !IsQueryOrLazySequence(method.ReturnType)
+                    : method.Name is "SaveChanges" or "SaveChangesAsync" or "Find" or "FindAsync";
+            default:
+                return true;
+        }
+    }
+
+    /// <summary>The result of a <c>Task&lt;T&gt;</c> or <c>ValueTask&lt;T&gt;</c>, or the type itself.</summary>
+    private static ITypeSymbol Awaited(ITypeSymbol type)
+        => type is INamedTypeSymbol { IsGenericType: true, TypeArguments.Length: 1, Name: "Task" or "ValueTask" } task
+           && task.ContainingNamespace?.ToDisplayString() == "System.Threading.Tasks"
+            ? task.TypeArguments[0]
+            : type;
+
+    private static bool DerivesFromNamed(ITypeSymbol? type, string ns, params string[] names)
+    {
+        for (var current = type as INamedTypeSymbol; current is not null; current = current.BaseType)
+        {
+            if (System.Array.IndexOf(names, current.Name) >= 0 && current.ContainingNamespace?.ToDisplayString() == ns)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>An operator that only describes the query, or hands back a sequence that runs it later.</summary>
+    private static bool IsQueryOrLazySequence(ITypeSymbol type)
+    {
+        if (type is INamedTypeSymbol { TypeKind: TypeKind.Interface, Name: "IEnumerable" or "IAsyncEnumerable" or "IQueryable" or "IOrderedQueryable" })
+        {
+            return true;
+        }
+
+        foreach (var implemented in type.AllInterfaces)
+        {
+            if (implemented.Name == "IQueryable" && implemented.ContainingNamespace?.ToDisplayString() == "System.Linq")
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>Attempts of one call through the group, or null when its retries are off or cannot be seen.</summary>

@@ -64,6 +64,11 @@ internal sealed class RetryLayerModel
             return;
         }
 
+        if (InStoredLambda(invocation))
+        {
+            return;
+        }
+
         // An SDK client first: a generated gRPC client is declared in the compilation, and retries as its channel does.
         var target = invocation.TargetMethod.OriginalDefinition;
         if (Sdk.Any)
@@ -86,7 +91,7 @@ internal sealed class RetryLayerModel
     public void OnConstruct(OperationAnalysisContext context, RetryConstruct construct, IOperation protectedWork)
     {
         var layer = RetryLayer.For(construct);
-        if (context.ContainingSymbol is IMethodSymbol method)
+        if (context.ContainingSymbol is IMethodSymbol method && !InStoredLambda(protectedWork))
         {
             AddContainedRetry(method, layer);
         }
@@ -141,6 +146,35 @@ internal sealed class RetryLayerModel
 
             ScanProtected(layer, method, new[] { callback }, context.ReportDiagnostic, context.Options, unsafeMethodsExcluded, context.CancellationToken);
         }
+    }
+
+    /// <summary>
+    /// Inside a lambda the method stores for later (assigned to a field, property or event, or returned): it runs when that
+    /// delegate is invoked, not when the method is called, so a caller retrying around the method does not repeat it.
+    /// </summary>
+    private static bool InStoredLambda(IOperation operation)
+    {
+        for (var current = operation.Parent; current is not null; current = current.Parent)
+        {
+            if (current is not IAnonymousFunctionOperation lambda)
+            {
+                continue;
+            }
+
+            var outer = OperationTree.Outer(lambda);
+            if (outer.Parent is IDelegateCreationOperation creation)
+            {
+                outer = OperationTree.Outer(creation);
+            }
+
+            if (outer.Parent is IReturnOperation or IEventAssignmentOperation
+                || outer.Parent is IAssignmentOperation { Target: IMemberReferenceOperation } assignment && assignment.Value == outer)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>What a retry loop repeats after a failure: the block of its try, or its body for a retry on an unsuccessful result.</summary>

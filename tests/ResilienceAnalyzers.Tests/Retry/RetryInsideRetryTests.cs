@@ -136,6 +136,40 @@ public sealed class RetryInsideRetryTests
         return Verify(Retrying($"return await {call}(client);") + chain + InnerLoop);
     }
 
+    /// <summary>
+    /// A retry (or an SDK call) written in a lambda the called method stores for later runs when that delegate is invoked,
+    /// not when the method is called: the outer retry does not repeat it. A lambda the method runs in place still counts.
+    /// </summary>
+    [Fact]
+    public Task RetryInALambdaTheCalleeStores_IsNotReachedThroughTheCall()
+        => Task.WhenAll(
+            Verify(Retrying("""Register(client); return await client.GetStringAsync("https://example.com");""") + """
+                    Func<Task<string>> _later;
+                    event Func<Task<string>> Changed;
+
+                    void Register(HttpClient client)
+                    {
+                        _later = () => Fetch(client);
+                        Changed += async () =>
+                        {
+                            for (var attempt = 0; attempt < 3; attempt++)
+                            {
+                                try { return await client.GetStringAsync("https://example.com"); }
+                                catch (HttpRequestException) { await Task.Delay(100 * (1 << attempt)); }
+                            }
+
+                            throw new InvalidOperationException();
+                        };
+                    }
+
+                    Func<Task<string>> Make(HttpClient client) => () => Fetch(client);
+
+                """ + InnerLoop),
+            Verify(Retrying("""return await {|RES006:RunNow|}(client);""") + """
+                    Task<string> RunNow(HttpClient client) => Task.Run(() => Fetch(client));
+
+                """ + InnerLoop));
+
     [Fact]
     public Task Recursion_InTheCallGraph_Ends()
         => Verify(Retrying("""return await Ping(client, 0);""") + """
@@ -365,7 +399,9 @@ public sealed class RetryInsideRetryTests
             public class FakeServiceClient
             {
                 public FakeServiceClient(FakeClientOptions options) { }
-                public virtual Task<string> DownloadAsync() => Task.FromResult("");
+                public virtual Task<Azure.Response<string>> DownloadAsync() => Task.FromResult<Azure.Response<string>>(null);
+                public virtual FakeServiceClient GetChildClient() => this;
+                public virtual string GetSasUri() => "";
             }
         }
         """;
@@ -383,13 +419,13 @@ public sealed class RetryInsideRetryTests
             class C
             {
                 {{off}}
-                async Task<string> Outer(Azure.Storage.Fake.FakeServiceClient blobs)
+                async Task<object> Outer(Azure.Storage.Fake.FakeServiceClient blobs)
                 {
                     for (var attempt = 0; attempt < 4; attempt++)
                     {
                         try
                         {
-                            return await blobs.{{call}}();
+                            return await Task.FromResult<object>(blobs.{{call}}());
                         }
                         catch (HttpRequestException)
                         {
@@ -409,6 +445,51 @@ public sealed class RetryInsideRetryTests
         => Task.WhenAll(
             VerifyAzure("", "{|RES006:DownloadAsync|}"),
             VerifyAzure("static void Off(Azure.Storage.Fake.FakeClientOptions o) { o.Retry.MaxRetries = 0; }", "DownloadAsync"));
+
+    /// <summary>
+    /// A client's own retries wrap the requests it sends: a call that makes a child client, signs a URL, describes a query or
+    /// tracks an entity sends nothing, so it is no layer, however often the loop runs it (a blob client made inside a retry
+    /// loop was reported as making 4 attempts of its own).
+    /// </summary>
+    [Fact]
+    public Task SdkCallsThatSendNoRequest_AreNoLayer()
+        => Task.WhenAll(
+            VerifyAzure("", "GetChildClient"),
+            VerifyAzure("", "GetSasUri"),
+            Verify(AroundDynamo("""new Amazon.S3.AmazonS3Client().GetPreSignedURL(new Amazon.S3.Model.GetPreSignedUrlRequest()); db.Dispose(); return await db.{|RES006:GetItemAsync|}(new GetItemRequest());""")),
+            Verify("""
+                using Microsoft.Azure.Cosmos;
+
+                class C
+                {
+                    async Task<ItemResponse<string>> Outer(CosmosClient client)
+                    {
+                        for (var attempt = 0; attempt < 4; attempt++)
+                        {
+                            try
+                            {
+                                var container = client.GetContainer("db", "items");
+                                var query = container.GetItemQueryIterator<string>("SELECT * FROM c");
+                                return await container.{|RES006:ReadItemAsync<string>|}("id", new PartitionKey("pk"));
+                            }
+                            catch (CosmosException)
+                            {
+                                await Task.Delay(100 * (1 << attempt));
+                            }
+                        }
+
+                        throw new InvalidOperationException();
+                    }
+                }
+                """),
+            Verify(EfCore.Replace("RETRIES", "", StringComparison.Ordinal).Replace(
+                "return await db.SAVE();",
+                "db.Add(new object()); var query = db.Set<object>().Where(o => o != null).AsNoTracking(); db.Entry(new object()); return await db.{|RES006:SaveChangesAsync|}();",
+                StringComparison.Ordinal).Replace("using Microsoft.EntityFrameworkCore;", "using System.Linq;\nusing Microsoft.EntityFrameworkCore;", StringComparison.Ordinal)),
+            Verify(EfCore.Replace("RETRIES", "", StringComparison.Ordinal).Replace(
+                "return await db.SAVE();",
+                "return await db.Set<string>().Where(o => o != null).{|RES006:CountAsync|}();",
+                StringComparison.Ordinal).Replace("using Microsoft.EntityFrameworkCore;", "using System.Linq;\nusing Microsoft.EntityFrameworkCore;", StringComparison.Ordinal)));
 
     [Fact]
     public Task CosmosContainerInsideLoop_IsReported()
