@@ -106,6 +106,16 @@ public static class DiagnosticDescriptors
         messageFormat: "{0} is created for one operation and dropped after it; {1}",
         description: "Clients of HTTP, cloud SDKs, Redis and gRPC are built to be created once and shared: each instance opens its own connections, resolves DNS again and repeats its setup. Created per request, they exhaust sockets under load and multiply connection and DNS traffic during an outage, just when the dependency can least take it. Create the client once (a static or singleton instance, or IHttpClientFactory) and reuse it.");
 
+    // RES030 reports pipelines and Wraps from the invocation callback (while typing) and factory clients at compilation end.
+#pragma warning disable RS1037 // Add "CompilationEnd" custom tag
+    public static readonly DiagnosticDescriptor RetryWithoutCircuitBreaker = Create(
+        RuleIdentifiers.RetryWithoutCircuitBreaker,
+        title: "Retry without a circuit breaker or budget",
+        messageFormat: "{0} retries with nothing that stops retrying while the dependency is down; add a circuit breaker",
+        description: "A retry alone keeps multiplying the load on a dependency that is down: every request of every caller makes all its attempts, for as long as the outage lasts, and recovery meets that backlog. A circuit breaker (or a retry budget) notices the failures and fails fast for a while, so the dependency gets room to come back.",
+        severity: DiagnosticSeverity.Info);
+#pragma warning restore RS1037
+
     public static readonly DiagnosticDescriptor UnboundedFanOut = Create(
         RuleIdentifiers.UnboundedFanOut,
         title: "Unbounded fan-out of outbound calls",

@@ -19,5 +19,6 @@ public static class RuleIdentifiers
     public const string HardCodedSingleRegionEndpoint = "RES020";
     public const string LongLivedHttpClientIgnoresDns = "RES021";
     public const string ClientCreatedPerOperation = "RES022";
+    public const string RetryWithoutCircuitBreaker = "RES030";
     public const string UnboundedFanOut = "RES031";
 }
