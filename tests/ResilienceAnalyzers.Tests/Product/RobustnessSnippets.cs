@@ -329,7 +329,7 @@ internal static class RobustnessSnippets
                 private Task<GetItemResponse> FetchAsync(GetItemRequest request, CancellationToken token) => _db.GetItemAsync(request, token);
             }
             """,
-        ["Retry: factory clients whose handlers retry, wrapped in retries of their own"] = """
+        ["Retry and load: factory clients whose handlers retry, wrapped in retries of their own, and a retry with no breaker"] = """
             using System;
             using System.Net.Http;
             using System.Threading;
@@ -375,6 +375,7 @@ internal static class RobustnessSnippets
                     services.AddHttpClient("audit")
                         .AddResilienceHandler("audit", b => b.AddRetry(new HttpRetryStrategyOptions()).AddCircuitBreaker(new CircuitBreakerStrategyOptions<HttpResponseMessage>()))
                         .AddPolicyHandler(r => r.Method == HttpMethod.Get ? Policy<HttpResponseMessage>.Handle<HttpRequestException>().RetryAsync(2) : Policy.NoOpAsync<HttpResponseMessage>());
+                    var fallback = new ResiliencePipelineBuilder().AddRetry(new RetryStrategyOptions()).Build();
                     var audit = factory.CreateClient("audit");
                     audit.PatchAsync("log", null);
                     return services;
