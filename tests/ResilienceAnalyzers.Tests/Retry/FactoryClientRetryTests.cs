@@ -68,7 +68,21 @@ public sealed class FactoryClientRetryTests
         }
         """;
 
-    private static string Startup(string registration) => $$"""
+    /// <summary>Another typed client, and a configure method out of sight, for the near-misses.</summary>
+    internal const string NearMissHelpers = """
+
+        class OtherClient
+        {
+            public OtherClient(HttpClient client) { }
+        }
+
+        static class Setup
+        {
+            public static void Options(HttpStandardResilienceOptions options) { }
+        }
+        """;
+
+    internal static string Startup(string registration) => $$"""
         class Startup
         {
             void Configure(IServiceCollection services)
@@ -178,18 +192,7 @@ public sealed class FactoryClientRetryTests
         => Verify(new[]
         {
             RetryingCatalogClient.Replace("{|#0:GetStringAsync|}", "GetStringAsync", StringComparison.Ordinal),
-            Startup(registration) + """
-
-            class OtherClient
-            {
-                public OtherClient(HttpClient client) { }
-            }
-
-            static class Setup
-            {
-                public static void Options(HttpStandardResilienceOptions options) { }
-            }
-            """,
+            Startup(registration) + NearMissHelpers,
         });
 
     [Fact]

@@ -23,15 +23,7 @@ public sealed class FactoryClientUnsafeRetryTests
         }
         """;
 
-    private static string Startup(string registration) => $$"""
-        class Startup
-        {
-            void Configure(IServiceCollection services)
-            {
-                {{registration}}
-            }
-        }
-        """;
+    private static string Startup(string registration) => FactoryClientRetryTests.Startup(registration);
 
     [Fact]
     public Task StandardHandler_OnATypedClientThatPosts_IsReportedOnTheRegistration()
@@ -84,18 +76,7 @@ public sealed class FactoryClientUnsafeRetryTests
         => FactoryClientRetryTests.Verify(new[]
         {
             OrdersClient,
-            Startup(registration) + """
-
-            class OtherClient
-            {
-                public OtherClient(HttpClient client) { }
-            }
-
-            static class Setup
-            {
-                public static void Options(HttpStandardResilienceOptions options) { }
-            }
-            """,
+            Startup(registration) + FactoryClientRetryTests.NearMissHelpers,
         });
 
     [Fact]
