@@ -58,7 +58,7 @@ internal sealed class RetryWithoutBreaker
         {
             if (_types.Polly.HasV8 && FluentChain.IsTop(invocation, ResiliencePipelineRecognizer.IsBuilderType) && !IsHandlerPipeline(invocation) && !IsCallersBuilder(invocation)
                 && ResiliencePipelineRecognizer.RecognizeFromFirstChain(invocation, _types) is { IsComplete: true } pipeline
-                && UnbrokenRetry(pipeline.Strategies) is { } retry)
+                && UnbrokenRetry(pipeline.Strategies) is { } retry && !Polls(invocation, retry))
             {
                 Report(context.ReportDiagnostic, retry.Location, "This '" + retry.Name + "'", fix: true);
             }
@@ -93,14 +93,61 @@ internal sealed class RetryWithoutBreaker
         return retry;
     }
 
-    /// <summary>A builder handed in by a caller (a method's parameter, a field, a property): the caller may add a breaker.</summary>
+    /// <summary>
+    /// A builder handed in by a caller (a method's parameter, a field, a property): the caller may add a breaker. Also a
+    /// builder local declared outside the block of the chain (<c>if (retries &gt; 0) builder.AddRetry(…)</c>): the recogniser
+    /// reads the statements of one block, so the rest of the builder is not in sight.
+    /// </summary>
     private static bool IsCallersBuilder(IInvocationOperation top)
         => FluentChain.Start(top) switch
         {
             IParameterReferenceOperation { Parameter.ContainingSymbol: IMethodSymbol { MethodKind: not MethodKind.AnonymousFunction } } => true,
             IFieldReferenceOperation or IPropertyReferenceOperation => true,
+            ILocalReferenceOperation { Local: var local } => local.DeclaringSyntaxReferences.Length != 1
+                || local.DeclaringSyntaxReferences[0].GetSyntax().FirstAncestorOrSelf<Microsoft.CodeAnalysis.CSharp.Syntax.BlockSyntax>()
+                   != top.Syntax.FirstAncestorOrSelf<Microsoft.CodeAnalysis.CSharp.Syntax.BlockSyntax>(),
             _ => false,
         };
+
+    /// <summary>
+    /// The retry waits for a condition rather than for a failing dependency to answer: its <c>ShouldHandle</c> handles a
+    /// result (<c>HandleResult(…)</c>, a predicate on <c>Outcome.Result</c>). A breaker would count a condition not yet met as
+    /// a failure of the dependency, so polling is left alone.
+    /// </summary>
+    private static bool Polls(IInvocationOperation top, ResilienceStrategy retry)
+    {
+        if (top.SemanticModel is not { } model
+            || top.Syntax.SyntaxTree.GetRoot().FindNode(retry.Location.SourceSpan, getInnermostNodeForTie: true)
+                .FirstAncestorOrSelf<Microsoft.CodeAnalysis.CSharp.Syntax.InvocationExpressionSyntax>() is not { } syntax
+            || model.GetOperation(syntax) is not IInvocationOperation addRetry)
+        {
+            return false;
+        }
+
+        foreach (var argument in addRetry.Arguments)
+        {
+            var value = OperationTree.Unwrap(argument.Value);
+            if (value is ILocalReferenceOperation { Local: var local })
+            {
+                value = Initializer(argument.Value, local);
+            }
+
+            if (value is IObjectCreationOperation { Initializer: { } initializer })
+            {
+                foreach (var member in initializer.Initializers)
+                {
+                    if (member is ISimpleAssignmentOperation { Target: IPropertyReferenceOperation { Property.Name: "ShouldHandle" } } shouldHandle
+                        && shouldHandle.Value.DescendantsAndSelf().Any(o => o is IInvocationOperation { TargetMethod.Name: "HandleResult" }
+                                                                             || o is IPropertyReferenceOperation { Property.Name: "Result", Instance: IPropertyReferenceOperation { Property.Name: "Outcome" } }))
+                    {
+                        return true;
+                    }
+                }
+            }
+        }
+
+        return false;
+    }
 
     /// <summary>
     /// The builder parameter of a lambda given to <c>AddResilienceHandler</c>: judged with the client's other handlers at
