@@ -341,14 +341,13 @@ internal sealed class RetryWithoutBreaker
             return;
         }
 
-        var byKey = _chains.Where(c => c.Key is not null).GroupBy(c => c.Key!).ToDictionary(g => g.Key, g => g.SelectMany(c => c.Handlers).ToList());
-        byKey.TryGetValue(HttpClientKey.Defaults, out var defaults);
-        defaults ??= new List<BuilderHandler>();
+        var byKey = HttpClientHandlers.ByClient(_chains);
+        var defaults = byKey.TryGetValue(HttpClientKey.Defaults, out var shared) ? shared : new List<BuilderHandler>();
         var anyBreaker = byKey.Values.Any(handlers => handlers.Any(StopsRetrying));
         var reported = new HashSet<Location>();
         foreach (var pair in byKey)
         {
-            var handlers = pair.Key == HttpClientKey.Defaults ? defaults : defaults.Concat(pair.Value).ToList();
+            var handlers = pair.Value;
             if (handlers.Any(StopsRetrying) || handlers.Any(h => !h.IsComplete || h.Kind == HandlerKind.MessageHandler || h.Has(StrategyKind.Other)))
             {
                 continue;

@@ -85,20 +85,16 @@ internal sealed class FactoryClientLayers
             return;
         }
 
-        // In source order (the callbacks run concurrently): the handler added first is the outer one.
-        var chains = _chains.OrderBy(c => c.Id.SourceTree?.FilePath, System.StringComparer.Ordinal).ThenBy(c => c.Id.SourceSpan.Start);
-        var byKey = chains.Where(c => c.Key is not null).GroupBy(c => c.Key!).ToDictionary(g => g.Key, g => g.SelectMany(c => c.Handlers).ToList());
-        byKey.TryGetValue(HttpClientKey.Defaults, out var defaults);
-        defaults ??= new List<BuilderHandler>();
+        var byKey = HttpClientHandlers.ByClient(_chains);
         var reported = new HashSet<Location>();
         foreach (var pair in byKey)
         {
-            TwoRetryHandlers(context, pair.Key, Handlers(pair.Key, byKey, defaults), reported);
+            TwoRetryHandlers(context, pair.Key, pair.Value, reported);
         }
 
         foreach (var (outer, send) in _protectedSends)
         {
-            if (ClientLayer(send, byKey, defaults) is { } inner)
+            if (ClientLayer(send, byKey) is { } inner)
             {
                 layers.AddProtectedLayer(outer, inner with { DisplayName = "'" + send.Name + "' through " + inner.DisplayName }, send.Location);
             }
@@ -108,29 +104,23 @@ internal sealed class FactoryClientLayers
         foreach (var send in _sends)
         {
             context.CancellationToken.ThrowIfCancellationRequested();
-            if (send.Method is not null && ClientLayer(send, byKey, defaults) is { } layer)
+            if (send.Method is not null && ClientLayer(send, byKey) is { } layer)
             {
                 layers.AddContainedRetry(send.Method, layer);
             }
 
             if (send.UnsafeVerb is { } verb)
             {
-                UnsafeSend(context, send, verb, byKey, defaults, unsafeReported);
+                UnsafeSend(context, send, verb, byKey, unsafeReported);
             }
         }
     }
 
-    /// <summary>The handlers a client gets: <c>ConfigureHttpClientDefaults</c>' first, then its own.</summary>
-    private static List<BuilderHandler> Handlers(string key, Dictionary<string, List<BuilderHandler>> byKey, List<BuilderHandler> defaults)
-    {
-        var handlers = new List<BuilderHandler>(defaults);
-        if (key != HttpClientKey.Defaults && byKey.TryGetValue(key, out var own))
-        {
-            handlers.AddRange(own);
-        }
-
-        return handlers;
-    }
+    /// <summary>The handlers a client gets: its entry, or the defaults' alone for a named client with no registration of its own.</summary>
+    private static List<BuilderHandler> Handlers(string key, Dictionary<string, List<BuilderHandler>> byKey)
+        => byKey.TryGetValue(key, out var handlers) ? handlers
+            : byKey.TryGetValue(HttpClientKey.Defaults, out var defaults) ? defaults
+            : new List<BuilderHandler>();
 
     /// <summary>The attempts a handler's retry makes, when it retries, the count is known and nothing in sight turns it off.</summary>
     private int? Attempts(BuilderHandler handler)
@@ -186,7 +176,7 @@ internal sealed class FactoryClientLayers
     }
 
     /// <summary>The retry layer of the client a send goes through: its handler that makes the most attempts.</summary>
-    private RetryLayer? ClientLayer(Send send, Dictionary<string, List<BuilderHandler>> byKey, List<BuilderHandler> defaults)
+    private RetryLayer? ClientLayer(Send send, Dictionary<string, List<BuilderHandler>> byKey)
     {
         if (!IsKnownClient(send.Key, byKey))
         {
@@ -194,7 +184,7 @@ internal sealed class FactoryClientLayers
         }
 
         RetryLayer? layer = null;
-        foreach (var handler in Handlers(send.Key, byKey, defaults))
+        foreach (var handler in Handlers(send.Key, byKey))
         {
             if (Attempts(handler) is { } attempts && (layer is null || attempts > layer.Attempts))
             {
@@ -213,14 +203,14 @@ internal sealed class FactoryClientLayers
     /// RES007: a POST or PATCH sent through a client one of whose handlers retries or hedges it, reported once on that handler
     /// (where the fix goes), unless the handler turns retries off for the method in sight or its predicate is its own.
     /// </summary>
-    private void UnsafeSend(CompilationAnalysisContext context, Send send, string verb, Dictionary<string, List<BuilderHandler>> byKey, List<BuilderHandler> defaults, HashSet<Location> reported)
+    private void UnsafeSend(CompilationAnalysisContext context, Send send, string verb, Dictionary<string, List<BuilderHandler>> byKey, HashSet<Location> reported)
     {
         if (!IsKnownClient(send.Key, byKey))
         {
             return;
         }
 
-        foreach (var handler in Handlers(send.Key, byKey, defaults))
+        foreach (var handler in Handlers(send.Key, byKey))
         {
             if (!(handler.Has(StrategyKind.Retry) || handler.Has(StrategyKind.Hedging)) || !ResendsUnsafe(handler, verb)
                 || handler.Location.SourceTree is not { } tree || !_judge.ShouldAnalyze(context.Options, tree) || !reported.Add(handler.Location))
