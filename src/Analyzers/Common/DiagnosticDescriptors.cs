@@ -112,6 +112,16 @@ public static class DiagnosticDescriptors
         messageFormat: "{0}; when DNS moves the name (a failover to another region or host), the process keeps calling the old address: {1}",
         description: "A DNS answer is only right until the name moves. Failover between regions, blue-green switches and replaced hosts all work by changing what a name resolves to, so an address resolved once and kept in a static or singleton field, reused by every reconnect, or captured by a connect callback keeps the process calling a dead address for as long as it runs. Resolve the name again when connecting, or keep the answer with an expiry.");
 
+    // RES030 reports pipelines and Wraps from the invocation callback (while typing) and factory clients at compilation end.
+#pragma warning disable RS1037 // Add "CompilationEnd" custom tag
+    public static readonly DiagnosticDescriptor RetryWithoutCircuitBreaker = Create(
+        RuleIdentifiers.RetryWithoutCircuitBreaker,
+        title: "Retry without a circuit breaker or budget",
+        messageFormat: "{0} retries with nothing that stops retrying while the dependency is down; add a circuit breaker",
+        description: "A retry alone keeps multiplying the load on a dependency that is down: every request of every caller makes all its attempts, for as long as the outage lasts, and recovery meets that backlog. A circuit breaker (or a retry budget) notices the failures and fails fast for a while, so the dependency gets room to come back.",
+        severity: DiagnosticSeverity.Info);
+#pragma warning restore RS1037
+
     public static readonly DiagnosticDescriptor UnboundedFanOut = Create(
         RuleIdentifiers.UnboundedFanOut,
         title: "Unbounded fan-out of outbound calls",

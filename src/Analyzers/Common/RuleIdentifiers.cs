@@ -20,5 +20,6 @@ public static class RuleIdentifiers
     public const string LongLivedHttpClientIgnoresDns = "RES021";
     public const string ClientCreatedPerOperation = "RES022";
     public const string DnsAnswerKeptForProcess = "RES023";
+    public const string RetryWithoutCircuitBreaker = "RES030";
     public const string UnboundedFanOut = "RES031";
 }

@@ -4,14 +4,20 @@ using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
 using ResilienceAnalyzers.Common;
+using ResilienceAnalyzers.Libraries.Http;
 
 namespace ResilienceAnalyzers.Load;
 
-/// <summary>RES031 unbounded fan-out of outbound calls (<c>Task.WhenAll</c> over a projection, <c>Parallel.ForEach</c> without a limit).</summary>
+/// <summary>
+/// RES030 retries with no circuit breaker (<see cref="RetryWithoutBreaker"/>: pipelines and wraps from the invocation callback,
+/// factory clients at compilation end) and RES031 unbounded fan-out of outbound calls (<c>Task.WhenAll</c> over a projection,
+/// <c>Parallel.ForEach</c> without a limit).
+/// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class LoadAnalyzer : DiagnosticAnalyzer
 {
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(
+        DiagnosticDescriptors.RetryWithoutCircuitBreaker,
         DiagnosticDescriptors.UnboundedFanOut);
 
     public override void Initialize(AnalysisContext context)
@@ -25,21 +31,39 @@ public sealed class LoadAnalyzer : DiagnosticAnalyzer
     {
         var types = KnownTypes.Create(context.Compilation);
         var load = new LoadTypes(context.Compilation, types);
-        if (!load.IsReferenced || load.Enumerable is null)
+
+        // RES031 needs Task.WhenAll, Parallel loops and LINQ to fan out with; RES030 needs Polly.
+        var recognizer = load.IsReferenced && load.Enumerable is not null ? new FanOutRecognizer(load, new OutboundOperations(types.Console, types.Assembly)) : null;
+        var breakers = types.Polly.HasV7 || types.Polly.HasV8 ? new RetryWithoutBreaker(types) : null;
+        if (recognizer is null && breakers is null)
         {
-            // No Task.WhenAll, no Parallel loops, or no LINQ: nothing to fan out with.
             return;
         }
 
-        var recognizer = new FanOutRecognizer(load, new OutboundOperations(types.Console, types.Assembly));
-        context.RegisterOperationAction(c => OnInvocation(c, types, recognizer), OperationKind.Invocation);
+        context.RegisterOperationAction(c => OnInvocation(c, types, recognizer, breakers), OperationKind.Invocation);
+        if (breakers is not null)
+        {
+            context.RegisterCompilationEndAction(c => breakers.OnCompilationEnd(c, tree => types.ShouldAnalyze(c.Options, tree)));
+        }
     }
 
-    /// <summary>RES031: <c>Task.WhenAll</c> and <c>Parallel.ForEach*</c> calls.</summary>
-    private static void OnInvocation(OperationAnalysisContext context, KnownTypes types, FanOutRecognizer recognizer)
+    /// <summary>RES030: builder chains and v7 wraps; RES031: <c>Task.WhenAll</c> and <c>Parallel.ForEach*</c> calls.</summary>
+    private static void OnInvocation(OperationAnalysisContext context, KnownTypes types, FanOutRecognizer? recognizer, RetryWithoutBreaker? breakers)
     {
         var invocation = (IInvocationOperation)context.Operation;
-        if (!FanOutRecognizer.IsCandidate(invocation.TargetMethod)
+        if (breakers is not null && RetryWithoutBreaker.IsCandidate(invocation))
+        {
+            if (types.ShouldAnalyze(context.Options, invocation.Syntax.SyntaxTree) || HttpClientBuilderRecognizer.IsBuilderType(invocation.Type))
+            {
+                // Registrations are collected from every file: a test file's registration still configures the client.
+                breakers.OnInvocation(context, invocation, types.ShouldAnalyze(context.Options, invocation.Syntax.SyntaxTree));
+            }
+
+            return;
+        }
+
+        if (recognizer is null
+            || !FanOutRecognizer.IsCandidate(invocation.TargetMethod)
             || !types.ShouldAnalyze(context.Options, invocation.Syntax.SyntaxTree)
             || recognizer.Recognize(invocation, context.CancellationToken) is not { } fanOut)
         {

@@ -64,6 +64,12 @@ public sealed class RetryAnalyzer : DiagnosticAnalyzer
         // One callback per operation kind for Polly, the libraries and the layers together: the driver's cost of a callback
         // is paid on every invocation, creation and assignment of the compilation, far more often than anything is found.
         // The layers need every invocation: the call edges between the compilation's methods, and the SDK clients they call.
+        // RES006/RES007 through factory clients: the builder chains and the sends are seen by the same invocation callback.
+        var factoryClients = (types.Polly.HasHttpResilience || types.Polly.HasV7)
+                             && context.Compilation.GetTypeByMetadataName("Microsoft.Extensions.DependencyInjection.IHttpClientBuilder") is not null
+            ? new FactoryClientLayers(types, judge)
+            : null;
+        layers.FactoryClients = factoryClients;
         var libraries = libraryTypes is null ? null : LibraryRetryAnalysis.Create(libraryTypes, recognition, judge, layers.Sdk);
         var polly = PollyRetryAnalysis.TryCreate(recognition, judge, layers);
         context.RegisterOperationAction(
@@ -73,6 +79,7 @@ public sealed class RetryAnalyzer : DiagnosticAnalyzer
                 libraries?.OnInvocation(c);
                 layers.OnInvocation(c);
                 var invocation = (IInvocationOperation)c.Operation;
+                factoryClients?.OnInvocation(c, invocation);
                 if (RetryChains.IsCandidateName(invocation.TargetMethod.Name) && judge.ShouldAnalyze(c.Options, invocation.Syntax.SyntaxTree))
                 {
                     RetryChains.OnInvocation(c, invocation, types, libraryTypes);
@@ -103,7 +110,13 @@ public sealed class RetryAnalyzer : DiagnosticAnalyzer
                 OperationKind.SimpleAssignment);
         }
 
-        context.RegisterCompilationEndAction(layers.OnCompilationEnd);
+        context.RegisterCompilationEndAction(
+            c =>
+            {
+                // The factory clients' layers go into the model first: it judges the sends inside retries with the rest.
+                factoryClients?.OnCompilationEnd(c, layers);
+                layers.OnCompilationEnd(c);
+            });
 
         if (libraries is { JudgesMethodBodies: true })
         {

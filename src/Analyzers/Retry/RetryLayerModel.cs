@@ -45,6 +45,9 @@ internal sealed class RetryLayerModel
 
     public SdkClientRetries Sdk { get; }
 
+    /// <summary>Sends through factory clients, when Microsoft.Extensions.Http is referenced: told of each call in a retry's protected work.</summary>
+    public FactoryClientLayers? FactoryClients { get; set; }
+
     /// <summary>A call in an outer retry's protected work: into a method of the compilation, or to an SDK client group.</summary>
     private sealed record ProtectedCall(RetryLayer Outer, IMethodSymbol OuterMethod, IMethodSymbol? Callee, string? SdkGroup, string Name, Location Location);
 
@@ -239,6 +242,7 @@ internal sealed class RetryLayerModel
             report(Diagnostic.Create(DiagnosticDescriptors.NonIdempotentRequestRetried, NameLocation(call), call.TargetMethod.Name, verb, outer.DisplayName));
         }
 
+        FactoryClients?.OnProtectedCall(outer, call);
         if (method is null)
         {
             return;

@@ -18,7 +18,8 @@ public enum RetryLayerKind
     /// <summary>A retry of a library's chain: MassTransit message retry and redelivery.</summary>
     Library,
 
-    // A factory client whose IHttpClientBuilder registration adds a retry (RULES.md, RES006 path 3) is the next kind.
+    /// <summary>A factory client whose <c>IHttpClientBuilder</c> registration adds a retry (RULES.md, RES006 paths 3 and 4): <see cref="FactoryClientLayers"/>.</summary>
+    FactoryClient,
 }
 
 /// <summary>

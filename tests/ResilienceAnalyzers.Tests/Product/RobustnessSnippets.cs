@@ -329,6 +329,59 @@ internal static class RobustnessSnippets
                 private Task<GetItemResponse> FetchAsync(GetItemRequest request, CancellationToken token) => _db.GetItemAsync(request, token);
             }
             """,
+        ["Retry and load: factory clients whose handlers retry, wrapped in retries of their own, and a retry with no breaker"] = """
+            using System;
+            using System.Net.Http;
+            using System.Threading;
+            using System.Threading.Tasks;
+            using Microsoft.Extensions.DependencyInjection;
+            using Microsoft.Extensions.Http.Resilience;
+            using Polly;
+            using Polly.CircuitBreaker;
+            using Polly.Retry;
+
+            namespace Shop;
+
+            public sealed class PaymentsClient(HttpClient http)
+            {
+                public Task<HttpResponseMessage> ChargeAsync(HttpContent charge, CancellationToken token) => http.PostAsync("charges", charge, token);
+
+                public async Task<string> StatusAsync(string id, CancellationToken token)
+                {
+                    for (var attempt = 0; attempt < 3; attempt++)
+                    {
+                        try
+                        {
+                            return await http.GetStringAsync("charges/" + id, token);
+                        }
+                        catch (HttpRequestException)
+                        {
+                            await Task.Delay(200 * (1 << attempt), token);
+                        }
+                    }
+
+                    throw new TimeoutException();
+                }
+            }
+
+            public static class Registration
+            {
+                public static IServiceCollection AddShop(this IServiceCollection services, IHttpClientFactory factory)
+                {
+                    services.ConfigureHttpClientDefaults(b => b.AddStandardResilienceHandler());
+                    services.AddHttpClient<PaymentsClient>()
+                        .AddStandardResilienceHandler(o => o.Retry.MaxRetryAttempts = 2)
+                        .Configure(o => o.Retry.DisableForUnsafeHttpMethods());
+                    services.AddHttpClient("audit")
+                        .AddResilienceHandler("audit", b => b.AddRetry(new HttpRetryStrategyOptions()).AddCircuitBreaker(new CircuitBreakerStrategyOptions<HttpResponseMessage>()))
+                        .AddPolicyHandler(r => r.Method == HttpMethod.Get ? Policy<HttpResponseMessage>.Handle<HttpRequestException>().RetryAsync(2) : Policy.NoOpAsync<HttpResponseMessage>());
+                    var fallback = new ResiliencePipelineBuilder().AddRetry(new RetryStrategyOptions()).Build();
+                    var audit = factory.CreateClient("audit");
+                    audit.PatchAsync("log", null);
+                    return services;
+                }
+            }
+            """,
         ["Load: catalog sync fanning out"] = """
             using System;
             using System.Collections.Generic;

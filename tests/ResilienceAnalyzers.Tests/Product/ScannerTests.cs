@@ -644,7 +644,7 @@ public sealed class ScannerTests : IDisposable
         Assert.False(string.IsNullOrEmpty(driver.GetProperty("version").GetString()));
         var rules = driver.GetProperty("rules").EnumerateArray().ToList();
         Assert.Equal(
-            new[] { "RES000", "RES001", "RES002", "RES003", "RES004", "RES005", "RES006", "RES007", "RES010", "RES011", "RES012", "RES013", "RES020", "RES021", "RES022", "RES023", "RES031" },
+            new[] { "RES000", "RES001", "RES002", "RES003", "RES004", "RES005", "RES006", "RES007", "RES010", "RES011", "RES012", "RES013", "RES020", "RES021", "RES022", "RES023", "RES030", "RES031" },
             rules.Select(r => r.GetProperty("id").GetString()));
         foreach (var rule in rules)
         {

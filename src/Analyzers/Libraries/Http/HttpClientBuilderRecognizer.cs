@@ -313,7 +313,7 @@ public static class HttpClientBuilderRecognizer
         return new BuilderHandler(HandlerKind.ResiliencePipeline, FluentChain.CallLocation(step), ImmutableArray<ResilienceStrategy>.Empty, IsComplete: false);
     }
 
-    /// <summary>A Polly v7 policy handler: the retry and timeout policies visible in its argument.</summary>
+    /// <summary>A Polly v7 policy handler: the retry, circuit-breaker and timeout policies visible in its argument.</summary>
     private static BuilderHandler PolicyHandler(IInvocationOperation step, KnownTypes types)
     {
         var strategies = ImmutableArray.CreateBuilder<ResilienceStrategy>();
@@ -341,6 +341,12 @@ public static class HttpClientBuilderRecognizer
                 if (types.Polly.HasV7 && PollyV7PolicyRecognizer.Recognize(call, types) is { } policy)
                 {
                     strategies.Add(new ResilienceStrategy(StrategyKind.Retry, policy.MethodName, policy.NameLocation) { RetryAttempts = policy.RetryCount });
+                }
+                else if (call.TargetMethod.Name.IndexOf("CircuitBreaker", StringComparison.Ordinal) >= 0
+                         && call.TargetMethod.ContainingNamespace?.ToDisplayString() is "Polly" or "Polly.CircuitBreaker")
+                {
+                    // CircuitBreakerAsync, AdvancedCircuitBreakerAsync (RES030 counts it; its durations are not read).
+                    strategies.Add(new ResilienceStrategy(StrategyKind.CircuitBreaker, call.TargetMethod.Name, FluentChain.CallLocation(call)));
                 }
                 else if (call.TargetMethod.Name.StartsWith("Timeout", StringComparison.Ordinal) && call.TargetMethod.ContainingType?.Name == "Policy")
                 {

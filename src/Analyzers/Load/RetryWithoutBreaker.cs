@@ -1,0 +1,386 @@
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Operations;
+using ResilienceAnalyzers.Common;
+using ResilienceAnalyzers.Libraries.Http;
+using ResilienceAnalyzers.Libraries.Polly;
+
+namespace ResilienceAnalyzers.Load;
+
+/// <summary>
+/// RES030: a resilience pipeline that retries with nothing that stops retrying while the dependency is down. Read from the
+/// builder recognisers the other families use (<see cref="ResiliencePipelineRecognizer"/>, <see cref="HttpClientBuilderRecognizer"/>)
+/// in the load analyzer's invocation callback: a <c>ResiliencePipelineBuilder</c> chain with <c>AddRetry</c> and no
+/// <c>AddCircuitBreaker</c>, and a v7 <c>Policy.Wrap</c> with a retry and no breaker, judged there and then; a factory
+/// client's handlers (<c>AddResilienceHandler</c>, <c>AddPolicyHandler</c>, <c>AddTransientHttpErrorPolicy</c>, the
+/// defaults' included) judged at compilation end, when every registration of the client is known. The standard resilience
+/// handler has a breaker; anything out of sight (a strategy of the application's own, a rate limiter, a delegating
+/// handler, a policy from a registry) may be one: certain or silent.
+/// </summary>
+internal sealed class RetryWithoutBreaker
+{
+    private readonly KnownTypes _types;
+    private readonly ConcurrentQueue<HttpClientChain> _chains = new();
+
+    public RetryWithoutBreaker(KnownTypes types) => _types = types;
+
+    /// <summary>Cheap filter on the call: builder chains and v7 wraps.</summary>
+    public static bool IsCandidate(IInvocationOperation invocation)
+        => ResiliencePipelineRecognizer.IsBuilderType(invocation.Type) || HttpClientBuilderRecognizer.IsBuilderType(invocation.Type)
+           || invocation.TargetMethod.Name is "Wrap" or "WrapAsync";
+
+    /// <summary>One candidate call; <paramref name="report"/> is false in files the rules skip (test code), where registrations are still collected.</summary>
+    public void OnInvocation(OperationAnalysisContext context, IInvocationOperation invocation, bool report)
+    {
+        if (HttpClientBuilderRecognizer.IsBuilderType(invocation.Type))
+        {
+            if (_types.Polly.HasHttpResilience || _types.Polly.HasV7)
+            {
+                if (FluentChain.IsTop(invocation, HttpClientBuilderRecognizer.IsBuilderType) && HttpClientBuilderRecognizer.Recognize(invocation, _types) is { } chain)
+                {
+                    _chains.Enqueue(chain);
+                }
+            }
+
+            return;
+        }
+
+        if (!report)
+        {
+            return;
+        }
+
+        if (ResiliencePipelineRecognizer.IsBuilderType(invocation.Type))
+        {
+            if (_types.Polly.HasV8 && FluentChain.IsTop(invocation, ResiliencePipelineRecognizer.IsBuilderType) && !IsHandlerPipeline(invocation) && !IsCallersBuilder(invocation)
+                && ResiliencePipelineRecognizer.RecognizeFromFirstChain(invocation, _types) is { IsComplete: true } pipeline
+                && UnbrokenRetry(pipeline.Strategies) is { } retry && !Polls(invocation, retry))
+            {
+                Report(context.ReportDiagnostic, retry.Location, "This '" + retry.Name + "'", fix: true);
+            }
+
+            return;
+        }
+
+        if (_types.Polly.HasV7 && IsPolly(invocation.TargetMethod))
+        {
+            Wrap(context, invocation);
+        }
+    }
+
+    /// <summary>The first retry of a pipeline that has no circuit breaker and nothing unknown; null otherwise.</summary>
+    private static ResilienceStrategy? UnbrokenRetry(ImmutableArray<ResilienceStrategy> strategies)
+    {
+        ResilienceStrategy? retry = null;
+        foreach (var strategy in strategies)
+        {
+            switch (strategy.Kind)
+            {
+                case StrategyKind.CircuitBreaker:
+                case StrategyKind.Other:
+                    // A breaker, or something that may stop the retries (a rate limiter as a budget, a strategy of its own).
+                    return null;
+                case StrategyKind.Retry:
+                    retry ??= strategy;
+                    break;
+            }
+        }
+
+        return retry;
+    }
+
+    /// <summary>
+    /// A builder handed in by a caller (a method's parameter, a field, a property): the caller may add a breaker. Also a
+    /// builder local declared outside the block of the chain (<c>if (retries &gt; 0) builder.AddRetry(…)</c>): the recogniser
+    /// reads the statements of one block, so the rest of the builder is not in sight.
+    /// </summary>
+    private static bool IsCallersBuilder(IInvocationOperation top)
+        => FluentChain.Start(top) switch
+        {
+            IParameterReferenceOperation { Parameter.ContainingSymbol: IMethodSymbol { MethodKind: not MethodKind.AnonymousFunction } } => true,
+            IFieldReferenceOperation or IPropertyReferenceOperation => true,
+            ILocalReferenceOperation { Local: var local } => local.DeclaringSyntaxReferences.Length != 1
+                || local.DeclaringSyntaxReferences[0].GetSyntax().FirstAncestorOrSelf<Microsoft.CodeAnalysis.CSharp.Syntax.BlockSyntax>()
+                   != top.Syntax.FirstAncestorOrSelf<Microsoft.CodeAnalysis.CSharp.Syntax.BlockSyntax>(),
+            _ => false,
+        };
+
+    /// <summary>
+    /// The retry waits for a condition rather than for a failing dependency to answer: its <c>ShouldHandle</c> handles a
+    /// result (<c>HandleResult(…)</c>, a predicate on <c>Outcome.Result</c>). A breaker would count a condition not yet met as
+    /// a failure of the dependency, so polling is left alone.
+    /// </summary>
+    private static bool Polls(IInvocationOperation top, ResilienceStrategy retry)
+    {
+        if (top.SemanticModel is not { } model
+            || top.Syntax.SyntaxTree.GetRoot().FindNode(retry.Location.SourceSpan, getInnermostNodeForTie: true)
+                .FirstAncestorOrSelf<Microsoft.CodeAnalysis.CSharp.Syntax.InvocationExpressionSyntax>() is not { } syntax
+            || model.GetOperation(syntax) is not IInvocationOperation addRetry)
+        {
+            return false;
+        }
+
+        foreach (var argument in addRetry.Arguments)
+        {
+            var value = OperationTree.Unwrap(argument.Value);
+            if (value is ILocalReferenceOperation { Local: var local })
+            {
+                value = Initializer(argument.Value, local);
+            }
+
+            if (value is IObjectCreationOperation { Initializer: { } initializer })
+            {
+                foreach (var member in initializer.Initializers)
+                {
+                    if (member is ISimpleAssignmentOperation { Target: IPropertyReferenceOperation { Property.Name: "ShouldHandle" } } shouldHandle
+                        && shouldHandle.Value.DescendantsAndSelf().Any(o => o is IInvocationOperation { TargetMethod.Name: "HandleResult" }
+                                                                             || o is IPropertyReferenceOperation { Property.Name: "Result", Instance: IPropertyReferenceOperation { Property.Name: "Outcome" } }))
+                    {
+                        return true;
+                    }
+                }
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// The builder parameter of a lambda given to <c>AddResilienceHandler</c>: judged with the client's other handlers at
+    /// compilation end, since a breaker in another handler of the same client stops it too.
+    /// </summary>
+    private static bool IsHandlerPipeline(IInvocationOperation top)
+    {
+        if (FluentChain.Start(top) is not IParameterReferenceOperation { Parameter.ContainingSymbol: IMethodSymbol { MethodKind: MethodKind.AnonymousFunction } } parameter
+            || OperationTree.Ancestor<IAnonymousFunctionOperation>(parameter) is not { } lambda)
+        {
+            return false;
+        }
+
+        var outer = OperationTree.Outer(lambda);
+        if (outer.Parent is IDelegateCreationOperation creation)
+        {
+            outer = OperationTree.Outer(creation);
+        }
+
+        return outer.Parent is IArgumentOperation { Parent: IInvocationOperation { TargetMethod.Name: "AddResilienceHandler" } };
+    }
+
+    /// <summary>
+    /// A v7 <c>Policy.Wrap(…)</c>/<c>WrapAsync(…)</c> (or <c>retry.WrapAsync(…)</c>) whose policies, nested wraps included,
+    /// are all in sight: a retry and no breaker. A wrap that is itself wrapped again is left to the outermost one.
+    /// </summary>
+    private void Wrap(OperationAnalysisContext context, IInvocationOperation wrap)
+    {
+        if (IsWrappedAgain(wrap))
+        {
+            return;
+        }
+
+        var policies = new List<IInvocationOperation>();
+        if (!Flatten(wrap, policies, depth: 0))
+        {
+            return;
+        }
+
+        PollyV7Policy? retry = null;
+        foreach (var policy in policies)
+        {
+            var name = policy.TargetMethod.Name;
+            if (name.IndexOf("CircuitBreaker", System.StringComparison.Ordinal) >= 0)
+            {
+                return;
+            }
+
+            if (retry is null && PollyV7PolicyRecognizer.Recognize(policy, _types) is { } recognised)
+            {
+                retry = recognised;
+            }
+        }
+
+        if (retry is not null)
+        {
+            Report(context.ReportDiagnostic, retry.NameLocation, "'" + retry.MethodName + "' in this " + wrap.TargetMethod.Name, fix: false);
+        }
+    }
+
+    /// <summary>The policy calls a wrap combines, through locals of the same body and nested wraps; false when one cannot be seen.</summary>
+    private static bool Flatten(IInvocationOperation wrap, List<IInvocationOperation> policies, int depth)
+    {
+        if (depth > 4)
+        {
+            return false;
+        }
+
+        var operands = new List<IOperation>();
+        if (wrap.Instance is { } instance)
+        {
+            operands.Add(instance);
+        }
+
+        foreach (var argument in wrap.Arguments)
+        {
+            if (OperationTree.Unwrap(argument.Value) is IArrayCreationOperation { Initializer: { } elements } && argument.ArgumentKind == ArgumentKind.ParamArray)
+            {
+                operands.AddRange(elements.ElementValues);
+            }
+            else if (argument.ArgumentKind != ArgumentKind.DefaultValue)
+            {
+                operands.Add(argument.Value);
+            }
+        }
+
+        foreach (var operand in operands)
+        {
+            var value = OperationTree.Unwrap(operand);
+            if (value is ILocalReferenceOperation { Local: var local })
+            {
+                value = Initializer(operand, local);
+            }
+
+            if (value is not IInvocationOperation call || !IsPolly(call.TargetMethod))
+            {
+                // A field, a parameter, a helper of the application: it may be a breaker.
+                return false;
+            }
+
+            if (call.TargetMethod.Name is "Wrap" or "WrapAsync")
+            {
+                if (!Flatten(call, policies, depth + 1))
+                {
+                    return false;
+                }
+            }
+            else
+            {
+                policies.Add(call);
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>The value a local is initialised with, when nothing else writes it in the body.</summary>
+    private static IOperation? Initializer(IOperation reference, ILocalSymbol local)
+    {
+        IOperation? value = null;
+        foreach (var operation in OperationTree.Root(reference).Descendants())
+        {
+            switch (operation)
+            {
+                case IVariableDeclaratorOperation declarator when SymbolEqualityComparer.Default.Equals(declarator.Symbol, local):
+                    value = OperationTree.Unwrap(declarator.Initializer?.Value);
+                    break;
+                case ISimpleAssignmentOperation { Target: ILocalReferenceOperation target } when SymbolEqualityComparer.Default.Equals(target.Local, local):
+                    return null;
+            }
+        }
+
+        return value;
+    }
+
+    /// <summary>
+    /// The wrap is an operand of another wrap, or the policy of a factory client's handler (judged with the client's other
+    /// handlers): directly, or through a local of the same body.
+    /// </summary>
+    private static bool IsWrappedAgain(IInvocationOperation wrap)
+    {
+        var outer = Operand(wrap);
+        if (outer.Parent is IArgumentOperation { Parent: IInvocationOperation { TargetMethod.Name: "Wrap" or "WrapAsync" or "AddPolicyHandler" } }
+            || outer.Parent is IInvocationOperation { TargetMethod.Name: "Wrap" or "WrapAsync" } instanceCall && instanceCall.Instance == outer)
+        {
+            return true;
+        }
+
+        if (outer.Parent is IVariableInitializerOperation { Parent: IVariableDeclaratorOperation { Symbol: var local } })
+        {
+            foreach (var operation in OperationTree.Root(wrap).Descendants())
+            {
+                if (operation is ILocalReferenceOperation reference && SymbolEqualityComparer.Default.Equals(reference.Local, local))
+                {
+                    var use = Operand(reference);
+                    if (use.Parent is IArgumentOperation { Parent: IInvocationOperation { TargetMethod.Name: "Wrap" or "WrapAsync" or "AddPolicyHandler" } }
+                        || use.Parent is IInvocationOperation { TargetMethod.Name: "Wrap" or "WrapAsync" })
+                    {
+                        return true;
+                    }
+                }
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>The operand as a call sees it: through conversions and a <c>params</c> array.</summary>
+    private static IOperation Operand(IOperation value)
+    {
+        var outer = OperationTree.Outer(value);
+        if (outer.Parent is IArrayInitializerOperation { Parent: IArrayCreationOperation array })
+        {
+            outer = OperationTree.Outer(array);
+        }
+
+        return outer;
+    }
+
+    private static bool IsPolly(IMethodSymbol method)
+        => method.ContainingNamespace?.ToDisplayString() is { } ns && (ns == "Polly" || ns.StartsWith("Polly.", System.StringComparison.Ordinal));
+
+    /// <summary>
+    /// The factory clients: a retry handler (or an <c>AddResilienceHandler</c> retry) of a client none of whose handlers,
+    /// the defaults' included, breaks a circuit, and all of whose handlers are in sight.
+    /// </summary>
+    public void OnCompilationEnd(CompilationAnalysisContext context, System.Func<SyntaxTree, bool> shouldAnalyze)
+    {
+        if (_chains.IsEmpty)
+        {
+            return;
+        }
+
+        var byKey = HttpClientHandlers.ByClient(_chains);
+        var defaults = byKey.TryGetValue(HttpClientKey.Defaults, out var shared) ? shared : new List<BuilderHandler>();
+        var anyBreaker = byKey.Values.Any(handlers => handlers.Any(StopsRetrying));
+        var reported = new HashSet<Location>();
+        foreach (var pair in byKey)
+        {
+            var handlers = pair.Value;
+            if (handlers.Any(StopsRetrying) || handlers.Any(h => !h.IsComplete || h.Kind == HandlerKind.MessageHandler || h.Has(StrategyKind.Other)))
+            {
+                continue;
+            }
+
+            foreach (var handler in handlers)
+            {
+                if (!handler.Retries || (defaults.Contains(handler) && anyBreaker))
+                {
+                    // A retry from the defaults is judged only when no client adds a breaker of its own.
+                    continue;
+                }
+
+                var (location, what) = handler.Kind == HandlerKind.ResiliencePipeline
+                    ? (handler.Strategies.First(s => s.Kind == StrategyKind.Retry).Location, "This 'AddRetry' of " + HttpClientKey.Display(pair.Key))
+                    : (handler.Location, "This '" + handler.Strategies.First(s => s.Kind == StrategyKind.Retry).Name + "' handler of " + HttpClientKey.Display(pair.Key));
+                if (location.SourceTree is { } tree && shouldAnalyze(tree) && reported.Add(location))
+                {
+                    Report(context.ReportDiagnostic, location, what, fix: handler.Kind == HandlerKind.ResiliencePipeline);
+                }
+            }
+        }
+    }
+
+    /// <summary>The standard handlers have a breaker; so does a pipeline or policy handler that adds one.</summary>
+    private static bool StopsRetrying(BuilderHandler handler)
+        => handler.Kind is HandlerKind.StandardResilience or HandlerKind.StandardHedging || handler.Has(StrategyKind.CircuitBreaker);
+
+    private static void Report(System.Action<Diagnostic> report, Location location, string what, bool fix)
+    {
+        var properties = fix
+            ? ImmutableDictionary<string, string?>.Empty.Add(LoadFixHintKeys.Fix, LoadFixHintKeys.AddCircuitBreaker)
+            : ImmutableDictionary<string, string?>.Empty;
+        report(Diagnostic.Create(DiagnosticDescriptors.RetryWithoutCircuitBreaker, location, properties, what));
+    }
+}

@@ -1,0 +1,180 @@
+using System;
+using System.Threading;
+using Microsoft.CodeAnalysis.CodeFixes;
+using Microsoft.CodeAnalysis.Testing;
+using ResilienceAnalyzers.Tests.Verifiers;
+using Fix = ResilienceAnalyzers.Tests.Verifiers.CSharpCodeFixVerifier<ResilienceAnalyzers.Load.LoadAnalyzer, ResilienceAnalyzers.CodeFixes.Load.CircuitBreakerFixProvider>;
+using Verifier = ResilienceAnalyzers.Tests.Verifiers.CSharpAnalyzerVerifier<ResilienceAnalyzers.Load.LoadAnalyzer>;
+
+namespace ResilienceAnalyzers.Tests.Load;
+
+/// <summary>RES030: a resilience pipeline that retries with nothing that stops retrying while the dependency is down.</summary>
+public sealed class RetryWithoutBreakerTests
+{
+    private const string Usings = """
+        using System;
+        using System.Net.Http;
+        using System.Threading.Tasks;
+        using Microsoft.Extensions.DependencyInjection;
+        using Microsoft.Extensions.Http.Resilience;
+        using Polly;
+        using Polly.CircuitBreaker;
+        using Polly.Retry;
+        using Polly.Timeout;
+
+        """;
+
+    private static Task Verify(string source, params DiagnosticResult[] expected)
+    {
+        var test = new Verifier.Test { TestCode = Usings + source, TestLibraries = TestLibraries.HttpResilience | TestLibraries.Polly };
+        test.ExpectedDiagnostics.AddRange(expected);
+        return test.RunAsync(CancellationToken.None);
+    }
+
+    private static string Body(string statements) => $$"""
+        class C
+        {
+            object Build(IServiceCollection services, ResiliencePipelineBuilder shared)
+            {
+                {{statements}}
+                return services;
+            }
+        }
+        """;
+
+    [Fact]
+    public Task PipelineWithARetryAndNoBreaker_IsReportedOnTheRetry()
+        => Verify(
+            Body("var p = new ResiliencePipelineBuilder().AddTimeout(TimeSpan.FromSeconds(10)).{|#0:AddRetry(new RetryStrategyOptions())|}.Build();"),
+            Verifier.Diagnostic("RES030").WithLocation(0).WithMessage(
+                "This 'AddRetry' retries with nothing that stops retrying while the dependency is down; add a circuit breaker"));
+
+    [Theory]
+    [InlineData("var p = new ResiliencePipelineBuilder<HttpResponseMessage>().{|RES030:AddRetry(new RetryStrategyOptions<HttpResponseMessage>())|}.Build();")]
+    [InlineData("services.AddResiliencePipeline(\"orders\", b => b.{|RES030:AddRetry(new RetryStrategyOptions())|});")]
+    [InlineData("services.AddHttpClient(\"catalog\").AddResilienceHandler(\"p\", b => b.{|RES030:AddRetry(new HttpRetryStrategyOptions())|});")]
+    [InlineData("services.AddHttpClient(\"catalog\").{|RES030:AddTransientHttpErrorPolicy(p => p.WaitAndRetryAsync(3, n => TimeSpan.FromSeconds(n)))|};")]
+    [InlineData("services.AddHttpClient(\"catalog\").{|RES030:AddPolicyHandler(Policy<HttpResponseMessage>.Handle<HttpRequestException>().RetryAsync(2))|};")]
+    [InlineData("var w = Policy.WrapAsync(Policy.TimeoutAsync(5), Policy.Handle<HttpRequestException>().{|RES030:WaitAndRetryAsync|}(3, n => TimeSpan.FromSeconds(n)));")]
+    [InlineData("var retry = Policy.Handle<HttpRequestException>().{|RES030:RetryAsync|}(3); var w = retry.WrapAsync(Policy.TimeoutAsync(5));")]
+    public Task EveryRetryWithoutABreaker_IsReported(string statements) => Verify(Body(statements));
+
+    [Theory]
+    [InlineData("var p = new ResiliencePipelineBuilder().AddRetry(new RetryStrategyOptions()).AddCircuitBreaker(new CircuitBreakerStrategyOptions()).Build();")]
+    [InlineData("var p = new ResiliencePipelineBuilder().AddCircuitBreaker(new CircuitBreakerStrategyOptions()).AddRetry(new RetryStrategyOptions()).Build();")]
+    [InlineData("var p = new ResiliencePipelineBuilder().AddTimeout(TimeSpan.FromSeconds(1)).Build();")]
+    [InlineData("var p = new ResiliencePipelineBuilder().AddRetry(new RetryStrategyOptions()).AddConcurrencyLimiter(10).Build();")]
+    [InlineData("shared.AddRetry(new RetryStrategyOptions());")]
+    [InlineData("var b = new ResiliencePipelineBuilder(); if (services.Count > 0) { b.AddRetry(new RetryStrategyOptions()); }")]
+    [InlineData("var o = new RetryStrategyOptions<bool> { ShouldHandle = args => ValueTask.FromResult(!args.Outcome.Result) }; var p = new ResiliencePipelineBuilder<bool>().AddRetry(o).Build();")]
+    [InlineData("var p = new ResiliencePipelineBuilder<int>().AddRetry(new RetryStrategyOptions<int> { ShouldHandle = new PredicateBuilder<int>().Handle<HttpRequestException>().HandleResult(n => n == 0) }).Build();")]
+    [InlineData("var b = new ResiliencePipelineBuilder(); b.AddRetry(new RetryStrategyOptions()); Helpers.AddBreaker(b);")]
+    [InlineData("services.AddHttpClient(\"catalog\").AddStandardResilienceHandler();")]
+    [InlineData("services.AddHttpClient(\"catalog\").AddStandardHedgingHandler();")]
+    [InlineData("services.AddHttpClient(\"catalog\").AddResilienceHandler(\"p\", b => b.AddRetry(new HttpRetryStrategyOptions()).AddCircuitBreaker(new HttpCircuitBreakerStrategyOptions()));")]
+    [InlineData("services.AddHttpClient(\"catalog\").AddResilienceHandler(\"p\", b => b.AddRetry(new HttpRetryStrategyOptions())); services.AddHttpClient(\"catalog\").AddResilienceHandler(\"q\", b => b.AddCircuitBreaker(new HttpCircuitBreakerStrategyOptions()));")]
+    [InlineData("services.AddHttpClient(\"catalog\").AddTransientHttpErrorPolicy(p => p.WaitAndRetryAsync(3, n => TimeSpan.FromSeconds(n))).AddTransientHttpErrorPolicy(p => p.CircuitBreakerAsync(5, TimeSpan.FromSeconds(30)));")]
+    [InlineData("services.AddHttpClient(\"catalog\").AddPolicyHandler(Policy<HttpResponseMessage>.Handle<HttpRequestException>().RetryAsync(2)).AddHttpMessageHandler(() => new Handler());")]
+    [InlineData("services.ConfigureHttpClientDefaults(b => b.AddStandardResilienceHandler()); services.AddHttpClient(\"catalog\").AddPolicyHandler(Policy<HttpResponseMessage>.Handle<HttpRequestException>().RetryAsync(2));")]
+    [InlineData("var w = Policy.WrapAsync(Policy.Handle<HttpRequestException>().RetryAsync(3), Policy.Handle<HttpRequestException>().CircuitBreakerAsync(5, TimeSpan.FromSeconds(30)));")]
+    [InlineData("var inner = Policy.WrapAsync(Policy.Handle<HttpRequestException>().RetryAsync(3), Policy.TimeoutAsync(5)); var w = Policy.WrapAsync(Policy.Handle<HttpRequestException>().CircuitBreakerAsync(5, TimeSpan.FromSeconds(30)), inner);")]
+    [InlineData("var w = Policy.WrapAsync(Policy.Handle<HttpRequestException>().RetryAsync(3), Helpers.Breaker);")]
+    public Task NearMisses_AreNotReported(string statements)
+        => Verify(Body(statements) + """
+
+            static class Helpers
+            {
+                public static void AddBreaker(ResiliencePipelineBuilder b) => b.AddCircuitBreaker(new CircuitBreakerStrategyOptions());
+                public static IAsyncPolicy Breaker => Policy.Handle<HttpRequestException>().CircuitBreakerAsync(5, TimeSpan.FromSeconds(30));
+            }
+
+            class Handler : DelegatingHandler { }
+            """);
+
+    [Fact]
+    public Task HandWrittenLoops_AreNotReported()
+        => Verify("""
+            class C
+            {
+                async Task<string> Get(HttpClient client)
+                {
+                    for (var attempt = 0; attempt < 3; attempt++)
+                    {
+                        try { return await client.GetStringAsync("https://example.com"); }
+                        catch (HttpRequestException) { await Task.Delay(100 << attempt); }
+                    }
+
+                    throw new InvalidOperationException();
+                }
+            }
+            """);
+
+    [Fact]
+    public Task BrokenCode_IsSilent()
+    {
+        var test = new Verifier.Test { TestCode = Usings + Body("""
+            var p = new ResiliencePipelineBuilder().AddRetry({|CS0103:options|}).Build();
+                    var w = Policy.WrapAsync({|CS0103:retry|}, Policy.TimeoutAsync(5));
+                    services.AddHttpClient("x").AddResilienceHandler("p", b => b.{|CS1061:AddNothing|}());
+            """), TestLibraries = TestLibraries.HttpResilience | TestLibraries.Polly };
+        return test.RunAsync(CancellationToken.None);
+    }
+
+    [Fact]
+    public Task Fix_AddsABreakerAfterEachRetry_GenericOrNot_WithFixAll()
+    {
+        var test = new Fix.Test
+        {
+            TestCode = """
+                using System.Net.Http;
+                using Microsoft.Extensions.DependencyInjection;
+                using Microsoft.Extensions.Http.Resilience;
+                using Polly;
+                using Polly.Retry;
+
+                class C
+                {
+                    void Build(IServiceCollection services)
+                    {
+                        var p = new ResiliencePipelineBuilder().{|RES030:AddRetry(new RetryStrategyOptions())|}.Build();
+                        var b = new ResiliencePipelineBuilder<HttpResponseMessage>();
+                        b.{|RES030:AddRetry(new RetryStrategyOptions<HttpResponseMessage>())|};
+                        services.AddHttpClient("catalog").AddResilienceHandler("p", h => h.{|RES030:AddRetry(new HttpRetryStrategyOptions())|});
+                    }
+                }
+                """,
+            FixedCode = """
+                using System.Net.Http;
+                using Microsoft.Extensions.DependencyInjection;
+                using Microsoft.Extensions.Http.Resilience;
+                using Polly;
+                using Polly.CircuitBreaker;
+                using Polly.Retry;
+
+                class C
+                {
+                    void Build(IServiceCollection services)
+                    {
+                        var p = new ResiliencePipelineBuilder().AddRetry(new RetryStrategyOptions()).AddCircuitBreaker(new CircuitBreakerStrategyOptions()).Build();
+                        var b = new ResiliencePipelineBuilder<HttpResponseMessage>();
+                        b.AddRetry(new RetryStrategyOptions<HttpResponseMessage>()).AddCircuitBreaker(new CircuitBreakerStrategyOptions<HttpResponseMessage>());
+                        services.AddHttpClient("catalog").AddResilienceHandler("p", h => h.AddRetry(new HttpRetryStrategyOptions()).AddCircuitBreaker(new CircuitBreakerStrategyOptions<HttpResponseMessage>()));
+                    }
+                }
+                """,
+            TestLibraries = TestLibraries.HttpResilience | TestLibraries.Polly,
+
+            // The factory client's retry is judged at compilation end, with the client's other handlers.
+            CodeFixTestBehaviors = CodeFixTestBehaviors.SkipLocalDiagnosticCheck,
+        };
+        return test.RunAsync(CancellationToken.None);
+    }
+
+    [Fact]
+    public Task NoFix_ForPollyV7()
+    {
+        var source = Usings + Body("services.AddHttpClient(\"catalog\").{|RES030:AddPolicyHandler(Policy<HttpResponseMessage>.Handle<HttpRequestException>().RetryAsync(2))|};");
+        var test = new Fix.Test { TestCode = source, FixedCode = source, TestLibraries = TestLibraries.HttpResilience | TestLibraries.Polly, CodeFixTestBehaviors = CodeFixTestBehaviors.SkipLocalDiagnosticCheck };
+        return test.RunAsync(CancellationToken.None);
+    }
+}
