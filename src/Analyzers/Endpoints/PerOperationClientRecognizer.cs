@@ -114,6 +114,11 @@ internal sealed class PerOperationClientRecognizer
         }
         else if (method.Name == "ForAddress" && SymbolEqualityComparer.Default.Equals(method.ContainingType, _grpcChannel))
         {
+            if (UsesASharedTransport(call))
+            {
+                return null;
+            }
+
             subject = "This GrpcChannel";
         }
         else
@@ -208,6 +213,32 @@ internal sealed class PerOperationClientRecognizer
         }
 
         return true;
+    }
+
+    /// <summary>
+    /// <c>GrpcChannel.ForAddress(address, new GrpcChannelOptions { HttpClient = _shared })</c> (or <c>HttpHandler</c>): the
+    /// channel sends over a client or handler made elsewhere, which keeps the connections, as a shared handler does for
+    /// <c>new HttpClient(shared, disposeHandler: false)</c>.
+    /// </summary>
+    private static bool UsesASharedTransport(IInvocationOperation forAddress)
+    {
+        foreach (var argument in forAddress.Arguments)
+        {
+            if (OperationTree.Unwrap(argument.Value) is IObjectCreationOperation { Initializer: { } initializer })
+            {
+                foreach (var setting in initializer.Initializers)
+                {
+                    if (setting is ISimpleAssignmentOperation { Target: IPropertyReferenceOperation { Property.Name: "HttpClient" or "HttpHandler" } } assignment
+                        && OperationTree.Unwrap(assignment.Value) is not (IObjectCreationOperation or null)
+                        && assignment.Value.ConstantValue is not { HasValue: true, Value: null })
+                    {
+                        return true;
+                    }
+                }
+            }
+        }
+
+        return false;
     }
 
     /// <summary>No handler, or one made here for this client: the connections are this client's and go with it.</summary>

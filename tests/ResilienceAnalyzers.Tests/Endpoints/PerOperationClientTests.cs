@@ -114,6 +114,39 @@ public sealed class PerOperationClientTests
             }
             """);
 
+    // A channel over a client or handler made elsewhere sends over its connections, as a shared handler does.
+    [Fact]
+    public Task AChannelOverASharedHttpClient_IsNotReported()
+        => Verify("""
+            using Grpc.Net.Client;
+
+            class Runner
+            {
+                private readonly HttpClient _http;
+                private readonly HttpMessageHandler _handler;
+
+                public Runner(HttpClient http, HttpMessageHandler handler) => (_http, _handler) = (http, handler);
+
+                string OverClient(string address)
+                {
+                    using var channel = GrpcChannel.ForAddress(address, new GrpcChannelOptions { HttpClient = _http, DisposeHttpClient = false });
+                    return channel.Target;
+                }
+
+                string OverHandler(string address)
+                {
+                    using var channel = GrpcChannel.ForAddress(address, new GrpcChannelOptions { HttpHandler = _handler });
+                    return channel.Target;
+                }
+
+                string OverItsOwn(string address)
+                {
+                    using var channel = {|RES022:GrpcChannel.ForAddress(address, new GrpcChannelOptions { HttpHandler = new SocketsHttpHandler() })|};
+                    return channel.Target;
+                }
+            }
+            """);
+
     // Whatever escapes may be the one long-lived instance; RES021 judges what is kept for the process.
     [Fact]
     public Task AClientThatEscapes_IsNotReported()
