@@ -275,6 +275,7 @@ public sealed class TimeoutAnalyzer : DiagnosticAnalyzer
                 OnBuilderChain(context, invocation, _registry);
                 return;
             }
+
             if (NetworkWaitRecognizer.IsCandidateName(invocation.TargetMethod.Name))
             {
                 OnNetworkWait(context, invocation);
