@@ -16,6 +16,7 @@ namespace ResilienceAnalyzers.Common;
 public sealed class LibraryTypeLookup
 {
     private static readonly ConditionalWeakTable<Compilation, LibraryTypeLookup> Cache = new();
+    private static readonly char[] NameSeparators = { '.', '+' };
 
     private readonly Compilation _compilation;
     private readonly IAssemblySymbol _source;
@@ -39,7 +40,11 @@ public sealed class LibraryTypeLookup
     /// </summary>
     public INamedTypeSymbol? Find(string assemblyPrefix, string metadataName)
     {
-        var found = _source.GetTypeByMetadataName(metadataName);
+        // The declaration table knows every type name the compilation declares without building a symbol: most
+        // compilations declare none of a library's types, and looking one up by namespace would build their namespaces.
+        var found = _compilation.ContainsSymbolsWithName(SimpleName(metadataName), SymbolFilter.Type)
+            ? _source.GetTypeByMetadataName(metadataName)
+            : null;
         foreach (var assembly in _references)
         {
             if (IsNamed(assembly.Name, assemblyPrefix) && assembly.GetTypeByMetadataName(metadataName) is { } type)
@@ -93,6 +98,14 @@ public sealed class LibraryTypeLookup
 
         var parts = assemblyName!.Split('.');
         return parts.Length > 1 && parts[0] is "Microsoft" or "System" ? parts[0] + "." + parts[1] : parts[0];
+    }
+
+    /// <summary>A metadata name's last type name, without its arity: <c>Polly.ResiliencePipelineBuilder`1</c> gives <c>ResiliencePipelineBuilder</c>.</summary>
+    private static string SimpleName(string metadataName)
+    {
+        var start = metadataName.LastIndexOfAny(NameSeparators) + 1;
+        var arity = metadataName.IndexOf('`', start);
+        return arity < 0 ? metadataName.Substring(start) : metadataName.Substring(start, arity - start);
     }
 
     private static bool IsNamed(string name, string prefix)

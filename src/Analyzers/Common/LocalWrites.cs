@@ -9,14 +9,14 @@ internal static class LocalWrites
 {
     /// <summary>
     /// Every value written to <paramref name="local"/> (its initializer and each plain assignment), searching the
-    /// whole body around <paramref name="within"/>, lambdas included. Null when the local is also written in a way
-    /// whose value cannot be read (<c>ref</c>/<c>out</c>, compound assignment, deconstruction, a declaration with
-    /// no initializer).
+    /// block that declares it (the whole body around <paramref name="within"/> when that block cannot be told),
+    /// lambdas included. Null when the local is also written in a way whose value cannot be read (<c>ref</c>/<c>out</c>,
+    /// compound assignment, deconstruction, a declaration with no initializer).
     /// </summary>
     public static List<IOperation>? Values(ILocalSymbol local, IOperation within)
     {
         var values = new List<IOperation>();
-        foreach (var operation in OperationTree.Root(within).Descendants())
+        foreach (var operation in DeclaringScope(local, within).Descendants())
         {
             switch (operation)
             {
@@ -49,6 +49,33 @@ internal static class LocalWrites
     /// <summary>The one value of a local written exactly once; null otherwise.</summary>
     public static IOperation? Single(ILocalSymbol local, IOperation within)
         => Values(local, within) is { Count: 1 } values ? values[0] : null;
+
+    /// <summary>
+    /// The innermost block around <paramref name="within"/> that holds the local's declaration: every write to a local is
+    /// in the scope its declaration opens, and walking that block instead of the whole body keeps the cost to the code
+    /// that can write it.
+    /// </summary>
+    private static IOperation DeclaringScope(ILocalSymbol local, IOperation within)
+    {
+        var declarations = local.DeclaringSyntaxReferences;
+        if (declarations.Length != 1 || declarations[0].SyntaxTree != within.Syntax.SyntaxTree)
+        {
+            return OperationTree.Root(within);
+        }
+
+        var declaration = declarations[0].Span;
+        var current = within;
+        while (current.Parent is not null)
+        {
+            current = current.Parent;
+            if (current is IBlockOperation && current.Syntax.Span.Contains(declaration))
+            {
+                return current;
+            }
+        }
+
+        return current;
+    }
 
     private static bool IsLocal(IOperation? operation, ILocalSymbol local)
         => OperationTree.Unwrap(operation) is ILocalReferenceOperation reference && SymbolEqualityComparer.Default.Equals(reference.Local, local);

@@ -160,32 +160,9 @@ internal static class OperationTree
     private static void Push(Stack<IOperation> stack, IOperation operation)
     {
         // Children in reverse so that the walk visits them in source order.
-        var start = stack.Count;
-        foreach (var child in operation.ChildOperations)
+        foreach (var child in operation.ChildOperations.Reverse())
         {
             stack.Push(child);
-        }
-
-        Reverse(stack, start);
-    }
-
-    private static void Reverse(Stack<IOperation> stack, int start)
-    {
-        var count = stack.Count - start;
-        if (count < 2)
-        {
-            return;
-        }
-
-        var buffer = new IOperation[count];
-        for (var i = 0; i < count; i++)
-        {
-            buffer[i] = stack.Pop();
-        }
-
-        foreach (var item in buffer)
-        {
-            stack.Push(item);
         }
     }
 }

@@ -320,40 +320,48 @@ public sealed class OutboundOperations
             return index;
         }
 
+        // Namespaces, and types for the types nested in them. A type's nested types only: asking a type for all its
+        // members would build every method and field symbol of the compilation.
         var pending = new Stack<INamespaceOrTypeSymbol>();
         pending.Push(_assembly.GlobalNamespace);
         while (pending.Count > 0)
         {
             var current = pending.Pop();
-            foreach (var member in current.GetMembers())
+            if (current is INamespaceSymbol @namespace)
             {
-                if (member is not INamespaceOrTypeSymbol container)
+                foreach (var member in @namespace.GetMembers())
+                {
+                    pending.Push(member);
+                }
+
+                continue;
+            }
+
+            var type = (INamedTypeSymbol)current;
+            foreach (var nested in type.GetTypeMembers())
+            {
+                pending.Push(nested);
+            }
+
+            if (type.TypeKind is not (TypeKind.Class or TypeKind.Struct))
+            {
+                continue;
+            }
+
+            foreach (var @interface in type.AllInterfaces)
+            {
+                var definition = @interface.OriginalDefinition;
+                if (!SymbolEqualityComparer.Default.Equals(definition.ContainingAssembly, _assembly))
                 {
                     continue;
                 }
 
-                // Namespaces, and types for the types nested in them.
-                pending.Push(container);
-                if (member is not INamedTypeSymbol { TypeKind: TypeKind.Class or TypeKind.Struct } type)
+                if (!index.TryGetValue(definition, out var list))
                 {
-                    continue;
+                    index[definition] = list = new List<INamedTypeSymbol>();
                 }
 
-                foreach (var @interface in type.AllInterfaces)
-                {
-                    var definition = @interface.OriginalDefinition;
-                    if (!SymbolEqualityComparer.Default.Equals(definition.ContainingAssembly, _assembly))
-                    {
-                        continue;
-                    }
-
-                    if (!index.TryGetValue(definition, out var list))
-                    {
-                        index[definition] = list = new List<INamedTypeSymbol>();
-                    }
-
-                    list.Add(type);
-                }
+                list.Add(type);
             }
         }
 

@@ -64,9 +64,9 @@ public sealed class OptionCheckAnalyzer : DiagnosticAnalyzer
             }
         }
 
-        foreach (var key in KeysOf(options))
+        foreach (var key in UnknownKeysOfOurs(options))
         {
-            if (IsOurs(key) && !KnownKeys.Contains(key) && options.TryGetValue(key, out var value) && reported.Add(key + "=" + value))
+            if (options.TryGetValue(key, out var value) && reported.Add(key + "=" + value))
             {
                 context.ReportDiagnostic(Diagnostic.Create(
                     DiagnosticDescriptors.OptionNotUnderstood, Location.None, key, value.Trim(), "names no option of ResilienceAnalyzers, so it has no effect; check the spelling against the rule's page"));
@@ -95,16 +95,29 @@ public sealed class OptionCheckAnalyzer : DiagnosticAnalyzer
         public int GetHashCode(AnalyzerConfigOptions obj) => System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(obj);
     }
 
-    /// <summary>The keys set, where the host can list them (older hosts cannot: then only known keys are checked).</summary>
-    private static IEnumerable<string> KeysOf(AnalyzerConfigOptions options)
+    /// <summary>
+    /// The keys set that look like ours and are not known, where the host can list them (older hosts cannot: then only
+    /// known keys are checked). Read as they are listed, with nothing copied: a build's editorconfig sets hundreds of
+    /// keys, and every file has its own options object.
+    /// </summary>
+    private static List<string> UnknownKeysOfOurs(AnalyzerConfigOptions options)
     {
+        var found = new List<string>();
         try
         {
-            return options.Keys.ToList();
+            foreach (var key in options.Keys)
+            {
+                if (IsOurs(key) && !KnownKeys.Contains(key))
+                {
+                    found.Add(key);
+                }
+            }
         }
         catch (NotImplementedException)
         {
-            return Array.Empty<string>();
+            // An older host: nothing to list.
         }
+
+        return found;
     }
 }

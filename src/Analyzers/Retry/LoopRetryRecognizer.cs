@@ -4,6 +4,7 @@ using System.Collections.Immutable;
 using System.Linq;
 using System.Threading;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Operations;
 using ResilienceAnalyzers.Common;
@@ -35,12 +36,6 @@ public static class LoopRetryRecognizer
 
         if (condition?.ConstantValue is { HasValue: true, Value: false } || loop.Body is null || loop.SemanticModel is null
             || !MayBeRetry(loop, condition))
-        {
-            return null;
-        }
-
-        // An iterator's loop hands out each result and goes round for the next: a producer, not a retry.
-        if (OperationTree.Any(loop.Body, o => o is IReturnOperation { Kind: OperationKind.YieldReturn }))
         {
             return null;
         }
@@ -116,17 +111,29 @@ public static class LoopRetryRecognizer
     /// What any retry loop has in its syntax: a <c>try</c> with a <c>catch</c>, or the shape of a result retry (a
     /// <c>while</c> or <c>do</c> whose condition is a call, or an <c>if</c> directly in the body that tests a call or
     /// <c>IsSuccessStatusCode</c>). Most loops have neither, and telling so from the syntax costs nothing, where the
-    /// rest of the recognition builds the loop's operation tree and reads what its calls do.
+    /// rest of the recognition reads the loop's operations and what its calls do. An iterator's loop (a <c>yield return</c>
+    /// in its body) hands out each result and goes round for the next: a producer, not a retry. A lambda's or local
+    /// function's try and yield are theirs, not the loop's.
     /// </summary>
     private static bool MayBeRetry(ILoopOperation loop, IOperation? condition)
     {
         var statement = loop.Body.Syntax;
-        foreach (var node in statement.DescendantNodes())
+        var hasTry = false;
+        foreach (var node in statement.DescendantNodes(static n => n is not (AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax)))
         {
-            if (node is TryStatementSyntax { Catches.Count: > 0 })
+            switch (node)
             {
-                return true;
+                case YieldStatementSyntax yield when yield.IsKind(SyntaxKind.YieldReturnStatement):
+                    return false;
+                case TryStatementSyntax { Catches.Count: > 0 }:
+                    hasTry = true;
+                    break;
             }
+        }
+
+        if (hasTry)
+        {
+            return true;
         }
 
         if (loop is IWhileLoopOperation && condition?.Syntax is ExpressionSyntax test && IsCallAnswer(test))

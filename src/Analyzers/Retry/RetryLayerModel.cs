@@ -67,13 +67,14 @@ internal sealed class RetryLayerModel
             return;
         }
 
-        if (InStoredLambda(invocation))
+        var target = invocation.TargetMethod.OriginalDefinition;
+        var followed = IsFollowed(target);
+        if (!followed && !Sdk.Any || InStoredLambda(invocation))
         {
             return;
         }
 
         // An SDK client first: a generated gRPC client is declared in the compilation, and retries as its channel does.
-        var target = invocation.TargetMethod.OriginalDefinition;
         if (Sdk.Any)
         {
             Sdk.OnInvocation(invocation);
@@ -84,7 +85,7 @@ internal sealed class RetryLayerModel
             }
         }
 
-        if (IsFollowed(target))
+        if (followed)
         {
             _edges.Add((caller.OriginalDefinition, target));
         }
@@ -198,10 +199,11 @@ internal sealed class RetryLayerModel
     }
 
     /// <summary>A method of this compilation whose body is there to read: not abstract, not an interface's, not partial without one.</summary>
+    // The cheap tests first: most calls go to a library's methods, which have no declaring syntax.
     private bool IsFollowed(IMethodSymbol method)
-        => SymbolEqualityComparer.Default.Equals(method.ContainingAssembly, _assembly)
-           && !method.IsAbstract && method.MethodKind is MethodKind.Ordinary or MethodKind.LocalFunction
-           && method.DeclaringSyntaxReferences.Length > 0;
+        => method.MethodKind is MethodKind.Ordinary or MethodKind.LocalFunction && !method.IsAbstract
+           && method.DeclaringSyntaxReferences.Length > 0
+           && SymbolEqualityComparer.Default.Equals(method.ContainingAssembly, _assembly);
 
     /// <summary>
     /// The protected work of a recognised retry: nested retry constructs and unsafe requests are reported now; calls to the
