@@ -1,4 +1,6 @@
 using System;
+using System.Collections.Concurrent;
+using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Runtime.CompilerServices;
 using Microsoft.CodeAnalysis;
@@ -22,6 +24,9 @@ public sealed class LibraryTypeLookup
     private readonly IAssemblySymbol _source;
     private readonly ImmutableArray<IAssemblySymbol> _references;
 
+    // A library's types are looked up by the dozen: its assemblies are picked out of the references once.
+    private readonly ConcurrentDictionary<string, IAssemblySymbol[]> _byPrefix = new(StringComparer.OrdinalIgnoreCase);
+
     private LibraryTypeLookup(Compilation compilation)
     {
         _compilation = compilation;
@@ -40,14 +45,14 @@ public sealed class LibraryTypeLookup
     /// </summary>
     public INamedTypeSymbol? Find(string assemblyPrefix, string metadataName)
     {
-        // The declaration table knows every type name the compilation declares without building a symbol: most
-        // compilations declare none of a library's types, and looking one up by namespace would build their namespaces.
-        var found = _compilation.ContainsSymbolsWithName(SimpleName(metadataName), SymbolFilter.Type)
+        // The assembly's set of declared type names (built once from the declarations, no symbol made): most compilations
+        // declare none of a library's types, and looking one up by namespace would build those namespaces' member maps.
+        var found = _source.TypeNames.Contains(SimpleName(metadataName))
             ? _source.GetTypeByMetadataName(metadataName)
             : null;
-        foreach (var assembly in _references)
+        foreach (var assembly in _byPrefix.GetOrAdd(assemblyPrefix, NamedAssemblies))
         {
-            if (IsNamed(assembly.Name, assemblyPrefix) && assembly.GetTypeByMetadataName(metadataName) is { } type)
+            if (assembly.GetTypeByMetadataName(metadataName) is { } type)
             {
                 if (found is not null)
                 {
@@ -98,6 +103,20 @@ public sealed class LibraryTypeLookup
 
         var parts = assemblyName!.Split('.');
         return parts.Length > 1 && parts[0] is "Microsoft" or "System" ? parts[0] + "." + parts[1] : parts[0];
+    }
+
+    private IAssemblySymbol[] NamedAssemblies(string prefix)
+    {
+        var named = new List<IAssemblySymbol>();
+        foreach (var assembly in _references)
+        {
+            if (IsNamed(assembly.Name, prefix))
+            {
+                named.Add(assembly);
+            }
+        }
+
+        return named.ToArray();
     }
 
     /// <summary>A metadata name's last type name, without its arity: <c>Polly.ResiliencePipelineBuilder`1</c> gives <c>ResiliencePipelineBuilder</c>.</summary>
