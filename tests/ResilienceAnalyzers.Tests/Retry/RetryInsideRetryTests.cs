@@ -374,6 +374,62 @@ public sealed class RetryInsideRetryTests
             Verifier.Diagnostic("RES006").WithLocation(0).WithMessage(
                 "Up to 12 calls: the retry loop on line 11 makes 4 attempts and AmazonDynamoDBClient.GetItemAsync makes up to 3 of its own; retry in one layer only"));
 
+    /// <summary>
+    /// The attempts a retry loop makes come from its counter's start, its step, the comparison and where the check sits
+    /// (before the attempt, or after a failure), not from the largest constant the counter is compared with. Each shape
+    /// wraps a DynamoDB call (3 attempts of its own); the product is the loop's attempts times 3.
+    /// </summary>
+    [Theory]
+    [InlineData("for (var attempt = 0; attempt < 3; attempt++) // outer\n{ try { CALL } catch (AmazonDynamoDBException) { await Task.Delay(100); } }", 3)]
+    [InlineData("for (var i = 1; i < 3; i++) // outer\n{ try { CALL } catch (AmazonDynamoDBException) { await Task.Delay(100); } }", 2)]
+    [InlineData("for (var i = 1; i <= 3; i++) // outer\n{ try { CALL } catch (AmazonDynamoDBException) { await Task.Delay(100); } }", 3)]
+    [InlineData("var attempt = 0;\nwhile (true) // outer\n{ try { CALL } catch (AmazonDynamoDBException) { if (++attempt > 2) throw; await Task.Delay(100); } }", 3)]
+    [InlineData("var n = 0;\nwhile (true) // outer\n{ try { CALL } catch (AmazonDynamoDBException) { if (++n == 5) throw; } }", 5)]
+    [InlineData("var attempt = 0;\ndo // outer\n{ try { CALL } catch (AmazonDynamoDBException) { attempt++; await Task.Delay(100); } }\nwhile (attempt < 3);", 3)]
+    [InlineData("var attempt = 0;\nfor (;;) // outer\n{ try { CALL } catch (AmazonDynamoDBException) { if (attempt >= 3) throw; attempt++; } }", 4)]
+    [InlineData("const int max = 4;\nvar attempt = 0;\nfor (;;) // outer\n{ try { CALL } catch (AmazonDynamoDBException) { attempt++; if (attempt >= max) throw; } }", 4)]
+    [InlineData("var attempt = 0;\nwhile (true) // outer\n{ try { CALL } catch (AmazonDynamoDBException) when (attempt++ < 3) { } }", 4)]
+    [InlineData("for (var attempt = 1; ; attempt++) // outer\n{ try { CALL } catch (AmazonDynamoDBException) { if (attempt < 3) { continue; } throw; } }", 3)]
+    [InlineData("var attempt = 0;\nwhile (true) // outer\n{ if (attempt == 3) throw new InvalidOperationException(); attempt++; try { CALL } catch (AmazonDynamoDBException) { await Task.Delay(100); } }", 3)]
+    [InlineData("var retried = false;\nwhile (true) // outer\n{ try { CALL } catch (AmazonDynamoDBException) when (!retried) { retried = true; } }", 2)]
+    [InlineData("var retried = false;\nwhile (true) // outer\n{ try { CALL } catch (AmazonDynamoDBException) { if (retried) throw; retried = true; } }", 2)]
+    [InlineData("var attempts = 3;\nwhile (attempts > 0) // outer\n{ try { CALL } catch (AmazonDynamoDBException) { attempts--; await Task.Delay(100); } }", 3)]
+    public Task LoopAttempts_AreCountedFromTheCounter_NotFromItsLargestLimit(string loop, int attempts)
+    {
+        var body = loop.Replace("CALL", "return await db.{|#0:GetItemAsync|}(new GetItemRequest());", StringComparison.Ordinal);
+        var source = Dynamo + $$"""
+            class C
+            {
+                async Task<GetItemResponse> Outer(AmazonDynamoDBClient db)
+                {
+            {{body}}
+                    throw new InvalidOperationException();
+                }
+            }
+            """;
+        var line = Array.FindIndex((Usings + source).Split('\n'), l => l.Contains("// outer", StringComparison.Ordinal)) + 1;
+        var culture = System.Globalization.CultureInfo.InvariantCulture;
+        return Verify(source, null, Verifier.Diagnostic("RES006").WithLocation(0).WithMessage(string.Format(culture,
+            "Up to {0} calls: the retry loop on line {1} makes {2} attempts and AmazonDynamoDBClient.GetItemAsync makes up to 3 of its own; retry in one layer only",
+            attempts * 3, line, attempts)));
+    }
+
+    /// <summary>Attempts that cannot be worked out in sight (a limit passed in, a counter stepped in a lambda) give no product: silent.</summary>
+    [Theory]
+    [InlineData("for (var attempt = 0; attempt < max; attempt++)\n{ try { CALL } catch (AmazonDynamoDBException) { await Task.Delay(100); } }")]
+    [InlineData("var attempt = 0;\nAction step = () => attempt++;\nwhile (attempt < 3)\n{ try { CALL } catch (AmazonDynamoDBException) { step(); } }")]
+    public Task LoopAttempts_OutOfSight_AreNotMultiplied(string loop)
+        => Verify(Dynamo + $$"""
+            class C
+            {
+                async Task<GetItemResponse> Outer(AmazonDynamoDBClient db, int max)
+                {
+            {{loop.Replace("CALL", "return await db.GetItemAsync(new GetItemRequest());", StringComparison.Ordinal)}}
+                    throw new InvalidOperationException();
+                }
+            }
+            """);
+
     [Fact]
     public Task AwsClient_ThroughARepositoryMethod_IsReported()
         => Verify(Dynamo + Retrying("""return await {|RES006:Load|}(db);""", "GetItemResponse").Replace("HttpClient client", "AmazonDynamoDBClient db", StringComparison.Ordinal) + """
