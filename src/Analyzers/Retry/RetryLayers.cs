@@ -29,6 +29,12 @@ public enum RetryLayerKind
 /// </summary>
 public sealed record RetryLayer(RetryLayerKind Kind, string DisplayName, int? Attempts, Location Location)
 {
+    /// <summary>
+    /// A retry loop whose every failure catch admits only failures no SDK client retries by itself (HTTP 4xx but 408 and
+    /// 429, "not found" and "conflict" codes: <see cref="NonTransientCatches"/>): it does not multiply with an SDK client's retries.
+    /// </summary>
+    public bool OnlyNonTransientFailures { get; init; }
+
     /// <summary>A layer for a recognised hand-written retry: its keyword's line names it, its counter's attempts count it.</summary>
     public static RetryLayer For(RetryConstruct construct)
     {

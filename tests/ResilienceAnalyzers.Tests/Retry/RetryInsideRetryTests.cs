@@ -463,6 +463,22 @@ public sealed class RetryInsideRetryTests
         """;
 
     private static Task VerifyAzure(string off, string call)
+        => VerifyAzureLoop(off, $$"""
+                    for (var attempt = 0; attempt < 4; attempt++)
+                    {
+                        try
+                        {
+                            return await Task.FromResult<object>(blobs.{{call}}());
+                        }
+                        catch (HttpRequestException)
+                        {
+                            await Task.Delay(100 * (1 << attempt));
+                        }
+                    }
+            """);
+
+    /// <summary><paramref name="loop"/> is the body of <c>Outer(FakeServiceClient blobs)</c>, before its final throw.</summary>
+    private static Task VerifyAzureLoop(string off, string loop)
     {
         var test = new Verifier.Test { VerifiesLayerRules = true };
         test.DisabledDiagnostics.AddRange(new[] { "RES001", "RES002", "RES003", "RES004" });
@@ -477,18 +493,7 @@ public sealed class RetryInsideRetryTests
                 {{off}}
                 async Task<object> Outer(Azure.Storage.Fake.FakeServiceClient blobs)
                 {
-                    for (var attempt = 0; attempt < 4; attempt++)
-                    {
-                        try
-                        {
-                            return await Task.FromResult<object>(blobs.{{call}}());
-                        }
-                        catch (HttpRequestException)
-                        {
-                            await Task.Delay(100 * (1 << attempt));
-                        }
-                    }
-
+            {{loop}}
                     throw new InvalidOperationException();
                 }
             }
@@ -501,6 +506,45 @@ public sealed class RetryInsideRetryTests
         => Task.WhenAll(
             VerifyAzure("", "{|RES006:DownloadAsync|}"),
             VerifyAzure("static void Off(Azure.Storage.Fake.FakeClientOptions o) { o.Retry.MaxRetries = 0; }", "DownloadAsync"));
+
+    /// <summary>
+    /// An outer retry that goes round only on a failure the SDK client never retries itself (an HTTP 4xx other than 408 and
+    /// 429, a "not found" or "conflict" code), by its filter or by a rethrow-unless check, cannot multiply with the client's
+    /// retries: the client gives up on that failure at once, and a transient failure, which it retries, is not caught.
+    /// </summary>
+    [Theory]
+    [InlineData("catch (Azure.RequestFailedException e) when (e.Status == 404) { Recreate(); }")]
+    [InlineData("catch (Azure.RequestFailedException e) when (again && e.ErrorCode == \"ContainerNotFound\") { again = false; Recreate(); }")]
+    [InlineData("catch (Azure.RequestFailedException e) when (e.Status is 404 or 410) { Recreate(); }")]
+    [InlineData("catch (Azure.RequestFailedException e) when (e is { Status: 404 }) { Recreate(); }")]
+    [InlineData("catch (Azure.RequestFailedException e) { if (e.Status != (int)System.Net.HttpStatusCode.NotFound) throw; Recreate(); }")]
+    [InlineData("catch (Azure.RequestFailedException e) { if (!(e.ErrorCode == \"BlobNotFound\" || e.ErrorCode == \"ContainerNotFound\")) { throw; } Recreate(); }")]
+    public Task OuterRetryOnAFailureTheClientNeverRetries_DoesNotMultiply(string clause)
+        => VerifyAzureLoop(Recreate, Fixing(clause, "DownloadAsync"));
+
+    [Theory]
+    [InlineData("catch (Azure.RequestFailedException e) when (e.Status == 503) { Recreate(); }")]
+    [InlineData("catch (Azure.RequestFailedException e) when (e.Status == 429) { Recreate(); }")]
+    [InlineData("catch (Azure.RequestFailedException e) when (e.Status == 404 || e.Status >= 500) { Recreate(); }")]
+    [InlineData("catch (Azure.RequestFailedException e) when (again || e.ErrorCode == \"ContainerNotFound\") { again = false; Recreate(); }")]
+    [InlineData("catch (Azure.RequestFailedException) { Recreate(); }")]
+    [InlineData("catch (Azure.RequestFailedException e) { if (e.Status == 503) continue; if (e.Status != 404) throw; }")]
+    public Task OuterRetryThatAlsoAdmitsTransientFailures_StillMultiplies(string clause)
+        => VerifyAzureLoop(Recreate, Fixing(clause, "{|RES006:DownloadAsync|}"));
+
+    private const string Recreate = "static void Recreate() { }";
+
+    private static string Fixing(string clause, string call) => $$"""
+                var again = true;
+                for (var attempt = 0; attempt < 3; attempt++)
+                {
+                    try
+                    {
+                        return await blobs.{{call}}();
+                    }
+                    {{clause}}
+                }
+        """;
 
     /// <summary>
     /// A client's own retries wrap the requests it sends: a call that makes a child client, signs a URL, describes a query or
