@@ -206,8 +206,13 @@ public static partial class AttemptBoundRecognizer
         var onPath = events.FindAll(e => e.Operation is null || OnPath(e.Operation, path, @try));
         var evaluator = new Evaluator(new Dictionary<ILocalSymbol, long>(initial, SymbolEqualityComparer.Default), tracked);
         var attempts = 0;
-        for (var round = 0; round < AttemptHorizon; round++)
+
+        // A guard whose value is unknown stays unknown unless a local it reads gets a value in the loop, which happens within
+        // a round or one more per local it goes through: rounds in which no guard decides, past that, never end.
+        var undecided = 0;
+        for (var round = 0; round < AttemptHorizon && undecided <= tracked.Count + 1; round++)
         {
+            undecided++;
             foreach (var e in onPath)
             {
                 if (e.IsAttempt)
@@ -220,6 +225,11 @@ public static partial class AttemptBoundRecognizer
                 if (evaluator.Failed)
                 {
                     return null;
+                }
+
+                if (value is not null && e.Direction != GuardDirection.None && !e.Operation!.ConstantValue.HasValue)
+                {
+                    undecided = 0;
                 }
 
                 var leaves = e.Direction switch

@@ -418,6 +418,7 @@ public sealed class RetryInsideRetryTests
     [Theory]
     [InlineData("for (var attempt = 0; attempt < max; attempt++)\n{ try { CALL } catch (AmazonDynamoDBException) { await Task.Delay(100); } }")]
     [InlineData("var attempt = 0;\nAction step = () => attempt++;\nwhile (attempt < 3)\n{ try { CALL } catch (AmazonDynamoDBException) { step(); } }")]
+    [InlineData("var attempt = 0;\nwhile (true)\n{ try { CALL } catch (AmazonDynamoDBException) { if (attempt >= max) throw; attempt++; } }")]
     public Task LoopAttempts_OutOfSight_AreNotMultiplied(string loop)
         => Verify(Dynamo + $$"""
             class C
