@@ -10,7 +10,7 @@ namespace ResilienceAnalyzers.Retry;
 /// in a guard of an exit, or an elapsed-time comparison; a cancellation check; or a guard the compilation
 /// cannot see into.
 /// </summary>
-public static class AttemptBoundRecognizer
+public static partial class AttemptBoundRecognizer
 {
     /// <summary>Locals, parameters and fields that grow or shrink by a step inside <paramref name="region"/>.</summary>
     public static List<ISymbol> FindCounters(IEnumerable<IOperation> region)

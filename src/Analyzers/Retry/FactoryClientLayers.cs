@@ -35,7 +35,11 @@ internal sealed class FactoryClientLayers
     }
 
     /// <summary>A send through the factory client <see cref="Key"/>; <see cref="UnsafeVerb"/> is POST or PATCH when RES007 may apply.</summary>
-    private sealed record Send(IMethodSymbol? Method, string Key, string Name, string? UnsafeVerb, Location Location);
+    private sealed record Send(IMethodSymbol? Method, string Key, string Name, string? UnsafeVerb, Location Location)
+    {
+        /// <summary>The HTTP method it sends, when in sight: a handler that turns some methods off may still retry it.</summary>
+        public string? Verb { get; init; }
+    }
 
     /// <summary>What a handler's configuration turns off in sight: every retry, the retries of some methods, or something unseen.</summary>
     private sealed record HandlerSwitches(bool RetriesOff, bool DisablesSomeMethods, ImmutableHashSet<string> DisabledMethods, bool CustomShouldHandle);
@@ -122,10 +126,17 @@ internal sealed class FactoryClientLayers
             : byKey.TryGetValue(HttpClientKey.Defaults, out var defaults) ? defaults
             : new List<BuilderHandler>();
 
-    /// <summary>The attempts a handler's retry makes, when it retries, the count is known and nothing in sight turns it off.</summary>
-    private int? Attempts(BuilderHandler handler)
+    /// <summary>
+    /// The attempts a handler's retry makes for a send of <paramref name="verb"/> (null: any send), when it retries, the count
+    /// is known and nothing in sight turns it off. A handler that turns some methods off (<c>DisableForUnsafeHttpMethods()</c>,
+    /// <c>DisableFor(HttpMethod.Post)</c>) still retries a send whose method is in sight and not among them; a send whose
+    /// method cannot be seen, methods out of sight, or a policy chosen by the request's method leave it without attempts.
+    /// </summary>
+    private int? Attempts(BuilderHandler handler, string? verb = null)
     {
-        if (_switches.TryGetValue(handler.Location, out var switches) && (switches.RetriesOff || switches.DisablesSomeMethods))
+        if (_switches.TryGetValue(handler.Location, out var switches)
+            && (switches.RetriesOff
+                || switches.DisablesSomeMethods && (verb is null || switches.CustomShouldHandle || switches.DisabledMethods.IsEmpty || switches.DisabledMethods.Contains(verb))))
         {
             return null;
         }
@@ -186,7 +197,7 @@ internal sealed class FactoryClientLayers
         RetryLayer? layer = null;
         foreach (var handler in Handlers(send.Key, byKey))
         {
-            if (Attempts(handler) is { } attempts && (layer is null || attempts > layer.Attempts))
+            if (Attempts(handler, send.Verb) is { } attempts && (layer is null || attempts > layer.Attempts))
             {
                 layer = new RetryLayer(RetryLayerKind.FactoryClient, HttpClientKey.Display(send.Key) + " (its " + HandlerName(handler, send.Location) + ")", attempts, handler.Location);
             }
@@ -391,7 +402,10 @@ internal sealed class FactoryClientLayers
             containing = containing.ContainingSymbol;
         }
 
-        return new Send((containing as IMethodSymbol)?.OriginalDefinition, key, method.Name, verb, RetryLayerModel.NameLocation(call));
+        return new Send((containing as IMethodSymbol)?.OriginalDefinition, key, method.Name, verb, RetryLayerModel.NameLocation(call))
+        {
+            Verb = UnsafeRequests.HttpMethodOf(call, _types),
+        };
     }
 
     /// <summary>

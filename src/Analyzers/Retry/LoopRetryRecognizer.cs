@@ -87,6 +87,11 @@ public static class LoopRetryRecognizer
         // A wait in the loop condition (while (await timer.WaitForNextTickAsync(token))) is a wait between attempts too.
         var delayRegions = condition is null ? new[] { loop.Body } : new[] { loop.Body, condition };
         var bound = AttemptBoundRecognizer.Recognize(guards, delayRegions, counters, scope);
+        if (bound.Kind == AttemptBoundKind.Counter)
+        {
+            bound = bound.WithAttempts(AttemptBoundRecognizer.LoopAttempts(loop, @try, failureCatches, guards, scope));
+        }
+
         var delay = DelayRecognizer.Recognize(delayRegions, scope, out var delayCall, @try?.Body);
         if (delay.Kind == DelayKind.Growing && delayCall is not null
             && OperationTree.Descendants(loop.Body).FirstOrDefault(o => o.Syntax == delayCall) is IInvocationOperation wait

@@ -95,6 +95,11 @@ internal sealed class RetryLayerModel
     public void OnConstruct(OperationAnalysisContext context, RetryConstruct construct, IOperation protectedWork)
     {
         var layer = RetryLayer.For(construct);
+        if (protectedWork.Parent is ITryOperation @try && NonTransientCatches.OnlyNonTransient(@try, construct.FailureCatches))
+        {
+            layer = layer with { OnlyNonTransientFailures = true };
+        }
+
         if (context.ContainingSymbol is IMethodSymbol method && !InStoredLambda(protectedWork))
         {
             AddContainedRetry(method, layer);
@@ -279,6 +284,12 @@ internal sealed class RetryLayerModel
     public static void ReportNested(System.Action<Diagnostic> report, AnalyzerOptions options, RetryLayer outer, RetryLayer inner, Location at)
     {
         if (outer.Attempts is not { } outerAttempts || inner.Attempts is not { } innerAttempts)
+        {
+            return;
+        }
+
+        // An outer retry that goes round only on a failure the SDK client never retries (a 404, a conflict) cannot stack with it.
+        if (outer.OnlyNonTransientFailures && inner.Kind == RetryLayerKind.SdkClient)
         {
             return;
         }

@@ -29,7 +29,13 @@ public enum RetryLayerKind
 /// </summary>
 public sealed record RetryLayer(RetryLayerKind Kind, string DisplayName, int? Attempts, Location Location)
 {
-    /// <summary>A layer for a recognised hand-written retry: its keyword's line names it, its counter's limit counts it.</summary>
+    /// <summary>
+    /// A retry loop whose every failure catch admits only failures no SDK client retries by itself (HTTP 4xx but 408 and
+    /// 429, "not found" and "conflict" codes: <see cref="NonTransientCatches"/>): it does not multiply with an SDK client's retries.
+    /// </summary>
+    public bool OnlyNonTransientFailures { get; init; }
+
+    /// <summary>A layer for a recognised hand-written retry: its keyword's line names it, its counter's attempts count it.</summary>
     public static RetryLayer For(RetryConstruct construct)
     {
         var kind = construct.Kind switch
@@ -44,7 +50,11 @@ public sealed record RetryLayer(RetryLayerKind Kind, string DisplayName, int? At
             RetryLayerKind.Recursion => "the recursive retry",
             _ => "the retry loop",
         };
-        int? attempts = construct.Bound is { Kind: AttemptBoundKind.Counter, Limit: { } limit } && limit is > 0 and < 1000 ? (int)limit : null;
+        // A loop's attempts are worked out from its counter (AttemptBoundRecognizer.LoopAttempts); a goto or recursive
+        // retry's are still read from the largest constant its counter is compared with.
+        long? counted = kind == RetryLayerKind.Loop ? construct.Bound.Attempts
+            : construct.Bound is { Kind: AttemptBoundKind.Counter, Limit: { } limit } ? limit : null;
+        int? attempts = counted is { } n && n is > 0 and < 1000 ? (int)n : null;
         return new RetryLayer(kind, what + OnLine(construct.ReportLocation), attempts, construct.ReportLocation);
     }
 

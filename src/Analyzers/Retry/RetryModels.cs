@@ -41,11 +41,12 @@ public sealed class AttemptBound
     public static readonly AttemptBound None = new(AttemptBoundKind.None, counter: null);
     public static readonly AttemptBound Unknown = new(AttemptBoundKind.Unknown, counter: null);
 
-    public AttemptBound(AttemptBoundKind kind, ISymbol? counter, long? limit = null)
+    public AttemptBound(AttemptBoundKind kind, ISymbol? counter, long? limit = null, int? attempts = null)
     {
         Kind = kind;
         Counter = counter;
         Limit = limit;
+        Attempts = attempts;
     }
 
     public AttemptBoundKind Kind { get; }
@@ -55,6 +56,15 @@ public sealed class AttemptBound
 
     /// <summary>The largest constant a growing counter is compared with, when every comparison is with a constant.</summary>
     public long? Limit { get; }
+
+    /// <summary>
+    /// How many attempts a retry loop makes, worked out from its counter's start, step, comparisons and where they sit
+    /// (<see cref="AttemptBoundRecognizer"/>), when all of that is in sight; RES006 multiplies it. Null otherwise.
+    /// </summary>
+    public int? Attempts { get; }
+
+    /// <summary>This bound with the attempts a loop was worked out to make.</summary>
+    public AttemptBound WithAttempts(int? attempts) => new(Kind, Counter, Limit, attempts);
 
     public bool IsBounded(bool cancellationIsBound)
         => Kind is AttemptBoundKind.Counter or AttemptBoundKind.Deadline

@@ -14,12 +14,23 @@ internal static class UnsafeRequests
 {
     /// <summary>"POST" or "PATCH" when <paramref name="call"/> sends such a request; null otherwise or when it cannot be seen.</summary>
     public static string? MethodOf(IInvocationOperation call, KnownTypes types)
+        => HttpMethodOf(call, types) is { } verb && verb is "POST" or "PATCH" ? verb : null;
+
+    /// <summary>
+    /// The HTTP method <paramref name="call"/> sends on an <c>HttpClient</c> ("GET", "PUT", ...): by the helper's name
+    /// (<c>GetStringAsync</c>, <c>PutAsJsonAsync</c>), or the method of the request a <c>Send</c>/<c>SendAsync</c> is given when it
+    /// is created in sight. Null when it cannot be seen (RES006: which methods a handler's <c>DisableFor</c> leaves retried).
+    /// </summary>
+    public static string? HttpMethodOf(IInvocationOperation call, KnownTypes types)
     {
         var method = call.TargetMethod;
         var verb = method.Name switch
         {
             "PostAsync" or "PostAsJsonAsync" => "POST",
             "PatchAsync" or "PatchAsJsonAsync" => "PATCH",
+            "PutAsync" or "PutAsJsonAsync" => "PUT",
+            "DeleteAsync" or "DeleteFromJsonAsync" => "DELETE",
+            "GetAsync" or "GetStringAsync" or "GetByteArrayAsync" or "GetStreamAsync" or "GetFromJsonAsync" or "GetFromJsonAsAsyncEnumerable" => "GET",
             "SendAsync" or "Send" => "",
             _ => null,
         };
@@ -106,11 +117,10 @@ internal static class UnsafeRequests
     {
         switch (OperationTree.Unwrap(value))
         {
-            case IPropertyReferenceOperation { Property: { Name: "Post" or "Patch" } property, Instance: null } when property.ContainingType?.Name == "HttpMethod":
+            case IPropertyReferenceOperation { Property: { IsStatic: true } property, Instance: null } when property.ContainingType?.Name == "HttpMethod":
                 return property.Name.ToUpperInvariant();
             case IObjectCreationOperation { Type.Name: "HttpMethod", Arguments.Length: 1 } created
-                when created.Arguments[0].Value.ConstantValue is { HasValue: true, Value: string name }
-                     && (name.Equals("POST", StringComparison.OrdinalIgnoreCase) || name.Equals("PATCH", StringComparison.OrdinalIgnoreCase)):
+                when created.Arguments[0].Value.ConstantValue is { HasValue: true, Value: string name }:
                 return name.ToUpperInvariant();
             default:
                 return null;

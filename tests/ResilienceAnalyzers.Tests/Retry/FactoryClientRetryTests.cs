@@ -195,6 +195,26 @@ public sealed class FactoryClientRetryTests
             Startup(registration) + NearMissHelpers,
         });
 
+    /// <summary>
+    /// A handler that turns some methods' retries off still retries the others: a send whose method is in sight and not
+    /// among them is a layer. A send whose method cannot be seen, or one the handler does not retry, is not.
+    /// </summary>
+    [Theory]
+    [InlineData("o => o.Retry.DisableForUnsafeHttpMethods()", "GetStringAsync(\"items\")", true)]
+    [InlineData("o => o.Retry.DisableFor(HttpMethod.Post, HttpMethod.Patch)", "GetStringAsync(\"items\")", true)]
+    [InlineData("o => o.Retry.DisableForUnsafeHttpMethods()", "SendAsync(new HttpRequestMessage(HttpMethod.Get, \"items\")).Result.Content.ReadAsStringAsync()", true)]
+    [InlineData("o => o.Retry.DisableFor(HttpMethod.Get)", "GetStringAsync(\"items\")", false)]
+    [InlineData("o => o.Retry.DisableForUnsafeHttpMethods()", "DeleteAsync(\"items\").Result.Content.ReadAsStringAsync()", false)]
+    [InlineData("o => o.Retry.DisableFor(HttpMethod.Post)", "SendAsync(Request()).Result.Content.ReadAsStringAsync()", false)]
+    public Task HandlerThatDisablesSomeMethods_StillRetriesTheSendsItDoesNotDisable(string configure, string send, bool reported)
+    {
+        var call = send.Substring(0, send.IndexOf('(', StringComparison.Ordinal));
+        var client = RetryingCatalogClient
+            .Replace("{|#0:GetStringAsync|}(\"items\")", (reported ? "{|RES006:" + call + "|}" : call) + send.Substring(call.Length), StringComparison.Ordinal)
+            .Replace("public async Task<string> GetAsync()", "static HttpRequestMessage Request() => new HttpRequestMessage();\n\n    public async Task<string> GetAsync()", StringComparison.Ordinal);
+        return Verify(new[] { client, Startup("services.AddHttpClient<CatalogClient>().AddStandardResilienceHandler(" + configure + ");") });
+    }
+
     [Fact]
     public Task ATypedClientNobodyRetriesAround_IsNotReported_NorAClientItCreatesItself()
         => Verify(

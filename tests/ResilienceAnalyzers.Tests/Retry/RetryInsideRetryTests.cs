@@ -374,6 +374,63 @@ public sealed class RetryInsideRetryTests
             Verifier.Diagnostic("RES006").WithLocation(0).WithMessage(
                 "Up to 12 calls: the retry loop on line 11 makes 4 attempts and AmazonDynamoDBClient.GetItemAsync makes up to 3 of its own; retry in one layer only"));
 
+    /// <summary>
+    /// The attempts a retry loop makes come from its counter's start, its step, the comparison and where the check sits
+    /// (before the attempt, or after a failure), not from the largest constant the counter is compared with. Each shape
+    /// wraps a DynamoDB call (3 attempts of its own); the product is the loop's attempts times 3.
+    /// </summary>
+    [Theory]
+    [InlineData("for (var attempt = 0; attempt < 3; attempt++) // outer\n{ try { CALL } catch (AmazonDynamoDBException) { await Task.Delay(100); } }", 3)]
+    [InlineData("for (var i = 1; i < 3; i++) // outer\n{ try { CALL } catch (AmazonDynamoDBException) { await Task.Delay(100); } }", 2)]
+    [InlineData("for (var i = 1; i <= 3; i++) // outer\n{ try { CALL } catch (AmazonDynamoDBException) { await Task.Delay(100); } }", 3)]
+    [InlineData("var attempt = 0;\nwhile (true) // outer\n{ try { CALL } catch (AmazonDynamoDBException) { if (++attempt > 2) throw; await Task.Delay(100); } }", 3)]
+    [InlineData("var n = 0;\nwhile (true) // outer\n{ try { CALL } catch (AmazonDynamoDBException) { if (++n == 5) throw; } }", 5)]
+    [InlineData("var attempt = 0;\ndo // outer\n{ try { CALL } catch (AmazonDynamoDBException) { attempt++; await Task.Delay(100); } }\nwhile (attempt < 3);", 3)]
+    [InlineData("var attempt = 0;\nfor (;;) // outer\n{ try { CALL } catch (AmazonDynamoDBException) { if (attempt >= 3) throw; attempt++; } }", 4)]
+    [InlineData("const int max = 4;\nvar attempt = 0;\nfor (;;) // outer\n{ try { CALL } catch (AmazonDynamoDBException) { attempt++; if (attempt >= max) throw; } }", 4)]
+    [InlineData("var attempt = 0;\nwhile (true) // outer\n{ try { CALL } catch (AmazonDynamoDBException) when (attempt++ < 3) { } }", 4)]
+    [InlineData("for (var attempt = 1; ; attempt++) // outer\n{ try { CALL } catch (AmazonDynamoDBException) { if (attempt < 3) { continue; } throw; } }", 3)]
+    [InlineData("var attempt = 0;\nwhile (true) // outer\n{ if (attempt == 3) throw new InvalidOperationException(); attempt++; try { CALL } catch (AmazonDynamoDBException) { await Task.Delay(100); } }", 3)]
+    [InlineData("var retried = false;\nwhile (true) // outer\n{ try { CALL } catch (AmazonDynamoDBException) when (!retried) { retried = true; } }", 2)]
+    [InlineData("var retried = false;\nwhile (true) // outer\n{ try { CALL } catch (AmazonDynamoDBException) { if (retried) throw; retried = true; } }", 2)]
+    [InlineData("var attempts = 3;\nwhile (attempts > 0) // outer\n{ try { CALL } catch (AmazonDynamoDBException) { attempts--; await Task.Delay(100); } }", 3)]
+    public Task LoopAttempts_AreCountedFromTheCounter_NotFromItsLargestLimit(string loop, int attempts)
+    {
+        var body = loop.Replace("CALL", "return await db.{|#0:GetItemAsync|}(new GetItemRequest());", StringComparison.Ordinal);
+        var source = Dynamo + $$"""
+            class C
+            {
+                async Task<GetItemResponse> Outer(AmazonDynamoDBClient db)
+                {
+            {{body}}
+                    throw new InvalidOperationException();
+                }
+            }
+            """;
+        var line = Array.FindIndex((Usings + source).Split('\n'), l => l.Contains("// outer", StringComparison.Ordinal)) + 1;
+        var culture = System.Globalization.CultureInfo.InvariantCulture;
+        return Verify(source, null, Verifier.Diagnostic("RES006").WithLocation(0).WithMessage(string.Format(culture,
+            "Up to {0} calls: the retry loop on line {1} makes {2} attempts and AmazonDynamoDBClient.GetItemAsync makes up to 3 of its own; retry in one layer only",
+            attempts * 3, line, attempts)));
+    }
+
+    /// <summary>Attempts that cannot be worked out in sight (a limit passed in, a counter stepped in a lambda) give no product: silent.</summary>
+    [Theory]
+    [InlineData("for (var attempt = 0; attempt < max; attempt++)\n{ try { CALL } catch (AmazonDynamoDBException) { await Task.Delay(100); } }")]
+    [InlineData("var attempt = 0;\nAction step = () => attempt++;\nwhile (attempt < 3)\n{ try { CALL } catch (AmazonDynamoDBException) { step(); } }")]
+    [InlineData("var attempt = 0;\nwhile (true)\n{ try { CALL } catch (AmazonDynamoDBException) { if (attempt >= max) throw; attempt++; } }")]
+    public Task LoopAttempts_OutOfSight_AreNotMultiplied(string loop)
+        => Verify(Dynamo + $$"""
+            class C
+            {
+                async Task<GetItemResponse> Outer(AmazonDynamoDBClient db, int max)
+                {
+            {{loop.Replace("CALL", "return await db.GetItemAsync(new GetItemRequest());", StringComparison.Ordinal)}}
+                    throw new InvalidOperationException();
+                }
+            }
+            """);
+
     [Fact]
     public Task AwsClient_ThroughARepositoryMethod_IsReported()
         => Verify(Dynamo + Retrying("""return await {|RES006:Load|}(db);""", "GetItemResponse").Replace("HttpClient client", "AmazonDynamoDBClient db", StringComparison.Ordinal) + """
@@ -407,6 +464,22 @@ public sealed class RetryInsideRetryTests
         """;
 
     private static Task VerifyAzure(string off, string call)
+        => VerifyAzureLoop(off, $$"""
+                    for (var attempt = 0; attempt < 4; attempt++)
+                    {
+                        try
+                        {
+                            return await Task.FromResult<object>(blobs.{{call}}());
+                        }
+                        catch (HttpRequestException)
+                        {
+                            await Task.Delay(100 * (1 << attempt));
+                        }
+                    }
+            """);
+
+    /// <summary><paramref name="loop"/> is the body of <c>Outer(FakeServiceClient blobs)</c>, before its final throw.</summary>
+    private static Task VerifyAzureLoop(string off, string loop)
     {
         var test = new Verifier.Test { VerifiesLayerRules = true };
         test.DisabledDiagnostics.AddRange(new[] { "RES001", "RES002", "RES003", "RES004" });
@@ -421,18 +494,7 @@ public sealed class RetryInsideRetryTests
                 {{off}}
                 async Task<object> Outer(Azure.Storage.Fake.FakeServiceClient blobs)
                 {
-                    for (var attempt = 0; attempt < 4; attempt++)
-                    {
-                        try
-                        {
-                            return await Task.FromResult<object>(blobs.{{call}}());
-                        }
-                        catch (HttpRequestException)
-                        {
-                            await Task.Delay(100 * (1 << attempt));
-                        }
-                    }
-
+            {{loop}}
                     throw new InvalidOperationException();
                 }
             }
@@ -445,6 +507,45 @@ public sealed class RetryInsideRetryTests
         => Task.WhenAll(
             VerifyAzure("", "{|RES006:DownloadAsync|}"),
             VerifyAzure("static void Off(Azure.Storage.Fake.FakeClientOptions o) { o.Retry.MaxRetries = 0; }", "DownloadAsync"));
+
+    /// <summary>
+    /// An outer retry that goes round only on a failure the SDK client never retries itself (an HTTP 4xx other than 408 and
+    /// 429, a "not found" or "conflict" code), by its filter or by a rethrow-unless check, cannot multiply with the client's
+    /// retries: the client gives up on that failure at once, and a transient failure, which it retries, is not caught.
+    /// </summary>
+    [Theory]
+    [InlineData("catch (Azure.RequestFailedException e) when (e.Status == 404) { Recreate(); }")]
+    [InlineData("catch (Azure.RequestFailedException e) when (again && e.ErrorCode == \"ContainerNotFound\") { again = false; Recreate(); }")]
+    [InlineData("catch (Azure.RequestFailedException e) when (e.Status is 404 or 410) { Recreate(); }")]
+    [InlineData("catch (Azure.RequestFailedException e) when (e is { Status: 404 }) { Recreate(); }")]
+    [InlineData("catch (Azure.RequestFailedException e) { if (e.Status != (int)System.Net.HttpStatusCode.NotFound) throw; Recreate(); }")]
+    [InlineData("catch (Azure.RequestFailedException e) { if (!(e.ErrorCode == \"BlobNotFound\" || e.ErrorCode == \"ContainerNotFound\")) { throw; } Recreate(); }")]
+    public Task OuterRetryOnAFailureTheClientNeverRetries_DoesNotMultiply(string clause)
+        => VerifyAzureLoop(Recreate, Fixing(clause, "DownloadAsync"));
+
+    [Theory]
+    [InlineData("catch (Azure.RequestFailedException e) when (e.Status == 503) { Recreate(); }")]
+    [InlineData("catch (Azure.RequestFailedException e) when (e.Status == 429) { Recreate(); }")]
+    [InlineData("catch (Azure.RequestFailedException e) when (e.Status == 404 || e.Status >= 500) { Recreate(); }")]
+    [InlineData("catch (Azure.RequestFailedException e) when (again || e.ErrorCode == \"ContainerNotFound\") { again = false; Recreate(); }")]
+    [InlineData("catch (Azure.RequestFailedException) { Recreate(); }")]
+    [InlineData("catch (Azure.RequestFailedException e) { if (e.Status == 503) continue; if (e.Status != 404) throw; }")]
+    public Task OuterRetryThatAlsoAdmitsTransientFailures_StillMultiplies(string clause)
+        => VerifyAzureLoop(Recreate, Fixing(clause, "{|RES006:DownloadAsync|}"));
+
+    private const string Recreate = "static void Recreate() { }";
+
+    private static string Fixing(string clause, string call) => $$"""
+                var again = true;
+                for (var attempt = 0; attempt < 3; attempt++)
+                {
+                    try
+                    {
+                        return await blobs.{{call}}();
+                    }
+                    {{clause}}
+                }
+        """;
 
     /// <summary>
     /// A client's own retries wrap the requests it sends: a call that makes a child client, signs a URL, describes a query or
