@@ -71,6 +71,13 @@ public sealed class EndpointAnalyzer : DiagnosticAnalyzer
             c =>
             {
                 var reference = (IFieldReferenceOperation)c.Operation;
+                if (!reference.Field.IsStatic && reference.Field.Type.SpecialType != SpecialType.System_String)
+                {
+                    // Most field references: an instance field holds no region constant, no infinite lifetime and no
+                    // DNS setting, and only a string one can start a concatenation.
+                    return;
+                }
+
                 Report(c, types, regions.RecognizeField(reference, c.ContainingSymbol));
                 if (reference.Field.Type.SpecialType == SpecialType.System_String)
                 {

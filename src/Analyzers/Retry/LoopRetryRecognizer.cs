@@ -40,16 +40,17 @@ public static class LoopRetryRecognizer
             return null;
         }
 
-        // A user-input loop: every round answers a new line the user typed (a menu, a prompt).
-        if (context.Outbound.ReadsConsoleInput(loop.Body))
-        {
-            return null;
-        }
-
         ITryOperation? @try = null;
         var failureCatches = ImmutableArray<int>.Empty;
         if (!TryFindRetry(loop, condition, context, out @try, out failureCatches, cancellationToken)
             && !(ResultRetry.IsResultRetry(loop, context) && SameRequest.Holds(loop, loop, context)))
+        {
+            return null;
+        }
+
+        // A user-input loop: every round answers a new line the user typed (a menu, a prompt). Asked of the few loops
+        // shaped like a retry: it reads the whole body.
+        if (context.Outbound.ReadsConsoleInput(loop.Body))
         {
             return null;
         }
