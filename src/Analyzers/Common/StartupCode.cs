@@ -120,13 +120,42 @@ internal static class StartupCode
     }
 
     /// <summary>
-    /// The compilation is an Aspire AppHost or hosting integration: it references (or defines)
-    /// <c>Aspire.Hosting.IDistributedApplicationBuilder</c>. Such code orchestrates the application's resources at development
-    /// and deployment time: it starts emulators, containers and its own orchestrator process and waits for them, once per
-    /// resource, with one caller.
+    /// The compilation is an Aspire AppHost or hosting integration: it sees <c>Aspire.Hosting.IDistributedApplicationBuilder</c>
+    /// and is an AppHost project (its assembly named <c>*.AppHost</c>, as the template names it) or declares types in the
+    /// <c>Aspire.Hosting</c> namespace (Aspire.Hosting itself and the hosting integrations, Aspire's and the community's).
+    /// Such code orchestrates the application's resources at development and deployment time: it starts emulators,
+    /// containers and its own orchestrator process and waits for them, once per resource, with one caller. Seeing the type
+    /// alone is not enough: a service that takes Aspire's client packages never references it, but a project can be given
+    /// more references than it names.
     /// </summary>
     public static bool IsAppHost(Compilation compilation)
-        => compilation.GetTypeByMetadataName("Aspire.Hosting.IDistributedApplicationBuilder") is not null;
+    {
+        if (compilation.GetTypeByMetadataName("Aspire.Hosting.IDistributedApplicationBuilder") is null)
+        {
+            return false;
+        }
+
+        if (compilation.AssemblyName is { } name && name.EndsWith("AppHost", System.StringComparison.OrdinalIgnoreCase))
+        {
+            return true;
+        }
+
+        foreach (var top in compilation.Assembly.GlobalNamespace.GetNamespaceMembers())
+        {
+            if (top.Name == "Aspire")
+            {
+                foreach (var inner in top.GetNamespaceMembers())
+                {
+                    if (inner.Name == "Hosting")
+                    {
+                        return true;
+                    }
+                }
+            }
+        }
+
+        return false;
+    }
 
     /// <summary>A builder that start-up code configures: a host, a service collection, an AppHost or one of its resources.</summary>
     private static bool IsStartupBuilder(ITypeSymbol type)

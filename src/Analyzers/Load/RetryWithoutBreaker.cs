@@ -241,6 +241,9 @@ internal sealed class RetryWithoutBreaker
 
         /// <summary>A static member's pipeline or a registered key's: judged at compilation end by its executions.</summary>
         Deferred,
+
+        /// <summary>The builder is a lambda's parameter and the call given the lambda does not bind: what it is for is unknown.</summary>
+        OutOfSight,
     }
 
     /// <summary>
@@ -251,9 +254,11 @@ internal sealed class RetryWithoutBreaker
     /// </summary>
     private static (PipelineUse Use, string? Identity) Use(IInvocationOperation top, ISymbol containingSymbol)
     {
-        if (RegistrationKey(top) is { } key)
+        if (LambdaReceiver(top) is { } receiver)
         {
-            return (PipelineUse.Deferred, KeyIdentity(key));
+            return receiver is IInvalidOperation ? (PipelineUse.OutOfSight, null)
+                : RegistrationKey(receiver) is { } key ? (PipelineUse.Deferred, KeyIdentity(key))
+                : (PipelineUse.Unknown, null);
         }
 
         if (Build(top) is not { } build)
@@ -347,10 +352,11 @@ internal sealed class RetryWithoutBreaker
     }
 
     /// <summary>
-    /// The constant key of <c>AddResiliencePipeline(key, b =&gt; …)</c> when the chain is on the lambda's builder; null
-    /// otherwise.
+    /// When the chain is on a lambda's builder parameter (<c>AddResiliencePipeline("key", b =&gt; b.AddRetry(…))</c>), the
+    /// operation the lambda is handed to: the call it is an argument of, or an invalid operation when that call does not
+    /// bind; null otherwise.
     /// </summary>
-    private static object? RegistrationKey(IInvocationOperation top)
+    private static IOperation? LambdaReceiver(IInvocationOperation top)
     {
         if (FluentChain.Start(top) is not IParameterReferenceOperation { Parameter.ContainingSymbol: IMethodSymbol { MethodKind: MethodKind.AnonymousFunction } } parameter
             || OperationTree.Ancestor<IAnonymousFunctionOperation>(parameter) is not { } lambda)
@@ -364,7 +370,19 @@ internal sealed class RetryWithoutBreaker
             outer = OperationTree.Outer(creation);
         }
 
-        if (outer.Parent is not IArgumentOperation { Parent: IInvocationOperation { TargetMethod.Name: "AddResiliencePipeline" } register })
+        return outer.Parent switch
+        {
+            IArgumentOperation { Parent: IInvocationOperation call } => call,
+            IInvalidOperation invalid => invalid,
+            IArgumentOperation { Parent: IInvalidOperation invalid } => invalid,
+            _ => null,
+        };
+    }
+
+    /// <summary>The constant key of an <c>AddResiliencePipeline(key, b =&gt; …)</c> call; null for any other call.</summary>
+    private static object? RegistrationKey(IOperation receiver)
+    {
+        if (receiver is not IInvocationOperation { TargetMethod.Name: "AddResiliencePipeline" } register)
         {
             return null;
         }

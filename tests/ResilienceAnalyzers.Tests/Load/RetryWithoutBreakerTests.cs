@@ -116,6 +116,7 @@ public sealed class RetryWithoutBreakerTests
             var p = new ResiliencePipelineBuilder().AddRetry({|CS0103:options|}).Build();
                     var w = Policy.WrapAsync({|CS0103:retry|}, Policy.TimeoutAsync(5));
                     services.AddHttpClient("x").AddResilienceHandler("p", b => b.{|CS1061:AddNothing|}());
+                    services.{|CS1061:AddPipelineThatDoesNotExist|}("k", (ResiliencePipelineBuilder b) => b.AddRetry(new RetryStrategyOptions()));
             """), TestLibraries = TestLibraries.HttpResilience | TestLibraries.Polly };
         return test.RunAsync(CancellationToken.None);
     }
@@ -241,6 +242,39 @@ public sealed class RetryWithoutBreakerTests
 
         sealed record Settings(string Version);
         """)]
+    [InlineData("""
+        static class ProbeRegistration
+        {
+            public static void AddProbe(this IServiceCollection services)
+            {
+                const string key = "probe-version";
+                services.AddSingleton(ConfigureProbe);
+                services.AddResiliencePipeline(key, static builder =>
+                {
+                    builder.AddRetry(new RetryStrategyOptions { MaxRetryAttempts = 6 });
+                });
+
+                Settings ConfigureProbe(IServiceProvider provider)
+                {
+                    string version;
+                    if (provider is null)
+                    {
+                        var pipelines = provider!.GetRequiredService<Polly.Registry.ResiliencePipelineProvider<string>>();
+                        var pipeline = pipelines.GetPipeline(key);
+                        version = pipeline.Execute(static s => Schema.Version() + s, "x");
+                    }
+                    else
+                    {
+                        version = "8.0";
+                    }
+
+                    return new Settings(version);
+                }
+            }
+        }
+
+        sealed record Settings(string Version);
+        """)]
     public Task RetryThatRunsOnce_IsNotReported(string code)
     {
         var test = new Verifier.Test { TestCode = Usings + code + Schema, TestLibraries = TestLibraries.HttpResilience | TestLibraries.Polly };
@@ -328,20 +362,33 @@ public sealed class RetryWithoutBreakerTests
         }
         """;
 
-    /// <summary>An Aspire AppHost or hosting integration orchestrates its own resources: every retry there waits for one of them.</summary>
-    [Fact]
-    public Task AppHostCode_IsNotReported()
-        => Verify("""
-            namespace Aspire.Hosting
-            {
-                public interface IDistributedApplicationBuilder { }
-            }
-
-            sealed class EmulatorDatabase
-            {
-                public async Task Create() => await new ResiliencePipelineBuilder().AddRetry(new RetryStrategyOptions()).Build().ExecuteAsync(async token => await Task.Delay(1, token));
-            }
-            """);
+    /// <summary>
+    /// An Aspire hosting integration (types in the Aspire.Hosting namespace) orchestrates its own resources: every retry there
+    /// waits for one of them. A service that merely sees the AppHost's types is judged as any other.
+    /// </summary>
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public Task HostingIntegrationCode_IsNotReported_AServiceThatOnlySeesTheTypes_Is(bool declaresHostingTypes)
+    {
+        var retry = declaresHostingTypes ? "AddRetry(new RetryStrategyOptions())" : "{|RES030:AddRetry(new RetryStrategyOptions())|}";
+        var test = new Verifier.Test
+        {
+            TestCode = Usings + $$"""
+                namespace {{(declaresHostingTypes ? "Aspire.Hosting.Emulators" : "Inventory")}}
+                {
+                    sealed class EmulatorDatabase
+                    {
+                        public async Task Create() => await new ResiliencePipelineBuilder().{{retry}}.Build().ExecuteAsync(async token => await Task.Delay(1, token));
+                    }
+                }
+                """,
+            TestLibraries = TestLibraries.HttpResilience | TestLibraries.Polly,
+        };
+        test.TestState.AdditionalProjects["Aspire.Hosting"].Sources.Add("namespace Aspire.Hosting { public interface IDistributedApplicationBuilder { } }");
+        test.TestState.AdditionalProjectReferences.Add("Aspire.Hosting");
+        return test.RunAsync(CancellationToken.None);
+    }
 
     /// <summary>A retry that only handles the end of a stream re-opens a watch the server closed; anything more is a retry of failures.</summary>
     [Theory]
