@@ -125,6 +125,10 @@ internal sealed class RetryWithoutBreaker
                 case StrategyKind.Other:
                     // A breaker, or something that may stop the retries (a rate limiter as a budget, a strategy of its own).
                     return null;
+                case StrategyKind.Retry when strategy.RetryStopsWhenACircuitOpens:
+                    // The retry leaves out BrokenCircuitException: it names the breaker it runs around (another pipeline
+                    // executed inside it, a handler further in), which is out of sight but there.
+                    return null;
                 case StrategyKind.Retry:
                     retry ??= strategy;
                     break;

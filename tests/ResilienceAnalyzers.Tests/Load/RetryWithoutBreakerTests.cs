@@ -69,6 +69,7 @@ public sealed class RetryWithoutBreakerTests
     [InlineData("var o = new RetryStrategyOptions<bool> { ShouldHandle = args => ValueTask.FromResult(!args.Outcome.Result) }; var p = new ResiliencePipelineBuilder<bool>().AddRetry(o).Build();")]
     [InlineData("var p = new ResiliencePipelineBuilder<int>().AddRetry(new RetryStrategyOptions<int> { ShouldHandle = new PredicateBuilder<int>().Handle<HttpRequestException>().HandleResult(n => n == 0) }).Build();")]
     [InlineData("var b = new ResiliencePipelineBuilder(); b.AddRetry(new RetryStrategyOptions()); Helpers.AddBreaker(b);")]
+    [InlineData("var p = new ResiliencePipelineBuilder().AddRetry(new RetryStrategyOptions { ShouldHandle = new PredicateBuilder().Handle<Exception>(e => e is not BrokenCircuitException) }).Build();")]
     [InlineData("services.AddHttpClient(\"catalog\").AddStandardResilienceHandler();")]
     [InlineData("services.AddHttpClient(\"catalog\").AddStandardHedgingHandler();")]
     [InlineData("services.AddHttpClient(\"catalog\").AddResilienceHandler(\"p\", b => b.AddRetry(new HttpRetryStrategyOptions()).AddCircuitBreaker(new HttpCircuitBreakerStrategyOptions()));")]
