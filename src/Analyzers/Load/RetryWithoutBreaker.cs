@@ -245,9 +245,6 @@ internal sealed class RetryWithoutBreaker
 
         /// <summary>A static member's pipeline or a registered key's: judged at compilation end by its executions.</summary>
         Deferred,
-
-        /// <summary>The builder is a lambda's parameter and the call given the lambda does not bind: what it is for is unknown.</summary>
-        OutOfSight,
     }
 
     /// <summary>
@@ -260,9 +257,8 @@ internal sealed class RetryWithoutBreaker
     {
         if (LambdaReceiver(top) is { } receiver)
         {
-            return receiver is IInvalidOperation ? (PipelineUse.OutOfSight, null)
-                : RegistrationKey(receiver) is { } key ? (PipelineUse.Deferred, KeyIdentity(key))
-                : (PipelineUse.Unknown, null);
+            // A call that does not bind (a package missing) registers nothing that can be followed: judged as it reads.
+            return RegistrationKey(receiver) is { } key ? (PipelineUse.Deferred, KeyIdentity(key)) : (PipelineUse.Unknown, null);
         }
 
         if (Build(top) is not { } build)
@@ -358,7 +354,7 @@ internal sealed class RetryWithoutBreaker
     /// <summary>
     /// When the chain is on a lambda's builder parameter (<c>AddResiliencePipeline("key", b =&gt; b.AddRetry(…))</c>), the
     /// operation the lambda is handed to: the call it is an argument of, or an invalid operation when that call does not
-    /// bind; null otherwise.
+    /// bind (then the retry is judged as it reads, with no registration to follow); null otherwise.
     /// </summary>
     private static IOperation? LambdaReceiver(IInvocationOperation top)
     {

@@ -117,7 +117,6 @@ public sealed class RetryWithoutBreakerTests
             var p = new ResiliencePipelineBuilder().AddRetry({|CS0103:options|}).Build();
                     var w = Policy.WrapAsync({|CS0103:retry|}, Policy.TimeoutAsync(5));
                     services.AddHttpClient("x").AddResilienceHandler("p", b => b.{|CS1061:AddNothing|}());
-                    services.{|CS1061:AddPipelineThatDoesNotExist|}("k", (ResiliencePipelineBuilder b) => b.AddRetry(new RetryStrategyOptions()));
             """), TestLibraries = TestLibraries.HttpResilience | TestLibraries.Polly };
         return test.RunAsync(CancellationToken.None);
     }
