@@ -46,9 +46,9 @@ public sealed class PerOperationClient
 /// instance, and RES021 judges what is stored for the process: a client is never both.
 /// </summary>
 /// <remarks>
-/// Not per operation: constructors, initializers, <c>Main</c> and top-level statements, a hosted service's start and
-/// execute, startup configuration (<c>Configure*</c>), and lambdas (a <c>Lazy</c> or singleton factory runs once; which
-/// lambdas run per request cannot be told from here). Test projects are skipped by the analyzer.
+/// Not per operation: constructors, initializers, start-up code (<see cref="StartupCode"/>: <c>Main</c> and top-level
+/// statements, a hosted service's start and execute, startup configuration, a host builder's extension methods), and
+/// lambdas (a <c>Lazy</c> or singleton factory runs once; which lambdas run per request cannot be told from here). Test projects are skipped by the analyzer.
 /// </remarks>
 internal sealed class PerOperationClientRecognizer
 {
@@ -293,10 +293,10 @@ internal sealed class PerOperationClientRecognizer
     {
         // A lambda runs when whatever it is handed to calls it: judged only when that is once per request (a Minimal API
         // handler). A method that runs once (Main, start-up) still makes one client per item in a loop.
-        var lambda = EnclosingLambda(created);
+        var lambda = StartupCode.EnclosingLambda(created);
         var perOperation = lambda is null
-            ? RunsPerOperation(containingSymbol) || OperationTree.Ancestor<ILoopOperation>(created) is not null
-            : IsRequestHandler(lambda);
+            ? StartupCode.RunsPerOperation(containingSymbol) || OperationTree.Ancestor<ILoopOperation>(created) is not null
+            : StartupCode.IsRequestHandler(lambda);
         if (!perOperation)
         {
             return false;
@@ -316,73 +316,6 @@ internal sealed class PerOperationClientRecognizer
         }
     }
 
-    /// <summary>An ordinary method that is not a process's start: <c>Main</c>, a hosted service's start, startup configuration.</summary>
-    private static bool RunsPerOperation(ISymbol symbol)
-    {
-        if (symbol is not IMethodSymbol { MethodKind: MethodKind.Ordinary } method)
-        {
-            return false;
-        }
-
-        if (method.Name is "Main" or "<Main>$" || method.Name.StartsWith("Configure", System.StringComparison.Ordinal))
-        {
-            return false;
-        }
-
-        // The entry point's own type: its helpers run as the program starts (a console tool's or an example's steps),
-        // and how often cannot be told from here.
-        foreach (var member in method.ContainingType.GetMembers())
-        {
-            if (member is IMethodSymbol { IsStatic: true, Name: "Main" or "<Main>$" })
-            {
-                return false;
-            }
-        }
-
-        if (method.Name is "ExecuteAsync" or "StartAsync" or "StartingAsync" or "StartedAsync")
-        {
-            foreach (var implemented in method.ContainingType.AllInterfaces)
-            {
-                if (implemented is { Name: "IHostedService" or "IHostedLifecycleService", ContainingNamespace: { Name: "Hosting", ContainingNamespace.Name: "Extensions" } })
-                {
-                    return false;
-                }
-            }
-        }
-
-        return true;
-    }
-
-    private static IAnonymousFunctionOperation? EnclosingLambda(IOperation operation)
-    {
-        for (var current = operation.Parent; current is not null; current = current.Parent)
-        {
-            if (current is IAnonymousFunctionOperation lambda)
-            {
-                return lambda;
-            }
-        }
-
-        return null;
-    }
-
-    /// <summary>
-    /// The lambda is a Minimal API endpoint handler (<c>app.MapGet("/x", async () =&gt; …)</c>, any <c>Map*</c> of
-    /// ASP.NET Core's endpoint route builder extensions): it runs once per request.
-    /// </summary>
-    private static bool IsRequestHandler(IAnonymousFunctionOperation lambda)
-    {
-        IOperation current = lambda;
-        while (current.Parent is IDelegateCreationOperation or IConversionOperation)
-        {
-            current = current.Parent;
-        }
-
-        return current.Parent is IArgumentOperation { Parent: IInvocationOperation map }
-               && map.TargetMethod.Name.StartsWith("Map", System.StringComparison.Ordinal)
-               && map.TargetMethod.ContainingNamespace?.ToDisplayString() == "Microsoft.AspNetCore.Builder";
-    }
-
     /// <summary>
     /// Every use of <paramref name="local"/> is through its own members (calls, settings, <c>using</c>, null tests), in
     /// the same lambda-free code as its creation, and none is inside a loop the creation is not in: a client made once
@@ -397,7 +330,7 @@ internal sealed class PerOperationClientRecognizer
                 continue;
             }
 
-            if (EnclosingLambda(reference) != EnclosingLambda(created) || InALoopTheCreationIsNotIn(reference, created))
+            if (StartupCode.EnclosingLambda(reference) != StartupCode.EnclosingLambda(created) || InALoopTheCreationIsNotIn(reference, created))
             {
                 return false;
             }

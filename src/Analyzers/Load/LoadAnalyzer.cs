@@ -32,9 +32,10 @@ public sealed class LoadAnalyzer : DiagnosticAnalyzer
         var types = KnownTypes.Create(context.Compilation);
         var load = new LoadTypes(context.Compilation, types);
 
-        // RES031 needs Task.WhenAll, Parallel loops and LINQ to fan out with; RES030 needs Polly.
+        // RES031 needs Task.WhenAll, Parallel loops and LINQ to fan out with; RES030 needs Polly, and judges nothing in an
+        // Aspire AppHost or hosting integration: its retries wait for the resources it starts, once each, with one caller.
         var recognizer = load.IsReferenced && load.Enumerable is not null ? new FanOutRecognizer(load, new OutboundOperations(types.Console, types.Assembly)) : null;
-        var breakers = types.Polly.HasV7 || types.Polly.HasV8 ? new RetryWithoutBreaker(types) : null;
+        var breakers = (types.Polly.HasV7 || types.Polly.HasV8) && !StartupCode.IsAppHost(context.Compilation) ? new RetryWithoutBreaker(types) : null;
         if (recognizer is null && breakers is null)
         {
             return;

@@ -26,12 +26,22 @@ internal sealed class RetryWithoutBreaker
     private readonly KnownTypes _types;
     private readonly ConcurrentQueue<HttpClientChain> _chains = new();
 
+    /// <summary>Pipelines judged at compilation end, by how they are executed: a static member's, a registered key's.</summary>
+    private readonly ConcurrentQueue<(string Pipeline, Location Location, string What)> _deferred = new();
+
+    /// <summary>For each static member or registered key, whether every execution seen so far runs once.</summary>
+    private readonly ConcurrentDictionary<string, bool> _runsOnce = new(System.StringComparer.Ordinal);
+
     public RetryWithoutBreaker(KnownTypes types) => _types = types;
 
-    /// <summary>Cheap filter on the call: builder chains and v7 wraps.</summary>
+    /// <summary>Cheap filter on the call: builder chains, v7 wraps, and the executions and look-ups of a pipeline.</summary>
     public static bool IsCandidate(IInvocationOperation invocation)
         => ResiliencePipelineRecognizer.IsBuilderType(invocation.Type) || HttpClientBuilderRecognizer.IsBuilderType(invocation.Type)
-           || invocation.TargetMethod.Name is "Wrap" or "WrapAsync";
+           || invocation.TargetMethod.Name is "Wrap" or "WrapAsync" or "GetPipeline" || IsExecution(invocation);
+
+    /// <summary><c>pipeline.Execute(…)</c>, <c>ExecuteAsync</c>, <c>ExecuteOutcomeAsync</c> on a Polly v8 pipeline.</summary>
+    private static bool IsExecution(IInvocationOperation invocation)
+        => invocation.TargetMethod.Name.StartsWith("Execute", System.StringComparison.Ordinal) && invocation.Instance?.Type is { Name: "ResiliencePipeline" };
 
     /// <summary>One candidate call; <paramref name="report"/> is false in files the rules skip (test code), where registrations are still collected.</summary>
     public void OnInvocation(OperationAnalysisContext context, IInvocationOperation invocation, bool report)
@@ -58,9 +68,40 @@ internal sealed class RetryWithoutBreaker
         {
             if (_types.Polly.HasV8 && FluentChain.IsTop(invocation, ResiliencePipelineRecognizer.IsBuilderType) && !IsHandlerPipeline(invocation) && !IsCallersBuilder(invocation)
                 && ResiliencePipelineRecognizer.RecognizeFromFirstChain(invocation, _types) is { IsComplete: true } pipeline
-                && UnbrokenRetry(pipeline.Strategies) is { } retry && !Polls(invocation, retry))
+                && UnbrokenRetry(pipeline.Strategies) is { } retry && !RetriesForACondition(invocation, retry))
             {
-                Report(context.ReportDiagnostic, retry.Location, "This '" + retry.Name + "'", fix: true);
+                var what = "This '" + retry.Name + "'";
+                switch (Use(invocation, context.ContainingSymbol))
+                {
+                    case (PipelineUse.Deferred, var identity):
+                        _deferred.Enqueue((identity!, retry.Location, what));
+                        break;
+                    case (PipelineUse.Unknown, _):
+                        Report(context.ReportDiagnostic, retry.Location, what, fix: true);
+                        break;
+                }
+            }
+
+            return;
+        }
+
+        if (_types.Polly.HasV8 && invocation.TargetMethod.Name == "GetPipeline")
+        {
+            if (invocation.Arguments.Length > 0 && invocation.Arguments[0].Value.ConstantValue is { HasValue: true, Value: { } key })
+            {
+                var once = ExecutedOnlyOnce(invocation, context.ContainingSymbol);
+                _runsOnce.AddOrUpdate(KeyIdentity(key), once, (_, before) => before && once);
+            }
+
+            return;
+        }
+
+        if (IsExecution(invocation))
+        {
+            if (OperationTree.Unwrap(invocation.Instance) is IMemberReferenceOperation { Member: { IsStatic: true } member } and (IFieldReferenceOperation or IPropertyReferenceOperation))
+            {
+                var once = StartupCode.RunsOnce(invocation, context.ContainingSymbol);
+                _runsOnce.AddOrUpdate(MemberIdentity(member), once, (_, before) => before && once);
             }
 
             return;
@@ -83,6 +124,10 @@ internal sealed class RetryWithoutBreaker
                 case StrategyKind.CircuitBreaker:
                 case StrategyKind.Other:
                     // A breaker, or something that may stop the retries (a rate limiter as a budget, a strategy of its own).
+                    return null;
+                case StrategyKind.Retry when strategy.RetryStopsWhenACircuitOpens:
+                    // The retry leaves out BrokenCircuitException: it names the breaker it runs around (another pipeline
+                    // executed inside it, a handler further in), which is out of sight but there.
                     return null;
                 case StrategyKind.Retry:
                     retry ??= strategy;
@@ -110,11 +155,13 @@ internal sealed class RetryWithoutBreaker
         };
 
     /// <summary>
-    /// The retry waits for a condition rather than for a failing dependency to answer: its <c>ShouldHandle</c> handles a
-    /// result (<c>HandleResult(…)</c>, a predicate on <c>Outcome.Result</c>). A breaker would count a condition not yet met as
-    /// a failure of the dependency, so polling is left alone.
+    /// The retry waits for a condition rather than for a failing dependency to answer, so a breaker would count "not yet"
+    /// as a failure of the dependency. Its <c>ShouldHandle</c> either handles a result (<c>HandleResult(…)</c>, a predicate
+    /// on <c>Outcome.Result</c>): it polls; or handles nothing but a stream the other side ended
+    /// (<c>Handle&lt;EndOfStreamException&gt;()</c>, <c>HandleInner&lt;…&gt;</c>): it re-opens a watch or long poll the
+    /// server closed, which is how such a stream ends in the normal course, not an outage.
     /// </summary>
-    private static bool Polls(IInvocationOperation top, ResilienceStrategy retry)
+    private static bool RetriesForACondition(IInvocationOperation top, ResilienceStrategy retry)
     {
         if (top.SemanticModel is not { } model
             || top.Syntax.SyntaxTree.GetRoot().FindNode(retry.Location.SourceSpan, getInnermostNodeForTie: true)
@@ -137,8 +184,7 @@ internal sealed class RetryWithoutBreaker
                 foreach (var member in initializer.Initializers)
                 {
                     if (member is ISimpleAssignmentOperation { Target: IPropertyReferenceOperation { Property.Name: "ShouldHandle" } } shouldHandle
-                        && shouldHandle.Value.DescendantsAndSelf().Any(o => o is IInvocationOperation { TargetMethod.Name: "HandleResult" }
-                                                                             || o is IPropertyReferenceOperation { Property.Name: "Result", Instance: IPropertyReferenceOperation { Property.Name: "Outcome" } }))
+                        && (Polls(shouldHandle.Value) || HandlesOnlyEndedStreams(shouldHandle.Value)))
                     {
                         return true;
                     }
@@ -148,6 +194,213 @@ internal sealed class RetryWithoutBreaker
 
         return false;
     }
+
+    private static bool Polls(IOperation shouldHandle)
+        => shouldHandle.DescendantsAndSelf().Any(o => o is IInvocationOperation { TargetMethod.Name: "HandleResult" }
+                                                      || o is IPropertyReferenceOperation { Property.Name: "Result", Instance: IPropertyReferenceOperation { Property.Name: "Outcome" } });
+
+    /// <summary>
+    /// A <c>PredicateBuilder</c> chain whose every step handles an <c>EndOfStreamException</c> (or a type derived from it),
+    /// directly or as an inner exception, and nothing else.
+    /// </summary>
+    private static bool HandlesOnlyEndedStreams(IOperation shouldHandle)
+    {
+        var handled = 0;
+        foreach (var operation in shouldHandle.DescendantsAndSelf())
+        {
+            if (operation is IInvocationOperation { TargetMethod: { ContainingType.Name: "PredicateBuilder" } method })
+            {
+                if (method.Name is not ("Handle" or "HandleInner") || method.TypeArguments.Length != 1 || !IsEndOfStream(method.TypeArguments[0]))
+                {
+                    return false;
+                }
+
+                handled++;
+            }
+        }
+
+        return handled > 0;
+
+        static bool IsEndOfStream(ITypeSymbol type)
+        {
+            for (var current = type; current is not null; current = current.BaseType)
+            {
+                if (current is { Name: "EndOfStreamException", ContainingNamespace: { Name: "IO", ContainingNamespace: { Name: "System", ContainingNamespace.IsGlobalNamespace: true } } })
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+    }
+
+    private enum PipelineUse
+    {
+        /// <summary>Returned, stored, handed on, executed per operation: judged now.</summary>
+        Unknown,
+
+        /// <summary>Built and executed only in code that runs once: not reported.</summary>
+        RunsOnce,
+
+        /// <summary>A static member's pipeline or a registered key's: judged at compilation end by its executions.</summary>
+        Deferred,
+    }
+
+    /// <summary>
+    /// How the pipeline the chain ending at <paramref name="top"/> builds is executed. Built into a local and executed only
+    /// in code that runs once (<see cref="StartupCode.RunsOnce"/>), it retries one start-up step with one caller and no
+    /// traffic for a breaker to shed. Built into a static field or property, or registered under a constant key
+    /// (<c>AddResiliencePipeline("key", b =&gt; …)</c>), its executions may be anywhere in the compilation: judged at its end.
+    /// </summary>
+    private static (PipelineUse Use, string? Identity) Use(IInvocationOperation top, ISymbol containingSymbol)
+    {
+        if (LambdaReceiver(top) is { } receiver)
+        {
+            // A call that does not bind (a package missing) registers nothing that can be followed: judged as it reads.
+            return RegistrationKey(receiver) is { } key ? (PipelineUse.Deferred, KeyIdentity(key)) : (PipelineUse.Unknown, null);
+        }
+
+        if (Build(top) is not { } build)
+        {
+            return (PipelineUse.Unknown, null);
+        }
+
+        switch (OperationTree.Outer(build).Parent)
+        {
+            case IFieldInitializerOperation { InitializedFields: { Length: 1 } fields } when fields[0].IsStatic:
+                return (PipelineUse.Deferred, MemberIdentity(fields[0]));
+            case IPropertyInitializerOperation { InitializedProperties: { Length: 1 } properties } when properties[0].IsStatic:
+                return (PipelineUse.Deferred, MemberIdentity(properties[0]));
+            default:
+                return ExecutedOnlyOnce(build, containingSymbol) ? (PipelineUse.RunsOnce, null) : (PipelineUse.Unknown, null);
+        }
+    }
+
+    /// <summary>The <c>Build()</c> call of the chain: on the chain itself, or the one <c>builder.Build()</c> of its builder local.</summary>
+    private static IInvocationOperation? Build(IInvocationOperation top)
+    {
+        var outer = OperationTree.Outer(top);
+        if (outer.Parent is IInvocationOperation { TargetMethod.Name: "Build" } direct && direct.Instance == outer)
+        {
+            return direct;
+        }
+
+        var builder = OperationTree.ReferencedSymbol(FluentChain.Start(top));
+        if (builder is not ILocalSymbol && outer.Parent is IVariableInitializerOperation { Parent: IVariableDeclaratorOperation declarator })
+        {
+            builder = declarator.Symbol;
+        }
+
+        if (builder is not ILocalSymbol local)
+        {
+            return null;
+        }
+
+        IInvocationOperation? found = null;
+        foreach (var operation in OperationTree.Root(top).Descendants())
+        {
+            if (operation is IInvocationOperation { TargetMethod.Name: "Build", Instance: ILocalReferenceOperation reference } build
+                && SymbolEqualityComparer.Default.Equals(reference.Local, local))
+            {
+                if (found is not null)
+                {
+                    return null;
+                }
+
+                found = build;
+            }
+        }
+
+        return found;
+    }
+
+    /// <summary>
+    /// The pipeline <paramref name="pipeline"/> yields is only executed, directly (<c>….Build().Execute(…)</c>) or through a
+    /// local of the same body used for nothing else, at least once, and every execution runs once.
+    /// </summary>
+    private static bool ExecutedOnlyOnce(IOperation pipeline, ISymbol containingSymbol)
+    {
+        var outer = OperationTree.Outer(pipeline);
+        if (outer.Parent is IInvocationOperation direct && direct.Instance == outer)
+        {
+            return IsExecution(direct) && StartupCode.RunsOnce(direct, containingSymbol);
+        }
+
+        if (outer.Parent is not IVariableInitializerOperation { Parent: IVariableDeclaratorOperation { Symbol: var local } })
+        {
+            return false;
+        }
+
+        var executions = 0;
+        foreach (var operation in OperationTree.Root(pipeline).Descendants())
+        {
+            if (operation is ILocalReferenceOperation reference && SymbolEqualityComparer.Default.Equals(reference.Local, local))
+            {
+                var use = OperationTree.Outer(reference);
+                if (use.Parent is not IInvocationOperation execution || execution.Instance != use || !IsExecution(execution)
+                    || !StartupCode.RunsOnce(execution, containingSymbol))
+                {
+                    return false;
+                }
+
+                executions++;
+            }
+        }
+
+        return executions > 0;
+    }
+
+    /// <summary>
+    /// When the chain is on a lambda's builder parameter (<c>AddResiliencePipeline("key", b =&gt; b.AddRetry(…))</c>), the
+    /// operation the lambda is handed to: the call it is an argument of, or an invalid operation when that call does not
+    /// bind (then the retry is judged as it reads, with no registration to follow); null otherwise.
+    /// </summary>
+    private static IOperation? LambdaReceiver(IInvocationOperation top)
+    {
+        if (FluentChain.Start(top) is not IParameterReferenceOperation { Parameter.ContainingSymbol: IMethodSymbol { MethodKind: MethodKind.AnonymousFunction } } parameter
+            || OperationTree.Ancestor<IAnonymousFunctionOperation>(parameter) is not { } lambda)
+        {
+            return null;
+        }
+
+        var outer = OperationTree.Outer(lambda);
+        if (outer.Parent is IDelegateCreationOperation creation)
+        {
+            outer = OperationTree.Outer(creation);
+        }
+
+        return outer.Parent switch
+        {
+            IArgumentOperation { Parent: IInvocationOperation call } => call,
+            IInvalidOperation invalid => invalid,
+            IArgumentOperation { Parent: IInvalidOperation invalid } => invalid,
+            _ => null,
+        };
+    }
+
+    /// <summary>The constant key of an <c>AddResiliencePipeline(key, b =&gt; …)</c> call; null for any other call.</summary>
+    private static object? RegistrationKey(IOperation receiver)
+    {
+        if (receiver is not IInvocationOperation { TargetMethod.Name: "AddResiliencePipeline" } register)
+        {
+            return null;
+        }
+
+        foreach (var argument in register.Arguments)
+        {
+            if (argument.Parameter is { Name: "key" } && argument.Value.ConstantValue is { HasValue: true, Value: { } key })
+            {
+                return key;
+            }
+        }
+
+        return null;
+    }
+
+    private static string MemberIdentity(ISymbol member) => "member:" + member.ContainingType?.ToDisplayString() + "." + member.Name;
+
+    private static string KeyIdentity(object key) => "key:" + key.GetType().Name + ":" + key;
 
     /// <summary>
     /// The builder parameter of a lambda given to <c>AddResilienceHandler</c>: judged with the client's other handlers at
@@ -336,6 +589,15 @@ internal sealed class RetryWithoutBreaker
     /// </summary>
     public void OnCompilationEnd(CompilationAnalysisContext context, System.Func<SyntaxTree, bool> shouldAnalyze)
     {
+        // A static member's or a registered key's pipeline whose executions all run once (and at least one is in sight).
+        foreach (var (pipeline, location, what) in _deferred)
+        {
+            if (!(_runsOnce.TryGetValue(pipeline, out var once) && once))
+            {
+                Report(context.ReportDiagnostic, location, what, fix: true);
+            }
+        }
+
         if (_chains.IsEmpty)
         {
             return;

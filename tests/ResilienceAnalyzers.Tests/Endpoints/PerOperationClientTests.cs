@@ -227,6 +227,29 @@ public sealed class PerOperationClientTests
             }
             """);
 
+    // A host or service-collection builder's extension method runs as the application is configured (StartupCode).
+    [Fact]
+    public Task AStartupBuildersExtensionMethod_IsNotPerOperation()
+        => Analyzer.VerifyAnalyzerAsync(Usings + """
+            using Microsoft.Extensions.DependencyInjection;
+
+            static class CatalogRegistration
+            {
+                public static IServiceCollection AddCatalog(this IServiceCollection services, string probeUrl)
+                {
+                    using var probe = new HttpClient();
+                    probe.GetStringAsync(probeUrl).GetAwaiter().GetResult();
+                    return services;
+                }
+
+                public static string Describe(this string url)
+                {
+                    using var client = {|RES022:new HttpClient()|};
+                    return client.GetStringAsync(url).GetAwaiter().GetResult();
+                }
+            }
+            """, Libraries | TestLibraries.HttpResilience, editorConfig: null);
+
     // RULES.md: "a client created once before a batch loop and reused by it".
     [Fact]
     public Task AClientReusedByABatchLoop_IsNotReported_OneMadeInTheLoop_Is()

@@ -69,6 +69,7 @@ public sealed class RetryWithoutBreakerTests
     [InlineData("var o = new RetryStrategyOptions<bool> { ShouldHandle = args => ValueTask.FromResult(!args.Outcome.Result) }; var p = new ResiliencePipelineBuilder<bool>().AddRetry(o).Build();")]
     [InlineData("var p = new ResiliencePipelineBuilder<int>().AddRetry(new RetryStrategyOptions<int> { ShouldHandle = new PredicateBuilder<int>().Handle<HttpRequestException>().HandleResult(n => n == 0) }).Build();")]
     [InlineData("var b = new ResiliencePipelineBuilder(); b.AddRetry(new RetryStrategyOptions()); Helpers.AddBreaker(b);")]
+    [InlineData("var p = new ResiliencePipelineBuilder().AddRetry(new RetryStrategyOptions { ShouldHandle = new PredicateBuilder().Handle<Exception>(e => e is not BrokenCircuitException) }).Build();")]
     [InlineData("services.AddHttpClient(\"catalog\").AddStandardResilienceHandler();")]
     [InlineData("services.AddHttpClient(\"catalog\").AddStandardHedgingHandler();")]
     [InlineData("services.AddHttpClient(\"catalog\").AddResilienceHandler(\"p\", b => b.AddRetry(new HttpRetryStrategyOptions()).AddCircuitBreaker(new HttpCircuitBreakerStrategyOptions()));")]
@@ -177,4 +178,233 @@ public sealed class RetryWithoutBreakerTests
         var test = new Fix.Test { TestCode = source, FixedCode = source, TestLibraries = TestLibraries.HttpResilience | TestLibraries.Polly, CodeFixTestBehaviors = CodeFixTestBehaviors.SkipLocalDiagnosticCheck };
         return test.RunAsync(CancellationToken.None);
     }
+
+    /// <summary>Start-up steps that retry: each runs once, with one caller waiting, and has no traffic for a breaker to shed.</summary>
+    [Theory]
+    [InlineData("""
+        static class Program
+        {
+            static async Task Main()
+            {
+                var migrate = new ResiliencePipelineBuilder().AddRetry(new RetryStrategyOptions()).Build();
+                await migrate.ExecuteAsync(async token => await Schema.ApplyAsync());
+            }
+        }
+        """)]
+    [InlineData("""
+        var seed = new ResiliencePipelineBuilder().AddRetry(new RetryStrategyOptions()).Build();
+        await seed.ExecuteAsync(async token => await Schema.ApplyAsync());
+        """)]
+    [InlineData("""
+        sealed class Warmup : Microsoft.Extensions.Hosting.IHostedService
+        {
+            public async Task StartAsync(System.Threading.CancellationToken token)
+                => await new ResiliencePipelineBuilder().AddRetry(new RetryStrategyOptions()).Build().ExecuteAsync(async t => await Schema.ApplyAsync(), token);
+
+            public Task StopAsync(System.Threading.CancellationToken token) => Task.CompletedTask;
+        }
+        """)]
+    [InlineData("""
+        static class InventoryRegistration
+        {
+            public static IServiceCollection AddInventory(this IServiceCollection services)
+            {
+                var probe = new ResiliencePipelineBuilder<string>().AddRetry(new RetryStrategyOptions<string>()).Build();
+                var version = probe.Execute(() => Schema.Version());
+                return services;
+            }
+        }
+        """)]
+    [InlineData("""
+        static class Ledger
+        {
+            private static readonly ResiliencePipeline CreateStore = new ResiliencePipelineBuilder().AddRetry(new RetryStrategyOptions()).Build();
+
+            static async Task Main() => await CreateStore.ExecuteAsync(async token => await Schema.ApplyAsync());
+        }
+        """)]
+    [InlineData("""
+        static class ReportingRegistration
+        {
+            public static IServiceCollection AddReporting(this IServiceCollection services)
+            {
+                services.AddResiliencePipeline("reporting-version", b => b.AddRetry(new RetryStrategyOptions()));
+                services.AddSingleton(ConfigureReporting);
+                return services;
+
+                static Settings ConfigureReporting(IServiceProvider provider)
+                {
+                    var pipeline = provider.GetRequiredService<Polly.Registry.ResiliencePipelineProvider<string>>().GetPipeline("reporting-version");
+                    return new Settings(pipeline.Execute(() => Schema.Version()));
+                }
+            }
+        }
+
+        sealed record Settings(string Version);
+        """)]
+    [InlineData("""
+        static class ProbeRegistration
+        {
+            public static void AddProbe(this IServiceCollection services)
+            {
+                const string key = "probe-version";
+                services.AddSingleton(ConfigureProbe);
+                services.AddResiliencePipeline(key, static builder =>
+                {
+                    builder.AddRetry(new RetryStrategyOptions { MaxRetryAttempts = 6 });
+                });
+
+                Settings ConfigureProbe(IServiceProvider provider)
+                {
+                    string version;
+                    if (provider is null)
+                    {
+                        var pipelines = provider!.GetRequiredService<Polly.Registry.ResiliencePipelineProvider<string>>();
+                        var pipeline = pipelines.GetPipeline(key);
+                        version = pipeline.Execute(static s => Schema.Version() + s, "x");
+                    }
+                    else
+                    {
+                        version = "8.0";
+                    }
+
+                    return new Settings(version);
+                }
+            }
+        }
+
+        sealed record Settings(string Version);
+        """)]
+    public Task RetryThatRunsOnce_IsNotReported(string code)
+    {
+        var test = new Verifier.Test { TestCode = Usings + code + Schema, TestLibraries = TestLibraries.HttpResilience | TestLibraries.Polly };
+        if (code.StartsWith("var ", StringComparison.Ordinal))
+        {
+            // Top-level statements.
+            test.TestState.OutputKind = Microsoft.CodeAnalysis.OutputKind.ConsoleApplication;
+        }
+
+        return test.RunAsync(CancellationToken.None);
+    }
+
+    /// <summary>The same pipelines where something runs them per operation, or where their executions are out of sight.</summary>
+    [Theory]
+    [InlineData("""
+        static class Program
+        {
+            static async Task Main()
+            {
+                var send = new ResiliencePipelineBuilder().{|RES030:AddRetry(new RetryStrategyOptions())|}.Build();
+                while (true)
+                {
+                    await send.ExecuteAsync(async token => await Schema.ApplyAsync());
+                }
+            }
+        }
+        """)]
+    [InlineData("""
+        static class Program
+        {
+            static void Main()
+            {
+                var send = new ResiliencePipelineBuilder().{|RES030:AddRetry(new RetryStrategyOptions())|}.Build();
+                Schema.Changed += (sender, args) => send.Execute(() => Schema.Version());
+            }
+        }
+        """)]
+    [InlineData("""
+        static class Program
+        {
+            static void Main(IServiceCollection services)
+            {
+                var shared = new ResiliencePipelineBuilder().{|RES030:AddRetry(new RetryStrategyOptions())|}.Build();
+                services.AddSingleton(shared);
+            }
+        }
+        """)]
+    [InlineData("""
+        static class Ledger
+        {
+            internal static readonly ResiliencePipeline Writes = new ResiliencePipelineBuilder().{|RES030:AddRetry(new RetryStrategyOptions())|}.Build();
+
+            static async Task Main() => await Writes.ExecuteAsync(async token => await Schema.ApplyAsync());
+        }
+
+        sealed class Orders
+        {
+            public async Task Post() => await Ledger.Writes.ExecuteAsync(async token => await Schema.ApplyAsync());
+        }
+        """)]
+    [InlineData("""
+        public static class Ledger
+        {
+            public static ResiliencePipeline Writes { get; } = new ResiliencePipelineBuilder().{|RES030:AddRetry(new RetryStrategyOptions())|}.Build();
+        }
+        """)]
+    [InlineData("""
+        sealed class Reports(Polly.Registry.ResiliencePipelineProvider<string> provider)
+        {
+            public static void Register(IServiceCollection services)
+                => services.AddResiliencePipeline("reports", b => b.{|RES030:AddRetry(new RetryStrategyOptions())|});
+
+            public string Get() => provider.GetPipeline("reports").Execute(() => Schema.Version());
+        }
+        """)]
+    public Task RetryThatRunsPerOperation_IsReported(string code) => Verify(code + Schema);
+
+    private const string Schema = """
+
+        static class Schema
+        {
+            public static event EventHandler? Changed;
+            public static Task ApplyAsync() => Task.CompletedTask;
+            public static string Version() => Changed is null ? "8.0" : "8.4";
+        }
+        """;
+
+    /// <summary>
+    /// An Aspire hosting integration (types in the Aspire.Hosting namespace) orchestrates its own resources: every retry there
+    /// waits for one of them. A service that merely sees the AppHost's types is judged as any other.
+    /// </summary>
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public Task HostingIntegrationCode_IsNotReported_AServiceThatOnlySeesTheTypes_Is(bool declaresHostingTypes)
+    {
+        var retry = declaresHostingTypes ? "AddRetry(new RetryStrategyOptions())" : "{|RES030:AddRetry(new RetryStrategyOptions())|}";
+        var test = new Verifier.Test
+        {
+            TestCode = Usings + $$"""
+                namespace {{(declaresHostingTypes ? "Aspire.Hosting.Emulators" : "Inventory")}}
+                {
+                    sealed class EmulatorDatabase
+                    {
+                        public async Task Create() => await new ResiliencePipelineBuilder().{{retry}}.Build().ExecuteAsync(async token => await Task.Delay(1, token));
+                    }
+                }
+                """,
+            TestLibraries = TestLibraries.HttpResilience | TestLibraries.Polly,
+        };
+        test.TestState.AdditionalProjects["Aspire.Hosting"].Sources.Add("namespace Aspire.Hosting { public interface IDistributedApplicationBuilder { } }");
+        test.TestState.AdditionalProjectReferences.Add("Aspire.Hosting");
+        return test.RunAsync(CancellationToken.None);
+    }
+
+    /// <summary>A retry that only handles the end of a stream re-opens a watch the server closed; anything more is a retry of failures.</summary>
+    [Theory]
+    [InlineData("new PredicateBuilder().Handle<System.IO.EndOfStreamException>()", false)]
+    [InlineData("new PredicateBuilder().HandleInner<System.IO.EndOfStreamException>()", false)]
+    [InlineData("new PredicateBuilder().Handle<System.IO.EndOfStreamException>().Handle<HttpRequestException>()", true)]
+    [InlineData("new PredicateBuilder().Handle<System.IO.IOException>()", true)]
+    public Task RetryThatReopensAnEndedStream_IsNotReported(string shouldHandle, bool reported)
+    {
+        var retry = "AddRetry(new RetryStrategyOptions { ShouldHandle = " + shouldHandle + ", MaxRetryAttempts = int.MaxValue })";
+        return Verify(Body("var watch = new ResiliencePipelineBuilder()." + (reported ? "{|RES030:" + retry + "|}" : retry) + ".Build();"));
+    }
+
+    /// <summary>A builder declared outside the branch that adds the retry: the rest of it is out of the recogniser's sight.</summary>
+    [Theory]
+    [InlineData("var b = new ResiliencePipelineBuilder(); if (services.Count > 0) { b.AddRetry(new RetryStrategyOptions()); } b.AddCircuitBreaker(new CircuitBreakerStrategyOptions()); var p = b.Build();")]
+    [InlineData("var b = new ResiliencePipelineBuilder().AddCircuitBreaker(new CircuitBreakerStrategyOptions()); if (services.Count > 0) { b.AddRetry(new RetryStrategyOptions()); }")]
+    public Task RetryInABranchOfAnOuterBuilder_IsNotReported(string statements) => Verify(Body(statements));
 }

@@ -32,6 +32,12 @@ public sealed record ResilienceStrategy(StrategyKind Kind, string Name, Location
     /// <summary>The retry adds jitter around <see cref="RetryDelays"/> (null when unknown).</summary>
     public bool? RetryUseJitter { get; init; }
 
+    /// <summary>
+    /// The retry's <c>ShouldHandle</c> leaves out <c>BrokenCircuitException</c>: it runs around a circuit breaker, in
+    /// sight or not, and ends when the circuit opens.
+    /// </summary>
+    public bool RetryStopsWhenACircuitOpens { get; init; }
+
     /// <summary>The value is the library's default, not written here; <see cref="Location"/> is then the call that adds the handler.</summary>
     public bool IsDefault { get; init; }
 

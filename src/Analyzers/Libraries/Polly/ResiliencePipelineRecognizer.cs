@@ -198,6 +198,7 @@ public static class ResiliencePipelineRecognizer
             RetryAttempts = options?.MaxRetryAttempts.Value,
             RetryDelays = options is null ? null : RetrySchedule.Delays(options),
             RetryUseJitter = options?.UseJitter.Value,
+            RetryStopsWhenACircuitOpens = options?.StopsWhenACircuitOpens == true,
         };
 
     private static IOperation? Argument(IInvocationOperation step)
