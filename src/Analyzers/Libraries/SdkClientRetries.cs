@@ -34,13 +34,15 @@ internal sealed class SdkClientRetries
     private readonly INamedTypeSymbol? _dbContext;
     private readonly ConcurrentDictionary<ITypeSymbol, string?> _groups = new(SymbolEqualityComparer.Default);
     private readonly ConcurrentBag<(string Group, int Retries)> _settings = new();
+    private readonly LibraryTypeLookup _lookup;
+    private readonly ConcurrentDictionary<string, SdkFailures?> _failures = new(System.StringComparer.Ordinal);
     private int _grpcChannelsWithoutRetry;
 
     public SdkClientRetries(Compilation compilation, KnownTypes types, LibraryRetryTypes? libraries)
     {
         _types = types;
         _libraries = libraries;
-        var lookup = LibraryTypeLookup.For(compilation);
+        var lookup = _lookup = LibraryTypeLookup.For(compilation);
         _azureClientOptions = lookup.Find("Azure.Core", "Azure.Core.ClientOptions");
         _dbContext = lookup.Find("Microsoft.EntityFrameworkCore", "Microsoft.EntityFrameworkCore.DbContext");
     }
@@ -109,6 +111,50 @@ internal sealed class SdkClientRetries
             default:
                 return true;
         }
+    }
+
+    /// <summary>
+    /// What <paramref name="call"/> through <paramref name="group"/> lets out once the client's retries give up (each SDK's
+    /// list is beside its retry settings: <see cref="Aws.AwsRetry.Failures"/>, <see cref="Azure.AzureRetry.Failures"/>,
+    /// <see cref="Cosmos.CosmosRetry.Failures"/>, <see cref="EfCore.EfCoreRetry.Failures"/>, <see cref="Grpc.GrpcRetry.Failures"/>),
+    /// resolved once per compilation when a retry first calls that SDK. Null when it is not known: a call that hands a failure
+    /// back as its result (a Cosmos stream operation's <c>ResponseMessage</c>, an Azure protocol method given a
+    /// <c>RequestContext</c>, whose <c>ErrorOptions.NoThrow</c> returns the error response) or a type that cannot be found.
+    /// </summary>
+    public SdkFailures? FailuresOf(IInvocationOperation call, string group)
+    {
+        var family = group.Substring(0, group.IndexOf(':') is var colon and >= 0 ? colon : group.Length);
+        switch (family)
+        {
+            case "cosmos" when DerivesFromNamed(Awaited(call.TargetMethod.ReturnType), "Microsoft.Azure.Cosmos", "ResponseMessage", "TransactionalBatchResponse"):
+                return null;
+            case "azure" when TakesRequestContext(call):
+                return null;
+        }
+
+        return _failures.GetOrAdd(family, f => f switch
+        {
+            "aws" => SdkFailures.Resolve(_lookup, Aws.AwsRetry.Failures),
+            "azure" => SdkFailures.Resolve(_lookup, Azure.AzureRetry.Failures),
+            "cosmos" => SdkFailures.Resolve(_lookup, Cosmos.CosmosRetry.Failures),
+            "efcore" => SdkFailures.Resolve(_lookup, EfCore.EfCoreRetry.Failures),
+            "grpc" => SdkFailures.Resolve(_lookup, Grpc.GrpcRetry.Failures),
+            _ => null,
+        });
+    }
+
+    private static bool TakesRequestContext(IInvocationOperation call)
+    {
+        foreach (var argument in call.Arguments)
+        {
+            if (argument.ArgumentKind != ArgumentKind.DefaultValue && argument.Parameter?.Type is { Name: "RequestContext" } type
+                && type.ContainingNamespace?.ToDisplayString() == "Azure")
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>The result of a <c>Task&lt;T&gt;</c> or <c>ValueTask&lt;T&gt;</c>, or the type itself.</summary>

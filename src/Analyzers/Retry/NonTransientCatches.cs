@@ -1,5 +1,4 @@
 using System;
-using System.Collections.Immutable;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
 using ResilienceAnalyzers.Common;
@@ -7,12 +6,13 @@ using ResilienceAnalyzers.Common;
 namespace ResilienceAnalyzers.Retry;
 
 /// <summary>
-/// RES006: a retry loop whose every failure catch admits only a failure that no SDK client retries by itself, so it cannot
-/// multiply with one. An SDK's retry policy resends on transient failures only (network errors, HTTP 408, 429 and 5xx);
-/// a catch that goes round only on another HTTP 4xx status (<c>ex.Status == 404</c>) or on a "not found", "conflict" or
-/// "already exists" error code (<c>ex.ErrorCode == BlobErrorCode.ContainerNotFound</c>) goes round on failures the SDK
-/// gave up on at once, and a transient failure, retried by the SDK, is not caught. Such a loop fixes something (re-creates
-/// the container) and goes once more; its attempts and the SDK's never stack.
+/// RES006: a failure catch of a retry loop that admits only a failure no SDK client retries by itself, so it cannot send
+/// the loop round on what a client lets out after its retries (<see cref="RetryLayer.RoundCatches"/> leaves it out). An SDK's
+/// retry policy resends on transient failures only (network errors, HTTP 408, 429 and 5xx); a catch that goes round only on
+/// another HTTP 4xx status (<c>ex.Status == 404</c>) or on a "not found", "conflict" or "already exists" error code
+/// (<c>ex.ErrorCode == BlobErrorCode.ContainerNotFound</c>) goes round on failures the SDK gave up on at once, and a transient
+/// failure, retried by the SDK, is not caught. Such a loop fixes something (re-creates the container) and goes once more; its
+/// attempts and the SDK's never stack.
 /// </summary>
 /// <remarks>
 /// Conservative: the filter (<c>when</c>), or a rethrow-unless check at the top level of the catch
@@ -21,26 +21,8 @@ namespace ResilienceAnalyzers.Retry;
 /// </remarks>
 internal static class NonTransientCatches
 {
-    /// <summary>Every failure catch of the loop's try admits only non-transient failures.</summary>
-    public static bool OnlyNonTransient(ITryOperation @try, ImmutableArray<int> failureCatches)
-    {
-        if (failureCatches.IsEmpty)
-        {
-            return false;
-        }
-
-        foreach (var index in failureCatches)
-        {
-            if (index < 0 || index >= @try.Catches.Length || !Admits(@try.Catches[index]))
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
-
-    private static bool Admits(ICatchClauseOperation clause)
+    /// <summary>The catch admits only non-transient failures, by its filter or a rethrow-unless check at its top.</summary>
+    public static bool AdmitsOnlyNonTransient(ICatchClauseOperation clause)
     {
         if (clause.Filter is { } filter && Restricts(filter, holds: true))
         {

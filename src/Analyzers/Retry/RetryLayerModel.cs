@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Collections.Generic;
+using System.Collections.Immutable;
 using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
@@ -49,7 +50,11 @@ internal sealed class RetryLayerModel
     public FactoryClientLayers? FactoryClients { get; set; }
 
     /// <summary>A call in an outer retry's protected work: into a method of the compilation, or to an SDK client group.</summary>
-    private sealed record ProtectedCall(RetryLayer Outer, IMethodSymbol OuterMethod, IMethodSymbol? Callee, string? SdkGroup, string Name, Location Location);
+    private sealed record ProtectedCall(RetryLayer Outer, IMethodSymbol OuterMethod, IMethodSymbol? Callee, string? SdkGroup, string Name, Location Location)
+    {
+        /// <summary>What the SDK call lets out to the outer retry's catches once its retries give up; null when not known.</summary>
+        public SdkFailures? LetsOut { get; init; }
+    }
 
     /// <summary><paramref name="method"/> contains a retry layer: callers retrying around it multiply with it.</summary>
     public void AddContainedRetry(IMethodSymbol method, RetryLayer layer)
@@ -95,9 +100,9 @@ internal sealed class RetryLayerModel
     public void OnConstruct(OperationAnalysisContext context, RetryConstruct construct, IOperation protectedWork)
     {
         var layer = RetryLayer.For(construct);
-        if (protectedWork.Parent is ITryOperation @try && NonTransientCatches.OnlyNonTransient(@try, construct.FailureCatches))
+        if (protectedWork.Parent is ITryOperation @try && RoundCatches(@try, construct.FailureCatches) is { IsDefault: false } caught)
         {
-            layer = layer with { OnlyNonTransientFailures = true };
+            layer = layer with { RoundCatches = caught };
         }
 
         if (context.ContainingSymbol is IMethodSymbol method && !InStoredLambda(protectedWork))
@@ -155,6 +160,35 @@ internal sealed class RetryLayerModel
 
             ScanProtected(layer, method, new[] { callback }, context.ReportDiagnostic, context.Options, unsafeMethodsExcluded, context.CancellationToken);
         }
+    }
+
+    /// <summary>
+    /// The types the failure catches of a loop's try catch, but those that admit only non-transient failures
+    /// (<see cref="RetryLayer.RoundCatches"/>); default when the loop does not go round from catches.
+    /// </summary>
+    private static ImmutableArray<ITypeSymbol> RoundCatches(ITryOperation @try, ImmutableArray<int> failureCatches)
+    {
+        if (failureCatches.IsDefaultOrEmpty)
+        {
+            return default;
+        }
+
+        var builder = ImmutableArray.CreateBuilder<ITypeSymbol>(failureCatches.Length);
+        foreach (var index in failureCatches)
+        {
+            if (index < 0 || index >= @try.Catches.Length)
+            {
+                return default;
+            }
+
+            var clause = @try.Catches[index];
+            if (!NonTransientCatches.AdmitsOnlyNonTransient(clause))
+            {
+                builder.Add(clause.ExceptionType);
+            }
+        }
+
+        return builder.ToImmutable();
     }
 
     /// <summary>
@@ -218,7 +252,8 @@ internal sealed class RetryLayerModel
     public void ScanProtected(RetryLayer outer, ISymbol? outerMethod, IEnumerable<IOperation> regions, System.Action<Diagnostic> report, AnalyzerOptions options, bool unsafeMethodsExcluded, CancellationToken cancellationToken)
     {
         var method = (outerMethod as IMethodSymbol)?.OriginalDefinition;
-        var stack = new Stack<IOperation>(regions);
+        var roots = regions as IOperation[] ?? System.Linq.Enumerable.ToArray(regions);
+        var stack = new Stack<IOperation>(roots);
         while (stack.Count > 0)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -231,7 +266,7 @@ internal sealed class RetryLayerModel
                 case IAnonymousFunctionOperation lambda when IsPollyExecution(lambda):
                     continue;
                 case IInvocationOperation call:
-                    OnProtectedCall(outer, method, call, report, unsafeMethodsExcluded);
+                    OnProtectedCall(outer, method, call, roots, report, unsafeMethodsExcluded);
                     break;
             }
 
@@ -242,7 +277,7 @@ internal sealed class RetryLayerModel
         }
     }
 
-    private void OnProtectedCall(RetryLayer outer, IMethodSymbol? method, IInvocationOperation call, System.Action<Diagnostic> report, bool unsafeMethodsExcluded)
+    private void OnProtectedCall(RetryLayer outer, IMethodSymbol? method, IInvocationOperation call, IOperation[] roots, System.Action<Diagnostic> report, bool unsafeMethodsExcluded)
     {
         if (!unsafeMethodsExcluded && UnsafeRequests.MethodOf(call, _recognition.Types) is { } verb && !UnsafeRequests.CarriesIdempotencyKey(call))
         {
@@ -258,12 +293,39 @@ internal sealed class RetryLayerModel
         var target = call.TargetMethod.OriginalDefinition;
         if (Sdk.Any && Sdk.GroupOf(call, out var client) is { } group)
         {
-            _protected.Add(new ProtectedCall(outer, method, null, group, client + "." + call.TargetMethod.Name, NameLocation(call)));
+            // Only worth knowing when the outer retry's catches are known; a catch or a lambda between the call and them may
+            // turn the failure into another (catch (RequestFailedException e) { throw new IOException(…); }).
+            var letsOut = !outer.RoundCatches.IsDefaultOrEmpty && ReachesOuterCatches(call, roots) ? Sdk.FailuresOf(call, group) : null;
+            _protected.Add(new ProtectedCall(outer, method, null, group, client + "." + call.TargetMethod.Name, NameLocation(call)) { LetsOut = letsOut });
         }
         else if (IsFollowed(target))
         {
             _protected.Add(new ProtectedCall(outer, method, target, null, "'" + target.ContainingType?.Name + "." + target.Name + "'", NameLocation(call)));
         }
+    }
+
+    /// <summary>
+    /// A failure of <paramref name="call"/> reaches the outer retry's catches as it is: no try with catches and no lambda
+    /// stands between the call and the protected work.
+    /// </summary>
+    private static bool ReachesOuterCatches(IOperation call, IOperation[] roots)
+    {
+        var child = call;
+        for (var current = call.Parent; current is not null; child = current, current = current.Parent)
+        {
+            if (System.Array.IndexOf(roots, child) >= 0)
+            {
+                return true;
+            }
+
+            if (current is IAnonymousFunctionOperation or ILocalFunctionOperation
+                || current is ITryOperation { Catches.Length: > 0 } @try && @try.Body == child)
+            {
+                return false;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>The lambda handed to a Polly <c>Execute*</c>: the work of that pipeline or policy.</summary>
@@ -288,8 +350,9 @@ internal sealed class RetryLayerModel
             return;
         }
 
-        // An outer retry that goes round only on a failure the SDK client never retries (a 404, a conflict) cannot stack with it.
-        if (outer.OnlyNonTransientFailures && inner.Kind == RetryLayerKind.SdkClient)
+        // An outer retry none of whose failure catches catches what the SDK client lets out once its retries give up (a
+        // catch of IOException around a gRPC call, of a 404 around an Azure one) never re-sends what the client retried.
+        if (!outer.GoesRoundOnWhatItLetsOut(inner))
         {
             return;
         }
@@ -359,7 +422,7 @@ internal sealed class RetryLayerModel
         {
             context.CancellationToken.ThrowIfCancellationRequested();
             RetryLayer? inner = call.SdkGroup is { } group
-                ? (Sdk.AttemptsOf(group) is { } attempts ? new RetryLayer(RetryLayerKind.SdkClient, call.Name, attempts, call.Location) : null)
+                ? (Sdk.AttemptsOf(group) is { } attempts ? new RetryLayer(RetryLayerKind.SdkClient, call.Name, attempts, call.Location) { LetsOut = call.LetsOut } : null)
                 : Reached(call, callees, sdkCalls);
             if (inner is not null && reported.Add(call.Location))
             {

@@ -30,10 +30,41 @@ public enum RetryLayerKind
 public sealed record RetryLayer(RetryLayerKind Kind, string DisplayName, int? Attempts, Location Location)
 {
     /// <summary>
-    /// A retry loop whose every failure catch admits only failures no SDK client retries by itself (HTTP 4xx but 408 and
-    /// 429, "not found" and "conflict" codes: <see cref="NonTransientCatches"/>): it does not multiply with an SDK client's retries.
+    /// For a hand-written retry that goes round from catches: the types those failure catches catch (a bare <c>catch</c>:
+    /// <c>object</c>), leaving out a catch that admits only failures no SDK client retries by itself (HTTP 4xx but 408 and 429,
+    /// "not found" and "conflict" codes: <see cref="NonTransientCatches"/>). Default when the retry does not go round from
+    /// catches alone, or they cannot be read: then any inner layer may send it round.
     /// </summary>
-    public bool OnlyNonTransientFailures { get; init; }
+    public System.Collections.Immutable.ImmutableArray<ITypeSymbol> RoundCatches { get; init; }
+
+    /// <summary>
+    /// For an SDK client layer: what it lets out once its own retries give up (<see cref="Libraries.SdkFailures"/>); null when
+    /// that is not known.
+    /// </summary>
+    internal Libraries.SdkFailures? LetsOut { get; init; }
+
+    /// <summary>
+    /// This retry, as the outer layer, can go round on what <paramref name="inner"/> lets out once its retries give up: one
+    /// of its failure catches catches it. Only SDK client layers say what they let out; a layer of another kind (a
+    /// hand-written retry, Polly, a factory client) may let anything out.
+    /// </summary>
+    public bool GoesRoundOnWhatItLetsOut(RetryLayer inner)
+    {
+        if (RoundCatches.IsDefault || inner.Kind != RetryLayerKind.SdkClient)
+        {
+            return true;
+        }
+
+        foreach (var caught in RoundCatches)
+        {
+            if (inner.LetsOut is not { } failures || failures.CaughtBy(caught))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     /// <summary>A layer for a recognised hand-written retry: its keyword's line names it, its counter's attempts count it.</summary>
     public static RetryLayer For(RetryConstruct construct)

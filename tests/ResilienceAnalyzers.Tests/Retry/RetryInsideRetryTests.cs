@@ -471,7 +471,7 @@ public sealed class RetryInsideRetryTests
                         {
                             return await Task.FromResult<object>(blobs.{{call}}());
                         }
-                        catch (HttpRequestException)
+                        catch (Azure.RequestFailedException)
                         {
                             await Task.Delay(100 * (1 << attempt));
                         }
@@ -479,7 +479,9 @@ public sealed class RetryInsideRetryTests
             """);
 
     /// <summary><paramref name="loop"/> is the body of <c>Outer(FakeServiceClient blobs)</c>, before its final throw.</summary>
-    private static Task VerifyAzureLoop(string off, string loop)
+    private static Task VerifyAzureLoop(string off, string loop) => VerifyAzureLoopTest(off, loop).RunAsync(CancellationToken.None);
+
+    private static Verifier.Test VerifyAzureLoopTest(string off, string loop)
     {
         var test = new Verifier.Test { VerifiesLayerRules = true };
         test.DisabledDiagnostics.AddRange(new[] { "RES001", "RES002", "RES003", "RES004" });
@@ -499,7 +501,7 @@ public sealed class RetryInsideRetryTests
                 }
             }
             """;
-        return test.RunAsync(CancellationToken.None);
+        return test;
     }
 
     [Fact]
@@ -532,6 +534,162 @@ public sealed class RetryInsideRetryTests
     [InlineData("catch (Azure.RequestFailedException e) { if (e.Status == 503) continue; if (e.Status != 404) throw; }")]
     public Task OuterRetryThatAlsoAdmitsTransientFailures_StillMultiplies(string clause)
         => VerifyAzureLoop(Recreate, Fixing(clause, "{|RES006:DownloadAsync|}"));
+
+    /// <summary>
+    /// An outer retry goes round on what the client lets out once its own retries give up only when one of its failure
+    /// catches catches it. Azure.Core rethrows the one exception an attempt threw (an <c>IOException</c>, a timeout's
+    /// <c>TaskCanceledException</c>), or an <c>AggregateException</c> of several, and a client turns a failed response into a
+    /// <c>RequestFailedException</c>: a catch of any of these, or of a base type of one, sends the loop round.
+    /// </summary>
+    [Theory]
+    [InlineData("catch (Azure.RequestFailedException) { }")]
+    [InlineData("catch (AggregateException) { }")]
+    [InlineData("catch (Exception) { }")]
+    [InlineData("catch (SystemException) { }")]
+    [InlineData("catch { }")]
+    [InlineData("catch (System.IO.IOException e) when (!(e is System.IO.PathTooLongException)) { }")]
+    [InlineData("catch (TaskCanceledException) { }")]
+    [InlineData("catch (System.Text.Json.JsonException) { } catch (OperationCanceledException) { }")]
+    public Task OuterRetryCatchingWhatTheClientLetsOut_Multiplies(string clause)
+    {
+        var test = VerifyAzureLoopTest(Recreate, Fixing(clause, "{|RES006:DownloadAsync|}"));
+        test.DisabledDiagnostics.Add("RES005");
+        return test.RunAsync(CancellationToken.None);
+    }
+
+    /// <summary>
+    /// A loop that goes round only on a failure the client never lets out after its retries (a local file's, a parser's, a
+    /// bug's) never re-sends what the client retried; a failure the client does let out aborts it. A catch of a type derived
+    /// from a framework type the client lets out (<c>FileNotFoundException</c> from <c>IOException</c>) catches only that kind.
+    /// </summary>
+    [Theory]
+    [InlineData("catch (System.Text.Json.JsonException) { }")]
+    [InlineData("catch (InvalidOperationException) { Recreate(); }")]
+    [InlineData("catch (System.IO.FileNotFoundException) { Recreate(); } catch (Exception) { return null; }")]
+    [InlineData("catch (UnauthorizedAccessException) { } catch (System.Text.Json.JsonException) { }")]
+    public Task OuterRetryOnFailuresTheClientNeverLetsOut_DoesNotMultiply(string clause)
+    {
+        var test = VerifyAzureLoopTest(Recreate, Fixing(clause, "DownloadAsync"));
+        test.DisabledDiagnostics.Add("RES005");
+        return test.RunAsync(CancellationToken.None);
+    }
+
+    /// <summary>
+    /// Both principles in one loop: the catch of a failure the client never lets out and the catch whose filter admits only a
+    /// 404 leave the loop alone; a filter that also admits a 503 sends it round on what the client retried.
+    /// </summary>
+    [Fact]
+    public Task OuterRetryMixingAForeignFailureAndANonTransientFilter_DoesNotMultiply_UnlessTheFilterAdmitsA5xx()
+        => Task.WhenAll(
+            VerifyAzureLoop(Recreate, Fixing("catch (System.Text.Json.JsonException) { } catch (Azure.RequestFailedException e) when (e.Status == 404) { Recreate(); }", "DownloadAsync")),
+            VerifyAzureLoop(Recreate, Fixing("catch (System.Text.Json.JsonException) { } catch (Azure.RequestFailedException e) when (e.Status == 404 || e.Status == 503) { Recreate(); }", "{|RES006:DownloadAsync|}")));
+
+    /// <summary>
+    /// A catch between the call and the loop's catches may turn the client's failure into another one, and a lambda may run it
+    /// elsewhere: what reaches the loop is then not known, and the layers are taken to multiply.
+    /// </summary>
+    [Fact]
+    public Task ClientFailureTranslatedOnTheWay_IsTakenToMultiply()
+        => VerifyAzureLoop(Recreate, """
+                    for (var attempt = 0; attempt < 3; attempt++)
+                    {
+                        try
+                        {
+                            try
+                            {
+                                return await blobs.{|RES006:DownloadAsync|}();
+                            }
+                            catch (Azure.RequestFailedException e)
+                            {
+                                throw new System.Text.Json.JsonException(e.Message);
+                            }
+                        }
+                        catch (System.Text.Json.JsonException)
+                        {
+                            Recreate();
+                        }
+                    }
+            """);
+
+    private static string AroundDynamoCatching(string clause, string call) => Dynamo + $$"""
+        class C
+        {
+            async Task<GetItemResponse> Outer(AmazonDynamoDBClient db)
+            {
+                for (var attempt = 0; attempt < 3; attempt++)
+                {
+                    try
+                    {
+                        return await db.{{call}}(new GetItemRequest());
+                    }
+                    {{clause}}
+                }
+
+                throw new InvalidOperationException();
+            }
+        }
+        """;
+
+    /// <summary>
+    /// The AWS SDK rethrows the last failure as it is: a service error (<c>AmazonServiceException</c> and each service's own
+    /// subtype), an <c>IOException</c> but <c>FileNotFoundException</c>, a <c>WebException</c> or <c>ObjectDisposedException</c>
+    /// (both <c>InvalidOperationException</c>s), an <c>HttpRequestException</c>, a timeout.
+    /// </summary>
+    [Theory]
+    [InlineData("catch (Amazon.Runtime.AmazonServiceException) { }", true)]
+    [InlineData("catch (AmazonDynamoDBException) { }", true)]
+    [InlineData("catch (ProvisionedThroughputExceededException) { }", true)]
+    [InlineData("catch (HttpRequestException) { }", true)]
+    [InlineData("catch (System.IO.IOException) { }", true)]
+    [InlineData("catch (InvalidOperationException) { }", true)]
+    [InlineData("catch (TimeoutException) { }", true)]
+    [InlineData("catch (System.IO.FileNotFoundException) { }", false)]
+    [InlineData("catch (System.Text.Json.JsonException) { }", false)]
+    [InlineData("catch (ArgumentException) { }", false)]
+    public Task AwsClient_MultipliesOnlyWithACatchOfWhatItLetsOut(string clause, bool multiplies)
+        => Verify(AroundDynamoCatching(clause, multiplies ? "{|RES006:GetItemAsync|}" : "GetItemAsync"));
+
+    private const string CosmosLoop = """
+        using Microsoft.Azure.Cosmos;
+
+        class C
+        {
+            async Task<object> Outer(Container container)
+            {
+                for (var attempt = 0; attempt < 4; attempt++)
+                {
+                    try
+                    {
+                        return await container.CALL;
+                    }
+                    CATCH
+                }
+
+                throw new InvalidOperationException();
+            }
+        }
+        """;
+
+    /// <summary>
+    /// EF Core wraps a failure it retried in a <c>RetryLimitExceededException</c>, gRPC fails with an <c>RpcException</c>, a
+    /// Cosmos DB typed operation with a <c>CosmosException</c>; a stream operation returns its 429 instead, so what it lets out
+    /// is not known and the layers are taken to multiply.
+    /// </summary>
+    [Fact]
+    public Task GrpcEfCoreAndCosmos_MultiplyOnlyWithACatchOfWhatTheyLetOut()
+        => Task.WhenAll(
+            Verify(CosmosLoop.Replace("CALL", "ReadItemAsync<string>(\"id\", new PartitionKey(\"pk\"))", StringComparison.Ordinal)
+                .Replace("CATCH", "catch (System.Text.Json.JsonException) { }", StringComparison.Ordinal)),
+            Verify(CosmosLoop.Replace("CALL", "{|RES006:ReadItemAsync<string>|}(\"id\", new PartitionKey(\"pk\"))", StringComparison.Ordinal)
+                .Replace("CATCH", "catch (CosmosOperationCanceledException) { }", StringComparison.Ordinal)),
+            Verify(CosmosLoop.Replace("CALL", "{|RES006:ReadItemStreamAsync|}(\"id\", new PartitionKey(\"pk\"))", StringComparison.Ordinal)
+                .Replace("CATCH", "catch (System.Text.Json.JsonException) { }", StringComparison.Ordinal)),
+            Verify(EfCore.Replace("RETRIES", "", StringComparison.Ordinal).Replace("SAVE", "SaveChangesAsync", StringComparison.Ordinal)
+                .Replace("Microsoft.EntityFrameworkCore.Storage.RetryLimitExceededException", "Microsoft.Data.SqlClient.SqlException", StringComparison.Ordinal)),
+            Verify(EfCore.Replace("RETRIES", "", StringComparison.Ordinal).Replace("SAVE", "{|RES006:SaveChangesAsync|}", StringComparison.Ordinal)
+                .Replace("Microsoft.EntityFrameworkCore.Storage.RetryLimitExceededException", "AggregateException", StringComparison.Ordinal)),
+            Verify(Grpc.Replace("catch (RpcException)", "catch (System.IO.IOException)", StringComparison.Ordinal).Replace("{|RES006:HelloAsync|}", "HelloAsync", StringComparison.Ordinal)),
+            Verify(Grpc));
 
     private const string Recreate = "static void Recreate() { }";
 
@@ -637,7 +795,7 @@ public sealed class RetryInsideRetryTests
                     {
                         return await db.SAVE();
                     }
-                    catch (Microsoft.Data.SqlClient.SqlException)
+                    catch (Microsoft.EntityFrameworkCore.Storage.RetryLimitExceededException)
                     {
                         await Task.Delay(100 * (1 << attempt));
                     }
@@ -655,9 +813,7 @@ public sealed class RetryInsideRetryTests
             Verify(EfCore.Replace("RETRIES", "0", StringComparison.Ordinal).Replace("SAVE", "SaveChangesAsync", StringComparison.Ordinal)),
             Verify(EfCore.Replace("sql => sql.EnableRetryOnFailure(RETRIES)", "sql => { }", StringComparison.Ordinal).Replace("SAVE", "SaveChangesAsync", StringComparison.Ordinal)));
 
-    [Fact]
-    public Task GrpcClientOnAChannelWithARetryPolicy_IsReported()
-        => Verify("""
+    private const string Grpc = """
             using Grpc.Core;
             using Grpc.Net.Client;
             using Grpc.Net.Client.Configuration;
@@ -699,7 +855,11 @@ public sealed class RetryInsideRetryTests
                     throw new InvalidOperationException();
                 }
             }
-            """);
+            """;
+
+    [Fact]
+    public Task GrpcClientOnAChannelWithARetryPolicy_IsReported()
+        => Verify(Grpc);
 
     [Fact]
     public Task TwoAddRetryInOnePipeline_IsReportedOnTheSecond_ATimeoutOrBreakerIsNot()

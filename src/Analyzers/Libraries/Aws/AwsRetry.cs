@@ -15,6 +15,30 @@ namespace ResilienceAnalyzers.Libraries.Aws;
 /// </remarks>
 internal static class AwsRetry
 {
+    /// <summary>
+    /// RES006: what a client lets out once its retries give up. Read in aws/aws-sdk-net sdk/src/Core/Amazon.Runtime/Pipeline
+    /// (RetryHandler/RetryHandler.cs, RetryHandler/RetryPolicy.cs, 3.7 and 4.0): the handler rethrows the last exception as it
+    /// is, and <c>IsTransientError</c> retries an <c>AmazonServiceException</c> (5xx, throttling, timeouts), an <c>IOException</c>
+    /// but <c>FileNotFoundException</c>, a <c>WebException</c>, an <c>HttpRequestException</c>, an <c>OperationCanceledException</c> or
+    /// <c>TimeoutException</c> of the HTTP client, an SSL <c>AuthenticationException</c>, an <c>ObjectDisposedException</c>, or an
+    /// exception wrapping one of these (the client's own <c>AmazonClientException</c>). A task waited on synchronously wraps any
+    /// of them in an <c>AggregateException</c>.
+    /// </summary>
+    public static readonly SdkFailureType[] Failures =
+    {
+        SdkFailureType.Own("AWSSDK.Core", "Amazon.Runtime.AmazonServiceException"),
+        SdkFailureType.Own("AWSSDK.Core", "Amazon.Runtime.AmazonClientException"),
+        SdkFailureType.Framework("System.IO.IOException"),
+        SdkFailureType.Framework("System.Net.WebException", "System.Net.Requests"),
+        SdkFailureType.Framework("System.Net.Http.HttpRequestException", "System.Net.Http"),
+        SdkFailureType.Framework("System.OperationCanceledException"),
+        SdkFailureType.Framework("System.Threading.Tasks.TaskCanceledException"),
+        SdkFailureType.Framework("System.TimeoutException"),
+        SdkFailureType.Framework("System.Security.Authentication.AuthenticationException", "System.Net.Primitives"),
+        SdkFailureType.Framework("System.ObjectDisposedException"),
+        SdkFailureType.Framework("System.AggregateException"),
+    };
+
     public static LibraryRetrySettings? Recognize(ISimpleAssignmentOperation assignment, LibraryRetryTypes types)
     {
         // v3's legacy mode (the member is gone in v4): exponential ×4 from 100 ms, capped at 30 s, with no jitter; the

@@ -17,6 +17,23 @@ namespace ResilienceAnalyzers.Libraries.Azure;
 /// </remarks>
 internal static class AzureRetry
 {
+    /// <summary>
+    /// RES006: what a client lets out once its retries give up. Read in Azure/azure-sdk-for-net sdk/core/Azure.Core/src
+    /// (Pipeline/RetryPolicy.cs, ResponseClassifier.cs, 1.4x-1.64): a retriable error response on the last attempt becomes the
+    /// client's <c>RequestFailedException</c>; when attempts threw, the policy rethrows the exception as it is if only one attempt
+    /// threw, else an <c>AggregateException</c> of them all. What it retries on an exception is an <c>IOException</c>, a
+    /// <c>RequestFailedException</c> of status 0 (the transport's <c>HttpRequestException</c>, wrapped) and an
+    /// <c>OperationCanceledException</c> the caller did not ask for (the HTTP client's <c>TaskCanceledException</c> on a timeout).
+    /// </summary>
+    public static readonly SdkFailureType[] Failures =
+    {
+        SdkFailureType.Own("Azure.Core", "Azure.RequestFailedException"),
+        SdkFailureType.Framework("System.AggregateException"),
+        SdkFailureType.Framework("System.IO.IOException"),
+        SdkFailureType.Framework("System.OperationCanceledException"),
+        SdkFailureType.Framework("System.Threading.Tasks.TaskCanceledException"),
+    };
+
     public static bool IsCandidateName(string name) => name is "MaxRetries" or "Mode" or "Delay";
 
     public static LibraryRetrySettings? Recognize(ISimpleAssignmentOperation assignment, LibraryRetryTypes types)

@@ -13,6 +13,24 @@ namespace ResilienceAnalyzers.Libraries.Cosmos;
 /// </remarks>
 internal static class CosmosRetry
 {
+    /// <summary>
+    /// RES006: what a client lets out once its retries give up. Read in Azure/azure-cosmos-dotnet-v3 Microsoft.Azure.Cosmos/src
+    /// (ResourceThrottleRetryPolicy.cs, 3.4x-3.64): once its 429 retries are spent the response goes back as it is, and a typed
+    /// operation throws it as a <c>CosmosException</c> of status 429. Listed too, to be safe: a timeout's
+    /// <c>CosmosOperationCanceledException</c>, and what the gateway's HTTP transport can let out (<c>HttpRequestException</c>,
+    /// <c>TaskCanceledException</c>). A stream operation (<c>ResponseMessage</c>) returns the 429 instead of throwing: it lets out
+    /// no exception to judge.
+    /// </summary>
+    public static readonly SdkFailureType[] Failures =
+    {
+        SdkFailureType.Own("Microsoft.Azure.Cosmos", "Microsoft.Azure.Cosmos.CosmosException"),
+        SdkFailureType.Own("Microsoft.Azure.Cosmos", "Microsoft.Azure.Cosmos.CosmosOperationCanceledException"),
+        SdkFailureType.Framework("System.OperationCanceledException"),
+        SdkFailureType.Framework("System.Threading.Tasks.TaskCanceledException"),
+        SdkFailureType.Framework("System.Net.Http.HttpRequestException", "System.Net.Http"),
+        SdkFailureType.Framework("System.AggregateException"),
+    };
+
     public static LibraryRetrySettings? Recognize(ISimpleAssignmentOperation assignment, LibraryRetryTypes types)
     {
         if (assignment.Target is not IPropertyReferenceOperation { Property: { Name: "MaxRetryAttemptsOnRateLimitedRequests" } property }

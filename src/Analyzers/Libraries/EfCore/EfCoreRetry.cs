@@ -22,6 +22,18 @@ namespace ResilienceAnalyzers.Libraries.EfCore;
 /// </remarks>
 internal static class EfCoreRetry
 {
+    /// <summary>
+    /// RES006: what a context lets out once its retries give up. Read in dotnet/efcore src/EFCore/Storage/ExecutionStrategy.cs
+    /// (8.0-10.0): a failure it does not retry is rethrown at once; one it retried throws, once <c>GetNextDelay</c> gives no
+    /// more delay, a <c>RetryLimitExceededException</c> wrapping the last one (it derives from <c>Exception</c>, not from
+    /// <c>DbUpdateException</c>).
+    /// </summary>
+    public static readonly SdkFailureType[] Failures =
+    {
+        SdkFailureType.Own("Microsoft.EntityFrameworkCore", "Microsoft.EntityFrameworkCore.Storage.RetryLimitExceededException"),
+        SdkFailureType.Framework("System.AggregateException"),
+    };
+
     public const int DefaultMaxRetryCount = 6;
 
     /// <summary>

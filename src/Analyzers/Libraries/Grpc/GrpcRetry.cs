@@ -15,6 +15,17 @@ namespace ResilienceAnalyzers.Libraries.Grpc;
 internal static class GrpcRetry
 {
     /// <summary>
+    /// RES006: what a call lets out once the channel's retries give up. Read in grpc/grpc-dotnet
+    /// src/Grpc.Net.Client/Internal/Retry/RetryCall.cs (2.5x-2.85): the call fails with the last attempt's status, an
+    /// <c>RpcException</c> (a deadline too: <c>StatusCode.DeadlineExceeded</c>).
+    /// </summary>
+    public static readonly SdkFailureType[] Failures =
+    {
+        SdkFailureType.Own("Grpc.Core.Api", "Grpc.Core.RpcException"),
+        SdkFailureType.Framework("System.AggregateException"),
+    };
+
+    /// <summary>
     /// <c>HedgingPolicy</c>: "the first call is sent immediately, the subsequent hedged calls at intervals of
     /// <c>HedgingDelay</c>; 0 or null sends all hedged calls immediately" (grpc-dotnet Configuration/HedgingPolicy.cs). With no
     /// delay every call goes out <c>MaxAttempts</c> times at once, failing or not (RES002). Judged on an initializer seen whole,
