@@ -227,7 +227,8 @@ public static partial class AttemptBoundRecognizer
                     return null;
                 }
 
-                if (value is not null && e.Direction != GuardDirection.None && !e.Operation!.ConstantValue.HasValue)
+                var counted = evaluator.TakeDecided();
+                if ((value is not null || counted) && e.Direction != GuardDirection.None && !e.Operation!.ConstantValue.HasValue)
                 {
                     undecided = 0;
                 }
@@ -466,6 +467,7 @@ public static partial class AttemptBoundRecognizer
     {
         private readonly Dictionary<ILocalSymbol, long> _state;
         private readonly HashSet<ILocalSymbol> _tracked;
+        private bool _decided;
 
         public Evaluator(Dictionary<ILocalSymbol, long> state, HashSet<ILocalSymbol> tracked)
         {
@@ -474,6 +476,17 @@ public static partial class AttemptBoundRecognizer
         }
 
         public bool Failed { get; private set; }
+
+        /// <summary>
+        /// Whether a comparison of known values was read since the last call: the guard is counting, even when an unknown
+        /// beside it in a <c>&amp;&amp;</c> (<c>!token.IsCancellationRequested</c>) leaves its value unknown until the count runs out.
+        /// </summary>
+        public bool TakeDecided()
+        {
+            var decided = _decided;
+            _decided = false;
+            return decided;
+        }
 
         public long? Evaluate(IOperation operation)
         {
@@ -587,6 +600,9 @@ public static partial class AttemptBoundRecognizer
                 return null;
             }
 
+            _decided |= binary.OperatorKind is BinaryOperatorKind.LessThan or BinaryOperatorKind.LessThanOrEqual or BinaryOperatorKind.GreaterThan
+                or BinaryOperatorKind.GreaterThanOrEqual or BinaryOperatorKind.Equals or BinaryOperatorKind.NotEquals;
+
             return binary.OperatorKind switch
             {
                 BinaryOperatorKind.Add => a + b,
@@ -609,6 +625,7 @@ public static partial class AttemptBoundRecognizer
                 case IConstantPatternOperation constant:
                     return Evaluate(constant.Value) is { } equal ? (value == equal ? 1 : 0) : null;
                 case IRelationalPatternOperation relational when Evaluate(relational.Value) is { } limit:
+                    _decided = true;
                     return relational.OperatorKind switch
                     {
                         BinaryOperatorKind.LessThan => value < limit ? 1 : 0,

@@ -394,6 +394,7 @@ public sealed class RetryInsideRetryTests
     [InlineData("var retried = false;\nwhile (true) // outer\n{ try { CALL } catch (AmazonDynamoDBException) when (!retried) { retried = true; } }", 2)]
     [InlineData("var retried = false;\nwhile (true) // outer\n{ try { CALL } catch (AmazonDynamoDBException) { if (retried) throw; retried = true; } }", 2)]
     [InlineData("var attempts = 3;\nwhile (attempts > 0) // outer\n{ try { CALL } catch (AmazonDynamoDBException) { attempts--; await Task.Delay(100); } }", 3)]
+    [InlineData("for (var attempt = 1; ; attempt++) // outer\n{ try { CALL } catch (AmazonDynamoDBException) when (attempt < 30 && !Environment.HasShutdownStarted) { await Task.Delay(100); } }", 30)]
     public Task LoopAttempts_AreCountedFromTheCounter_NotFromItsLargestLimit(string loop, int attempts)
     {
         var body = loop.Replace("CALL", "return await db.{|#0:GetItemAsync|}(new GetItemRequest());", StringComparison.Ordinal);
@@ -419,6 +420,7 @@ public sealed class RetryInsideRetryTests
     [InlineData("for (var attempt = 0; attempt < max; attempt++)\n{ try { CALL } catch (AmazonDynamoDBException) { await Task.Delay(100); } }")]
     [InlineData("var attempt = 0;\nAction step = () => attempt++;\nwhile (attempt < 3)\n{ try { CALL } catch (AmazonDynamoDBException) { step(); } }")]
     [InlineData("var attempt = 0;\nwhile (true)\n{ try { CALL } catch (AmazonDynamoDBException) { if (attempt >= max) throw; attempt++; } }")]
+    [InlineData("for (var attempt = 1; ; attempt++)\n{ try { CALL } catch (AmazonDynamoDBException) when (attempt < max && !Environment.HasShutdownStarted) { } }")]
     public Task LoopAttempts_OutOfSight_AreNotMultiplied(string loop)
         => Verify(Dynamo + $$"""
             class C
