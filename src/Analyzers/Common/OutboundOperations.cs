@@ -3,6 +3,8 @@ using System.Collections.Concurrent;
 using System.Collections.Generic;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
+using ResilienceAnalyzers.Libraries.Azure;
+using ResilienceAnalyzers.Libraries.EfCore;
 
 namespace ResilienceAnalyzers.Common;
 
@@ -91,13 +93,34 @@ public sealed class OutboundOperations
         "ByteArrayContent",
     };
 
-    private readonly ConcurrentDictionary<INamespaceSymbol, bool> _namespaces = new(SymbolEqualityComparer.Default);
+    /// <summary>What a namespace says about the calls into its types.</summary>
+    private enum NamespaceKind
+    {
+        /// <summary>Not an outbound namespace, or one of its in-memory parts.</summary>
+        Local,
+
+        /// <summary>An outbound namespace: its types are clients, whatever assembly declares them.</summary>
+        Outbound,
+
+        /// <summary><c>Microsoft.Azure.*</c>: outbound when an Azure client library declares it (<see cref="AzureSdkAssemblies"/>).</summary>
+        AzureClientIfItsAssemblyIsOne,
+
+        /// <summary><c>Microsoft.EntityFrameworkCore.*</c>: outbound unless the only provider referenced runs in the process (<see cref="EfCoreProviders"/>).</summary>
+        EfCore,
+    }
+
+    private readonly ConcurrentDictionary<INamespaceSymbol, NamespaceKind> _namespaces = new(SymbolEqualityComparer.Default);
+    private readonly ConcurrentDictionary<IAssemblySymbol, bool> _azureClients = new(SymbolEqualityComparer.Default);
     private readonly ConcurrentDictionary<INamespaceSymbol, bool> _inMemoryNamespaces = new(SymbolEqualityComparer.Default);
     private readonly ConcurrentDictionary<IMethodSymbol, bool> _holdsClient = new(SymbolEqualityComparer.Default);
+
+    // What the body of a method in another file says, per depth it is read at (the verdict depends on how deep it may look).
+    private readonly ConcurrentDictionary<IMethodSymbol, bool>[] _bodies = NewBodyCaches();
     private readonly INamedTypeSymbol? _console;
 
     private readonly IAssemblySymbol? _assembly;
     private readonly Lazy<Dictionary<INamedTypeSymbol, List<INamedTypeSymbol>>> _implementers;
+    private readonly Lazy<bool> _efCoreInProcess;
 
     /// <param name="console">System.Console, whose input is not a call out.</param>
     /// <param name="assembly">The assembly being analysed: its own types are judged by what they do, not by their namespace.</param>
@@ -106,9 +129,20 @@ public sealed class OutboundOperations
         _console = console;
         _assembly = assembly;
         _implementers = new Lazy<Dictionary<INamedTypeSymbol, List<INamedTypeSymbol>>>(IndexImplementers, System.Threading.LazyThreadSafetyMode.ExecutionAndPublication);
+        _efCoreInProcess = new Lazy<bool>(() => assembly is not null && EfCoreProviders.OnlyInProcess(ReferencedAssemblies(assembly)), System.Threading.LazyThreadSafetyMode.ExecutionAndPublication);
     }
 
-    /// <summary>True when <paramref name="type"/> is declared in an outbound namespace and is not in-memory only.</summary>
+    /// <summary>
+    /// True when <paramref name="type"/> is part of a client library's surface: declared in an outbound namespace, not
+    /// in-memory only, and, for the namespaces that hosts and frameworks share with clients, by a client's assembly.
+    /// </summary>
+    /// <remarks>
+    /// A library is known by its assembly, not by the namespace it writes in: a type that another assembly declares
+    /// <c>internal</c> (seen through <c>InternalsVisibleTo</c>) is a sibling project's plumbing, never a library's public
+    /// surface, and <c>Microsoft.Azure.*</c> is also where Microsoft's hosts and a repository's own projects live. Both
+    /// are decided from the symbol alone, so a sibling project gives the same answer as metadata (a build) and as source
+    /// (an IDE's project reference, the scanner's folder mode).
+    /// </remarks>
     public bool IsOutboundType(ITypeSymbol? type)
     {
         if (type is null || type.ContainingNamespace is null)
@@ -121,7 +155,54 @@ public sealed class OutboundOperations
             return false;
         }
 
-        return _namespaces.GetOrAdd(type.ContainingNamespace, static ns => Classify(ns.ToDisplayString()));
+        switch (_namespaces.GetOrAdd(type.ContainingNamespace, static ns => Classify(ns.ToDisplayString())))
+        {
+            case NamespaceKind.Local:
+                return false;
+            case NamespaceKind.AzureClientIfItsAssemblyIsOne when type.ContainingAssembly is not { } assembly
+                                                                  || !_azureClients.GetOrAdd(assembly, static a => AzureSdkAssemblies.IsClient(a.Name)):
+                return false;
+            case NamespaceKind.EfCore when _efCoreInProcess.Value:
+                return false;
+        }
+
+        return !IsSiblingAbstraction(type);
+    }
+
+    /// <summary>
+    /// An interface that another assembly declares internal (it or a type containing it): reached only through
+    /// <c>InternalsVisibleTo</c>, which a library grants its own tests and sibling projects, never its users, so it is
+    /// not a library's public surface but the repository's own abstraction, and which implementation runs cannot be
+    /// seen, as for an interface of the compilation (certain or silent). An internal class of a client library is still
+    /// the client's code, and is judged as the library is.
+    /// </summary>
+    private bool IsSiblingAbstraction(ITypeSymbol type)
+    {
+        if (type.TypeKind != TypeKind.Interface || SymbolEqualityComparer.Default.Equals(type.ContainingAssembly, _assembly))
+        {
+            return false;
+        }
+
+        for (ISymbol? current = type; current is INamedTypeSymbol named; current = named.ContainingType)
+        {
+            if (named.DeclaredAccessibility is not (Accessibility.Public or Accessibility.Protected or Accessibility.ProtectedOrInternal))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static IEnumerable<IAssemblySymbol> ReferencedAssemblies(IAssemblySymbol assembly)
+    {
+        foreach (var module in assembly.Modules)
+        {
+            foreach (var reference in module.ReferencedAssemblySymbols)
+            {
+                yield return reference;
+            }
+        }
     }
 
     /// <summary>
@@ -193,6 +274,17 @@ public sealed class OutboundOperations
     /// <summary>How many calls deep a method of the compilation is looked into.</summary>
     private const int MaxVisibleDepth = 3;
 
+    private static ConcurrentDictionary<IMethodSymbol, bool>[] NewBodyCaches()
+    {
+        var caches = new ConcurrentDictionary<IMethodSymbol, bool>[MaxVisibleDepth];
+        for (var i = 0; i < caches.Length; i++)
+        {
+            caches[i] = new ConcurrentDictionary<IMethodSymbol, bool>(SymbolEqualityComparer.Default);
+        }
+
+        return caches;
+    }
+
     private bool IsOutboundCall(IInvocationOperation invocation, int depth)
     {
         var method = invocation.TargetMethod;
@@ -214,11 +306,17 @@ public sealed class OutboundOperations
     }
 
     /// <summary>
-    /// A method of the compilation that visibly calls out: its body, when it is in the same file, holds an outbound
-    /// operation; otherwise its type holds a client of an outbound type (in a field or an auto-property), or it takes one.
+    /// A method of the compilation that visibly calls out. Its body, when the compilation has it, decides: it calls out
+    /// when it holds an outbound operation, and a body that calls nothing out does not (certain or silent), whatever
+    /// clients its type holds. The clients it takes or its type holds (in a field or an auto-property) are the guess for
+    /// a body that cannot be read whole: one deeper than <see cref="MaxVisibleDepth"/> calls, or with lambdas in it. A
+    /// body in another file is read only when that guess would claim a send, so the guess is checked without binding
+    /// every callee of the compilation.
     /// Abstract and interface members and delegates are not claimed to call out: which implementation runs cannot be
     /// seen (certain or silent). An interface of the compilation whose every implementation stays local is known to
-    /// stay local (<see cref="IsSeenToStayLocal"/>).
+    /// stay local (<see cref="IsSeenToStayLocal"/>). A method of a sibling project whose source is at hand (an IDE's or
+    /// the scanner's project reference) is judged by the guess only: its body is not the compilation's to bind.
+    /// Formatting, equality and ordering members (<see cref="IsValueMember"/>) never send.
     /// </summary>
     private bool VisiblyCallsOut(IInvocationOperation invocation, int depth)
         => MethodCallsOut(invocation.TargetMethod.OriginalDefinition, invocation.SemanticModel, depth);
@@ -226,39 +324,94 @@ public sealed class OutboundOperations
     private bool MethodCallsOut(IMethodSymbol method, SemanticModel? model, int depth)
     {
         if (method.IsAbstract || method.IsExtern || method.DeclaringSyntaxReferences.IsEmpty
-            || method.ContainingType is null || method.ContainingType.TypeKind == TypeKind.Interface)
+            || method.ContainingType is null || method.ContainingType.TypeKind == TypeKind.Interface
+            || IsValueMember(method))
         {
             return false;
         }
 
+        if (model is not null && BodyCallsOut(method, model, inThisFile: true, depth) is { } inThisFile)
+        {
+            return inThisFile;
+        }
+
+        if (!_holdsClient.GetOrAdd(method, HoldsClient))
+        {
+            return false;
+        }
+
+        // The guess claims a send: a body in another file checks it.
+        return model is null
+               || depth >= MaxVisibleDepth
+               || _bodies[depth].GetOrAdd(method, m => BodyCallsOut(m, model, inThisFile: false, depth) ?? true);
+    }
+
+    /// <summary>
+    /// What the method's body says, read from this file's <paramref name="model"/> or from the other files of its
+    /// compilation: true when it holds an outbound operation (or calls, deeper than it looks, a method whose guess is a
+    /// send), false when it holds none and all of it was looked into, null when there is no body to read here, or a lambda
+    /// in it was not looked into.
+    /// </summary>
+    private bool? BodyCallsOut(IMethodSymbol method, SemanticModel model, bool inThisFile, int depth)
+    {
         foreach (var reference in method.DeclaringSyntaxReferences)
         {
-            if (model is null || reference.SyntaxTree != model.SyntaxTree)
+            if ((reference.SyntaxTree == model.SyntaxTree) != inThisFile || (!inThisFile && !model.Compilation.ContainsSyntaxTree(reference.SyntaxTree)))
             {
                 continue;
             }
 
-            if (model.GetOperation(reference.GetSyntax()) is not { } body)
+            var bodyModel = inThisFile ? model : model.Compilation.GetSemanticModel(reference.SyntaxTree);
+            if (bodyModel.GetOperation(reference.GetSyntax()) is not { } body)
             {
                 continue;
             }
 
+            // A call too deep to look into is judged by its callee's guess; a lambda or local function leaves the body unseen
+            // (the walk does not enter them, and what runs them, Task.Run or a policy, may run them now).
+            var unseen = false;
             foreach (var operation in OperationTree.Descendants(body))
             {
-                if (operation is IInvocationOperation inner
-                        ? IsOutboundCall(inner, depth + 1)
-                        : operation is IObjectCreationOperation && IsOutbound(operation))
+                switch (operation)
                 {
-                    return true;
+                    case IInvocationOperation inner:
+                        if (IsOutboundCall(inner, depth + 1))
+                        {
+                            return true;
+                        }
+
+                        if (depth + 1 >= MaxVisibleDepth && HasSourceBody(inner.TargetMethod)
+                            && _holdsClient.GetOrAdd(inner.TargetMethod.OriginalDefinition, HoldsClient))
+                        {
+                            return true;
+                        }
+
+                        break;
+                    case IObjectCreationOperation when IsOutbound(operation):
+                        return true;
+                    case IAnonymousFunctionOperation or ILocalFunctionOperation:
+                        unseen = true;
+                        break;
                 }
             }
 
-            // Deeper than we look: fall back on what the method has to call out with.
-            break;
+            return unseen ? null : false;
         }
 
-        return _holdsClient.GetOrAdd(method, HoldsClient);
+        return null;
     }
+
+    /// <summary>A method whose verdict would come from its body or its guess (<see cref="MethodCallsOut"/>), not from a library's type.</summary>
+    private static bool HasSourceBody(IMethodSymbol method)
+        => !method.IsAbstract && !method.DeclaringSyntaxReferences.IsEmpty && !IsValueMember(method)
+           && method.ContainingType is { TypeKind: not TypeKind.Interface };
+
+    /// <summary>
+    /// <c>ToString</c>, <c>Equals</c>, <c>GetHashCode</c>, <c>CompareTo</c>: the members that format, compare and hash a
+    /// value, which every type has or overrides from <see cref="object"/>. They describe the object; they send nothing.
+    /// </summary>
+    private static bool IsValueMember(IMethodSymbol method)
+        => method.Name is "ToString" or "Equals" or "GetHashCode" or "CompareTo";
 
     /// <summary>
     /// A member of an interface the compilation declares, which has implementations in the compilation and none of
@@ -431,7 +584,7 @@ public sealed class OutboundOperations
     }
 
     /// <summary>A call that is known to stay on this machine or to wait for a client, whatever its type is.</summary>
-    public static bool IsKnownNotToCallOut(IMethodSymbol method) => IsInbound(method) || IsLocalEnqueue(method) || IsReadinessWait(method);
+    public static bool IsKnownNotToCallOut(IMethodSymbol method) => IsInbound(method) || IsLocalEnqueue(method) || IsReadinessWait(method) || IsValueMember(method);
 
     /// <summary>
     /// <c>Socket.Poll</c> and <c>Socket.Select</c> wait until a socket can be read or written; they send nothing. A loop
@@ -533,22 +686,27 @@ public sealed class OutboundOperations
         => instance is IPropertyReferenceOperation { Property.Name: "In" } property
            && SymbolEqualityComparer.Default.Equals(property.Property.ContainingType, _console);
 
-    private static bool Classify(string ns)
+    private static NamespaceKind Classify(string ns)
     {
         if (IsInMemoryNamespace(ns))
         {
-            return false;
+            return NamespaceKind.Local;
         }
 
         foreach (var outbound in OutboundNamespaces)
         {
             if (IsSameOrChild(ns, outbound))
             {
-                return true;
+                return outbound switch
+                {
+                    "Microsoft.Azure" => NamespaceKind.AzureClientIfItsAssemblyIsOne,
+                    "Microsoft.EntityFrameworkCore" => NamespaceKind.EfCore,
+                    _ => NamespaceKind.Outbound,
+                };
             }
         }
 
-        return false;
+        return NamespaceKind.Local;
     }
 
     internal static bool IsSameOrChild(string ns, string parent)

@@ -1126,6 +1126,257 @@ public sealed class FanOutTests
             }
             """);
 
+    // ---- What is a library, and what a method of the compilation does ----
+
+    private const string SiblingPlumbing = """
+        using System.Threading.Tasks;
+
+        [assembly: System.Runtime.CompilerServices.InternalsVisibleTo("Host")]
+
+        namespace Microsoft.Azure.Widgets
+        {
+            internal interface IChannelGroup
+            {
+                Task OpenAsync();
+            }
+
+            public interface IWidgetListener
+            {
+                Task StartAsync();
+            }
+
+            public class WidgetSender
+            {
+                public virtual Task SendAsync(string message) => Task.CompletedTask;
+            }
+        }
+        """;
+
+    private const string SiblingUser = """
+        using Microsoft.Azure.Widgets;
+
+        sealed class Host
+        {
+            public async Task RunAsync(List<IChannelGroup> groups, List<IWidgetListener> listeners, WidgetSender sender, List<string> messages)
+            {
+                await Task.WhenAll(groups.Select(g => g.OpenAsync()));
+                await Task.WhenAll(listeners.Select(l => l.StartAsync()));
+                await Task.WhenAll(messages.Select(m => sender.SendAsync(m)));
+            }
+        }
+        """;
+
+    /// <summary>The line of <paramref name="text"/> in <see cref="SiblingUser"/> after the usings.</summary>
+    private static int SiblingUserLine(string text)
+        => (Usings + SiblingUser).Substring(0, (Usings + SiblingUser).IndexOf(text, System.StringComparison.Ordinal)).Count(c => c == '\n') + 1;
+
+    // A project of the same repository, in a Microsoft.Azure.* namespace, referenced by the analysed one: its internal
+    // interfaces (reached through InternalsVisibleTo) are its own abstractions, never a client library's surface, and a
+    // project whose assembly is no Azure client library is not one because of its namespace. Its public types count as a
+    // client only when its assembly is one. A build sees the sibling as metadata, an IDE and the scanner as source: the
+    // verdicts are the same.
+    [Theory]
+    [InlineData("Microsoft.Azure.Widgets.Common", true)]
+    [InlineData("Microsoft.Azure.Widgets.Common", false)]
+    [InlineData("Microsoft.Azure.ServiceBus", true)]
+    [InlineData("Microsoft.Azure.ServiceBus", false)]
+    public async Task A_sibling_project_in_a_Microsoft_Azure_namespace_is_a_library_only_by_its_assembly(string siblingAssembly, bool asMetadata)
+    {
+        var sibling = CSharpCompilation.Create(
+            siblingAssembly,
+            new[] { CSharpSyntaxTree.ParseText(SiblingPlumbing, new CSharpParseOptions(LanguageVersion.Latest)) },
+            TestReferences.For(TestLibraries.None),
+            new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary));
+        var reference = asMetadata ? Emitted(sibling) : sibling.ToMetadataReference();
+
+        var lines = await FanOutLines(TestReferences.For(TestLibraries.None).Add(reference), Usings + SiblingUser, "Host");
+
+        // An Azure client's public types are calls out; its internal interfaces, and another assembly's types in its
+        // namespace, never are.
+        var expected = siblingAssembly == "Microsoft.Azure.ServiceBus"
+            ? new List<int> { SiblingUserLine("l.StartAsync"), SiblingUserLine("sender.SendAsync") }
+            : new List<int>();
+        Assert.Equal(expected, lines);
+    }
+
+    // A method of the compilation in another file is judged by its body: completing a TaskCompletionSource or formatting the
+    // object sends nothing, even though the type holds an HttpClient; the method of the same type that uses it is a send.
+    [Fact]
+    public Task A_method_in_another_file_is_judged_by_its_body_not_by_the_client_its_type_holds()
+        => VerifyFiles(
+            """
+            sealed class Dispatcher
+            {
+                public async Task DispatchAsync(IEnumerable<Route> routes)
+                {
+                    await Task.WhenAll(routes.Select(r => FinishAsync(r)));
+                    await Task.WhenAll(routes.Select(async r => { await Task.Yield(); Console.WriteLine(r.ToString()); }));
+                    await Task.{|RES031:WhenAll|}(routes.Select(r => r.PingAsync()));
+                }
+
+                private static async Task FinishAsync(Route route)
+                {
+                    await Task.Yield();
+                    route.MarkDone();
+                }
+            }
+            """,
+            """
+            class RouteBase
+            {
+                protected readonly HttpClient Http = new();
+            }
+
+            sealed class Route : RouteBase
+            {
+                private readonly TaskCompletionSource<bool> _done = new();
+
+                public void MarkDone() => _done.TrySetResult(true);
+
+                public Task PingAsync() => Http.GetAsync("https://route.example/ping");
+
+                public override string ToString() => "route " + _done.Task.IsCompleted;
+            }
+            """);
+
+    // Notifying a user's handler runs a delegate: what it does cannot be seen (certain or silent), whatever the type holds.
+    [Fact]
+    public Task A_method_in_another_file_that_only_invokes_a_delegate_is_not_a_send()
+        => VerifyFiles(
+            """
+            interface ILease
+            {
+                Task RenewAsync();
+            }
+
+            sealed class LeaseKeeper
+            {
+                public async Task RenewAllAsync(IEnumerable<ILease> leases, HostOptions options)
+                {
+                    var renewing = new List<Task>();
+                    foreach (var lease in leases)
+                    {
+                        renewing.Add(Task.Run(async () =>
+                        {
+                            try
+                            {
+                                await lease.RenewAsync();
+                            }
+                            catch (Exception e)
+                            {
+                                options.Notify(e);
+                            }
+                        }));
+                    }
+
+                    await Task.WhenAll(renewing);
+                }
+            }
+            """,
+            """
+            sealed class HostOptions
+            {
+                private readonly HttpClient _telemetry = new();
+                private Action<Exception>? _onError;
+
+                public void OnError(Action<Exception> handler) => _onError = handler;
+
+                internal void Notify(Exception exception)
+                {
+                    try
+                    {
+                        _onError?.Invoke(exception);
+                    }
+                    catch
+                    {
+                    }
+                }
+            }
+            """);
+
+    private const string EfCoreQueries = """
+        using Microsoft.EntityFrameworkCore;
+
+        sealed class Shelf
+        {
+            public int Id { get; set; }
+            public int Owner { get; set; }
+        }
+
+        sealed class LibraryContext : DbContext
+        {
+            public DbSet<Shelf> Shelves => Set<Shelf>();
+
+            protected override void OnConfiguring(DbContextOptionsBuilder options) => options.UseLocalFile("library.db");
+        }
+
+        sealed class Shelves
+        {
+            private readonly LibraryContext _context = new();
+
+            public Task<List<Shelf>[]> ForOwnersAsync(IEnumerable<int> owners)
+                => Task.WhenAll(owners.Select(owner => _context.Shelves.Where(s => s.Owner == owner).ToListAsync()));
+        }
+        """;
+
+    // EF Core over SQLite (or the in-memory provider) runs the database inside the process: when it is the only provider
+    // the compilation references, its queries are not calls to a dependency. With a server provider referenced too, they are.
+    [Theory]
+    [InlineData(false, 0)]
+    [InlineData(true, 1)]
+    public async Task EF_Core_queries_are_outbound_unless_the_only_provider_runs_in_the_process(bool serverProviderToo, int expected)
+    {
+        var sqlite = CSharpCompilation.Create(
+            "Microsoft.EntityFrameworkCore.Sqlite",
+            new[]
+            {
+                CSharpSyntaxTree.ParseText("""
+                    namespace Microsoft.EntityFrameworkCore
+                    {
+                        public static class LocalFileOptions
+                        {
+                            public static DbContextOptionsBuilder UseLocalFile(this DbContextOptionsBuilder options, string path) => options;
+                        }
+                    }
+                    """),
+            },
+            TestReferences.For(TestLibraries.EfCore),
+            new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary));
+        var references = TestReferences.For(TestLibraries.EfCore)
+            .Where(r => serverProviderToo || !(r.Display ?? "").Contains("EntityFrameworkCore.SqlServer", System.StringComparison.Ordinal))
+            .Append(Emitted(sqlite));
+
+        var lines = await FanOutLines(references, Usings + EfCoreQueries, "Reader");
+
+        Assert.Equal(expected, lines.Count);
+    }
+
+    /// <summary>The assembly <paramref name="compilation"/> builds, as a reference to its metadata, as a build passes a project reference.</summary>
+    private static MetadataReference Emitted(CSharpCompilation compilation)
+    {
+        using var image = new System.IO.MemoryStream();
+        var result = compilation.Emit(image);
+        Assert.True(result.Success, string.Join("\n", result.Diagnostics));
+        return MetadataReference.CreateFromImage(image.ToArray());
+    }
+
+    /// <summary>The lines (1-based) of the RES031 diagnostics LoadAnalyzer reports on <paramref name="source"/>, compiled as <paramref name="assemblyName"/>.</summary>
+    private static async Task<List<int>> FanOutLines(IEnumerable<MetadataReference> references, string source, string assemblyName)
+    {
+        var compilation = CSharpCompilation.Create(
+            assemblyName,
+            new[] { CSharpSyntaxTree.ParseText(source, new CSharpParseOptions(LanguageVersion.Latest)) },
+            references,
+            new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable));
+        var errors = compilation.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error).ToList();
+        Assert.True(errors.Count == 0, string.Join("\n", errors));
+
+        var diagnostics = await compilation.WithAnalyzers(ImmutableArray.Create<DiagnosticAnalyzer>(new LoadAnalyzer()))
+            .GetAnalyzerDiagnosticsAsync(CancellationToken.None);
+        Assert.DoesNotContain(diagnostics, d => d.Id == "AD0001");
+        return diagnostics.Where(d => d.Id == "RES031").Select(d => d.Location.GetLineSpan().StartLinePosition.Line + 1).OrderBy(l => l).ToList();
+    }
+
     // ---- Scope ----
 
     private const string TestProjectSource = """

@@ -1115,7 +1115,8 @@ public sealed class RetryPrincipleTests
             """);
 
     // A proxy-authentication handler sends again after asking for new credentials; the helper it asks counts the
-    // prompts in a field and says no past its limit. The count is one call down, and bounds the loop all the same.
+    // prompts in a field and says no past its limit. The count is one call down, and bounds the loop all the same. The
+    // twin's helper only asks the proxy whether it answers: a call out, no limit.
     // (An awaited helper on the failure path may wait: neither loop is judged for its backoff.)
     [Fact]
     public Task GuardHelperThatCountsInAField_BoundsTheRetry_OneThatOnlyAsks_DoesNot()
@@ -1178,8 +1179,9 @@ public sealed class RetryPrincipleTests
 
                 private async Task<bool> RefreshAsync(Uri? uri, CancellationToken cancellationToken)
                 {
-                    await Task.Yield();
-                    return _inner.Proxy is not null;
+                    using var probe = new HttpClient(_inner, disposeHandler: false);
+                    using var response = await probe.GetAsync(uri, cancellationToken);
+                    return response.IsSuccessStatusCode;
                 }
             }
             """);
@@ -1843,8 +1845,9 @@ public sealed class RetryPrincipleTests
             }
             """);
 
-    // A method of the compilation in another file is judged by what its type holds: a client in a field says it calls
-    // out; a property that only computes a value (an override returning the library's own connection) holds nothing.
+    // A method of the compilation in another file is read when what its type holds says it may call out: a client in a
+    // field (an auto-property's included); a property that only computes a value (an override returning the library's own
+    // connection) holds nothing. Its body then decides.
     [Fact]
     public Task ATypeInAnotherFileThatHoldsNoClient_IsNotSeenToCallOut()
         => VerifyRollbackRetry("""
@@ -1879,7 +1882,13 @@ public sealed class RetryPrincipleTests
             class Transaction
             {
                 public DbConnection Connection { get; } = null!;
-                public void Rollback() { }
+
+                public void Rollback()
+                {
+                    using var command = Connection.CreateCommand();
+                    command.CommandText = "ROLLBACK";
+                    command.ExecuteNonQuery();
+                }
             }
             """,
             CSharpAnalyzerVerifier<ResilienceAnalyzers.Retry.RetryAnalyzer>.Diagnostic("RES002").WithSpan(18, 9, 18, 12).WithArguments("This loop", "after a delay that does not grow"));
