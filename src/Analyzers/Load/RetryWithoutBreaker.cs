@@ -159,7 +159,8 @@ internal sealed class RetryWithoutBreaker
     /// as a failure of the dependency. Its <c>ShouldHandle</c> either handles a result (<c>HandleResult(…)</c>, a predicate
     /// on <c>Outcome.Result</c>): it polls; or handles nothing but a stream the other side ended
     /// (<c>Handle&lt;EndOfStreamException&gt;()</c>, <c>HandleInner&lt;…&gt;</c>): it re-opens a watch or long poll the
-    /// server closed, which is how such a stream ends in the normal course, not an outage.
+    /// server closed, which is how such a stream ends in the normal course, not an outage; or handles nothing but a
+    /// SQLite lock, which another writer in this process or on this machine holds.
     /// </summary>
     private static bool RetriesForACondition(IInvocationOperation top, ResilienceStrategy retry)
     {
@@ -184,7 +185,7 @@ internal sealed class RetryWithoutBreaker
                 foreach (var member in initializer.Initializers)
                 {
                     if (member is ISimpleAssignmentOperation { Target: IPropertyReferenceOperation { Property.Name: "ShouldHandle" } } shouldHandle
-                        && (Polls(shouldHandle.Value) || HandlesOnlyEndedStreams(shouldHandle.Value)))
+                        && (Polls(shouldHandle.Value) || HandlesOnlyLocalFailures(shouldHandle.Value)))
                     {
                         return true;
                     }
@@ -200,17 +201,20 @@ internal sealed class RetryWithoutBreaker
                                                       || o is IPropertyReferenceOperation { Property.Name: "Result", Instance: IPropertyReferenceOperation { Property.Name: "Outcome" } });
 
     /// <summary>
-    /// A <c>PredicateBuilder</c> chain whose every step handles an <c>EndOfStreamException</c> (or a type derived from it),
-    /// directly or as an inner exception, and nothing else.
+    /// A <c>PredicateBuilder</c> chain whose every step handles, directly or as an inner exception, only a failure no shared
+    /// dependency raised: an <c>EndOfStreamException</c> (or a type derived from it), a stream the other side ended; or a
+    /// SQLite provider's exception, a lock on a database file inside this process (<c>SQLITE_BUSY</c>). A breaker sheds
+    /// load from a dependency that many callers share; neither is one.
     /// </summary>
-    private static bool HandlesOnlyEndedStreams(IOperation shouldHandle)
+    private static bool HandlesOnlyLocalFailures(IOperation shouldHandle)
     {
         var handled = 0;
         foreach (var operation in shouldHandle.DescendantsAndSelf())
         {
             if (operation is IInvocationOperation { TargetMethod: { ContainingType.Name: "PredicateBuilder" } method })
             {
-                if (method.Name is not ("Handle" or "HandleInner") || method.TypeArguments.Length != 1 || !IsEndOfStream(method.TypeArguments[0]))
+                if (method.Name is not ("Handle" or "HandleInner") || method.TypeArguments.Length != 1
+                    || !(IsEndOfStream(method.TypeArguments[0]) || Libraries.Sqlite.SqliteFailures.IsSqliteException(method.TypeArguments[0])))
                 {
                     return false;
                 }

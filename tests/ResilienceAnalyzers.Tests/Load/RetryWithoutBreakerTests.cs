@@ -402,6 +402,37 @@ public sealed class RetryWithoutBreakerTests
         return Verify(Body("var watch = new ResiliencePipelineBuilder()." + (reported ? "{|RES030:" + retry + "|}" : retry) + ".Build();"));
     }
 
+    /// <summary>
+    /// A retry that handles only SQLite's failures waits for a lock on a database file in this process: no shared
+    /// dependency for a breaker to protect. Anything else handled beside it is judged as usual.
+    /// </summary>
+    [Theory]
+    [InlineData("new PredicateBuilder().Handle<Microsoft.Data.Sqlite.SqliteException>(e => e.SqliteErrorCode == 5)", false)]
+    [InlineData("new PredicateBuilder().Handle<System.Data.SQLite.SQLiteException>()", false)]
+    [InlineData("new PredicateBuilder().Handle<Microsoft.Data.Sqlite.SqliteException>().Handle<HttpRequestException>()", true)]
+    [InlineData("new PredicateBuilder().Handle<System.Data.Common.DbException>()", true)]
+    public Task RetryOnAnInProcessDatabaseLock_IsNotReported(string shouldHandle, bool reported)
+    {
+        var retry = "AddRetry(new RetryStrategyOptions { ShouldHandle = " + shouldHandle + ", MaxRetryAttempts = 3 })";
+        return Verify(Body("var writes = new ResiliencePipelineBuilder()." + (reported ? "{|RES030:" + retry + "|}" : retry) + ".Build();") + """
+
+            namespace Microsoft.Data.Sqlite
+            {
+                public class SqliteException : System.Data.Common.DbException
+                {
+                    public int SqliteErrorCode { get; }
+                }
+            }
+
+            namespace System.Data.SQLite
+            {
+                public class SQLiteException : System.Data.Common.DbException
+                {
+                }
+            }
+            """);
+    }
+
     /// <summary>A builder declared outside the branch that adds the retry: the rest of it is out of the recogniser's sight.</summary>
     [Theory]
     [InlineData("var b = new ResiliencePipelineBuilder(); if (services.Count > 0) { b.AddRetry(new RetryStrategyOptions()); } b.AddCircuitBreaker(new CircuitBreakerStrategyOptions()); var p = b.Build();")]
