@@ -60,7 +60,8 @@ internal static class ResultRetry
 
     /// <summary>
     /// The call whose yes/no answer the condition is (<c>await client.PingAsync()</c>, <c>await IsHealthyAsync()</c>),
-    /// possibly negated; a probe when the call goes out: a health probe polled until it answers.
+    /// possibly negated; a probe when the call goes out: a health probe polled until it answers. A lookup in the Try
+    /// pattern is no probe (<see cref="IsTryPattern"/>).
     /// </summary>
     private static IInvocationOperation? ProbeCall(IOperation condition, out bool negated)
     {
@@ -81,7 +82,29 @@ internal static class ResultRetry
             }
         }
 
-        return operation as IInvocationOperation;
+        return operation is IInvocationOperation call && !IsTryPattern(call.TargetMethod) ? call : null;
+    }
+
+    /// <summary>
+    /// <c>bool TryGet…(…, out T value)</c>: a lookup whose "false" says nothing is there yet (an idle connection, a queued
+    /// item), not that a request failed; checking it each round waits for something, it does not retry.
+    /// </summary>
+    private static bool IsTryPattern(IMethodSymbol method)
+    {
+        if (method.ReturnType.SpecialType != SpecialType.System_Boolean || !method.Name.StartsWith("Try", System.StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        foreach (var parameter in method.Parameters)
+        {
+            if (parameter.RefKind == RefKind.Out)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary><c>response.IsSuccessStatusCode</c>, possibly negated.</summary>

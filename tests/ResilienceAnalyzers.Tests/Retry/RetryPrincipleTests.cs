@@ -867,6 +867,50 @@ public sealed class RetryPrincipleTests
             }
             """);
 
+    /// <summary>
+    /// A call in the Try pattern (a bool answer and an out parameter) looks something up: "false" means nothing is
+    /// there yet, not that a request failed, even when the lookup may close a stale connection on its way. A pool
+    /// waiting for a free connection checks that way each round.
+    /// </summary>
+    [Fact]
+    public Task TryPatternLookupChecked_EachRound_IsNotAProbe()
+        => Verify("""
+            class Pool
+            {
+                private readonly System.Collections.Concurrent.ConcurrentQueue<HttpClient> _idle = new();
+
+                async Task<HttpClient> RentAsync(CancellationToken token)
+                {
+                    while (true)
+                    {
+                        if (TryGetIdle(out var client))
+                        {
+                            return client;
+                        }
+
+                        await Task.Delay(100, token);
+                    }
+                }
+
+                bool TryGetIdle(out HttpClient client)
+                {
+                    while (_idle.TryDequeue(out client))
+                    {
+                        if (client.DefaultRequestHeaders.Contains("broken"))
+                        {
+                            client.CancelPendingRequests();
+                            _ = client.GetAsync("/close");
+                            continue;
+                        }
+
+                        return true;
+                    }
+
+                    return false;
+                }
+            }
+            """);
+
     // Certain or silent: nothing is reported on code whose key types do not bind.
     [Fact]
     public Task UnresolvedClientAndException_AreSilent()
