@@ -411,21 +411,7 @@ internal sealed class RetryWithoutBreaker
     /// compilation end, since a breaker in another handler of the same client stops it too.
     /// </summary>
     private static bool IsHandlerPipeline(IInvocationOperation top)
-    {
-        if (FluentChain.Start(top) is not IParameterReferenceOperation { Parameter.ContainingSymbol: IMethodSymbol { MethodKind: MethodKind.AnonymousFunction } } parameter
-            || OperationTree.Ancestor<IAnonymousFunctionOperation>(parameter) is not { } lambda)
-        {
-            return false;
-        }
-
-        var outer = OperationTree.Outer(lambda);
-        if (outer.Parent is IDelegateCreationOperation creation)
-        {
-            outer = OperationTree.Outer(creation);
-        }
-
-        return outer.Parent is IArgumentOperation { Parent: IInvocationOperation { TargetMethod.Name: "AddResilienceHandler" } };
-    }
+        => LambdaReceiver(top) is IInvocationOperation { TargetMethod.Name: "AddResilienceHandler" };
 
     /// <summary>
     /// A v7 <c>Policy.Wrap(…)</c>/<c>WrapAsync(…)</c> (or <c>retry.WrapAsync(…)</c>) whose policies, nested wraps included,
