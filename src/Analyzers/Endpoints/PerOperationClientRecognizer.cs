@@ -224,7 +224,14 @@ internal sealed class PerOperationClientRecognizer
     {
         foreach (var argument in forAddress.Arguments)
         {
-            if (OperationTree.Unwrap(argument.Value) is IObjectCreationOperation { Initializer: { } initializer })
+            // The options inline, or in a local written once (var options = new GrpcChannelOptions { … }).
+            var options = OperationTree.Unwrap(argument.Value);
+            if (options is ILocalReferenceOperation local)
+            {
+                options = OperationTree.Unwrap(LocalWrites.Single(local.Local, local));
+            }
+
+            if (options is IObjectCreationOperation { Initializer: { } initializer })
             {
                 foreach (var setting in initializer.Initializers)
                 {

@@ -139,9 +139,23 @@ public sealed class PerOperationClientTests
                     return channel.Target;
                 }
 
+                string OverClientThroughALocal(string address)
+                {
+                    var options = new GrpcChannelOptions { HttpClient = this._http, DisposeHttpClient = false };
+                    using var channel = GrpcChannel.ForAddress(address, options);
+                    return channel.Target;
+                }
+
                 string OverItsOwn(string address)
                 {
                     using var channel = {|RES022:GrpcChannel.ForAddress(address, new GrpcChannelOptions { HttpHandler = new SocketsHttpHandler() })|};
+                    return channel.Target;
+                }
+
+                string OverItsOwnThroughALocal(string address)
+                {
+                    var options = new GrpcChannelOptions { HttpHandler = new SocketsHttpHandler() };
+                    using var channel = {|RES022:GrpcChannel.ForAddress(address, options)|};
                     return channel.Target;
                 }
             }
