@@ -1,5 +1,4 @@
 using System;
-using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Runtime.CompilerServices;
@@ -24,14 +23,33 @@ public sealed class LibraryTypeLookup
     private readonly IAssemblySymbol _source;
     private readonly ImmutableArray<IAssemblySymbol> _references;
 
-    // A library's types are looked up by the dozen: its assemblies are picked out of the references once.
-    private readonly ConcurrentDictionary<string, IAssemblySymbol[]> _byPrefix = new(StringComparer.OrdinalIgnoreCase);
+    // A library's types are looked up by the dozen: the references are grouped once by every prefix of their names
+    // (Polly.Core under "Polly" and "Polly.Core"), and read without a lock by the analyzers that start together.
+    private readonly Dictionary<string, List<IAssemblySymbol>> _byPrefix = new(StringComparer.OrdinalIgnoreCase);
 
     private LibraryTypeLookup(Compilation compilation)
     {
         _compilation = compilation;
         _source = compilation.Assembly;
         _references = compilation.SourceModule.ReferencedAssemblySymbols;
+        foreach (var assembly in _references)
+        {
+            var name = assembly.Name;
+            for (var end = name.IndexOf('.'); ; end = name.IndexOf('.', end + 1))
+            {
+                var prefix = end < 0 ? name : name.Substring(0, end);
+                if (!_byPrefix.TryGetValue(prefix, out var named))
+                {
+                    _byPrefix[prefix] = named = new List<IAssemblySymbol>();
+                }
+
+                named.Add(assembly);
+                if (end < 0)
+                {
+                    break;
+                }
+            }
+        }
     }
 
     /// <summary>The lookup of <paramref name="compilation"/>, built once and shared by every analyzer of the package.</summary>
@@ -50,7 +68,12 @@ public sealed class LibraryTypeLookup
         var found = _source.TypeNames.Contains(SimpleName(metadataName))
             ? _source.GetTypeByMetadataName(metadataName)
             : null;
-        foreach (var assembly in _byPrefix.GetOrAdd(assemblyPrefix, NamedAssemblies))
+        if (!_byPrefix.TryGetValue(assemblyPrefix, out var named))
+        {
+            return found;
+        }
+
+        foreach (var assembly in named)
         {
             if (assembly.GetTypeByMetadataName(metadataName) is { } type)
             {
@@ -68,9 +91,9 @@ public sealed class LibraryTypeLookup
 
     /// <summary>
     /// A framework type: looked for first in the core library (the assembly of <see cref="object"/>: System.Runtime,
-    /// netstandard or mscorlib) and in the reference assembly named <paramref name="assembly"/> that declares it on
-    /// current .NET, then, when neither has it (an older framework places it elsewhere, or it does not exist there), in
-    /// every reference as the compiler would.
+    /// netstandard or mscorlib), in the reference assembly named <paramref name="assembly"/> that declares it on current
+    /// .NET and in .NET Framework's System.dll, then, when none has it (it does not exist there), in every reference as
+    /// the compiler would.
     /// </summary>
     public INamedTypeSymbol? FindFramework(string metadataName, string? assembly = null)
     {
@@ -79,13 +102,18 @@ public sealed class LibraryTypeLookup
             return core;
         }
 
-        if (assembly is not null)
+        // The reference assembly that declares it on current .NET, then System.dll, where .NET Framework keeps the
+        // networking and component types that later moved out (Dns, ServicePointManager, IPAddress).
+        foreach (var home in new[] { assembly, "System" })
         {
-            foreach (var reference in _references)
+            if (home is not null && _byPrefix.TryGetValue(home, out var named))
             {
-                if (string.Equals(reference.Name, assembly, StringComparison.OrdinalIgnoreCase) && reference.GetTypeByMetadataName(metadataName) is { } type)
+                foreach (var reference in named)
                 {
-                    return type;
+                    if (string.Equals(reference.Name, home, StringComparison.OrdinalIgnoreCase) && reference.GetTypeByMetadataName(metadataName) is { } type)
+                    {
+                        return type;
+                    }
                 }
             }
         }
@@ -105,20 +133,6 @@ public sealed class LibraryTypeLookup
         return parts.Length > 1 && parts[0] is "Microsoft" or "System" ? parts[0] + "." + parts[1] : parts[0];
     }
 
-    private IAssemblySymbol[] NamedAssemblies(string prefix)
-    {
-        var named = new List<IAssemblySymbol>();
-        foreach (var assembly in _references)
-        {
-            if (IsNamed(assembly.Name, prefix))
-            {
-                named.Add(assembly);
-            }
-        }
-
-        return named.ToArray();
-    }
-
     /// <summary>A metadata name's last type name, without its arity: <c>Polly.ResiliencePipelineBuilder`1</c> gives <c>ResiliencePipelineBuilder</c>.</summary>
     private static string SimpleName(string metadataName)
     {
@@ -126,8 +140,4 @@ public sealed class LibraryTypeLookup
         var arity = metadataName.IndexOf('`', start);
         return arity < 0 ? metadataName.Substring(start) : metadataName.Substring(start, arity - start);
     }
-
-    private static bool IsNamed(string name, string prefix)
-        => name.StartsWith(prefix, StringComparison.OrdinalIgnoreCase)
-           && (name.Length == prefix.Length || name[prefix.Length] == '.');
 }
