@@ -104,21 +104,7 @@ public sealed class LibraryTypeLookup
 
         // The reference assembly that declares it on current .NET, then System.dll, where .NET Framework keeps the
         // networking and component types that later moved out (Dns, ServicePointManager, IPAddress).
-        foreach (var home in new[] { assembly, "System" })
-        {
-            if (home is not null && _byPrefix.TryGetValue(home, out var named))
-            {
-                foreach (var reference in named)
-                {
-                    if (string.Equals(reference.Name, home, StringComparison.OrdinalIgnoreCase) && reference.GetTypeByMetadataName(metadataName) is { } type)
-                    {
-                        return type;
-                    }
-                }
-            }
-        }
-
-        return _compilation.GetTypeByMetadataName(metadataName);
+        return FindIn(assembly, metadataName) ?? FindIn("System", metadataName) ?? _compilation.GetTypeByMetadataName(metadataName);
     }
 
     /// <summary>The first part of an assembly name, or the first two after <c>Microsoft.</c> or <c>System.</c>.</summary>
@@ -131,6 +117,25 @@ public sealed class LibraryTypeLookup
 
         var parts = assemblyName!.Split('.');
         return parts.Length > 1 && parts[0] is "Microsoft" or "System" ? parts[0] + "." + parts[1] : parts[0];
+    }
+
+    /// <summary>The type in the reference named exactly <paramref name="assemblyName"/>.</summary>
+    private INamedTypeSymbol? FindIn(string? assemblyName, string metadataName)
+    {
+        if (assemblyName is null || !_byPrefix.TryGetValue(assemblyName, out var named))
+        {
+            return null;
+        }
+
+        foreach (var reference in named)
+        {
+            if (string.Equals(reference.Name, assemblyName, StringComparison.OrdinalIgnoreCase) && reference.GetTypeByMetadataName(metadataName) is { } type)
+            {
+                return type;
+            }
+        }
+
+        return null;
     }
 
     /// <summary>A metadata name's last type name, without its arity: <c>Polly.ResiliencePipelineBuilder`1</c> gives <c>ResiliencePipelineBuilder</c>.</summary>

@@ -33,7 +33,8 @@ public sealed class OptionCheckAnalyzer : DiagnosticAnalyzer
     private static void Check(CompilationAnalysisContext context)
     {
         var provider = context.Options.AnalyzerConfigOptionsProvider;
-        if (TestCode.IsTestProject(context.Compilation) && !Options.AnalyzeTestCode.GetValue(context.Options, null))
+        // The package's other analyzers build the compilation's known types anyway (cached per compilation), test framework included.
+        if (KnownTypes.Create(context.Compilation).IsTestProject && !Options.AnalyzeTestCode.GetValue(context.Options, null))
         {
             return;
         }
