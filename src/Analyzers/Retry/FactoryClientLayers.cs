@@ -93,7 +93,18 @@ internal sealed class FactoryClientLayers
         var reported = new HashSet<Location>();
         foreach (var pair in byKey)
         {
-            TwoRetryHandlers(context, pair.Key, pair.Value, reported);
+            TwoRetryHandlers(context, HttpClientKey.Display(pair.Key), pair.Value, reported);
+        }
+
+        // Two retry handlers on one builder a caller hands in stack on that caller's client, whichever it is.
+        foreach (var group in _chains.Where(c => c.Key is null && c.Builder is not null).GroupBy(c => c.Builder!.Id))
+        {
+            var handlers = group
+                .OrderBy(c => c.Id.SourceTree?.FilePath, System.StringComparer.Ordinal)
+                .ThenBy(c => c.Id.SourceSpan.Start)
+                .SelectMany(c => c.Handlers)
+                .ToList();
+            TwoRetryHandlers(context, group.First().Builder!.Name, handlers, reported);
         }
 
         foreach (var (outer, send) in _protectedSends)
@@ -158,8 +169,8 @@ internal sealed class FactoryClientLayers
         return attempts;
     }
 
-    /// <summary>RES006, nesting 4: a second retry handler on one client's chain (the defaults' count as the client's).</summary>
-    private void TwoRetryHandlers(CompilationAnalysisContext context, string key, List<BuilderHandler> handlers, HashSet<Location> reported)
+    /// <summary>RES006, nesting 4: a second retry handler on one client's chain (the defaults' count as the client's), or on one builder handed in.</summary>
+    private void TwoRetryHandlers(CompilationAnalysisContext context, string client, List<BuilderHandler> handlers, HashSet<Location> reported)
     {
         BuilderHandler? first = null;
         foreach (var handler in handlers)
@@ -177,7 +188,7 @@ internal sealed class FactoryClientLayers
 
             if (handler.Location.SourceTree is { } tree && _judge.ShouldAnalyze(context.Options, tree) && reported.Add(handler.Location))
             {
-                var outer = new RetryLayer(RetryLayerKind.FactoryClient, "the " + HandlerName(first, handler.Location) + " of " + HttpClientKey.Display(key), Attempts(first), first.Location);
+                var outer = new RetryLayer(RetryLayerKind.FactoryClient, "the " + HandlerName(first, handler.Location) + " of " + client, Attempts(first), first.Location);
                 var inner = new RetryLayer(RetryLayerKind.FactoryClient, "this '" + CallName(handler.Location) + "'", attempts, handler.Location);
                 RetryLayerModel.ReportNested(context.ReportDiagnostic, context.Options, outer, inner, handler.Location);
             }
@@ -265,6 +276,18 @@ internal sealed class FactoryClientLayers
             }
         }
 
+        // MaxRetryAttempts = 0 sends nothing again (RES006 counts no layer there either): a retry that resends, or hedging.
+        var resends = handler.Has(StrategyKind.Hedging);
+        foreach (var strategy in handler.Strategies)
+        {
+            resends |= strategy.Kind == StrategyKind.Retry && strategy.RetryAttempts > 0;
+        }
+
+        if (!resends)
+        {
+            return false;
+        }
+
         return !_switches.TryGetValue(handler.Location, out var switches)
                || !(switches.RetriesOff || switches.CustomShouldHandle || switches.DisabledMethods.Contains(verb)
                     || (switches.DisablesSomeMethods && switches.DisabledMethods.IsEmpty));
@@ -316,7 +339,15 @@ internal sealed class FactoryClientLayers
                     continue;
                 }
 
-                foreach (var operation in argument.Value.DescendantsAndSelf())
+                // A local function given as the configure callback: its body is the configuration.
+                var configured = argument.Value.DescendantsAndSelf();
+                if (OperationTree.Unwrap(argument.Value) is IDelegateCreationOperation { Target: IMethodReferenceOperation { Method: { MethodKind: MethodKind.LocalFunction } local } }
+                    && HttpClientBuilderRecognizer.LocalFunctionBody(step, local) is { } body)
+                {
+                    configured = configured.Concat(body.Descendants());
+                }
+
+                foreach (var operation in configured)
                 {
                     var noted = operation switch
                     {

@@ -64,7 +64,8 @@ internal static class UnsafeRequests
 
     /// <summary>
     /// The method of a request created in sight: <c>new HttpRequestMessage(HttpMethod.Post, …)</c>, <c>{ Method = HttpMethod.Patch }</c>,
-    /// directly or through the local that holds it, with a later <c>request.Method = …</c> in the same body.
+    /// directly or through the local that holds it: the last write before the send of the local (a request created again
+    /// replaces the first) or of its <c>Method</c>, in the same body.
     /// </summary>
     private static string? RequestMethod(IOperation? request, IInvocationOperation call)
     {
@@ -74,12 +75,21 @@ internal static class UnsafeRequests
         }
 
         string? verb = null;
+        var send = call.Syntax.SpanStart;
         foreach (var operation in OperationTree.Root(call).Descendants())
         {
+            if (operation.Syntax.SpanStart >= send)
+            {
+                continue;
+            }
+
             switch (operation)
             {
                 case IVariableDeclaratorOperation { Initializer.Value: var value } declarator when SymbolEqualityComparer.Default.Equals(declarator.Symbol, local):
                     verb = OperationTree.Unwrap(value) is IObjectCreationOperation created ? CreatedMethod(created) : null;
+                    break;
+                case ISimpleAssignmentOperation { Target: ILocalReferenceOperation written } replaced when SymbolEqualityComparer.Default.Equals(written.Local, local):
+                    verb = OperationTree.Unwrap(replaced.Value) is IObjectCreationOperation recreated ? CreatedMethod(recreated) : null;
                     break;
                 case ISimpleAssignmentOperation { Target: IPropertyReferenceOperation { Property.Name: "Method", Instance: ILocalReferenceOperation target } } assignment
                     when SymbolEqualityComparer.Default.Equals(target.Local, local):

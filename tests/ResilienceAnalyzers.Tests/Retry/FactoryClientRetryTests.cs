@@ -288,6 +288,45 @@ public sealed class FactoryClientRetryTests
                 "Up to 12 calls: the 'AddStandardResilienceHandler' on line 14 of client 'catalog' makes 4 attempts and this 'AddResilienceHandler' makes up to 3 of its own; retry in one layer only"));
 
     [Fact]
+    public Task TwoRetryHandlers_OnABuilderACallerHandsIn_AreReportedOnTheSecond_AsOnABuilderField()
+        => Verify(
+            """
+            static class InventoryRegistration
+            {
+                public static void AddInventoryResilience(IHttpClientBuilder inventory)
+                {
+                    inventory.AddStandardResilienceHandler();
+                    inventory.{|#0:AddResilienceHandler("extra", p => p.AddRetry(new HttpRetryStrategyOptions { MaxRetryAttempts = 2 }))|};
+                }
+            }
+
+            class ShippingSetup
+            {
+                private readonly IHttpClientBuilder _shipping;
+                public ShippingSetup(IHttpClientBuilder shipping) => _shipping = shipping;
+
+                public void Apply()
+                {
+                    _shipping.AddStandardResilienceHandler();
+                    this._shipping.{|#1:AddStandardResilienceHandler()|};
+                }
+            }
+            """,
+            Verifier.Diagnostic("RES006").WithLocation(0).WithMessage(
+                "Up to 12 calls: the 'AddStandardResilienceHandler' on line 14 of the client builder 'inventory' makes 4 attempts and this 'AddResilienceHandler' makes up to 3 of its own; retry in one layer only"),
+            Verifier.Diagnostic("RES006").WithLocation(1).WithMessage(
+                "Up to 16 calls: the 'AddStandardResilienceHandler' on line 26 of the client builder '_shipping' makes 4 attempts and this 'AddStandardResilienceHandler' makes up to 4 of its own; retry in one layer only"));
+
+    [Fact]
+    public Task ABuilderLocalReassignedToAnotherClient_CountsItsHandlersForThatClient()
+        => Verify(Startup("""
+            var builder = services.AddHttpClient("search");
+                    builder.AddStandardResilienceHandler();
+                    builder = services.AddHttpClient("reports");
+                    builder.AddStandardResilienceHandler();
+            """));
+
+    [Fact]
     public Task OneRetryHandler_PerClient_IsNotReported()
         => Verify(Startup("""
             services.AddHttpClient("catalog").AddStandardResilienceHandler();

@@ -80,6 +80,79 @@ public sealed class FactoryClientUnsafeRetryTests
         });
 
     [Fact]
+    public Task APipelineBuiltByALocalFunction_IsReadLikeALambda()
+        => FactoryClientRetryTests.Verify(new[]
+        {
+            OrdersClient,
+            """
+            class Startup
+            {
+                void Configure(IServiceCollection services)
+                {
+                    services.AddHttpClient<OrdersClient>().{|RES007:AddResilienceHandler("orders", Retrying)|};
+                    services.AddHttpClient("audit").AddResilienceHandler("audit", RetryingSafely);
+
+                    void Retrying(ResiliencePipelineBuilder<HttpResponseMessage> pipeline) => pipeline.AddRetry(new HttpRetryStrategyOptions());
+
+                    void RetryingSafely(ResiliencePipelineBuilder<HttpResponseMessage> pipeline)
+                    {
+                        var retry = new HttpRetryStrategyOptions();
+                        retry.DisableForUnsafeHttpMethods();
+                        pipeline.AddRetry(retry);
+                    }
+                }
+
+                Task Audit(IHttpClientFactory factory) => factory.CreateClient("audit").PostAsync("entries", null);
+            }
+            """,
+        });
+
+    [Fact]
+    public Task ARetryOfNoAttempts_ARequestCreatedAgainAsAGet_AndABuilderMovedToAnotherClient_AreNotReported()
+        => FactoryClientRetryTests.Verify(
+            """
+            class LedgerClient
+            {
+                private readonly HttpClient _http;
+                public LedgerClient(HttpClient http) => _http = http;
+
+                public Task<HttpResponseMessage> Read()
+                {
+                    var request = new HttpRequestMessage(HttpMethod.Post, "ledger/query");
+                    request = new HttpRequestMessage(HttpMethod.Get, "ledger");
+                    return _http.SendAsync(request);
+                }
+            }
+
+            class PaymentsClient
+            {
+                private readonly HttpClient _http;
+                public PaymentsClient(HttpClient http) => _http = http;
+                public Task<HttpResponseMessage> Pay(HttpContent payment) => _http.PostAsync("payments", payment);
+            }
+
+            class StatusClient
+            {
+                private readonly HttpClient _http;
+                public StatusClient(HttpClient http) => _http = http;
+                public Task<string> Ping() => _http.GetStringAsync("status");
+            }
+
+            class Startup
+            {
+                void Configure(IServiceCollection services)
+                {
+                    services.AddHttpClient<LedgerClient>().AddStandardResilienceHandler();
+                    services.AddHttpClient<PaymentsClient>().AddResilienceHandler("once", p => p.AddRetry(new HttpRetryStrategyOptions { MaxRetryAttempts = 0 }));
+
+                    var builder = services.AddHttpClient<PaymentsClient>();
+                    builder = services.AddHttpClient<StatusClient>();
+                    builder.AddStandardResilienceHandler();
+                }
+            }
+            """);
+
+    [Fact]
     public Task PutDelete_AndAnIdempotencyKey_AreNotReported()
         => FactoryClientRetryTests.Verify(
             """

@@ -100,3 +100,43 @@ foreach (var (rule, n) in summary.OrderBy(s => s.Key, StringComparer.Ordinal))
 {
     Console.WriteLine($"{rule}   {string.Join("/", counterparts[rule]),-15} {n[0],6} {n[1],5} {n[2],9} {n[3],10} {n[4],8}");
 }
+
+// The HCR040-HCR043 cases again, recompiled against the real packages (RealPackages.cs): a case that does not
+// compile there says so and is out of the score.
+Directory.CreateDirectory(Path.Combine(output, "real-cases"));
+var real = new StringBuilder("case\ttest\tkind\thcr_rule\tcompiles\tcompile_errors\tdropped\tadapted\thcr_stand_ins\thcr_reported\tours_counterpart\tours_all\tside\n");
+var realSummary = new SortedDictionary<string, int[]>(StringComparer.Ordinal);
+foreach (var c in RealPackages.Cases)
+{
+    var original = Harness.Cases[c.Number - 1];
+    var theirs = c.Hcr.Where(d => d.StartsWith(c.HcrRule + "@", StringComparison.Ordinal)).ToList();
+    var mapped = c.Ours.Where(d => counterparts[c.HcrRule].Any(id => d.StartsWith(id + "@", StringComparison.Ordinal))).ToList();
+    var compiles = c.Errors.Count == 0;
+    var side = !compiles ? "excluded" : (theirs.Count > 0, mapped.Count > 0) switch
+    {
+        (true, true) => "both",
+        (true, false) => "hcr-only",
+        (false, true) => "ours-only",
+        _ => "neither",
+    };
+    var counts = realSummary.TryGetValue(c.HcrRule, out var existing) ? existing : realSummary[c.HcrRule] = new int[6];
+    counts[0]++;
+    counts[side switch { "both" => 1, "hcr-only" => 2, "ours-only" => 3, "neither" => 4, _ => 5 }]++;
+    var errors = string.Join(" | ", c.Errors.Take(3).Select(e => e.Replace('\t', ' '))) + (c.Errors.Count > 3 ? $" (+{c.Errors.Count - 3})" : "");
+    var standIns = string.Join(" ", original.Hcr.Where(d => d.StartsWith(c.HcrRule + "@", StringComparison.Ordinal)));
+    real.Append($"{c.Number}\t{c.Test}\t{c.Kind}\t{c.HcrRule}\t{(compiles ? "yes" : "no")}\t{errors}\t{string.Join(" ", c.Dropped)}\t{string.Join("; ", c.Adapted)}\t{standIns}\t{string.Join(" ", theirs)}\t{string.Join(" ", mapped)}\t{string.Join(" ", c.Ours)}\t{side}\n");
+    File.WriteAllText(
+        Path.Combine(output, "real-cases", $"{c.Number:D4}.cs"),
+        $"// case {c.Number} against the real packages: {c.Test} ({c.Kind}, {c.HcrRule}); compiles: {(compiles ? "yes" : "no")}; HCR: {string.Join(" ", c.Hcr)}; ours: {string.Join(" ", c.Ours)}\n"
+        + string.Join("", c.Errors.Select(e => $"// error {e}\n"))
+        + string.Join("\n", c.Sources.Select((s, i) => $"// ---- {(i == 0 ? "Test.cs" : $"Test{i}.cs")}\n{s}")));
+}
+
+File.WriteAllText(Path.Combine(output, "real-cases.tsv"), real.ToString());
+Console.WriteLine();
+Console.WriteLine("against the real packages");
+Console.WriteLine("rule     counterpart      cases  both  only-HCR  only-ours  neither  not-compiling");
+foreach (var (rule, n) in realSummary)
+{
+    Console.WriteLine($"{rule}   {string.Join("/", counterparts[rule]),-15} {n[0],6} {n[1],5} {n[2],9} {n[3],10} {n[4],8} {n[5],14}");
+}

@@ -111,6 +111,12 @@ namespace HttpClient.Resilience.Analyzers.Tests.TestInfrastructure
             var hcr = await compilation.WithAnalyzers(ImmutableArray.Create<DiagnosticAnalyzer>(analyzer)).GetAnalyzerDiagnosticsAsync();
             var ours = await compilation.WithAnalyzers(Ours).GetAnalyzerDiagnosticsAsync();
             Cases.Add(new Case(Cases.Count + 1, CurrentTest, kind, analyzer.SupportedDiagnostics[0].Id, sources, errors, Describe(hcr), Describe(ours)));
+            if (analyzer.SupportedDiagnostics[0].Id.StartsWith("HCR04", StringComparison.Ordinal))
+            {
+                // The same situation once more, against the real packages instead of the case's stand-ins.
+                await RealPackages.RunAsync(new TAnalyzer(), Cases.Count, CurrentTest, kind, sources, references, Runtime, Ours, Describe);
+            }
+
             if (!allowErrors && errors > 0)
             {
                 throw new InvalidOperationException($"Test source contains {errors} compiler error(s).");

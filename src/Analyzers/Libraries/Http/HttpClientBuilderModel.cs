@@ -148,4 +148,13 @@ public sealed record HttpClientChain(string? Key, Location Id, ImmutableArray<Cl
 {
     /// <summary>A <c>ConfigureHttpClient</c> whose lambda cannot be seen (a method group, a helper) may set the timeout too.</summary>
     public bool HasUnseenClientConfiguration { get; init; }
+
+    /// <summary>
+    /// For a chain that names no client: the builder it starts from when that is a parameter, or a field or property read
+    /// in one method body (<see cref="ChainBuilder"/>). Chains on one such builder configure one client, whichever it is.
+    /// </summary>
+    public ChainBuilder? Builder { get; init; }
 }
+
+/// <summary>A builder handed in by a caller: <see cref="Id"/> tells it apart, <see cref="Name"/> is how messages name it.</summary>
+public sealed record ChainBuilder(string Id, string Name);

@@ -74,9 +74,39 @@ public static class HttpClientBuilderRecognizer
             return null;
         }
 
-        return new HttpClientChain(Key(top, steps), top.Syntax.GetLocation(), timeouts.ToImmutable(), handlers.ToImmutable())
+        var key = Key(top, steps);
+        return new HttpClientChain(key, top.Syntax.GetLocation(), timeouts.ToImmutable(), handlers.ToImmutable())
         {
             HasUnseenClientConfiguration = unseen,
+            Builder = key is null ? Builder(top) : null,
+        };
+    }
+
+    /// <summary>
+    /// The builder a chain that names no client starts from: a parameter of the method (not a lambda's), or a field or
+    /// property of this object or a static one, read in one method body (another method may run without this one), whose
+    /// type is the factory's <c>IHttpClientBuilder</c>.
+    /// </summary>
+    private static ChainBuilder? Builder(IInvocationOperation top)
+    {
+        var start = FluentChain.Start(top);
+        if (start?.Type is not { Name: "IHttpClientBuilder" } type || type.ContainingNamespace?.ToDisplayString() != "Microsoft.Extensions.DependencyInjection")
+        {
+            // A look-alike builder of the application's own is not the factory's.
+            return null;
+        }
+
+        var body = OperationTree.Root(top).Syntax;
+        var where = body.SyntaxTree.FilePath + ":" + body.SpanStart.ToString(System.Globalization.CultureInfo.InvariantCulture) + "/";
+        return start switch
+        {
+            IParameterReferenceOperation { Parameter: { ContainingSymbol: IMethodSymbol { MethodKind: not MethodKind.AnonymousFunction } } parameter } =>
+                new ChainBuilder(where + "parameter:" + parameter.Name, "the client builder '" + parameter.Name + "'"),
+            IFieldReferenceOperation { Field: var field, Instance: null or IInstanceReferenceOperation } =>
+                new ChainBuilder(where + "member:" + field.ToDisplayString(), "the client builder '" + field.Name + "'"),
+            IPropertyReferenceOperation { Property: { Parameters.Length: 0 } property, Instance: null or IInstanceReferenceOperation } =>
+                new ChainBuilder(where + "member:" + property.ToDisplayString(), "the client builder '" + property.Name + "'"),
+            _ => null,
         };
     }
 
@@ -125,21 +155,53 @@ public static class HttpClientBuilderRecognizer
                     ? HttpClientKey.Defaults
                     : null;
             case ILocalReferenceOperation { Local: { } local } reference:
-                foreach (var operation in OperationTree.Root(reference).Descendants())
-                {
-                    if (operation is IVariableDeclaratorOperation declarator && SymbolEqualityComparer.Default.Equals(declarator.Symbol, local))
-                    {
-                        return OperationTree.Unwrap(declarator.Initializer?.Value) is IInvocationOperation initial
-                               && OperationTree.ReferencedSymbol(FluentChain.Start(initial)) is not ILocalSymbol
-                            ? Key(initial, FluentChain.Steps(initial))
-                            : null;
-                    }
-                }
-
-                return null;
+                return OperationTree.Unwrap(LastWrite(reference, local)) is IInvocationOperation initial
+                       && OperationTree.ReferencedSymbol(FluentChain.Start(initial)) is not ILocalSymbol
+                    ? Key(initial, FluentChain.Steps(initial))
+                    : null;
             default:
                 return null;
         }
+    }
+
+    /// <summary>
+    /// The value a builder local holds where <paramref name="reference"/> reads it: its initializer, or the last
+    /// <c>builder = …;</c> before it in the same block (a builder reassigned to another client configures that one). Null
+    /// when the last write is elsewhere (a branch, a lambda): which client it holds is not certain.
+    /// </summary>
+    private static IOperation? LastWrite(ILocalReferenceOperation reference, ILocalSymbol local)
+    {
+        IOperation? value = null;
+        IOperation? write = null;
+        foreach (var operation in OperationTree.Root(reference).Descendants())
+        {
+            if (operation.Syntax.SpanStart >= reference.Syntax.SpanStart)
+            {
+                continue;
+            }
+
+            switch (operation)
+            {
+                case IVariableDeclaratorOperation declarator when SymbolEqualityComparer.Default.Equals(declarator.Symbol, local):
+                    value = declarator.Initializer?.Value;
+                    write = null;
+                    break;
+                case ISimpleAssignmentOperation { Target: ILocalReferenceOperation target } assignment when SymbolEqualityComparer.Default.Equals(target.Local, local):
+                    value = assignment.Value;
+                    write = assignment;
+                    break;
+            }
+        }
+
+        if (write is not null
+            && !(write.Parent is IExpressionStatementOperation statement
+                 && OperationTree.Ancestor<IBlockOperation>(statement) is { } block
+                 && block == OperationTree.Ancestor<IBlockOperation>(reference)))
+        {
+            return null;
+        }
+
+        return value;
     }
 
     /// <summary>
@@ -303,14 +365,39 @@ public static class HttpClientBuilderRecognizer
     {
         foreach (var argument in step.Arguments)
         {
-            if (OperationTree.Unwrap(argument.Value) is IDelegateCreationOperation { Target: IAnonymousFunctionOperation lambda }
-                && ResiliencePipelineRecognizer.RecognizeLambda(lambda, types) is { } pipeline)
+            if (OperationTree.Unwrap(argument.Value) is not IDelegateCreationOperation creation)
+            {
+                continue;
+            }
+
+            var pipeline = creation.Target switch
+            {
+                IAnonymousFunctionOperation lambda => ResiliencePipelineRecognizer.RecognizeLambda(lambda, types),
+                IMethodReferenceOperation { Method: { MethodKind: MethodKind.LocalFunction } local } =>
+                    ResiliencePipelineRecognizer.RecognizeBody(local, LocalFunctionBody(step, local), types),
+                _ => null,
+            };
+            if (pipeline is not null)
             {
                 return new BuilderHandler(HandlerKind.ResiliencePipeline, FluentChain.CallLocation(step), pipeline.Strategies, pipeline.IsComplete);
             }
         }
 
         return new BuilderHandler(HandlerKind.ResiliencePipeline, FluentChain.CallLocation(step), ImmutableArray<ResilienceStrategy>.Empty, IsComplete: false);
+    }
+
+    /// <summary>The body of a local function of the method that registers the handler (a method elsewhere stays unseen).</summary>
+    public static IBlockOperation? LocalFunctionBody(IInvocationOperation step, IMethodSymbol local)
+    {
+        foreach (var operation in OperationTree.Root(step).Descendants())
+        {
+            if (operation is ILocalFunctionOperation function && SymbolEqualityComparer.Default.Equals(function.Symbol, local))
+            {
+                return function.Body;
+            }
+        }
+
+        return null;
     }
 
     /// <summary>A Polly v7 policy handler: the retry, circuit-breaker and timeout policies visible in its argument.</summary>

@@ -45,17 +45,23 @@ public static class ResiliencePipelineRecognizer
     }
 
     /// <summary>The strategies a configure lambda adds to its builder parameter (<c>b =&gt; b.AddRetry(…).AddTimeout(…)</c>).</summary>
-    public static Pipeline? RecognizeLambda(IAnonymousFunctionOperation lambda, KnownTypes types)
+    public static Pipeline? RecognizeLambda(IAnonymousFunctionOperation lambda, KnownTypes types) => RecognizeBody(lambda.Symbol, lambda.Body, types);
+
+    /// <summary>
+    /// The pipeline a configure callback with a body in sight builds on its builder parameter: a lambda, or a local function
+    /// given as a method group (<c>AddResilienceHandler("name", Configure)</c>).
+    /// </summary>
+    public static Pipeline? RecognizeBody(IMethodSymbol callback, IBlockOperation? body, KnownTypes types)
     {
-        if (lambda.Symbol.Parameters.Length == 0 || !IsBuilderType(lambda.Symbol.Parameters[0].Type))
+        if (body is null || callback.Parameters.Length == 0 || !IsBuilderType(callback.Parameters[0].Type))
         {
             return null;
         }
 
-        var parameter = lambda.Symbol.Parameters[0];
+        var parameter = callback.Parameters[0];
         var complete = true;
         var segments = new List<IInvocationOperation>();
-        foreach (var operation in lambda.Body.Operations)
+        foreach (var operation in body.Operations)
         {
             if (StatementChain(operation) is { } chain && OperationTree.ReferencedSymbol(FluentChain.Start(chain)) is IParameterSymbol used
                 && SymbolEqualityComparer.Default.Equals(used, parameter))
