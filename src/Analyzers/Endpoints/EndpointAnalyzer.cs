@@ -12,8 +12,11 @@ namespace ResilienceAnalyzers.Endpoints;
 /// RES020 hard-coded single-region endpoints, RES021 long-lived HttpClients that never refresh DNS, RES022 clients and
 /// stateful Polly pipelines created per operation, RES023 DNS answers kept for the life of the process.
 /// </summary>
-[DiagnosticAnalyzer(LanguageNames.CSharp)]
+/// <remarks>Exported through <see cref="ResilienceAnalyzer"/>, which runs the families together; this class runs one family
+/// alone (tests, tools).</remarks>
+#pragma warning disable RS1001 // Not exported on purpose: ResilienceAnalyzer composes the families (see its remarks).
 public sealed class EndpointAnalyzer : DiagnosticAnalyzer
+#pragma warning restore RS1001
 {
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(
         DiagnosticDescriptors.HardCodedSingleRegionEndpoint,
@@ -28,7 +31,7 @@ public sealed class EndpointAnalyzer : DiagnosticAnalyzer
         context.RegisterCompilationStartAction(OnCompilationStart);
     }
 
-    private static void OnCompilationStart(CompilationStartAnalysisContext context)
+    internal static void OnCompilationStart(CompilationStartAnalysisContext context)
     {
         var types = KnownTypes.Create(context.Compilation);
 

@@ -13,8 +13,11 @@ namespace ResilienceAnalyzers.Load;
 /// factory clients at compilation end) and RES031 unbounded fan-out of outbound calls (<c>Task.WhenAll</c> over a projection,
 /// <c>Parallel.ForEach</c> without a limit).
 /// </summary>
-[DiagnosticAnalyzer(LanguageNames.CSharp)]
+/// <remarks>Exported through <see cref="ResilienceAnalyzer"/>, which runs the families together; this class runs one family
+/// alone (tests, tools).</remarks>
+#pragma warning disable RS1001 // Not exported on purpose: ResilienceAnalyzer composes the families (see its remarks).
 public sealed class LoadAnalyzer : DiagnosticAnalyzer
+#pragma warning restore RS1001
 {
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(
         DiagnosticDescriptors.RetryWithoutCircuitBreaker,
@@ -27,7 +30,7 @@ public sealed class LoadAnalyzer : DiagnosticAnalyzer
         context.RegisterCompilationStartAction(OnCompilationStart);
     }
 
-    private static void OnCompilationStart(CompilationStartAnalysisContext context)
+    internal static void OnCompilationStart(CompilationStartAnalysisContext context)
     {
         var types = KnownTypes.Create(context.Compilation);
         var load = new LoadTypes(context.Compilation, types);

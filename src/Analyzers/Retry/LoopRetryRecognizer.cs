@@ -225,8 +225,8 @@ public static class LoopRetryRecognizer
         out ImmutableArray<int> failureCatches,
         CancellationToken cancellationToken)
     {
-        // Tries of nested loops belong to those loops.
-        foreach (var operation in OperationTree.Descendants(loop.Body, skip: o => o is ILoopOperation))
+        // Tries of nested loops belong to those loops, and no expression holds a statement (a lambda's are its own).
+        foreach (var operation in OperationTree.Descendants(loop.Body, skip: static o => o is ILoopOperation || o.Syntax is ExpressionSyntax))
         {
             cancellationToken.ThrowIfCancellationRequested();
             if (operation is not ITryOperation { Catches.Length: > 0 } candidate

@@ -11,8 +11,11 @@ namespace ResilienceAnalyzers.Retry;
 /// RES001, RES002, RES003, RES004, RES005, RES006 and RES007: one recognition of each retry construct, judged by every retry
 /// rule. RES006's layers reached through calls and SDK clients are judged when the compilation ends (<see cref="RetryLayerModel"/>).
 /// </summary>
-[DiagnosticAnalyzer(LanguageNames.CSharp)]
+/// <remarks>Exported through <see cref="ResilienceAnalyzer"/>, which runs the families together; this class runs one family
+/// alone (tests, tools).</remarks>
+#pragma warning disable RS1001 // Not exported on purpose: ResilienceAnalyzer composes the families (see its remarks).
 public sealed class RetryAnalyzer : DiagnosticAnalyzer
+#pragma warning restore RS1001
 {
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(
         DiagnosticDescriptors.RetryHasNoAttemptLimit,
@@ -30,7 +33,7 @@ public sealed class RetryAnalyzer : DiagnosticAnalyzer
         context.RegisterCompilationStartAction(OnCompilationStart);
     }
 
-    private static void OnCompilationStart(CompilationStartAnalysisContext context)
+    internal static void OnCompilationStart(CompilationStartAnalysisContext context)
     {
         var recognition = RetryRecognitionContext.Create(context.Compilation);
         var types = recognition.Types;

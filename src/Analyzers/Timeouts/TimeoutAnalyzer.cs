@@ -17,8 +17,11 @@ namespace ResilienceAnalyzers.Timeouts;
 /// and RES013 timeouts and retries that defeat each other (within a chain from the invocation callback; across statements
 /// and files from the compilation's <see cref="HttpClientRegistry"/> at compilation end).
 /// </summary>
-[DiagnosticAnalyzer(LanguageNames.CSharp)]
+/// <remarks>Exported through <see cref="ResilienceAnalyzer"/>, which runs the families together; this class runs one family
+/// alone (tests, tools).</remarks>
+#pragma warning disable RS1001 // Not exported on purpose: ResilienceAnalyzer composes the families (see its remarks).
 public sealed class TimeoutAnalyzer : DiagnosticAnalyzer
+#pragma warning restore RS1001
 {
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(
         DiagnosticDescriptors.InfiniteTimeout,
@@ -33,7 +36,7 @@ public sealed class TimeoutAnalyzer : DiagnosticAnalyzer
         context.RegisterCompilationStartAction(OnCompilationStart);
     }
 
-    private static void OnCompilationStart(CompilationStartAnalysisContext context)
+    internal static void OnCompilationStart(CompilationStartAnalysisContext context)
     {
         var types = KnownTypes.Create(context.Compilation);
         if (types.TimeSpan is null || types.Timeout is null)
@@ -53,13 +56,12 @@ public sealed class TimeoutAnalyzer : DiagnosticAnalyzer
             registry,
             types.IsTestProject);
 
+        // Timeout arguments are read from the calls and creations that take them: the driver's cost is per callback,
+        // and a compilation has about twice as many arguments as calls and creations together.
         context.RegisterOperationAction(analysis.OnAssignment, OperationKind.SimpleAssignment);
-        context.RegisterOperationAction(analysis.OnArgument, OperationKind.Argument);
         context.RegisterOperationAction(analysis.OnLiteral, OperationKind.Literal);
-        if (types.Grpc.IsReferenced || types.Sockets.IsReferenced || registry is not null)
-        {
-            context.RegisterOperationAction(analysis.OnInvocation, OperationKind.Invocation);
-        }
+        context.RegisterOperationAction(analysis.OnInvocation, OperationKind.Invocation);
+        context.RegisterOperationAction(analysis.OnObjectCreation, OperationKind.ObjectCreation);
 
         if (registry is not null && types.Polly.HasHttpResilience)
         {
@@ -119,10 +121,21 @@ public sealed class TimeoutAnalyzer : DiagnosticAnalyzer
             ReportInfinite(context, assignment.Syntax.GetLocation(), timeout.DisplayName, timeout, assignment.Value.Syntax);
         }
 
-        /// <summary><c>commandTimeout: 0</c>, <c>AddTimeout(Timeout.InfiniteTimeSpan)</c>, named or positional.</summary>
-        public void OnArgument(OperationAnalysisContext context)
+        /// <summary>RES010 on the arguments of a creation (<c>new SqlCommand(text, connection) { … }</c> takes its timeouts here too).</summary>
+        public void OnObjectCreation(OperationAnalysisContext context) => OnArguments(context, ((IObjectCreationOperation)context.Operation).Arguments);
+
+        /// <summary>RES010: an infinite value passed to a timeout parameter of a call or a creation.</summary>
+        private void OnArguments(OperationAnalysisContext context, ImmutableArray<IArgumentOperation> arguments)
         {
-            var argument = (IArgumentOperation)context.Operation;
+            foreach (var argument in arguments)
+            {
+                OnArgument(context, argument);
+            }
+        }
+
+        /// <summary><c>commandTimeout: 0</c>, <c>AddTimeout(Timeout.InfiniteTimeSpan)</c>, named or positional.</summary>
+        private void OnArgument(OperationAnalysisContext context, IArgumentOperation argument)
+        {
             if (argument.ArgumentKind != ArgumentKind.Explicit
                 || argument.Parameter is not { } parameter
                 || !(TimeoutTargetRecognizer.HasTimeoutName(parameter.Name) || parameter.Name == "optionValue")
@@ -268,6 +281,7 @@ public sealed class TimeoutAnalyzer : DiagnosticAnalyzer
         public void OnInvocation(OperationAnalysisContext context)
         {
             var invocation = (IInvocationOperation)context.Operation;
+            OnArguments(context, invocation.Arguments);
             if (_registry is not null
                 && (HttpClientBuilderRecognizer.IsBuilderType(invocation.Type) || ResiliencePipelineRecognizer.IsBuilderType(invocation.Type))
                 && FluentChain.IsTop(invocation, IsBuilder))

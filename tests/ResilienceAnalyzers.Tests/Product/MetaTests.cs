@@ -10,6 +10,7 @@ using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.Diagnostics;
 using ResilienceAnalyzers.Common;
+using ResilienceAnalyzers.Configuration;
 using ResilienceAnalyzers.Tests.Verifiers;
 
 namespace ResilienceAnalyzers.Tests.Product;
@@ -84,16 +85,31 @@ public sealed class MetaTests
     }
 
     [Fact]
-    public void Analyzers_are_found_sealed_and_exported_for_CSharp()
+    public void Analyzers_are_sealed_and_the_families_are_exported_once_through_the_composed_analyzer()
     {
         Assert.NotEmpty(AnalyzerTypes);
+        var exported = AnalyzerTypes.Where(t => t.GetCustomAttribute<DiagnosticAnalyzerAttribute>() is not null).Select(t => t.Name).ToArray();
+        Assert.Equal(new[] { nameof(OptionCheckAnalyzer), nameof(ResilienceAnalyzer) }, exported.OrderBy(n => n, StringComparer.Ordinal));
         foreach (var type in AnalyzerTypes)
         {
             Assert.True(type.IsSealed, $"{type.Name} should be sealed.");
-            var attribute = type.GetCustomAttribute<DiagnosticAnalyzerAttribute>();
-            Assert.True(attribute is not null, $"{type.Name} has no [DiagnosticAnalyzer].");
-            Assert.Contains(LanguageNames.CSharp, attribute!.Languages);
+            if (type.GetCustomAttribute<DiagnosticAnalyzerAttribute>() is { } attribute)
+            {
+                Assert.Contains(LanguageNames.CSharp, attribute.Languages);
+            }
         }
+
+        // Every rule of a family is reported by the composed analyzer, and no id by two exported analyzers.
+        var composed = new ResilienceAnalyzer().SupportedDiagnostics.Select(d => d.Id).ToHashSet();
+        foreach (var family in AnalyzerTypes.Where(t => t.GetCustomAttribute<DiagnosticAnalyzerAttribute>() is null))
+        {
+            foreach (var descriptor in ((DiagnosticAnalyzer)Activator.CreateInstance(family)!).SupportedDiagnostics)
+            {
+                Assert.Contains(descriptor.Id, composed);
+            }
+        }
+
+        Assert.DoesNotContain(new OptionCheckAnalyzer().SupportedDiagnostics, d => composed.Contains(d.Id));
     }
 
     [Fact]

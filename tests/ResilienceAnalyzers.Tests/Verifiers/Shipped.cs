@@ -13,8 +13,9 @@ namespace ResilienceAnalyzers.Tests.Verifiers;
 /// <summary>Every analyzer and code fix the package ships, and a document to run them on, for the whole-product tests.</summary>
 internal static class Shipped
 {
+    /// <summary>The exported analyzers, as a compiler loads them: the composed families and the option check.</summary>
     public static ImmutableArray<DiagnosticAnalyzer> Analyzers { get; } = typeof(DiagnosticDescriptors).Assembly.GetTypes()
-        .Where(t => !t.IsAbstract && typeof(DiagnosticAnalyzer).IsAssignableFrom(t))
+        .Where(t => !t.IsAbstract && typeof(DiagnosticAnalyzer).IsAssignableFrom(t) && t.GetCustomAttributes(typeof(DiagnosticAnalyzerAttribute), inherit: false).Length > 0)
         .Select(t => (DiagnosticAnalyzer)Activator.CreateInstance(t)!)
         .ToImmutableArray();
 
