@@ -3,6 +3,7 @@ using System.Xml;
 using System.Xml.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Text;
 
 namespace ResilienceAnalyzers.Cli;
@@ -38,6 +39,13 @@ internal static partial class FolderCompilation
     /// <summary>PackageReference items, and central PackageVersion items (Directory.Packages.props names what the repository uses).</summary>
     [GeneratedRegex("""<Package(?:Reference|Version)\s+(?:Include|Update)\s*=\s*"([^"]+)"(?:\s+Version\s*=\s*"\[?([0-9][^"\],$*]*)\]?")?""", RegexOptions.IgnoreCase)]
     private static partial Regex PackageReference();
+
+    /// <summary>
+    /// A reference item by name: <c>PackageReference</c>, <c>Reference</c>, or one a repository's build defines
+    /// (<c>&lt;AspireProjectOrPackageReference Include="Aspire.Hosting" /&gt;</c>); matched against the folder's projects.
+    /// </summary>
+    [GeneratedRegex(@"<[A-Za-z]*Reference\s+(?:Include|Update)\s*=\s*""([^""]+)""", RegexOptions.IgnoreCase)]
+    private static partial Regex NamedReference();
 
     /// <summary>A PackageReference with a floating version (<c>10.*</c>): the newest cached version stands for it.</summary>
     [GeneratedRegex(@"<PackageReference\s+(?:Include|Update)\s*=\s*""([^""]+)""\s+Version\s*=\s*""[^""]*\*[^""]*""", RegexOptions.IgnoreCase)]
@@ -122,13 +130,15 @@ internal static partial class FolderCompilation
         }
 
         // What each project references: its ProjectReference items, and the folder's projects it names as packages
-        // (a sample that takes the library from NuGet gets the library's source, which the folder builds).
+        // (a sample that takes the library from NuGet gets the library's source, which the folder builds) or by any
+        // other reference item a repository defines (Aspire's <AspireProjectOrPackageReference Include="Aspire.Hosting" />,
+        // which its build turns into a ProjectReference).
         var assemblyNames = projectFolders.ToDictionary(p => p.Key, p => AssemblyNameOf(p.Value[0]), StringComparer.Ordinal);
         var byAssemblyName = assemblyNames.GroupBy(p => p.Value, StringComparer.OrdinalIgnoreCase).ToDictionary(g => g.Key, g => g.First().Key, StringComparer.OrdinalIgnoreCase);
         var references = projectFolders.ToDictionary(
             p => p.Key,
             p => p.Value.SelectMany(project => ProjectReferences(project, root, allProjects)).Select(Path.GetDirectoryName).OfType<string>()
-                .Concat(p.Value.SelectMany(project => PackageReference().Matches(File.ReadAllText(project)).Select(m => m.Groups[1].Value))
+                .Concat(p.Value.SelectMany(project => NamedReference().Matches(File.ReadAllText(project)).Select(m => m.Groups[1].Value))
                     .Select(package => byAssemblyName.GetValueOrDefault(package)).OfType<string>())
                 .Where(folder => projectFolders.ContainsKey(folder) && folder != p.Key).Distinct(StringComparer.Ordinal).ToList(),
             StringComparer.Ordinal);
@@ -199,6 +209,60 @@ internal static partial class FolderCompilation
         unresolved = missing.ToList();
         return compilations;
     }
+
+    /// <summary>
+    /// The trees without the reference sources written beside an implementation: a file whose every body is <c>throw
+    /// null</c> or empty (<c>{ }</c> for a void method, a constructor, a setter), as GenAPI writes a library's public surface for API review (<c>api/Lib.cs</c>),
+    /// when another file of the compilation declares one of its types. A build removes it from the compilation
+    /// (<c>&lt;Compile Remove="$(GenAPITargetPath)" /&gt;</c> under a property folder mode cannot evaluate); compiled beside
+    /// the implementation it doubles every public member, and every use of one no longer binds. A reference source that
+    /// is all its project compiles (a reference assembly's project) stays.
+    /// </summary>
+    private static List<SyntaxTree> WithoutReferenceSources(List<SyntaxTree> trees)
+    {
+        var references = trees.Where(IsReferenceSource).ToList();
+        if (references.Count == 0)
+        {
+            return trees;
+        }
+
+        var implemented = new HashSet<string>(trees.Except(references).SelectMany(DeclaredTypes), StringComparer.Ordinal);
+        var beside = references.Where(t => DeclaredTypes(t).Any(implemented.Contains)).ToHashSet();
+        return beside.Count == 0 ? trees : trees.Where(t => !beside.Contains(t)).ToList();
+    }
+
+    /// <summary>Every member body of the file is <c>throw null</c> or empty, and there is at least one <c>throw null</c>.</summary>
+    private static bool IsReferenceSource(SyntaxTree tree)
+    {
+        var throwsNull = false;
+        foreach (var node in tree.GetRoot().DescendantNodes(n => n is not (BlockSyntax or ArrowExpressionClauseSyntax)))
+        {
+            switch (node)
+            {
+                case BlockSyntax { Statements.Count: 0 }:
+                    break;
+                case BlockSyntax { Statements: [ThrowStatementSyntax { Expression: LiteralExpressionSyntax { RawKind: (int)SyntaxKind.NullLiteralExpression } }] }:
+                case ArrowExpressionClauseSyntax { Expression: ThrowExpressionSyntax { Expression: LiteralExpressionSyntax { RawKind: (int)SyntaxKind.NullLiteralExpression } } }:
+                    throwsNull = true;
+                    break;
+                case BlockSyntax or ArrowExpressionClauseSyntax:
+                    return false;
+            }
+        }
+
+        return throwsNull;
+    }
+
+    /// <summary>The namespace-qualified names of the types a file declares (nested types under their containing type).</summary>
+    private static IEnumerable<string> DeclaredTypes(SyntaxTree tree)
+        => tree.GetRoot().DescendantNodes(n => n is CompilationUnitSyntax or BaseNamespaceDeclarationSyntax or TypeDeclarationSyntax)
+            .OfType<BaseTypeDeclarationSyntax>()
+            .Select(type => string.Join(".", type.AncestorsAndSelf().Select(a => a switch
+            {
+                BaseNamespaceDeclarationSyntax ns => ns.Name.ToString(),
+                BaseTypeDeclarationSyntax t => t.Identifier.ValueText,
+                _ => null,
+            }).OfType<string>().Reverse()));
 
     /// <summary>The nearest folder at or above the file's, up to <paramref name="root"/>, that holds a project file.</summary>
     private static string? OwningProjectFolder(string file, string root, IReadOnlyDictionary<string, List<string>> projectFolders)
@@ -457,6 +521,7 @@ internal static partial class FolderCompilation
             throw new LoadException($"'{binary[0]}' is not C# source text{(binary.Count > 1 ? $" (nor are {binary.Count - 1} other files)" : "")}.");
         }
 
+        trees = WithoutReferenceSources(trees);
         progress?.Invoke($"parsed {trees.Count} files");
         var imported = ImportedNamespaces(trees);
 
@@ -790,8 +855,8 @@ internal static partial class FolderCompilation
         var namespaces = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         foreach (var tree in trees)
         {
-            var root = (Microsoft.CodeAnalysis.CSharp.Syntax.CompilationUnitSyntax)tree.GetRoot();
-            var usings = root.Usings.Concat(root.Members.OfType<Microsoft.CodeAnalysis.CSharp.Syntax.BaseNamespaceDeclarationSyntax>().SelectMany(n => n.Usings));
+            var root = (CompilationUnitSyntax)tree.GetRoot();
+            var usings = root.Usings.Concat(root.Members.OfType<BaseNamespaceDeclarationSyntax>().SelectMany(n => n.Usings));
             foreach (var directive in usings)
             {
                 if (directive.Alias is null && directive.StaticKeyword.IsKind(SyntaxKind.None) && directive.Name is { } name)

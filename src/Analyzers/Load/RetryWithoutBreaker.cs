@@ -68,7 +68,8 @@ internal sealed class RetryWithoutBreaker
         {
             if (_types.Polly.HasV8 && FluentChain.IsTop(invocation, ResiliencePipelineRecognizer.IsBuilderType) && !IsHandlerPipeline(invocation) && !IsCallersBuilder(invocation)
                 && ResiliencePipelineRecognizer.RecognizeFromFirstChain(invocation, _types) is { IsComplete: true } pipeline
-                && UnbrokenRetry(pipeline.Strategies) is { } retry && !RetriesForACondition(invocation, retry))
+                && UnbrokenRetry(pipeline.Strategies) is { } retry && !RetriesForACondition(invocation, retry)
+                && !(Build(invocation) is { } built && KeepsAStreamOpen(built, context.CancellationToken)))
             {
                 var what = "This '" + retry.Name + "'";
                 switch (Use(invocation, context.ContainingSymbol))
@@ -232,6 +233,59 @@ internal sealed class RetryWithoutBreaker
                 if (current is { Name: "EndOfStreamException", ContainingNamespace: { Name: "IO", ContainingNamespace: { Name: "System", ContainingNamespace.IsGlobalNamespace: true } } })
                 {
                     return true;
+                }
+            }
+
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// The retry keeps one long-lived subscription open: every execution of the pipeline or wrap (all of them in sight,
+    /// <see cref="PollyExecutedWork"/>) runs work that hands no result back (its delegate returns <c>void</c>, <c>Task</c>
+    /// or <c>ValueTask</c>) and consumes an async stream to its end (an <c>await foreach</c> in the callback or in a
+    /// method of the same file it calls). One execution lasts as long as the stream, and the retry re-subscribes when it
+    /// drops: the reconnect of one consumer, not the traffic of many operations a breaker would shed.
+    /// </summary>
+    private static bool KeepsAStreamOpen(IOperation pipeline, System.Threading.CancellationToken cancellationToken)
+    {
+        if (PollyExecutedWork.Find(pipeline, cancellationToken) is not { } callbacks)
+        {
+            return false;
+        }
+
+        foreach (var callback in callbacks)
+        {
+            if (callback.Parent is not IAnonymousFunctionOperation { Symbol: var function } || !ReturnsNothing(function) || !ConsumesAStream(callback))
+            {
+                return false;
+            }
+        }
+
+        return true;
+
+        static bool ReturnsNothing(IMethodSymbol function)
+            => function.ReturnsVoid
+               || function.ReturnType is INamedTypeSymbol { Name: "Task" or "ValueTask", IsGenericType: false, ContainingNamespace: { Name: "Tasks", ContainingNamespace: { Name: "Threading", ContainingNamespace.Name: "System" } } };
+
+        static bool ConsumesAStream(IOperation work)
+        {
+            foreach (var operation in work.Descendants())
+            {
+                if (operation is IForEachLoopOperation { IsAsynchronous: true })
+                {
+                    return true;
+                }
+
+                if (operation is IInvocationOperation call)
+                {
+                    foreach (var body in OperationTree.BodiesInSameFile(call))
+                    {
+                        if (body.Descendants().Any(o => o is IForEachLoopOperation { IsAsynchronous: true }))
+                        {
+                            return true;
+                        }
+                    }
                 }
             }
 
@@ -445,7 +499,7 @@ internal sealed class RetryWithoutBreaker
             }
         }
 
-        if (retry is not null)
+        if (retry is not null && !KeepsAStreamOpen(wrap, context.CancellationToken))
         {
             Report(context.ReportDiagnostic, retry.NameLocation, "'" + retry.MethodName + "' in this " + wrap.TargetMethod.Name, fix: false);
         }

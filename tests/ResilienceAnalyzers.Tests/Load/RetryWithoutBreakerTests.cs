@@ -433,6 +433,95 @@ public sealed class RetryWithoutBreakerTests
             """);
     }
 
+    /// <summary>
+    /// A retry around one long-lived subscription: every execution consumes a stream to its end and hands nothing back, so
+    /// the retry re-subscribes one consumer when its stream drops. Work that returns a result, work that reads no stream,
+    /// and a pipeline whose executions are out of sight are judged as usual.
+    /// </summary>
+    [Theory]
+    [InlineData("""
+        private AsyncPolicyWrap Resubscribe
+            => Policy.WrapAsync(
+                Policy.Handle<Exception>().{|#0:WaitAndRetryForeverAsync|}(n => TimeSpan.FromSeconds(2)),
+                Policy.Handle<OperationCanceledException>().FallbackAsync(token => Task.CompletedTask));
+
+        public Task Listen(CancellationToken token) => Resubscribe.ExecuteAsync(t => Consume(t), token);
+
+        private async Task Consume(CancellationToken token)
+        {
+            await foreach (var price in feed.Prices(token))
+            {
+                Last = price;
+            }
+        }
+        """, false)]
+    [InlineData("""
+        private readonly ResiliencePipeline _resubscribe = new ResiliencePipelineBuilder().{|#0:AddRetry(new RetryStrategyOptions { MaxRetryAttempts = int.MaxValue })|}.Build();
+
+        public async Task Listen(CancellationToken token)
+            => await _resubscribe.ExecuteAsync(async t =>
+            {
+                await foreach (var price in feed.Prices(t))
+                {
+                    Last = price;
+                }
+            }, token);
+        """, false)]
+    [InlineData("""
+        private readonly ResiliencePipeline _reads = new ResiliencePipelineBuilder().{|#0:AddRetry(new RetryStrategyOptions())|}.Build();
+
+        public async Task<string> Latest(CancellationToken token)
+            => await _reads.ExecuteAsync(async t =>
+            {
+                await foreach (var price in feed.Prices(t))
+                {
+                    return price;
+                }
+
+                return "";
+            }, token);
+        """, true)]
+    [InlineData("""
+        private readonly ResiliencePipeline _writes = new ResiliencePipelineBuilder().{|#0:AddRetry(new RetryStrategyOptions())|}.Build();
+
+        public async Task Store(CancellationToken token) => await _writes.ExecuteAsync(async t => await feed.Publish(Last, t), token);
+        """, true)]
+    [InlineData("""
+        public ResiliencePipeline Resubscribe { get; } = new ResiliencePipelineBuilder().{|#0:AddRetry(new RetryStrategyOptions())|}.Build();
+
+        public async Task Listen(CancellationToken token)
+            => await Resubscribe.ExecuteAsync(async t =>
+            {
+                await foreach (var price in feed.Prices(t))
+                {
+                    Last = price;
+                }
+            }, token);
+        """, true)]
+    public Task RetryThatResubscribesOneStream_IsNotReported(string members, bool reported)
+    {
+        var test = new Verifier.Test
+        {
+            TestCode = Usings + "using System.Collections.Generic;\nusing System.Threading;\nusing Polly.Wrap;\n\n"
+                       + "sealed class PriceListener(Feed feed)\n{\n    public string Last { get; private set; } = \"\";\n\n" + members + "\n}\n" + """
+
+                abstract class Feed
+                {
+                    public abstract IAsyncEnumerable<string> Prices(CancellationToken token);
+
+                    public abstract Task Publish(string price, CancellationToken token);
+                }
+                """,
+            TestLibraries = TestLibraries.HttpResilience | TestLibraries.Polly,
+        };
+        if (reported)
+        {
+            test.ExpectedDiagnostics.Add(Verifier.Diagnostic("RES030").WithLocation(0).WithArguments("This 'AddRetry'"));
+        }
+
+        return test.RunAsync(CancellationToken.None);
+    }
+
     /// <summary>A builder declared outside the branch that adds the retry: the rest of it is out of the recogniser's sight.</summary>
     [Theory]
     [InlineData("var b = new ResiliencePipelineBuilder(); if (services.Count > 0) { b.AddRetry(new RetryStrategyOptions()); } b.AddCircuitBreaker(new CircuitBreakerStrategyOptions()); var p = b.Build();")]

@@ -420,6 +420,67 @@ public sealed class ScannerTests : IDisposable
     }
 
     [Fact]
+    public void Folder_mode_follows_a_repository_defined_reference_item_and_leaves_out_a_reference_source_beside_the_implementation()
+    {
+        // The library keeps its public surface for API review in api/Amazon.Stock.cs (every body "throw null"), which its
+        // build removes under a property folder mode cannot evaluate; compiled beside the implementation it would double
+        // CountAsync, and the app's call would not bind. The app names the library with an item the repository's build
+        // turns into a ProjectReference. (An Amazon.* client of another project is a referenced SDK client: its calls go out.)
+        Write("Amazon.Stock/Amazon.Stock.csproj", """<Project Sdk="Microsoft.NET.Sdk" />""");
+        Write("Amazon.Stock/StockClient.cs", """
+            namespace Amazon.Stock
+            {
+                public sealed partial class StockClient
+                {
+                    public System.Threading.Tasks.Task<int> CountAsync(string sku) => System.Threading.Tasks.Task.FromResult(sku.Length);
+                }
+            }
+            """);
+        Write("Amazon.Stock/api/Amazon.Stock.cs", """
+            namespace Amazon.Stock
+            {
+                public sealed partial class StockClient
+                {
+                    public System.Threading.Tasks.Task<int> CountAsync(string sku) { throw null; }
+
+                    public string Region { get { throw null; } set { } }
+                }
+            }
+            """);
+        Write("App/App.csproj", """
+            <Project Sdk="Microsoft.NET.Sdk">
+              <ItemGroup><ContosoProjectOrPackageReference Include="Amazon.Stock" /></ItemGroup>
+            </Project>
+            """);
+        Write("App/Reorder.cs", """
+            using System;
+            using System.Threading.Tasks;
+            using Amazon.Stock;
+
+            public static class Reorder
+            {
+                public static async Task<int> CountAsync(StockClient client, string sku)
+                {
+                    while (true)
+                    {
+                        try
+                        {
+                            return await client.CountAsync(sku);
+                        }
+                        catch (Exception)
+                        {
+                        }
+                    }
+                }
+            }
+            """);
+
+        var result = Scan(_root);
+
+        AssertContainsAll(result.Output, "This loop retries with no effective attempt limit", "  App/Reorder.cs", "(folder mode, 2 projects)");
+    }
+
+    [Fact]
     public void Folder_mode_grants_the_internals_a_friend_shares_by_strong_name_or_project_item()
     {
         // A signed repository shares internals by strong name: the core project names the app with its public key,
