@@ -57,8 +57,9 @@ internal sealed class RetryLayerModel
     }
 
     /// <summary><paramref name="method"/> contains a retry layer: callers retrying around it multiply with it.</summary>
+    /// <remarks>A method with two layers may let out what either gives up with: what it lets out is then not known.</remarks>
     public void AddContainedRetry(IMethodSymbol method, RetryLayer layer)
-        => _methodRetries.AddOrUpdate(method.OriginalDefinition, layer, (_, old) => (layer.Attempts ?? 0) > (old.Attempts ?? 0) ? layer : old);
+        => _methodRetries.AddOrUpdate(method.OriginalDefinition, layer, (_, old) => ((layer.Attempts ?? 0) > (old.Attempts ?? 0) ? layer : old) with { GivesUpWith = default });
 
     /// <summary>A layer known to run inside <paramref name="outer"/>, judged when the compilation ends.</summary>
     public void AddProtectedLayer(RetryLayer outer, RetryLayer inner, Location at) => _layered.Add((inner, outer, at));
@@ -100,9 +101,20 @@ internal sealed class RetryLayerModel
     public void OnConstruct(OperationAnalysisContext context, RetryConstruct construct, IOperation protectedWork)
     {
         var layer = RetryLayer.For(construct);
-        if (protectedWork.Parent is ITryOperation @try && RoundCatches(@try, construct.FailureCatches) is { IsDefault: false } caught)
+        var attempt = protectedWork.Parent as ITryOperation;
+        if (attempt is not null && RoundCatches(attempt, construct.FailureCatches) is { IsDefault: false } caught)
         {
-            layer = layer with { RoundCatches = caught };
+            layer = layer with
+            {
+                RoundCatches = caught,
+                LeftOutNonTransient = caught.Length < construct.FailureCatches.Length,
+                WorkThrows = GiveUpFailures.ThrownIn(protectedWork),
+            };
+        }
+
+        if (context.Operation is ILoopOperation loop)
+        {
+            layer = layer with { GivesUpWith = GiveUpFailures.Of(loop, attempt, construct.FailureCatches) };
         }
 
         if (context.ContainingSymbol is IMethodSymbol method && !InStoredLambda(protectedWork))
@@ -455,7 +467,13 @@ internal sealed class RetryLayerModel
                 if (found is not null)
                 {
                     var how = depth == 1 ? "" : ", " + depth.ToString(System.Globalization.CultureInfo.InvariantCulture) + " calls down";
-                    return found with { DisplayName = call.Name + " (" + found.DisplayName + how + ")", Location = call.Location };
+                    // What a retry further down lets out, the methods between may turn into anything.
+                    return found with
+                    {
+                        DisplayName = call.Name + " (" + found.DisplayName + how + ")",
+                        Location = call.Location,
+                        GivesUpWith = depth == 1 ? found.GivesUpWith : default,
+                    };
                 }
 
                 if (callees.TryGetValue(method, out var set))

@@ -44,26 +44,77 @@ public sealed record RetryLayer(RetryLayerKind Kind, string DisplayName, int? At
     internal Libraries.SdkFailures? LetsOut { get; init; }
 
     /// <summary>
+    /// For a hand-written retry loop: the exception types its method lets out once the loop's last attempt fails (empty when
+    /// it gives up quietly, returning); default when not known (<see cref="GiveUpFailures"/>). Known only for the loop a
+    /// called method holds itself: a method with two layers, or one reached through further calls, may let anything out.
+    /// </summary>
+    public System.Collections.Immutable.ImmutableArray<ITypeSymbol> GivesUpWith { get; init; }
+
+    /// <summary>
+    /// For a hand-written retry that goes round from catches: the exception types its own work throws in sight (default when
+    /// a throw helper's type cannot be told), with which it may turn an inner layer's quiet failure into one it goes round on.
+    /// </summary>
+    public System.Collections.Immutable.ImmutableArray<ITypeSymbol> WorkThrows { get; init; }
+
+    /// <summary><see cref="RoundCatches"/> left out a catch that admits only non-transient failures, which a hand-written inner retry may still let out.</summary>
+    public bool LeftOutNonTransient { get; init; }
+
+    /// <summary>
     /// This retry, as the outer layer, can go round on what <paramref name="inner"/> lets out once its retries give up: one
-    /// of its failure catches catches it. Only SDK client layers say what they let out; a layer of another kind (a
-    /// hand-written retry, Polly, a factory client) may let anything out.
+    /// of its failure catches catches it. An SDK client layer says what it lets out (<see cref="LetsOut"/>), a hand-written
+    /// retry loop of a called method what its method throws after it (<see cref="GivesUpWith"/>: nothing when its catches
+    /// swallow every failure and it returns); then the outer retry multiplies it only when a catch it goes round from catches
+    /// one of those, catches every exception (a failure that follows from a null or false returned), or catches what its own
+    /// work throws in sight. A layer of another kind (Polly, a factory client, a retry reached through further calls) may let
+    /// anything out.
     /// </summary>
     public bool GoesRoundOnWhatItLetsOut(RetryLayer inner)
     {
-        if (RoundCatches.IsDefault || inner.Kind != RetryLayerKind.SdkClient)
+        if (RoundCatches.IsDefault)
+        {
+            return true;
+        }
+
+        if (inner.Kind == RetryLayerKind.SdkClient)
+        {
+            foreach (var caught in RoundCatches)
+            {
+                if (inner.LetsOut is not { } failures || failures.CaughtBy(caught))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        if (inner.GivesUpWith.IsDefault || WorkThrows.IsDefault || LeftOutNonTransient)
         {
             return true;
         }
 
         foreach (var caught in RoundCatches)
         {
-            if (inner.LetsOut is not { } failures || failures.CaughtBy(caught))
+            if (GiveUpFailures.CatchesAnyFollowOn(caught) || CatchesAny(caught, inner.GivesUpWith) || CatchesAny(caught, WorkThrows))
             {
                 return true;
             }
         }
 
         return false;
+
+        static bool CatchesAny(ITypeSymbol caught, System.Collections.Immutable.ImmutableArray<ITypeSymbol> thrown)
+        {
+            foreach (var type in thrown)
+            {
+                if (GiveUpFailures.Catches(caught, type))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
     }
 
     /// <summary>A layer for a recognised hand-written retry: its keyword's line names it, its counter's attempts count it.</summary>

@@ -72,7 +72,7 @@ public sealed class RetryInsideRetryTests
                     }
                 }
 
-                throw new InvalidOperationException();
+                throw new HttpRequestException("no answer after 3 attempts");
             }
         }
         """;
@@ -219,6 +219,92 @@ public sealed class RetryInsideRetryTests
         => Task.WhenAll(
             Verify(Retrying("""return await Fetch(client);""") + InnerLoop, "RES006.max_total_attempts = 12"),
             Verify(Retrying("""return await {|RES006:Fetch|}(client);""") + InnerLoop, "RES006.max_total_attempts = 11"));
+
+    /// <summary>
+    /// An outer loop that goes round only on a failure of reading a local file (<c>IOException</c>), around a call into a
+    /// method whose own loop swallows every failed attempt and gives up by returning null: nothing that method lets out after
+    /// its last attempt sends the outer loop round, so the layers never multiply. They do when the outer loop turns that null
+    /// into the failure it goes round on, when it goes round on every exception, or when the inner method gives up with
+    /// the failure it caught.
+    /// </summary>
+    [Theory]
+    [InlineData("catch (System.IO.IOException)", "return null;", "if (token == null) return null;", false)]
+    [InlineData("catch (System.IO.IOException)", "throw new InvalidOperationException(\"no token\");", "", false)]
+    [InlineData("catch (System.IO.IOException)", "return null;", "if (token == null) throw new System.IO.IOException(\"no token\");", true)]
+    [InlineData("catch (System.IO.IOException)", "throw new System.IO.IOException(\"no token\");", "", true)]
+    [InlineData("catch (System.IO.IOException)", "ThrowHelper.NoToken(); return null;", "", true)]
+    [InlineData("catch (SystemException)", "return null;", "if (token == null) return null;", true)]
+    public Task OuterRetry_MultipliesACalledRetryOnlyWhenItGoesRoundOnWhatThatRetryGivesUpWith(string outerCatch, string givesUp, string check, bool reported)
+    {
+        var call = reported ? "{|RES006:Token|}" : "Token";
+        return Verify($$"""
+            static class ThrowHelper
+            {
+                public static void NoToken() => throw new System.IO.IOException("no token");
+            }
+
+            class C
+            {
+                async Task<string> Upload(HttpClient client, string path)
+                {
+                    for (var attempt = 0; attempt < 4; attempt++)
+                    {
+                        try
+                        {
+                            var token = await {{call}}(client);
+                            {{check}}
+                            var body = await System.IO.File.ReadAllTextAsync(path);
+                            return await client.GetStringAsync("https://example.com/check?t=" + token + "&b=" + body);
+                        }
+                        {{outerCatch}}
+                        {
+                            await Task.Delay(100 * (1 << attempt));
+                        }
+                    }
+
+                    return null;
+                }
+
+                async Task<string> Token(HttpClient client)
+                {
+                    for (var attempt = 0; attempt < 3; attempt++)
+                    {
+                        try
+                        {
+                            return await client.GetStringAsync("https://example.com/token");
+                        }
+                        catch (HttpRequestException)
+                        {
+                            await Task.Delay(100 * (1 << attempt));
+                        }
+                    }
+
+                    {{givesUp}}
+                }
+            }
+            """);
+    }
+
+    /// <summary>A called retry that lets its last failure through its filter gives up with the type it catches.</summary>
+    [Fact]
+    public Task CalledRetry_WhoseFilterLetsTheLastFailureOut_MultipliesWithAnOuterRetryOfThatFailure()
+        => Verify(Retrying("""return await {|RES006:Fetch|}(client);""") + """
+                async Task<string> Fetch(HttpClient client)
+                {
+                    for (var attempt = 0; ; attempt++)
+                    {
+                        try
+                        {
+                            return await client.GetStringAsync("https://example.com");
+                        }
+                        catch (HttpRequestException) when (attempt < 2)
+                        {
+                            await Task.Delay(100 * (1 << attempt));
+                        }
+                    }
+                }
+            }
+            """);
 
     [Fact]
     public Task WorkerLoop_IsNoOuterRetry()
