@@ -753,7 +753,7 @@ public sealed class ScannerTests : IDisposable
             "## RES001 Retry has no attempt limit (1)",
             "| StockClient.cs | 14 |",
             "Compiler binding (compilation.GetDiagnostics()):",
-            "RetryAnalyzer (RES001, RES002, RES003, RES004, RES005, RES006, RES007):",
+            "ResilienceAnalyzer (RES001, RES002, RES003, RES004, RES005, RES006, RES007, RES010,",
             "of binding (budget 2%)",
             "driver, binding and operation trees only:",
             "+ ResilienceAnalyzers",
