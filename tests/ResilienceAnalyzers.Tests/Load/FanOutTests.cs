@@ -1199,6 +1199,78 @@ public sealed class FanOutTests
         Assert.Equal(expected, lines);
     }
 
+    private const string ClientLogHelpers = """
+        using System.Threading.Tasks;
+        using Microsoft.Extensions.Logging;
+
+        [assembly: System.Runtime.CompilerServices.InternalsVisibleTo("Relay")]
+
+        namespace Microsoft.Azure.ServiceBus
+        {
+            internal static class DeliveryLog
+            {
+                public static void Delivered(ILogger logger, string id) => logger.LogDebug("delivered {Id}", id);
+            }
+
+            public static class QueueLogExtensions
+            {
+                public static void Queued(this ILogger logger, string id) => logger.LogDebug("queued {Id}", id);
+            }
+
+            public class ParcelSender
+            {
+                public virtual Task SendAsync(string id) => Task.CompletedTask;
+            }
+        }
+        """;
+
+    private const string ClientLogUser = """
+        using Microsoft.Azure.ServiceBus;
+        using Microsoft.Extensions.Logging;
+
+        sealed class Relay
+        {
+            private readonly ILogger _logger;
+            private readonly ParcelSender _sender;
+
+            public Relay(ILogger logger, ParcelSender sender) => (_logger, _sender) = (logger, sender);
+
+            public async Task RelayAsync(List<string> ids)
+            {
+                await Task.WhenAll(ids.Select(id => NoteAsync(id)));
+                await Task.WhenAll(ids.Select(id => _sender.SendAsync(id)));
+            }
+
+            private async Task NoteAsync(string id)
+            {
+                await Task.Yield();
+                DeliveryLog.Delivered(_logger, id);
+                _logger.Queued(id);
+            }
+        }
+        """;
+
+    // A client library's log helpers (a static method over LoggerMessage, an ILogger extension method: they return nothing
+    // and take the logger first) write a log entry, not a request, though a client's namespace and assembly declare them;
+    // its sibling projects call them through InternalsVisibleTo. The client's own call is still one.
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task A_client_librarys_log_helper_is_not_a_call_out(bool asMetadata)
+    {
+        var sibling = CSharpCompilation.Create(
+            "Microsoft.Azure.ServiceBus",
+            new[] { CSharpSyntaxTree.ParseText(ClientLogHelpers, new CSharpParseOptions(LanguageVersion.Latest)) },
+            TestReferences.For(TestLibraries.Grpc),
+            new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary));
+        var reference = asMetadata ? Emitted(sibling) : sibling.ToMetadataReference();
+
+        var lines = await FanOutLines(TestReferences.For(TestLibraries.Grpc).Add(reference), Usings + ClientLogUser, "Relay");
+
+        var sent = (Usings + ClientLogUser).Substring(0, (Usings + ClientLogUser).IndexOf("_sender.SendAsync(id)", System.StringComparison.Ordinal)).Count(c => c == '\n') + 1;
+        Assert.Equal(new List<int> { sent }, lines);
+    }
+
     // A method of the compilation in another file is judged by its body: completing a TaskCompletionSource or formatting the
     // object sends nothing, even though the type holds an HttpClient; the method of the same type that uses it is a send.
     [Fact]
