@@ -490,16 +490,123 @@ public sealed class FanOutTests
                 {
                     using var command = _db.CreateCommand();
                     command.CommandText = "SELECT TOP (@limit) Id FROM Outbox";
-                    await command.ExecuteReaderAsync(stoppingToken);
-                    return new List<int>();
+                    return await ReadIdsAsync(command, stoppingToken);
                 }
 
                 private async Task<List<int>> AllPendingAsync(CancellationToken stoppingToken)
                 {
                     using var command = _db.CreateCommand();
                     command.CommandText = "SELECT Id FROM Outbox";
-                    await command.ExecuteReaderAsync(stoppingToken);
-                    return new List<int>();
+                    return await ReadIdsAsync(command, stoppingToken);
+                }
+
+                private static async Task<List<int>> ReadIdsAsync(DbCommand command, CancellationToken stoppingToken)
+                {
+                    var ids = new List<int>();
+                    using var reader = await command.ExecuteReaderAsync(stoppingToken);
+                    while (await reader.ReadAsync(stoppingToken))
+                    {
+                        ids.Add(reader.GetInt32(0));
+                    }
+
+                    return ids;
+                }
+            }
+            """);
+
+    // A private method's collection is as big as what its callers, all in sight, give it; a private method's result is as
+    // big as what each of its returns holds, a tuple's element included; a list filled once per item of a bounded
+    // collection is bounded; a call asked for a constant count of items returns that many.
+    [Fact]
+    public Task A_private_methods_collection_is_bounded_by_what_its_callers_pass()
+        => Verify("""
+            sealed class Seeder
+            {
+                private readonly HttpClient _http = new();
+
+                public async Task SeedAsync()
+                {
+                    (IList<string> names, List<string> aliases) = await MakeSamplesAsync();
+                    await PublishAsync(names);
+                    await PublishAsync(aliases);
+                    await RegisterAsync(new[] { "north", "south" });
+                }
+
+                private async Task<(IList<string>, List<string>)> MakeSamplesAsync()
+                {
+                    var count = 4;
+                    await Task.Yield();
+                    IList<string> names = SampleNames.Make(count).ToList();
+                    var aliases = new List<string>();
+                    foreach (var name in names)
+                    {
+                        aliases.Add(name + "-alias");
+                    }
+
+                    return (names, aliases);
+                }
+
+                private async Task PublishAsync(IList<string> items)
+                {
+                    var sends = new List<Task>();
+                    foreach (var item in items)
+                    {
+                        sends.Add(_http.PostAsync("https://catalog.example/" + item, null));
+                    }
+
+                    await Task.WhenAll(sends);
+                }
+
+                private Task RegisterAsync(IEnumerable<string> regions)
+                    => Task.WhenAll(regions.Select(region => _http.PutAsync("https://registry.example/" + region, null)));
+            }
+
+            static class SampleNames
+            {
+                public static IEnumerable<string> Make(int count) => Enumerable.Range(0, count).Select(i => "sample" + i);
+            }
+            """);
+
+    [Fact]
+    public Task A_private_methods_collection_is_unbounded_when_one_caller_passes_an_unbounded_one_or_it_is_a_delegate()
+        => Verify("""
+            sealed class Mirror
+            {
+                private readonly HttpClient _http = new();
+
+                public async Task MirrorAsync(List<string> keys, Func<List<string>, Task>? onBatch)
+                {
+                    await CopyAsync(new List<string> { "index" });
+                    await CopyAsync(keys);
+                    await EchoAsync(new List<string> { "index" });
+                    onBatch = EchoAsync;
+                    await FromQueueAsync(3);
+                }
+
+                private Task CopyAsync(List<string> items)
+                    => Task.{|RES031:WhenAll|}(items.Select(item => _http.PostAsync("https://mirror.example/" + item, null)));
+
+                private Task EchoAsync(List<string> items)
+                    => Task.{|RES031:WhenAll|}(items.Select(item => _http.PostAsync("https://echo.example/" + item, null)));
+
+                private async Task FromQueueAsync(int retryCount)
+                {
+                    var pending = new List<string> { "first" };
+                    while (pending.Count < 100)
+                    {
+                        pending.Add(await _http.GetStringAsync("https://queue.example/next"));
+                    }
+
+                    await Task.{|RES031:WhenAll|}(pending.Select(item => _http.PostAsync("https://mirror.example/" + item, null)));
+                    await Task.{|RES031:WhenAll|}(Fetch(retryCount: 3).Select(item => _http.PostAsync("https://mirror.example/" + item, null)));
+                }
+
+                private static IEnumerable<string> Fetch(int retryCount)
+                {
+                    foreach (var line in File.ReadLines("queue.txt"))
+                    {
+                        yield return line;
+                    }
                 }
             }
             """);
