@@ -72,9 +72,10 @@ def restore_packages(folder):
                             wanted[package] = version
     missing = []
     substituted = set()
+    followed = set()
     with tempfile.TemporaryDirectory() as work:
         project = os.path.join(work, "restore.csproj")
-        for _ in range(8):
+        for _ in range(12):
             if not wanted:
                 break
             items = "\n".join(f'    <PackageDownload Include="{p}" Version="[{v}]" />' for p, v in sorted(wanted.items()))
@@ -84,7 +85,13 @@ def restore_packages(folder):
                         f"  <ItemGroup>\n{items}\n  </ItemGroup>\n</Project>\n")
             result = subprocess.run(["dotnet", "restore", project], capture_output=True, text=True)
             if result.returncode == 0:
-                break
+                # A meta-package (Microsoft.EntityFrameworkCore.Sqlite) compiles against no assembly of its own: what a
+                # build sees through it are its dependencies' assemblies, which PackageDownload does not bring.
+                brought = meta_package_dependencies(wanted, followed)
+                if not brought:
+                    break
+                wanted.update(brought)
+                continue
             # A version the source does not serve: take the nearest one it does, once.
             nearest = {p: v for p, v in NEAREST.findall(result.stdout) if p in wanted and p not in substituted}
             for package, version in nearest.items():
@@ -96,6 +103,36 @@ def restore_packages(folder):
             for package in unavailable:
                 missing.append(f"{package} {wanted.pop(package)}")
     return missing
+
+
+NUSPEC_DEPENDENCY = re.compile(r'<dependency\s+id="([^"]+)"\s+version="\[?([0-9][^",\])]*)')
+
+
+def meta_package_dependencies(wanted, followed):
+    """The dependencies (at their lowest version) of the wanted packages that hold no assembly of their own, only the
+    `_._` placeholder a meta-package ships: the scanner finds the assemblies a build would compile against through
+    them only when the cache holds them. Each package is looked into once; nothing already wanted is returned."""
+    cache = os.environ.get("NUGET_PACKAGES") or os.path.join(os.path.expanduser("~"), ".nuget", "packages")
+    brought = {}
+    for package, version in list(wanted.items()):
+        if package.lower() in followed:
+            continue
+        followed.add(package.lower())
+        folder = os.path.join(cache, package.lower(), version.lower())
+        lib = os.path.join(folder, "lib")
+        if not os.path.isdir(lib):
+            continue
+        assemblies = [n for _, _, names in os.walk(lib) for n in names if n.endswith(".dll")]
+        if assemblies:
+            continue
+        nuspec = os.path.join(folder, package.lower() + ".nuspec")
+        if not os.path.exists(nuspec):
+            continue
+        with open(nuspec, encoding="utf-8", errors="ignore") as f:
+            for dependency, lowest in NUSPEC_DEPENDENCY.findall(f.read()):
+                if dependency not in wanted and dependency.lower() not in {d.lower() for d in brought}:
+                    brought[dependency] = lowest
+    return brought
 
 
 def scan(scanner, folder, excludes, sarif):

@@ -46,6 +46,53 @@ internal static class LocalWrites
         return values.Count > 0 ? values : null;
     }
 
+    /// <summary>
+    /// The value a local is given by the one deconstruction that declares or writes it (<c>var (first, second) = value;</c>,
+    /// <c>(IList&lt;T&gt; first, int second) = value;</c>), with the position of the local in it; null when the local is written
+    /// any other way too, or sits deeper than the top level of the deconstruction.
+    /// </summary>
+    public static (IOperation Value, int Index)? Deconstructed(ILocalSymbol local, IOperation within)
+    {
+        (IOperation Value, int Index)? found = null;
+        foreach (var operation in DeclaringScope(local, within).Descendants())
+        {
+            switch (operation)
+            {
+                case IDeconstructionAssignmentOperation deconstruction when References(deconstruction.Target, local):
+                    var target = deconstruction.Target is IDeclarationExpressionOperation declared ? declared.Expression : deconstruction.Target;
+                    if (found is not null || target is not ITupleOperation tuple)
+                    {
+                        return null;
+                    }
+
+                    for (var i = 0; i < tuple.Elements.Length; i++)
+                    {
+                        var element = tuple.Elements[i] is IDeclarationExpressionOperation single ? single.Expression : tuple.Elements[i];
+                        if (IsLocal(element, local))
+                        {
+                            found = (deconstruction.Value, i);
+                        }
+                    }
+
+                    if (found is null)
+                    {
+                        return null;
+                    }
+
+                    break;
+                case IVariableDeclaratorOperation declarator when SymbolEqualityComparer.Default.Equals(declarator.Symbol, local):
+                case ISimpleAssignmentOperation assignment when IsLocal(assignment.Target, local):
+                case ICompoundAssignmentOperation compound when IsLocal(compound.Target, local):
+                case IIncrementOrDecrementOperation increment when IsLocal(increment.Target, local):
+                case ICoalesceAssignmentOperation coalesce when IsLocal(coalesce.Target, local):
+                case IArgumentOperation { Parameter.RefKind: RefKind.Ref or RefKind.Out } argument when References(argument.Value, local):
+                    return null;
+            }
+        }
+
+        return found;
+    }
+
     /// <summary>The one value of a local written exactly once; null otherwise.</summary>
     public static IOperation? Single(ILocalSymbol local, IOperation within)
         => Values(local, within) is { Count: 1 } values ? values[0] : null;

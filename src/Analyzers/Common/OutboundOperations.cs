@@ -584,7 +584,23 @@ public sealed class OutboundOperations
     }
 
     /// <summary>A call that is known to stay on this machine or to wait for a client, whatever its type is.</summary>
-    public static bool IsKnownNotToCallOut(IMethodSymbol method) => IsInbound(method) || IsLocalEnqueue(method) || IsReadinessWait(method) || IsValueMember(method);
+    public static bool IsKnownNotToCallOut(IMethodSymbol method) => IsInbound(method) || IsLocalEnqueue(method) || IsReadinessWait(method) || IsValueMember(method) || IsLogWrite(method);
+
+    /// <summary>
+    /// A log write: a method that returns nothing and takes first the logger it writes to
+    /// (<c>Microsoft.Extensions.Logging.ILogger</c> or <c>ILogger&lt;T&gt;</c>), the shape of the helpers written over
+    /// <c>LoggerMessage.Define</c> and generated for <c>[LoggerMessage]</c> (<c>Log.SendFailed(_logger, message)</c>) and
+    /// of <c>ILogger</c> extension methods (<c>_logger.SendFailed(message)</c>). A client library writes such helpers in
+    /// its own namespace, and its sibling projects call them; they hand an entry to the logging pipeline, not a request
+    /// to a dependency, whatever namespace declares them.
+    /// </summary>
+    private static bool IsLogWrite(IMethodSymbol method)
+    {
+        var parameters = (method.ReducedFrom ?? method).Parameters;
+        return method.ReturnsVoid
+               && parameters.Length > 0
+               && parameters[0].Type is INamedTypeSymbol { Name: "ILogger", ContainingNamespace: { Name: "Logging", ContainingNamespace: { Name: "Extensions", ContainingNamespace: { Name: "Microsoft", ContainingNamespace.IsGlobalNamespace: true } } } };
+    }
 
     /// <summary>
     /// <c>Socket.Poll</c> and <c>Socket.Select</c> wait until a socket can be read or written; they send nothing. A loop

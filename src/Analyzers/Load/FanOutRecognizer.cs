@@ -454,7 +454,7 @@ internal sealed class FanOutRecognizer
             case ILocalReferenceOperation local:
                 return LocalSize(local, depth);
             case IParameterReferenceOperation parameter:
-                return ElementOfChunks(parameter) ? SizeBound.Bounded : SizeBound.Unbounded;
+                return ElementOfChunks(parameter) || (depth <= MaxDepth && PassedBounded(parameter, depth)) ? SizeBound.Bounded : SizeBound.Unbounded;
             case IFieldReferenceOperation field:
                 return IsFixedArrayField(field.Field) || (depth <= MaxDepth && IsBoundedPrivateField(field, depth)) ? SizeBound.Bounded : SizeBound.Unbounded;
             case IConditionalOperation { WhenFalse: { } whenFalse } conditional:
@@ -515,8 +515,224 @@ internal sealed class FanOutRecognizer
             return Size(receiver, depth + 1);
         }
 
-        // A query, a repository call, a parse of configuration: as many as it returns, unless it is asked for at most so many.
-        return FetchedWithLimit(invocation) ? SizeBound.Bounded : SizeBound.Unbounded;
+        // A query, a repository call, a parse of configuration: as many as it returns, unless it is asked for at most so many
+        // (a limit, or a constant count of items: Generate(3), GetMessages(count: 10)), or it is a private method of this
+        // file each of whose returns holds a bounded collection.
+        if (FetchedWithLimit(invocation) || AskedForConstantCount(invocation))
+        {
+            return SizeBound.Bounded;
+        }
+
+        return depth <= MaxDepth && ReturnedSize(invocation, element: -1, depth) is { } returned ? returned : SizeBound.Unbounded;
+    }
+
+    /// <summary>
+    /// What a method of the compilation whose bodies are all in this file returns, as far as each of its returns shows
+    /// (<paramref name="element"/> of a returned tuple, or the whole value when it is -1): a private method or a local
+    /// function, whose callers are all in sight. Null for any other method.
+    /// </summary>
+    private SizeBound? ReturnedSize(IInvocationOperation call, int element, int depth)
+    {
+        var method = call.TargetMethod.OriginalDefinition;
+        if (!IsPrivateToThisFile(method, call.SemanticModel))
+        {
+            return null;
+        }
+
+        var size = SizeBound.Bounded;
+        var returns = 0;
+        foreach (var body in OperationTree.BodiesInSameFile(call))
+        {
+            foreach (var operation in OperationTree.Descendants(body))
+            {
+                if (operation is not IReturnOperation { ReturnedValue: { } value } returnOperation)
+                {
+                    continue;
+                }
+
+                if (returnOperation.Kind == OperationKind.YieldReturn)
+                {
+                    // An iterator yields as many items as its loops run.
+                    return SizeBound.Unbounded;
+                }
+
+                returns++;
+                var returned = element < 0 ? value : TupleElement(value, element);
+                size = Max(size, returned is null ? SizeBound.Unbounded : Size(returned, depth + 1));
+                if (size == SizeBound.Unbounded)
+                {
+                    return size;
+                }
+            }
+        }
+
+        return returns > 0 ? size : null;
+    }
+
+    /// <summary>The <paramref name="index"/>th element of a tuple literal (<c>return (first, second);</c>); null for any other value.</summary>
+    private static IOperation? TupleElement(IOperation value, int index)
+        => OperationTree.Unwrap(value) is ITupleOperation tuple && index < tuple.Elements.Length ? tuple.Elements[index] : null;
+
+    /// <summary>
+    /// A method only its own type can call, written whole in this file: a private method of a type declared in this file
+    /// only (every part of it), or a local function. Its callers are all in sight.
+    /// </summary>
+    private static bool IsPrivateToThisFile(IMethodSymbol method, SemanticModel? model)
+    {
+        if (model is null || method.DeclaringSyntaxReferences.IsEmpty || method.IsAbstract || method.IsVirtual || method.IsOverride || method.IsExtern)
+        {
+            return false;
+        }
+
+        foreach (var reference in method.DeclaringSyntaxReferences)
+        {
+            if (reference.SyntaxTree != model.SyntaxTree)
+            {
+                return false;
+            }
+        }
+
+        if (method.MethodKind == MethodKind.LocalFunction)
+        {
+            return true;
+        }
+
+        if (method.MethodKind != MethodKind.Ordinary || method.DeclaredAccessibility != Accessibility.Private || method.ContainingType is not { } type)
+        {
+            return false;
+        }
+
+        foreach (var part in type.DeclaringSyntaxReferences)
+        {
+            if (part.SyntaxTree != model.SyntaxTree)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// A parameter of a private method (or a local function) that every call in sight gives a collection of bounded size,
+    /// and that the method neither replaces nor fills: <c>InsertAsync(items)</c> where every caller passes three generated
+    /// items. A method also handed over as a delegate has callers that cannot be seen.
+    /// </summary>
+    private bool PassedBounded(IParameterReferenceOperation reference, int depth)
+    {
+        var parameter = reference.Parameter;
+        if (parameter.RefKind != RefKind.None || parameter.IsParams
+            || parameter.ContainingSymbol is not IMethodSymbol method
+            || !IsPrivateToThisFile(method.OriginalDefinition, reference.SemanticModel)
+            || reference.SemanticModel is not { } model
+            || IsWrittenOrFilled(reference))
+        {
+            return false;
+        }
+
+        method = method.OriginalDefinition;
+        SyntaxNode? scope = method.MethodKind == MethodKind.LocalFunction
+            ? OperationTree.Root(reference).Syntax
+            : method.ContainingType.DeclaringSyntaxReferences.Length == 1 ? method.ContainingType.DeclaringSyntaxReferences[0].GetSyntax() : null;
+        if (scope is null)
+        {
+            return false;
+        }
+
+        var callers = 0;
+        foreach (var node in scope.DescendantNodes())
+        {
+            if (node is not IdentifierNameSyntax { Identifier.ValueText: var name } identifier || name != method.Name
+                || !SymbolEqualityComparer.Default.Equals(model.GetSymbolInfo(identifier).Symbol?.OriginalDefinition, method))
+            {
+                continue;
+            }
+
+            var callee = identifier.Parent is MemberAccessExpressionSyntax access && access.Name == identifier ? (SyntaxNode)access : identifier;
+            if (callee.Parent is not InvocationExpressionSyntax invocation || invocation.Expression != callee
+                || model.GetOperation(invocation) is not IInvocationOperation call)
+            {
+                // Handed over as a delegate: called from where it cannot be seen.
+                return false;
+            }
+
+            IOperation? passed = null;
+            foreach (var argument in call.Arguments)
+            {
+                if (argument.Parameter?.Ordinal == parameter.Ordinal && argument.ArgumentKind == ArgumentKind.Explicit)
+                {
+                    passed = argument.Value;
+                }
+            }
+
+            if (passed is null || Size(passed, depth + 1) != SizeBound.Bounded)
+            {
+                return false;
+            }
+
+            callers++;
+        }
+
+        return callers > 0;
+    }
+
+    /// <summary>The method assigns the parameter, or fills the collection it was given (<c>items.Add(…)</c>).</summary>
+    private static bool IsWrittenOrFilled(IParameterReferenceOperation reference)
+    {
+        foreach (var operation in OperationTree.Root(reference).Descendants())
+        {
+            var target = operation switch
+            {
+                ISimpleAssignmentOperation assignment => assignment.Target,
+                ICompoundAssignmentOperation compound => compound.Target,
+                ICoalesceAssignmentOperation coalesce => coalesce.Target,
+                IInvocationOperation call when IsFilling(call.TargetMethod.Name) => OperationTree.Receiver(call),
+                _ => null,
+            };
+            if (OperationTree.Unwrap(target) is IParameterReferenceOperation written && SymbolEqualityComparer.Default.Equals(written.Parameter, reference.Parameter))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// The call asks for a constant number of items: an argument for a parameter named <c>count</c> (or <c>itemCount</c>,
+    /// <c>messageCount</c>…) whose value is a constant or a local only ever given constants (<c>Generate(count)</c> after
+    /// <c>var count = 3;</c>).
+    /// </summary>
+    private static bool AskedForConstantCount(IInvocationOperation invocation)
+    {
+        foreach (var argument in invocation.Arguments)
+        {
+            if (argument.ArgumentKind != ArgumentKind.Explicit || argument.Parameter is not { } parameter || !IsItemCountName(parameter.Name))
+            {
+                continue;
+            }
+
+            var value = OperationTree.Unwrap(argument.Value);
+            if (value is { ConstantValue.HasValue: true })
+            {
+                return true;
+            }
+
+            if (value is ILocalReferenceOperation local && LocalWrites.Values(local.Local, local) is { } writes && writes.TrueForAll(w => w.ConstantValue.HasValue))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary><c>count</c>, or a count of items by name (<c>itemCount</c>, <c>messageCount</c>), not of anything else (<c>retryCount</c>).</summary>
+    private static bool IsItemCountName(string name)
+    {
+        var words = Words(name);
+        return words.Count > 0 && words[words.Count - 1] == "count"
+               && (words.Count == 1 || words[words.Count - 2] is "item" or "items" or "message" or "messages" or "record" or "records" or "result" or "results" or "element" or "elements");
     }
 
     /// <summary>
@@ -630,9 +846,21 @@ internal sealed class FanOutRecognizer
             return ChunkedElements(collection, depth) ? SizeBound.Bounded : SizeBound.Unbounded;
         }
 
-        if (depth > MaxDepth || LocalWrites.Values(reference.Local, reference) is not { } writes)
+        if (depth > MaxDepth)
         {
             return SizeBound.Unbounded;
+        }
+
+        if (LocalWrites.Values(reference.Local, reference) is not { } writes)
+        {
+            // (first, second) = await ReadAsync(): the element a private method's returns put there.
+            return LocalWrites.Deconstructed(reference.Local, reference) is { } deconstructed
+                   && OperationTree.Unwrap(deconstructed.Value) is var value
+                   && (value is IAwaitOperation awaited ? OperationTree.Unwrap(awaited.Operation) : value) is { } source
+                ? source is IInvocationOperation call
+                    ? ReturnedSize(call, deconstructed.Index, depth) ?? SizeBound.Unbounded
+                    : TupleElement(source, deconstructed.Index) is { } element ? Size(element, depth + 1) : SizeBound.Unbounded
+                : SizeBound.Unbounded;
         }
 
         var size = SizeBound.Bounded;
@@ -641,8 +869,9 @@ internal sealed class FanOutRecognizer
             size = Max(size, Size(write, depth + 1));
         }
 
-        // A collection written once but filled afterwards holds what it was given.
-        return size == SizeBound.Bounded && IsFilled(reference) ? SizeBound.Unbounded : size;
+        // A collection written once but filled afterwards holds what it was given, unless it is filled only once per item
+        // of bounded collections.
+        return size == SizeBound.Bounded && IsFilled(reference, depth) ? SizeBound.Unbounded : size;
     }
 
     /// <summary>The collection a foreach iteration variable walks over; null for any other local.</summary>
@@ -660,20 +889,50 @@ internal sealed class FanOutRecognizer
         return null;
     }
 
-    /// <summary>The local has items added after it is written: <c>list.Add(x)</c>, <c>queue.Enqueue(x)</c>.</summary>
-    private static bool IsFilled(ILocalReferenceOperation reference)
+    /// <summary>
+    /// The local has items added after it is written (<c>list.Add(x)</c>, <c>queue.Enqueue(x)</c>) beyond a bound: in any
+    /// loop but a <c>foreach</c> over a collection of bounded size, in a lambda (run who knows how often), or by adding a
+    /// whole collection (<c>AddRange</c>) that is not bounded. A fixed number of adds per item of a bounded collection is
+    /// bounded.
+    /// </summary>
+    private bool IsFilled(ILocalReferenceOperation reference, int depth)
     {
         foreach (var operation in OperationTree.Root(reference).Descendants())
         {
             if (operation is IInvocationOperation call
                 && IsOn(call, reference.Local)
-                && IsFilling(call.TargetMethod.Name))
+                && IsFilling(call.TargetMethod.Name)
+                && !FilledWithinBound(call, depth))
             {
                 return true;
             }
         }
 
         return false;
+    }
+
+    private bool FilledWithinBound(IInvocationOperation fill, int depth)
+    {
+        if (fill.TargetMethod.Name.EndsWith("Range", StringComparison.Ordinal)
+            && (fill.Arguments.Length == 0 || Size(fill.Arguments[fill.Arguments.Length - 1].Value, depth + 1) != SizeBound.Bounded))
+        {
+            return false;
+        }
+
+        for (var current = fill.Parent; current is not null; current = current.Parent)
+        {
+            switch (current)
+            {
+                case IAnonymousFunctionOperation or ILocalFunctionOperation:
+                    return false;
+                case IForEachLoopOperation each when Size(each.Collection, depth + 1) == SizeBound.Bounded:
+                    continue;
+                case ILoopOperation:
+                    return false;
+            }
+        }
+
+        return true;
     }
 
     /// <summary>

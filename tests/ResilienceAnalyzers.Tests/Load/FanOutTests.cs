@@ -490,16 +490,123 @@ public sealed class FanOutTests
                 {
                     using var command = _db.CreateCommand();
                     command.CommandText = "SELECT TOP (@limit) Id FROM Outbox";
-                    await command.ExecuteReaderAsync(stoppingToken);
-                    return new List<int>();
+                    return await ReadIdsAsync(command, stoppingToken);
                 }
 
                 private async Task<List<int>> AllPendingAsync(CancellationToken stoppingToken)
                 {
                     using var command = _db.CreateCommand();
                     command.CommandText = "SELECT Id FROM Outbox";
-                    await command.ExecuteReaderAsync(stoppingToken);
-                    return new List<int>();
+                    return await ReadIdsAsync(command, stoppingToken);
+                }
+
+                private static async Task<List<int>> ReadIdsAsync(DbCommand command, CancellationToken stoppingToken)
+                {
+                    var ids = new List<int>();
+                    using var reader = await command.ExecuteReaderAsync(stoppingToken);
+                    while (await reader.ReadAsync(stoppingToken))
+                    {
+                        ids.Add(reader.GetInt32(0));
+                    }
+
+                    return ids;
+                }
+            }
+            """);
+
+    // A private method's collection is as big as what its callers, all in sight, give it; a private method's result is as
+    // big as what each of its returns holds, a tuple's element included; a list filled once per item of a bounded
+    // collection is bounded; a call asked for a constant count of items returns that many.
+    [Fact]
+    public Task A_private_methods_collection_is_bounded_by_what_its_callers_pass()
+        => Verify("""
+            sealed class Seeder
+            {
+                private readonly HttpClient _http = new();
+
+                public async Task SeedAsync()
+                {
+                    (IList<string> names, List<string> aliases) = await MakeSamplesAsync();
+                    await PublishAsync(names);
+                    await PublishAsync(aliases);
+                    await RegisterAsync(new[] { "north", "south" });
+                }
+
+                private async Task<(IList<string>, List<string>)> MakeSamplesAsync()
+                {
+                    var count = 4;
+                    await Task.Yield();
+                    IList<string> names = SampleNames.Make(count).ToList();
+                    var aliases = new List<string>();
+                    foreach (var name in names)
+                    {
+                        aliases.Add(name + "-alias");
+                    }
+
+                    return (names, aliases);
+                }
+
+                private async Task PublishAsync(IList<string> items)
+                {
+                    var sends = new List<Task>();
+                    foreach (var item in items)
+                    {
+                        sends.Add(_http.PostAsync("https://catalog.example/" + item, null));
+                    }
+
+                    await Task.WhenAll(sends);
+                }
+
+                private Task RegisterAsync(IEnumerable<string> regions)
+                    => Task.WhenAll(regions.Select(region => _http.PutAsync("https://registry.example/" + region, null)));
+            }
+
+            static class SampleNames
+            {
+                public static IEnumerable<string> Make(int count) => Enumerable.Range(0, count).Select(i => "sample" + i);
+            }
+            """);
+
+    [Fact]
+    public Task A_private_methods_collection_is_unbounded_when_one_caller_passes_an_unbounded_one_or_it_is_a_delegate()
+        => Verify("""
+            sealed class Mirror
+            {
+                private readonly HttpClient _http = new();
+
+                public async Task MirrorAsync(List<string> keys, Func<List<string>, Task>? onBatch)
+                {
+                    await CopyAsync(new List<string> { "index" });
+                    await CopyAsync(keys);
+                    await EchoAsync(new List<string> { "index" });
+                    onBatch = EchoAsync;
+                    await FromQueueAsync(3);
+                }
+
+                private Task CopyAsync(List<string> items)
+                    => Task.{|RES031:WhenAll|}(items.Select(item => _http.PostAsync("https://mirror.example/" + item, null)));
+
+                private Task EchoAsync(List<string> items)
+                    => Task.{|RES031:WhenAll|}(items.Select(item => _http.PostAsync("https://echo.example/" + item, null)));
+
+                private async Task FromQueueAsync(int retryCount)
+                {
+                    var pending = new List<string> { "first" };
+                    while (pending.Count < 100)
+                    {
+                        pending.Add(await _http.GetStringAsync("https://queue.example/next"));
+                    }
+
+                    await Task.{|RES031:WhenAll|}(pending.Select(item => _http.PostAsync("https://mirror.example/" + item, null)));
+                    await Task.{|RES031:WhenAll|}(Fetch(retryCount: 3).Select(item => _http.PostAsync("https://mirror.example/" + item, null)));
+                }
+
+                private static IEnumerable<string> Fetch(int retryCount)
+                {
+                    foreach (var line in File.ReadLines("queue.txt"))
+                    {
+                        yield return line;
+                    }
                 }
             }
             """);
@@ -1197,6 +1304,78 @@ public sealed class FanOutTests
             ? new List<int> { SiblingUserLine("l.StartAsync"), SiblingUserLine("sender.SendAsync") }
             : new List<int>();
         Assert.Equal(expected, lines);
+    }
+
+    private const string ClientLogHelpers = """
+        using System.Threading.Tasks;
+        using Microsoft.Extensions.Logging;
+
+        [assembly: System.Runtime.CompilerServices.InternalsVisibleTo("Relay")]
+
+        namespace Microsoft.Azure.ServiceBus
+        {
+            internal static class DeliveryLog
+            {
+                public static void Delivered(ILogger logger, string id) => logger.LogDebug("delivered {Id}", id);
+            }
+
+            public static class QueueLogExtensions
+            {
+                public static void Queued(this ILogger logger, string id) => logger.LogDebug("queued {Id}", id);
+            }
+
+            public class ParcelSender
+            {
+                public virtual Task SendAsync(string id) => Task.CompletedTask;
+            }
+        }
+        """;
+
+    private const string ClientLogUser = """
+        using Microsoft.Azure.ServiceBus;
+        using Microsoft.Extensions.Logging;
+
+        sealed class Relay
+        {
+            private readonly ILogger _logger;
+            private readonly ParcelSender _sender;
+
+            public Relay(ILogger logger, ParcelSender sender) => (_logger, _sender) = (logger, sender);
+
+            public async Task RelayAsync(List<string> ids)
+            {
+                await Task.WhenAll(ids.Select(id => NoteAsync(id)));
+                await Task.WhenAll(ids.Select(id => _sender.SendAsync(id)));
+            }
+
+            private async Task NoteAsync(string id)
+            {
+                await Task.Yield();
+                DeliveryLog.Delivered(_logger, id);
+                _logger.Queued(id);
+            }
+        }
+        """;
+
+    // A client library's log helpers (a static method over LoggerMessage, an ILogger extension method: they return nothing
+    // and take the logger first) write a log entry, not a request, though a client's namespace and assembly declare them;
+    // its sibling projects call them through InternalsVisibleTo. The client's own call is still one.
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task A_client_librarys_log_helper_is_not_a_call_out(bool asMetadata)
+    {
+        var sibling = CSharpCompilation.Create(
+            "Microsoft.Azure.ServiceBus",
+            new[] { CSharpSyntaxTree.ParseText(ClientLogHelpers, new CSharpParseOptions(LanguageVersion.Latest)) },
+            TestReferences.For(TestLibraries.Grpc),
+            new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary));
+        var reference = asMetadata ? Emitted(sibling) : sibling.ToMetadataReference();
+
+        var lines = await FanOutLines(TestReferences.For(TestLibraries.Grpc).Add(reference), Usings + ClientLogUser, "Relay");
+
+        var sent = (Usings + ClientLogUser).Substring(0, (Usings + ClientLogUser).IndexOf("_sender.SendAsync(id)", System.StringComparison.Ordinal)).Count(c => c == '\n') + 1;
+        Assert.Equal(new List<int> { sent }, lines);
     }
 
     // A method of the compilation in another file is judged by its body: completing a TaskCompletionSource or formatting the
