@@ -384,46 +384,91 @@ internal sealed class FactoryClientLayers
                     configured.AddRange(body.Descendants());
                 }
 
-                // Predicates read first: the method reads inside them are understood, not "a policy chosen by the method".
-                var read = new Dictionary<IOperation, ImmutableHashSet<string>>();
-                foreach (var operation in configured)
+                NoteGuards(configured, configured, step, handler, outside: false);
+
+                // Options the callback captures (var options = …; options.DisableForUnsafeHttpMethods(); … b => b.AddRetry(options)):
+                // their guards are written beside the registration, in the body that makes it.
+                if (CapturesOptions(configured))
                 {
-                    if (operation is ISimpleAssignmentOperation { Target: IPropertyReferenceOperation { Property: { Name: "ShouldHandle" } property } } assignment
-                        && property.ContainingType?.Name is "RetryStrategyOptions" or "HedgingStrategyOptions"
-                        && !AlwaysFalse(assignment.Value)
-                        && UnsafeMethodPredicate.Excluded(assignment.Value) is { } excluded)
-                    {
-                        read.Add(assignment, excluded);
-                    }
+                    var inside = new HashSet<IOperation>(configured);
+                    NoteGuards(OperationTree.Root(step).DescendantsAndSelf().Where(o => !inside.Contains(o)).ToList(), configured, step, handler, outside: true);
                 }
+            }
+        }
+    }
 
-                foreach (var operation in configured)
+    /// <summary>
+    /// Notes each guard among <paramref name="operations"/> for the retry or hedging strategy of <paramref name="configured"/>
+    /// whose options it configures, else for the handler; a guard <paramref name="outside"/> the callback only for a strategy.
+    /// </summary>
+    private void NoteGuards(List<IOperation> operations, List<IOperation> configured, IInvocationOperation step, Location handler, bool outside)
+    {
+        // Predicates read first: the method reads inside them are understood, not "a policy chosen by the method".
+        var read = new Dictionary<IOperation, ImmutableHashSet<string>>();
+        foreach (var operation in operations)
+        {
+            if (operation is ISimpleAssignmentOperation { Target: IPropertyReferenceOperation { Property: { Name: "ShouldHandle" } property } } assignment
+                && property.ContainingType?.Name is "RetryStrategyOptions" or "HedgingStrategyOptions"
+                && !AlwaysFalse(assignment.Value)
+                && UnsafeMethodPredicate.Excluded(assignment.Value) is { } excluded)
+            {
+                read.Add(assignment, excluded);
+            }
+        }
+
+        foreach (var operation in operations)
+        {
+            var noted = operation switch
+            {
+                IInvocationOperation { TargetMethod.Name: "DisableForUnsafeHttpMethods" } =>
+                    new HandlerSwitches(false, true, ImmutableHashSet.Create("POST", "PATCH", "PUT", "DELETE", "CONNECT"), false),
+                IInvocationOperation { TargetMethod.Name: "DisableFor" } call => new HandlerSwitches(false, true, DisabledMethods(call), false),
+                IPropertyReferenceOperation { Property: { Name: "Method", ContainingType.Name: "HttpRequestMessage" } } when !InReadPredicate(operation, read) =>
+                    new HandlerSwitches(false, true, ImmutableHashSet<string>.Empty, true),
+                ISimpleAssignmentOperation { Target: IPropertyReferenceOperation { Property.Name: "ShouldHandle" } } assignment when read.TryGetValue(assignment, out var excluded) =>
+                    new HandlerSwitches(false, false, ImmutableHashSet<string>.Empty, false) { PredicateExcludes = excluded },
+                ISimpleAssignmentOperation { Target: IPropertyReferenceOperation { Property.Name: "ShouldHandle" } } assignment =>
+                    AlwaysFalse(assignment.Value) ? new HandlerSwitches(true, false, ImmutableHashSet<string>.Empty, false) : new HandlerSwitches(false, false, ImmutableHashSet<string>.Empty, true),
+                _ => null,
+            };
+            if (noted is null)
+            {
+                continue;
+            }
+
+            var keys = StrategiesConfigured(operation, step, configured);
+            if (keys is null && outside)
+            {
+                continue;
+            }
+
+            foreach (var key in keys ?? new List<Location> { handler })
+            {
+                _switches.AddOrUpdate(key, noted, (_, old) => old.Merge(noted));
+            }
+        }
+    }
+
+    /// <summary>An <c>AddRetry</c>/<c>AddHedging</c> of the callback is given an options local declared outside it.</summary>
+    private static bool CapturesOptions(List<IOperation> configured)
+    {
+        foreach (var operation in configured)
+        {
+            if (operation is IInvocationOperation call && IsStrategyStep(call))
+            {
+                foreach (var argument in call.Arguments)
                 {
-                    var noted = operation switch
+                    if (!(call.TargetMethod.IsExtensionMethod && argument.Parameter?.Ordinal == 0)
+                        && OperationTree.Unwrap(argument.Value) is ILocalReferenceOperation passed
+                        && !configured.Any(o => o is IVariableDeclaratorOperation declarator && SymbolEqualityComparer.Default.Equals(declarator.Symbol, passed.Local)))
                     {
-                        IInvocationOperation { TargetMethod.Name: "DisableForUnsafeHttpMethods" } =>
-                            new HandlerSwitches(false, true, ImmutableHashSet.Create("POST", "PATCH", "PUT", "DELETE", "CONNECT"), false),
-                        IInvocationOperation { TargetMethod.Name: "DisableFor" } call => new HandlerSwitches(false, true, DisabledMethods(call), false),
-                        IPropertyReferenceOperation { Property: { Name: "Method", ContainingType.Name: "HttpRequestMessage" } } when !InReadPredicate(operation, read) =>
-                            new HandlerSwitches(false, true, ImmutableHashSet<string>.Empty, true),
-                        ISimpleAssignmentOperation { Target: IPropertyReferenceOperation { Property.Name: "ShouldHandle" } } assignment when read.TryGetValue(assignment, out var excluded) =>
-                            new HandlerSwitches(false, false, ImmutableHashSet<string>.Empty, false) { PredicateExcludes = excluded },
-                        ISimpleAssignmentOperation { Target: IPropertyReferenceOperation { Property.Name: "ShouldHandle" } } assignment =>
-                            AlwaysFalse(assignment.Value) ? new HandlerSwitches(true, false, ImmutableHashSet<string>.Empty, false) : new HandlerSwitches(false, false, ImmutableHashSet<string>.Empty, true),
-                        _ => null,
-                    };
-                    if (noted is null)
-                    {
-                        continue;
-                    }
-
-                    foreach (var key in StrategiesConfigured(operation, step, configured) ?? new List<Location> { handler })
-                    {
-                        _switches.AddOrUpdate(key, noted, (_, old) => old.Merge(noted));
+                        return true;
                     }
                 }
             }
         }
+
+        return false;
     }
 
     /// <summary>A read of the request's method inside a <c>ShouldHandle</c> predicate that <see cref="UnsafeMethodPredicate"/> read.</summary>

@@ -221,6 +221,37 @@ public sealed class FactoryClientUnsafeRetryTests
             }
             """);
 
+    /// <summary>
+    /// Retry options the pipeline callback captures are guarded where they are written, beside the registration: a guard
+    /// there covers the retry that is given them, and only that one.
+    /// </summary>
+    [Fact]
+    public Task OptionsCapturedByTheCallback_AreGuardedWhereTheyAreWritten()
+        => FactoryClientRetryTests.Verify(
+            """
+            class InvoiceClient
+            {
+                private readonly HttpClient _http;
+                public InvoiceClient(HttpClient http) => _http = http;
+                public Task<HttpResponseMessage> Issue(HttpContent invoice) => _http.PostAsync("invoices", invoice);
+            }
+
+            class Startup
+            {
+                void Configure(IServiceCollection services)
+                {
+                    var onlyReads = new HttpRetryStrategyOptions { MaxRetryAttempts = 2 };
+                    onlyReads.DisableForUnsafeHttpMethods();
+                    services.AddHttpClient<InvoiceClient>().AddResilienceHandler("invoices", pipeline => pipeline.AddRetry(onlyReads));
+
+                    var everything = new HttpRetryStrategyOptions { MaxRetryAttempts = 2 };
+                    services.AddHttpClient("archive").{|RES007:AddResilienceHandler("archive", pipeline => pipeline.AddRetry(onlyReads).AddRetry(everything))|};
+                }
+
+                Task Archive(IHttpClientFactory factory) => factory.CreateClient("archive").PostAsync("entries", null);
+            }
+            """);
+
     [Fact]
     public Task APipelineBuiltByALocalFunction_IsReadLikeALambda()
         => FactoryClientRetryTests.Verify(new[]
