@@ -8,6 +8,7 @@ using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
 using ResilienceAnalyzers.Common;
 using ResilienceAnalyzers.Libraries.Http;
+using ResilienceAnalyzers.Libraries.Polly;
 
 namespace ResilienceAnalyzers.Retry;
 
@@ -41,8 +42,35 @@ internal sealed class FactoryClientLayers
         public string? Verb { get; init; }
     }
 
-    /// <summary>What a handler's configuration turns off in sight: every retry, the retries of some methods, or something unseen.</summary>
-    private sealed record HandlerSwitches(bool RetriesOff, bool DisablesSomeMethods, ImmutableHashSet<string> DisabledMethods, bool CustomShouldHandle);
+    /// <summary>
+    /// What a handler's configuration, or the options of one retry or hedging strategy of its pipeline, turns off in sight:
+    /// every retry, the retries of some methods, or something unseen.
+    /// </summary>
+    private sealed record HandlerSwitches(bool RetriesOff, bool DisablesSomeMethods, ImmutableHashSet<string> DisabledMethods, bool CustomShouldHandle)
+    {
+        /// <summary>
+        /// A <c>ShouldHandle</c> that compares the request's method with constants, read by <see cref="UnsafeMethodPredicate"/>:
+        /// the unsafe methods it never retries. Null when there is none. RES006 does not read it: which other methods it retries is not computed.
+        /// </summary>
+        public ImmutableHashSet<string>? PredicateExcludes { get; init; }
+
+        /// <summary>RES006: nothing is known to be retried for a send of <paramref name="verb"/> (null: a send whose method is not in sight).</summary>
+        public bool TurnsOff(string? verb)
+            => RetriesOff || PredicateExcludes is not null
+               || DisablesSomeMethods && (verb is null || CustomShouldHandle || DisabledMethods.IsEmpty || DisabledMethods.Contains(verb));
+
+        /// <summary>RES007: <paramref name="verb"/> may still be resent: nothing in sight turns it off, and no predicate is out of reading.</summary>
+        public bool MayResend(string verb)
+            => !(RetriesOff || CustomShouldHandle || DisabledMethods.Contains(verb) || (DisablesSomeMethods && DisabledMethods.IsEmpty)
+                 || PredicateExcludes?.Contains(verb) == true);
+
+        public HandlerSwitches Merge(HandlerSwitches other)
+            => new(RetriesOff || other.RetriesOff, DisablesSomeMethods || other.DisablesSomeMethods, DisabledMethods.Union(other.DisabledMethods), CustomShouldHandle || other.CustomShouldHandle)
+            {
+                // Two predicates read for one handler or strategy: a method either one excludes counts as excluded (silent).
+                PredicateExcludes = PredicateExcludes is null ? other.PredicateExcludes : other.PredicateExcludes is null ? PredicateExcludes : PredicateExcludes.Union(other.PredicateExcludes),
+            };
+    }
 
     /// <summary>Every invocation: builder chains, typed-client registrations and sends through a factory client.</summary>
     public void OnInvocation(OperationAnalysisContext context, IInvocationOperation invocation)
@@ -145,9 +173,7 @@ internal sealed class FactoryClientLayers
     /// </summary>
     private int? Attempts(BuilderHandler handler, string? verb = null)
     {
-        if (_switches.TryGetValue(handler.Location, out var switches)
-            && (switches.RetriesOff
-                || switches.DisablesSomeMethods && (verb is null || switches.CustomShouldHandle || switches.DisabledMethods.IsEmpty || switches.DisabledMethods.Contains(verb))))
+        if (_switches.TryGetValue(handler.Location, out var switches) && switches.TurnsOff(verb))
         {
             return null;
         }
@@ -157,6 +183,11 @@ internal sealed class FactoryClientLayers
         {
             if (strategy.Kind == StrategyKind.Retry)
             {
+                if (StrategySwitches(handler, strategy) is { } own && own.TurnsOff(verb))
+                {
+                    continue;
+                }
+
                 if (strategy.RetryAttempts is not { } retries || retries <= 0 || retries >= 1000)
                 {
                     return null;
@@ -168,6 +199,10 @@ internal sealed class FactoryClientLayers
 
         return attempts;
     }
+
+    /// <summary>What the options of one retry or hedging strategy of a pipeline turn off, noted apart from the handler's.</summary>
+    private HandlerSwitches? StrategySwitches(BuilderHandler handler, ResilienceStrategy strategy)
+        => !strategy.Location.Equals(handler.Location) && _switches.TryGetValue(strategy.Location, out var own) ? own : null;
 
     /// <summary>RES006, nesting 4: a second retry handler on one client's chain (the defaults' count as the client's), or on one builder handed in.</summary>
     private void TwoRetryHandlers(CompilationAnalysisContext context, string client, List<BuilderHandler> handlers, HashSet<Location> reported)
@@ -259,17 +294,21 @@ internal sealed class FactoryClientLayers
         }
     }
 
-    /// <summary>The handler retries or hedges <paramref name="verb"/>: nothing in sight turns that off, and its predicate is the library's.</summary>
+    /// <summary>
+    /// The handler retries or hedges <paramref name="verb"/>: nothing in sight turns that off for the handler, and one of its
+    /// retry or hedging strategies that resends is not turned off for it by its own options (a pipeline may add a guarded
+    /// and an unguarded retry).
+    /// </summary>
     private bool ResendsUnsafe(BuilderHandler handler, string verb)
     {
-        if (!handler.IsComplete)
+        if (!handler.IsComplete || (_switches.TryGetValue(handler.Location, out var switches) && !switches.MayResend(verb)))
         {
             return false;
         }
 
         foreach (var strategy in handler.Strategies)
         {
-            if (strategy.Kind == StrategyKind.Retry && strategy.RetryAttempts is null)
+            if (strategy.Kind == StrategyKind.Retry && strategy.RetryAttempts is null && StrategySwitches(handler, strategy)?.MayResend(verb) != false)
             {
                 // Options from configuration or a delegate out of sight may turn the unsafe methods off.
                 return false;
@@ -277,20 +316,16 @@ internal sealed class FactoryClientLayers
         }
 
         // MaxRetryAttempts = 0 sends nothing again (RES006 counts no layer there either): a retry that resends, or hedging.
-        var resends = handler.Has(StrategyKind.Hedging);
         foreach (var strategy in handler.Strategies)
         {
-            resends |= strategy.Kind == StrategyKind.Retry && strategy.RetryAttempts > 0;
+            if ((strategy.Kind == StrategyKind.Hedging || (strategy.Kind == StrategyKind.Retry && strategy.RetryAttempts > 0))
+                && StrategySwitches(handler, strategy)?.MayResend(verb) != false)
+            {
+                return true;
+            }
         }
 
-        if (!resends)
-        {
-            return false;
-        }
-
-        return !_switches.TryGetValue(handler.Location, out var switches)
-               || !(switches.RetriesOff || switches.CustomShouldHandle || switches.DisabledMethods.Contains(verb)
-                    || (switches.DisablesSomeMethods && switches.DisabledMethods.IsEmpty));
+        return false;
     }
 
     private static string HandlerName(BuilderHandler handler, Location from)
@@ -307,8 +342,10 @@ internal sealed class FactoryClientLayers
 
     /// <summary>
     /// What the handler steps of one chain turn off in sight: <c>Retry.ShouldHandle</c> set to a predicate that is always
-    /// false (no retries), <c>DisableForUnsafeHttpMethods()</c>, <c>DisableFor(HttpMethod.Post, …)</c>, and a predicate of the
-    /// application's own or a policy chosen by the request's method (which methods it retries is then not known).
+    /// false (no retries), <c>DisableForUnsafeHttpMethods()</c>, <c>DisableFor(HttpMethod.Post, …)</c>, a predicate that
+    /// compares the request's method with constants (<see cref="UnsafeMethodPredicate"/>), and a predicate of the
+    /// application's own or a policy chosen by the request's method (which methods it retries is then not known). A switch
+    /// on the options of one <c>AddRetry</c>/<c>AddHedging</c> of a pipeline is noted for that strategy, the others for the handler.
     /// </summary>
     private void NoteSwitches(IInvocationOperation top)
     {
@@ -340,38 +377,174 @@ internal sealed class FactoryClientLayers
                 }
 
                 // A local function given as the configure callback: its body is the configuration.
-                var configured = argument.Value.DescendantsAndSelf();
+                var configured = argument.Value.DescendantsAndSelf().ToList();
                 if (OperationTree.Unwrap(argument.Value) is IDelegateCreationOperation { Target: IMethodReferenceOperation { Method: { MethodKind: MethodKind.LocalFunction } local } }
                     && HttpClientBuilderRecognizer.LocalFunctionBody(step, local) is { } body)
                 {
-                    configured = configured.Concat(body.Descendants());
+                    configured.AddRange(body.Descendants());
                 }
 
-                foreach (var operation in configured)
+                NoteGuards(configured, configured, step, handler, outside: false);
+
+                // Options the callback captures (var options = …; options.DisableForUnsafeHttpMethods(); … b => b.AddRetry(options)):
+                // their guards are written beside the registration, in the body that makes it.
+                if (CapturesOptions(configured))
                 {
-                    var noted = operation switch
-                    {
-                        IInvocationOperation { TargetMethod.Name: "DisableForUnsafeHttpMethods" } =>
-                            new HandlerSwitches(false, true, ImmutableHashSet.Create("POST", "PATCH", "PUT", "DELETE", "CONNECT"), false),
-                        IInvocationOperation { TargetMethod.Name: "DisableFor" } call => new HandlerSwitches(false, true, DisabledMethods(call), false),
-                        IPropertyReferenceOperation { Property: { Name: "Method", ContainingType.Name: "HttpRequestMessage" } } =>
-                            new HandlerSwitches(false, true, ImmutableHashSet<string>.Empty, true),
-                        ISimpleAssignmentOperation { Target: IPropertyReferenceOperation { Property.Name: "ShouldHandle" } } assignment =>
-                            AlwaysFalse(assignment.Value) ? new HandlerSwitches(true, false, ImmutableHashSet<string>.Empty, false) : new HandlerSwitches(false, false, ImmutableHashSet<string>.Empty, true),
-                        _ => null,
-                    };
-                    if (noted is not null)
-                    {
-                        _switches.AddOrUpdate(handler, noted, (_, old) => new HandlerSwitches(
-                            old.RetriesOff || noted.RetriesOff,
-                            old.DisablesSomeMethods || noted.DisablesSomeMethods,
-                            old.DisabledMethods.Union(noted.DisabledMethods),
-                            old.CustomShouldHandle || noted.CustomShouldHandle));
-                    }
+                    var inside = new HashSet<IOperation>(configured);
+                    NoteGuards(OperationTree.Root(step).DescendantsAndSelf().Where(o => !inside.Contains(o)).ToList(), configured, step, handler, outside: true);
                 }
             }
         }
     }
+
+    /// <summary>
+    /// Notes each guard among <paramref name="operations"/> for the retry or hedging strategy of <paramref name="configured"/>
+    /// whose options it configures, else for the handler; a guard <paramref name="outside"/> the callback only for a strategy.
+    /// </summary>
+    private void NoteGuards(List<IOperation> operations, List<IOperation> configured, IInvocationOperation step, Location handler, bool outside)
+    {
+        // Predicates read first: the method reads inside them are understood, not "a policy chosen by the method".
+        var read = new Dictionary<IOperation, ImmutableHashSet<string>>();
+        foreach (var operation in operations)
+        {
+            if (operation is ISimpleAssignmentOperation { Target: IPropertyReferenceOperation { Property: { Name: "ShouldHandle" } property } } assignment
+                && property.ContainingType?.Name is "RetryStrategyOptions" or "HedgingStrategyOptions"
+                && !AlwaysFalse(assignment.Value)
+                && UnsafeMethodPredicate.Excluded(assignment.Value) is { } excluded)
+            {
+                read.Add(assignment, excluded);
+            }
+        }
+
+        foreach (var operation in operations)
+        {
+            var noted = operation switch
+            {
+                IInvocationOperation { TargetMethod.Name: "DisableForUnsafeHttpMethods" } =>
+                    new HandlerSwitches(false, true, ImmutableHashSet.Create("POST", "PATCH", "PUT", "DELETE", "CONNECT"), false),
+                IInvocationOperation { TargetMethod.Name: "DisableFor" } call => new HandlerSwitches(false, true, DisabledMethods(call), false),
+                IPropertyReferenceOperation { Property: { Name: "Method", ContainingType.Name: "HttpRequestMessage" } } when !InReadPredicate(operation, read) =>
+                    new HandlerSwitches(false, true, ImmutableHashSet<string>.Empty, true),
+                ISimpleAssignmentOperation { Target: IPropertyReferenceOperation { Property.Name: "ShouldHandle" } } assignment when read.TryGetValue(assignment, out var excluded) =>
+                    new HandlerSwitches(false, false, ImmutableHashSet<string>.Empty, false) { PredicateExcludes = excluded },
+                ISimpleAssignmentOperation { Target: IPropertyReferenceOperation { Property.Name: "ShouldHandle" } } assignment =>
+                    AlwaysFalse(assignment.Value) ? new HandlerSwitches(true, false, ImmutableHashSet<string>.Empty, false) : new HandlerSwitches(false, false, ImmutableHashSet<string>.Empty, true),
+                _ => null,
+            };
+            if (noted is null)
+            {
+                continue;
+            }
+
+            var keys = StrategiesConfigured(operation, step, configured);
+            if (keys is null && outside)
+            {
+                continue;
+            }
+
+            foreach (var key in keys ?? new List<Location> { handler })
+            {
+                _switches.AddOrUpdate(key, noted, (_, old) => old.Merge(noted));
+            }
+        }
+    }
+
+    /// <summary>An <c>AddRetry</c>/<c>AddHedging</c> of the callback is given an options local declared outside it.</summary>
+    private static bool CapturesOptions(List<IOperation> configured)
+    {
+        foreach (var operation in configured)
+        {
+            if (operation is IInvocationOperation call && IsStrategyStep(call))
+            {
+                foreach (var argument in call.Arguments)
+                {
+                    if (!(call.TargetMethod.IsExtensionMethod && argument.Parameter?.Ordinal == 0)
+                        && OperationTree.Unwrap(argument.Value) is ILocalReferenceOperation passed
+                        && !configured.Any(o => o is IVariableDeclaratorOperation declarator && SymbolEqualityComparer.Default.Equals(declarator.Symbol, passed.Local)))
+                    {
+                        return true;
+                    }
+                }
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>A read of the request's method inside a <c>ShouldHandle</c> predicate that <see cref="UnsafeMethodPredicate"/> read.</summary>
+    private static bool InReadPredicate(IOperation operation, Dictionary<IOperation, ImmutableHashSet<string>> read)
+    {
+        if (read.Count == 0)
+        {
+            return false;
+        }
+
+        for (var current = operation.Parent; current is not null; current = current.Parent)
+        {
+            if (read.ContainsKey(current))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// The <c>AddRetry</c>/<c>AddHedging</c> calls of a pipeline whose options a switch configures: the call whose options
+    /// argument holds it (<c>AddRetry(new HttpRetryStrategyOptions { ShouldHandle = … })</c>), or every call given the options
+    /// local it configures (<c>options.DisableForUnsafeHttpMethods(); b.AddRetry(options);</c>). Null: the whole handler.
+    /// </summary>
+    private static List<Location>? StrategiesConfigured(IOperation guard, IInvocationOperation step, List<IOperation> configured)
+    {
+        ILocalSymbol? options = null;
+        for (IOperation? current = guard; current is not null && current != step && current is not ILocalFunctionOperation; current = current.Parent)
+        {
+            switch (current)
+            {
+                case IArgumentOperation { Parent: IInvocationOperation call } argument when IsStrategyStep(call) && !(call.TargetMethod.IsExtensionMethod && argument.Parameter?.Ordinal == 0):
+                    return new List<Location> { FluentChain.CallLocation(call) };
+                case IInvocationOperation call when call == guard && OperationTree.Receiver(call) is ILocalReferenceOperation receiver:
+                    // options.DisableForUnsafeHttpMethods();
+                    options = receiver.Local;
+                    break;
+                case ISimpleAssignmentOperation { Target: IPropertyReferenceOperation { Property.Name: "ShouldHandle" } target } when OperationTree.Unwrap(target.Instance) is ILocalReferenceOperation written:
+                    // options.ShouldHandle = …;
+                    options ??= written.Local;
+                    break;
+                case IVariableDeclaratorOperation declarator:
+                    // var options = new HttpRetryStrategyOptions { ShouldHandle = … };
+                    options ??= declarator.Symbol;
+                    break;
+            }
+        }
+
+        if (options is null)
+        {
+            return null;
+        }
+
+        var strategies = new List<Location>();
+        foreach (var operation in configured)
+        {
+            if (operation is IInvocationOperation call && IsStrategyStep(call))
+            {
+                foreach (var argument in call.Arguments)
+                {
+                    if (!(call.TargetMethod.IsExtensionMethod && argument.Parameter?.Ordinal == 0)
+                        && OperationTree.Unwrap(argument.Value) is ILocalReferenceOperation passed && SymbolEqualityComparer.Default.Equals(passed.Local, options))
+                    {
+                        strategies.Add(FluentChain.CallLocation(call));
+                    }
+                }
+            }
+        }
+
+        return strategies.Count > 0 ? strategies : null;
+    }
+
+    private static bool IsStrategyStep(IInvocationOperation call)
+        => call.TargetMethod.Name is "AddRetry" or "AddHedging" && ResiliencePipelineRecognizer.IsBuilderType(call.Type);
 
     /// <summary>The methods of <c>DisableFor(HttpMethod.Post, HttpMethod.Patch)</c> that are visible constants.</summary>
     private static ImmutableHashSet<string> DisabledMethods(IInvocationOperation call)

@@ -79,6 +79,179 @@ public sealed class FactoryClientUnsafeRetryTests
             Startup(registration) + FactoryClientRetryTests.NearMissHelpers,
         });
 
+    /// <summary>
+    /// A <c>ShouldHandle</c> of the application's own whose only use of the request is its method compared with constants is
+    /// read for POST and PATCH, with a response and without one (an exception: <c>Outcome.Result</c> is null). It is reported
+    /// when it can be true for the method the client sends; every other term counts as unknown.
+    /// </summary>
+    [Theory]
+    [InlineData("ValueTask.FromResult(args.Outcome.Result?.RequestMessage?.Method != HttpMethod.Get)")]
+    [InlineData("ValueTask.FromResult(args.Outcome.Result?.RequestMessage?.Method == HttpMethod.Post)")]
+    [InlineData("ValueTask.FromResult(args.Outcome.Result?.RequestMessage?.Method == HttpMethod.Get || true)")]
+    [InlineData("ValueTask.FromResult(object.Equals(args.Outcome.Result?.RequestMessage?.Method, HttpMethod.Post) && args.Outcome.Result?.StatusCode >= System.Net.HttpStatusCode.InternalServerError)")]
+    [InlineData("ValueTask.FromResult(args.Outcome.Result?.RequestMessage?.Method.Method is not \"GET\")")]
+    [InlineData("new ValueTask<bool>(!(args.Outcome.Result?.RequestMessage?.Method == HttpMethod.Head))")]
+    public Task APredicateThatStillLetsPostThrough_IsReported(string predicate)
+        => FactoryClientRetryTests.Verify(new[]
+        {
+            OrdersClient,
+            Startup("services.AddHttpClient<OrdersClient>().{|RES007:AddStandardResilienceHandler(o => o.Retry.ShouldHandle = args => " + predicate + ")|};"),
+        });
+
+    [Theory]
+    [InlineData("ValueTask.FromResult(args.Outcome.Result?.RequestMessage?.Method == HttpMethod.Get)")]
+    [InlineData("ValueTask.FromResult(HttpMethod.Get.Equals(args.Outcome.Result?.RequestMessage?.Method) || args.Outcome.Result?.RequestMessage?.Method == HttpMethod.Options)")]
+    [InlineData("ValueTask.FromResult(args.Outcome.Result?.RequestMessage?.Method is { Method: \"GET\" or \"HEAD\" })")]
+    [InlineData("ValueTask.FromResult(args.Outcome.Result?.RequestMessage?.Method.Method is \"GET\")")]
+    [InlineData("ValueTask.FromResult(args.Outcome.Result?.StatusCode == System.Net.HttpStatusCode.ServiceUnavailable && args.Outcome.Result?.RequestMessage?.Method == HttpMethod.Get)")]
+    [InlineData("ValueTask.FromResult(args.Outcome.Result!.RequestMessage!.Method != HttpMethod.Post)")]
+    [InlineData("ValueTask.FromResult(!(args.Outcome.Result?.RequestMessage?.Method != HttpMethod.Get))")]
+    public Task APredicateThatRetriesOnlySafeMethods_IsNotReported(string predicate)
+        => FactoryClientRetryTests.Verify(new[]
+        {
+            OrdersClient,
+            Startup("services.AddHttpClient<OrdersClient>().AddStandardResilienceHandler(o => o.Retry.ShouldHandle = args => " + predicate + ");"),
+        });
+
+    /// <summary>
+    /// A predicate read only in part stays silent: a helper of the application's own given the arguments may test the
+    /// method out of sight; so may a request kept in a pattern variable. Certain or silent.
+    /// </summary>
+    [Theory]
+    [InlineData("args => ValueTask.FromResult(args.Outcome.Result?.RequestMessage?.Method != HttpMethod.Get && Rules.Allows(args.Outcome))")]
+    [InlineData("args => ValueTask.FromResult(args.Outcome.Result is { RequestMessage: { } sent } && sent.Method != HttpMethod.Get)")]
+    [InlineData("args => ValueTask.FromResult(Rules.IsSafe(args.Outcome.Result?.RequestMessage?.Method) || args.Outcome.Result?.RequestMessage?.Method == HttpMethod.Get)")]
+    [InlineData("Rules.Predicate")]
+    public Task APredicateReadOnlyInPart_IsNotReported(string predicate)
+        => FactoryClientRetryTests.Verify(new[]
+        {
+            OrdersClient,
+            Startup("services.AddHttpClient<OrdersClient>().AddStandardResilienceHandler(o => o.Retry.ShouldHandle = " + predicate + ");"),
+            """
+            static class Rules
+            {
+                public static bool Allows(Outcome<HttpResponseMessage> outcome) => outcome.Result?.RequestMessage?.Method != HttpMethod.Post;
+                public static bool IsSafe(HttpMethod? method) => method == HttpMethod.Get;
+                public static ValueTask<bool> Predicate(RetryPredicateArguments<HttpResponseMessage> args) => ValueTask.FromResult(false);
+            }
+            """,
+        });
+
+    [Fact]
+    public Task HedgingAndPipelineRetries_AreReadAlike()
+        => FactoryClientRetryTests.Verify(
+            """
+            class SyncClient
+            {
+                private readonly HttpClient _http;
+                public SyncClient(HttpClient http) => _http = http;
+                public Task<HttpResponseMessage> Push(HttpContent change) => _http.PatchAsync("items/1", change);
+            }
+
+            class ReportClient
+            {
+                private readonly HttpClient _http;
+                public ReportClient(HttpClient http) => _http = http;
+                public Task<HttpResponseMessage> Send(HttpContent report) => _http.PostAsync("reports", report);
+            }
+
+            class Startup
+            {
+                void Configure(IServiceCollection services)
+                {
+                    services.AddHttpClient<SyncClient>().{|RES007:AddStandardHedgingHandler()|}.Configure(o => o.Hedging.ShouldHandle = args =>
+                        ValueTask.FromResult(args.Outcome.Result?.RequestMessage?.Method == HttpMethod.Get || args.Outcome.Result?.RequestMessage?.Method == HttpMethod.Patch));
+                    services.AddHttpClient<ReportClient>().{|RES007:AddResilienceHandler("reports", pipeline => pipeline.AddRetry(new HttpRetryStrategyOptions
+                    {
+                        ShouldHandle = args => ValueTask.FromResult(args.Outcome.Result?.RequestMessage?.Method == HttpMethod.Post),
+                    }))|};
+                    services.AddHttpClient("quiet").AddResilienceHandler("quiet", pipeline =>
+                    {
+                        var retry = new HttpRetryStrategyOptions();
+                        retry.ShouldHandle = args => ValueTask.FromResult(args.Outcome.Result?.RequestMessage?.Method == HttpMethod.Get);
+                        pipeline.AddRetry(retry);
+                    });
+                }
+
+                Task Quiet(IHttpClientFactory factory) => factory.CreateClient("quiet").PostAsync("entries", null);
+            }
+            """);
+
+    /// <summary>
+    /// A guard on the options of one <c>AddRetry</c> covers that retry only: a pipeline that also adds an unguarded retry still
+    /// resends the POST. With the guard on every retry, nothing is resent.
+    /// </summary>
+    [Fact]
+    public Task AGuardCoversItsOwnRetryOnly()
+        => FactoryClientRetryTests.Verify(
+            """
+            class LedgerClient
+            {
+                private readonly HttpClient _http;
+                public LedgerClient(HttpClient http) => _http = http;
+                public Task<HttpResponseMessage> Book(HttpContent entry) => _http.PostAsync("entries", entry);
+            }
+
+            class Startup
+            {
+                void Configure(IServiceCollection services)
+                {
+                    services.AddHttpClient<LedgerClient>().{|RES007:AddResilienceHandler("mixed", pipeline =>
+                    {
+                        var guarded = new HttpRetryStrategyOptions { MaxRetryAttempts = 2 };
+                        guarded.DisableForUnsafeHttpMethods();
+                        pipeline.AddRetry(guarded);
+                        pipeline.AddRetry(new HttpRetryStrategyOptions { MaxRetryAttempts = 1 });
+                    })|};
+
+                    services.AddHttpClient("ledger-safe").AddResilienceHandler("guarded", pipeline =>
+                    {
+                        var first = new HttpRetryStrategyOptions { MaxRetryAttempts = 2 };
+                        first.DisableFor(HttpMethod.Post, HttpMethod.Patch);
+                        pipeline.AddRetry(first);
+                        pipeline.AddRetry(new HttpRetryStrategyOptions
+                        {
+                            MaxRetryAttempts = 1,
+                            ShouldHandle = args => ValueTask.FromResult(args.Outcome.Result?.RequestMessage?.Method == HttpMethod.Get),
+                        });
+                    });
+                }
+
+                Task Book(IHttpClientFactory factory) => factory.CreateClient("ledger-safe").PostAsync("entries", null);
+            }
+            """);
+
+    /// <summary>
+    /// Retry options the pipeline callback captures are guarded where they are written, beside the registration: a guard
+    /// there covers the retry that is given them, and only that one.
+    /// </summary>
+    [Fact]
+    public Task OptionsCapturedByTheCallback_AreGuardedWhereTheyAreWritten()
+        => FactoryClientRetryTests.Verify(
+            """
+            class InvoiceClient
+            {
+                private readonly HttpClient _http;
+                public InvoiceClient(HttpClient http) => _http = http;
+                public Task<HttpResponseMessage> Issue(HttpContent invoice) => _http.PostAsync("invoices", invoice);
+            }
+
+            class Startup
+            {
+                void Configure(IServiceCollection services)
+                {
+                    var onlyReads = new HttpRetryStrategyOptions { MaxRetryAttempts = 2 };
+                    onlyReads.DisableForUnsafeHttpMethods();
+                    services.AddHttpClient<InvoiceClient>().AddResilienceHandler("invoices", pipeline => pipeline.AddRetry(onlyReads));
+
+                    var everything = new HttpRetryStrategyOptions { MaxRetryAttempts = 2 };
+                    services.AddHttpClient("archive").{|RES007:AddResilienceHandler("archive", pipeline => pipeline.AddRetry(onlyReads).AddRetry(everything))|};
+                }
+
+                Task Archive(IHttpClientFactory factory) => factory.CreateClient("archive").PostAsync("entries", null);
+            }
+            """);
+
     [Fact]
     public Task APipelineBuiltByALocalFunction_IsReadLikeALambda()
         => FactoryClientRetryTests.Verify(new[]
