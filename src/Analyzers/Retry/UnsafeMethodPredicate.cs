@@ -79,20 +79,6 @@ internal static class UnsafeMethodPredicate
         };
     }
 
-    private static bool IsHttpType(ITypeSymbol? type, string name)
-        => type is { } t && t.Name == name && t.ContainingNamespace?.ToDisplayString() == "System.Net.Http";
-
-    /// <summary>The name of an <c>HttpMethod</c> constant: <c>HttpMethod.Post</c>, <c>new HttpMethod("POST")</c>; null otherwise.</summary>
-    private static string? ConstantMethod(IOperation? operation)
-        => OperationTree.Unwrap(operation) switch
-        {
-            IPropertyReferenceOperation { Property: { IsStatic: true } property } when IsHttpType(property.ContainingType, "HttpMethod") && IsHttpType(property.Type, "HttpMethod")
-                => property.Name.ToUpperInvariant(),
-            IObjectCreationOperation { Arguments.Length: 1 } creation when IsHttpType(creation.Type, "HttpMethod") && creation.Arguments[0].Value.ConstantValue is { HasValue: true, Value: string name }
-                => name.ToUpperInvariant(),
-            _ => null,
-        };
-
     /// <summary>A read of the request's method: the <c>HttpMethod</c>, or its name (<c>.Method.Method</c>).</summary>
     private sealed class MethodRead
     {
@@ -231,7 +217,7 @@ internal static class UnsafeMethodPredicate
         private static (string? Name, bool IsName)? Constant(IOperation operation)
         {
             var value = OperationTree.Unwrap(operation);
-            if (ConstantMethod(value) is { } method)
+            if (UnsafeRequests.Verb(value) is { } method)
             {
                 return (method, false);
             }
@@ -294,7 +280,7 @@ internal static class UnsafeMethodPredicate
                     var all = Outcomes.True;
                     foreach (var property in recursive.PropertySubpatterns)
                     {
-                        if (property.Member is not IPropertyReferenceOperation { Property.Name: "Method" } member || !IsHttpType(member.Property.ContainingType, "HttpMethod"))
+                        if (property.Member is not IPropertyReferenceOperation { Property.Name: "Method" } member || !UnsafeRequests.IsHttpType(member.Property.ContainingType, "HttpMethod"))
                         {
                             return Outcomes.None;
                         }
@@ -326,7 +312,7 @@ internal static class UnsafeMethodPredicate
                 return null;
             }
 
-            var isName = IsHttpType(read.Type, "HttpMethod") ? false : read.Type?.SpecialType == SpecialType.System_String ? true : (bool?)null;
+            var isName = UnsafeRequests.IsHttpType(read.Type, "HttpMethod") ? false : read.Type?.SpecialType == SpecialType.System_String ? true : (bool?)null;
             if (isName is null)
             {
                 return null;
@@ -362,8 +348,8 @@ internal static class UnsafeMethodPredicate
             // The last member read is Method of the request (and Method of that HttpMethod, for the name).
             var first = isName.Value ? 1 : 0;
             if (steps.Count <= first
-                || !(steps[first].Member is IPropertySymbol { Name: "Method" } method && IsHttpType(method.ContainingType, "HttpRequestMessage"))
-                || (isName.Value && !(steps[0].Member is IPropertySymbol { Name: "Method" } name && IsHttpType(name.ContainingType, "HttpMethod"))))
+                || !(steps[first].Member is IPropertySymbol { Name: "Method" } method && UnsafeRequests.IsHttpType(method.ContainingType, "HttpRequestMessage"))
+                || (isName.Value && !(steps[0].Member is IPropertySymbol { Name: "Method" } name && UnsafeRequests.IsHttpType(name.ContainingType, "HttpMethod"))))
             {
                 return null;
             }
@@ -411,7 +397,7 @@ internal static class UnsafeMethodPredicate
         {
             foreach (var operation in body.Descendants())
             {
-                if (IsHttpType(operation.Type, "HttpRequestMessage") || (IsHttpType(operation.Type, "HttpMethod") && ConstantMethod(operation) is null))
+                if (UnsafeRequests.IsHttpType(operation.Type, "HttpRequestMessage") || (UnsafeRequests.IsHttpType(operation.Type, "HttpMethod") && UnsafeRequests.Verb(operation) is null))
                 {
                     if (!IsConsumed(operation.Syntax.Span))
                     {

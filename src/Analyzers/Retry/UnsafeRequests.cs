@@ -123,19 +123,25 @@ internal static class UnsafeRequests
         return verb;
     }
 
-    private static string? Verb(IOperation value)
+    /// <summary>The name of an <c>HttpMethod</c> constant: <c>HttpMethod.Post</c>, <c>new HttpMethod("POST")</c>; null otherwise.</summary>
+    internal static string? Verb(IOperation? value)
     {
         switch (OperationTree.Unwrap(value))
         {
-            case IPropertyReferenceOperation { Property: { IsStatic: true } property, Instance: null } when property.ContainingType?.Name == "HttpMethod":
+            case IPropertyReferenceOperation { Property: { IsStatic: true } property, Instance: null } when IsHttpType(property.ContainingType, "HttpMethod") && IsHttpType(property.Type, "HttpMethod"):
                 return property.Name.ToUpperInvariant();
-            case IObjectCreationOperation { Type.Name: "HttpMethod", Arguments.Length: 1 } created
-                when created.Arguments[0].Value.ConstantValue is { HasValue: true, Value: string name }:
+            case IObjectCreationOperation { Arguments.Length: 1 } created
+                when IsHttpType(created.Type, "HttpMethod") && created.Arguments[0].Value.ConstantValue is { HasValue: true, Value: string name }:
                 return name.ToUpperInvariant();
             default:
                 return null;
         }
     }
+
+    /// <summary>A type of System.Net.Http named <paramref name="name"/>.</summary>
+    internal static bool IsHttpType(ITypeSymbol? type, string name)
+        => type is not null && type.Name == name
+           && type.ContainingNamespace is { Name: "Http", ContainingNamespace: { Name: "Net", ContainingNamespace: { Name: "System", ContainingNamespace.IsGlobalNamespace: true } } };
 
     /// <summary>
     /// An <c>Idempotency-Key</c> header named in the body that sends (lambdas included): the server can drop the copy a retry
