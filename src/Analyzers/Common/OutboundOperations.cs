@@ -1,7 +1,9 @@
 using System;
 using System.Collections.Concurrent;
 using System.Collections.Generic;
+using System.Collections.Immutable;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Operations;
 using ResilienceAnalyzers.Libraries.Azure;
 using ResilienceAnalyzers.Libraries.EfCore;
@@ -219,7 +221,8 @@ public sealed class OutboundOperations
             // Constructors that connect or open (TcpClient(host, port)); not those that wrap a connection already made
             // (new NetworkStream(socket), new SslStream(stream)) or only make a handle (new Socket(family, type, protocol)).
             IObjectCreationOperation creation => creation.Arguments.Length > 0 && IsRemoteType(creation.Type)
-                && creation.Type?.Name != "Socket" && !WrapsAConnection(creation),
+                && creation.Type?.Name != "Socket" && !WrapsAConnection(creation)
+                && !(IsSocketClient(creation.Type as INamedTypeSymbol) && HasLoopbackArgument(creation.Arguments)),
             _ => false,
         };
 
@@ -584,7 +587,24 @@ public sealed class OutboundOperations
     }
 
     /// <summary>A call that is known to stay on this machine or to wait for a client, whatever its type is.</summary>
-    public static bool IsKnownNotToCallOut(IMethodSymbol method) => IsInbound(method) || IsLocalEnqueue(method) || IsReadinessWait(method) || IsValueMember(method) || IsLogWrite(method);
+    public static bool IsKnownNotToCallOut(IMethodSymbol method)
+        => IsInbound(method) || IsLocalEnqueue(method) || IsReadinessWait(method) || IsValueMember(method) || IsLogWrite(method) || IsTeardown(method);
+
+    /// <summary>
+    /// Closing, disposing, stopping or aborting what this process holds (<c>connection.CloseAsync()</c> on shutdown,
+    /// <c>probe.Close()</c> after a test connection) releases it: it is not a request that a retry could send again, nor a
+    /// backlog of them, whatever the object talks to.
+    /// </summary>
+    public static bool IsTeardown(IMethodSymbol method)
+    {
+        var name = method.Name;
+        return name.StartsWith("Close", StringComparison.Ordinal)
+               || name.StartsWith("Dispose", StringComparison.Ordinal)
+               || name.StartsWith("Stop", StringComparison.Ordinal)
+               || name.StartsWith("Abort", StringComparison.Ordinal)
+               || name.StartsWith("Shutdown", StringComparison.Ordinal)
+               || name.StartsWith("Disconnect", StringComparison.Ordinal);
+    }
 
     /// <summary>
     /// A log write: a method that returns nothing and takes first the logger it writes to
@@ -643,8 +663,44 @@ public sealed class OutboundOperations
             }
         }
 
+        return invocation.TargetMethod.Name is "Connect" or "ConnectAsync" or "BeginConnect"
+               && IsSocketClient(invocation.TargetMethod.ContainingType)
+               && HasLoopbackArgument(invocation.Arguments);
+    }
+
+    /// <summary>
+    /// A connection to a loopback address (<c>socket.Connect(IPAddress.Loopback, port)</c>, <c>new TcpClient("localhost",
+    /// port)</c>) is answered, or refused, by this machine: a loop around it waits for a local process (a tunnel, a child
+    /// process) to listen. Nothing crosses the network, so there is no dependency for its attempts to pile onto.
+    /// </summary>
+    private static bool HasLoopbackArgument(ImmutableArray<IArgumentOperation> arguments)
+    {
+        foreach (var argument in arguments)
+        {
+            if (IsLoopback(argument.Value))
+            {
+                return true;
+            }
+        }
+
         return false;
     }
+
+    private static bool IsLoopback(IOperation? value)
+        => OperationTree.Unwrap(value) switch
+        {
+            IFieldReferenceOperation { Field: { Name: "Loopback" or "IPv6Loopback", ContainingType.Name: "IPAddress" } } => true,
+            { ConstantValue: { HasValue: true, Value: string host } } => IsLoopbackHost(host),
+            IObjectCreationOperation { Type.Name: "IPEndPoint" or "DnsEndPoint", Arguments.Length: > 0 } endpoint => IsLoopback(endpoint.Arguments[0].Value),
+            IInvocationOperation { TargetMethod: { Name: "Parse", ContainingType.Name: "IPAddress" }, Arguments.Length: 1 } parse => IsLoopback(parse.Arguments[0].Value),
+            _ => false,
+        };
+
+    private static bool IsLoopbackHost(string host)
+        => string.Equals(host, "localhost", StringComparison.OrdinalIgnoreCase) || host is "127.0.0.1" or "::1" or "[::1]";
+
+    private static bool IsSocketClient(INamedTypeSymbol? type)
+        => type is { Name: "Socket" or "TcpClient" or "UdpClient" } && type.ContainingNamespace?.ToDisplayString() == "System.Net.Sockets";
 
     /// <summary>
     /// The call is made on an object of an in-memory library, whatever base type declares the method:
@@ -690,13 +746,25 @@ public sealed class OutboundOperations
 
     private static bool IsInMemoryExtension(IMethodSymbol method) => method.ContainingNamespace?.ToDisplayString() == "System.Linq";
 
-    /// <summary>The region reads what the user types: <c>Console.ReadLine()</c>, <c>Console.ReadKey()</c>, <c>Console.In.ReadLine()</c>.</summary>
-    public bool ReadsConsoleInput(IOperation region)
-        => _console is not null
-           && OperationTree.Any(region, o => o is IInvocationOperation invocation
-               && ((invocation.TargetMethod.Name.StartsWith("Read", StringComparison.Ordinal)
-                    && SymbolEqualityComparer.Default.Equals(invocation.TargetMethod.ContainingType, _console))
-                   || IsConsoleReader(invocation.Instance)));
+    /// <summary>
+    /// The region asks the user: it reads what they type (<c>Console.ReadLine()</c>, <c>Console.ReadKey()</c>,
+    /// <c>Console.In.ReadLine()</c>) or shows a modal dialog (<c>form.ShowDialog()</c>: the name every desktop UI library
+    /// gives it, and read from the syntax too, since a desktop app scanned without its UI framework's references still
+    /// says it).
+    /// </summary>
+    public bool ReadsUserInput(IOperation region)
+        => OperationTree.Any(region, o => o switch
+        {
+            IInvocationOperation invocation => IsDialog(invocation.TargetMethod.Name)
+                || (_console is not null
+                    && ((invocation.TargetMethod.Name.StartsWith("Read", StringComparison.Ordinal)
+                         && SymbolEqualityComparer.Default.Equals(invocation.TargetMethod.ContainingType, _console))
+                        || IsConsoleReader(invocation.Instance))),
+            IInvalidOperation { Syntax: InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax member } } => IsDialog(member.Name.Identifier.ValueText),
+            _ => false,
+        });
+
+    private static bool IsDialog(string methodName) => methodName is "ShowDialog" or "ShowDialogAsync";
 
     private bool IsConsoleReader(IOperation? instance)
         => instance is IPropertyReferenceOperation { Property.Name: "In" } property

@@ -1327,7 +1327,7 @@ internal sealed class FanOutRecognizer
     /// The call (or method group) sends a request. <see cref="OutboundOperations"/> decides, except that a method of the
     /// compilation written in this file is judged by what its body visibly calls, to <see cref="MaxDepth"/> calls deep:
     /// the oracle's fallback on the clients a method takes or its type holds is for bodies it cannot see, and a body that can
-    /// be seen and calls nothing out is not a request (certain or silent). Teardown is never a request (<see cref="IsTeardown"/>).
+    /// be seen and calls nothing out is not a request (certain or silent). Teardown is never a request (<see cref="OutboundOperations.IsTeardown"/>).
     /// </summary>
     private bool CallsOut(IOperation operation, WorkSearch work, int hops)
     {
@@ -1346,7 +1346,7 @@ internal sealed class FanOutRecognizer
                 return false;
         }
 
-        if (IsTeardown(method) || IsAwaitPlumbing(method) || IsServerWebSocket(method, operation) || IsBatchedByTheClient(method)
+        if (OutboundOperations.IsTeardown(method) || IsAwaitPlumbing(method) || IsServerWebSocket(method, operation) || IsBatchedByTheClient(method)
             || (operation is IInvocationOperation withArguments && TakesUnixSocket(withArguments)))
         {
             return false;
@@ -1533,21 +1533,6 @@ internal sealed class FanOutRecognizer
 
     private static bool IsNamespace(INamespaceSymbol ns, string name)
         => OutboundOperations.IsSameOrChild(ns.ToDisplayString(), name);
-
-    /// <summary>
-    /// Closing, disposing, stopping or aborting what this process holds (<c>connection.CloseAsync()</c> on shutdown) releases
-    /// it; it sends no backlog of requests to a dependency, whatever the object talks to.
-    /// </summary>
-    private static bool IsTeardown(IMethodSymbol method)
-    {
-        var name = method.Name;
-        return name.StartsWith("Close", StringComparison.Ordinal)
-               || name.StartsWith("Dispose", StringComparison.Ordinal)
-               || name.StartsWith("Stop", StringComparison.Ordinal)
-               || name.StartsWith("Abort", StringComparison.Ordinal)
-               || name.StartsWith("Shutdown", StringComparison.Ordinal)
-               || name.StartsWith("Disconnect", StringComparison.Ordinal);
-    }
 
     /// <summary>
     /// The work runs until it is stopped: a <c>while (!token.IsCancellationRequested)</c> loop, or a <c>while (true)</c> /

@@ -48,9 +48,9 @@ public static class LoopRetryRecognizer
             return null;
         }
 
-        // A user-input loop: every round answers a new line the user typed (a menu, a prompt). Asked of the few loops
-        // shaped like a retry: it reads the whole body.
-        if (context.Outbound.ReadsConsoleInput(loop.Body))
+        // A user-input loop: every round answers what the user typed or chose (a menu, a prompt, a credentials dialog).
+        // Asked of the few loops shaped like a retry: it reads the whole body.
+        if (context.Outbound.ReadsUserInput(loop.Body))
         {
             return null;
         }

@@ -1785,6 +1785,127 @@ public sealed class RetryPrincipleTests
         await test.RunAsync();
     }
 
+    // A credentials dialog loop: every round shows the dialog again and tests what the user typed into it. A failed test
+    // asks the user, it does not re-send the same request. The same test in a loop with no dialog is a retry.
+    [Fact]
+    public Task LoopThatShowsAModalDialogEachRound_IsAUserInputLoop()
+        => Verify("""
+            namespace Desktop
+            {
+                enum DialogResult { None, OK, Cancel }
+
+                class CredentialsForm
+                {
+                    public string ApiKey { get; set; } = "";
+                    public DialogResult DialogResult { get; set; }
+                    public DialogResult ShowDialog() => DialogResult;
+                }
+
+                class Vault
+                {
+                    private readonly HttpClient _client = new();
+
+                    async Task<string> SignInAsync(CredentialsForm form)
+                    {
+                        while (true)
+                        {
+                            if (form.ShowDialog() != DialogResult.OK)
+                            {
+                                return "";
+                            }
+
+                            try
+                            {
+                                return await _client.GetStringAsync("https://vault.example.com/token?key=" + form.ApiKey);
+                            }
+                            catch (HttpRequestException)
+                            {
+                                Console.WriteLine("The key was refused; try again.");
+                            }
+                        }
+                    }
+
+                    async Task<string> SignInAsync(string apiKey)
+                    {
+                        {|RES001:{|RES002:while|}|} (true)
+                        {
+                            try
+                            {
+                                return await _client.GetStringAsync("https://vault.example.com/token?key=" + apiKey);
+                            }
+                            catch (HttpRequestException)
+                            {
+                                Console.WriteLine("The key was refused; trying again.");
+                            }
+                        }
+                    }
+                }
+            }
+            """);
+
+    // Waiting for a process on this machine to listen (a tunnel, a child process) by connecting to a loopback address
+    // reaches no dependency: the connection is answered, or refused, by this machine. The same loop to a remote host
+    // is a retry.
+    [Fact]
+    public Task ConnectLoopToALoopbackAddress_IsAReadinessWait()
+        => Verify("""
+            class Tunnel
+            {
+                void WaitForLocalPort(int port)
+                {
+                    var started = System.Diagnostics.Stopwatch.StartNew();
+                    while (started.ElapsedMilliseconds < 60000)
+                    {
+                        try
+                        {
+                            using var probe = new Socket(SocketType.Stream, ProtocolType.Tcp);
+                            probe.Connect(IPAddress.Loopback, port);
+                            break;
+                        }
+                        catch (SocketException)
+                        {
+                            Thread.Sleep(1000);
+                        }
+                    }
+                }
+
+                async Task WaitForLocalHostAsync(int port)
+                {
+                    while (true)
+                    {
+                        try
+                        {
+                            using var probe = new TcpClient();
+                            await probe.ConnectAsync("localhost", port);
+                            return;
+                        }
+                        catch (SocketException)
+                        {
+                            await Task.Delay(500);
+                        }
+                    }
+                }
+
+                void ConnectToServer(IPAddress server, int port)
+                {
+                    var started = System.Diagnostics.Stopwatch.StartNew();
+                    {|RES002:while|} (started.ElapsedMilliseconds < 60000)
+                    {
+                        try
+                        {
+                            using var probe = new Socket(SocketType.Stream, ProtocolType.Tcp);
+                            probe.Connect(server, port);
+                            break;
+                        }
+                        catch (SocketException)
+                        {
+                            Thread.Sleep(1000);
+                        }
+                    }
+                }
+            }
+            """);
+
     // A menu or prompt loop answers a new line the user typed on every round.
     [Fact]
     public Task LoopThatReadsTheConsoleEachRound_IsAUserInputLoop_OneThatOnlyWrites_IsNot()
