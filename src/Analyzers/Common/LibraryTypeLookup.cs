@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Runtime.CompilerServices;
@@ -23,33 +24,35 @@ public sealed class LibraryTypeLookup
     private readonly IAssemblySymbol _source;
     private readonly ImmutableArray<IAssemblySymbol> _references;
 
-    // A library's types are looked up by the dozen: the references are grouped once by every prefix of their names
-    // (Polly.Core under "Polly" and "Polly.Core"), and read without a lock by the analyzers that start together.
-    private readonly Dictionary<string, List<IAssemblySymbol>> _byPrefix = new(StringComparer.OrdinalIgnoreCase);
+    // A library's types are looked up by the dozen: the references named by a prefix (Polly.Core under "Polly" and
+    // "Polly.Core") are listed the first time the prefix is asked for, and shared by the analyzers that start together.
+    // A compilation asks for a few dozen prefixes among hundreds of references: listing them per prefix asked costs less
+    // than indexing every prefix of every reference's name.
+    private readonly ConcurrentDictionary<string, IAssemblySymbol[]> _byPrefix = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Func<string, IAssemblySymbol[]> _named;
 
     private LibraryTypeLookup(Compilation compilation)
     {
         _compilation = compilation;
         _source = compilation.Assembly;
         _references = compilation.SourceModule.ReferencedAssemblySymbols;
+        _named = Named;
+    }
+
+    /// <summary>The references named <paramref name="prefix"/> or <c>prefix.*</c>, case-insensitive.</summary>
+    private IAssemblySymbol[] Named(string prefix)
+    {
+        List<IAssemblySymbol>? named = null;
         foreach (var assembly in _references)
         {
             var name = assembly.Name;
-            for (var end = name.IndexOf('.'); ; end = name.IndexOf('.', end + 1))
+            if (name.StartsWith(prefix, StringComparison.OrdinalIgnoreCase) && (name.Length == prefix.Length || name[prefix.Length] == '.'))
             {
-                var prefix = end < 0 ? name : name.Substring(0, end);
-                if (!_byPrefix.TryGetValue(prefix, out var named))
-                {
-                    _byPrefix[prefix] = named = new List<IAssemblySymbol>();
-                }
-
-                named.Add(assembly);
-                if (end < 0)
-                {
-                    break;
-                }
+                (named ??= new List<IAssemblySymbol>()).Add(assembly);
             }
         }
+
+        return named?.ToArray() ?? Array.Empty<IAssemblySymbol>();
     }
 
     /// <summary>The lookup of <paramref name="compilation"/>, built once and shared by every analyzer of the package.</summary>
@@ -68,12 +71,7 @@ public sealed class LibraryTypeLookup
         var found = _source.TypeNames.Contains(SimpleName(metadataName))
             ? _source.GetTypeByMetadataName(metadataName)
             : null;
-        if (!_byPrefix.TryGetValue(assemblyPrefix, out var named))
-        {
-            return found;
-        }
-
-        foreach (var assembly in named)
+        foreach (var assembly in _byPrefix.GetOrAdd(assemblyPrefix, _named))
         {
             if (assembly.GetTypeByMetadataName(metadataName) is { } type)
             {
@@ -122,12 +120,12 @@ public sealed class LibraryTypeLookup
     /// <summary>The type in the reference named exactly <paramref name="assemblyName"/>.</summary>
     private INamedTypeSymbol? FindIn(string? assemblyName, string metadataName)
     {
-        if (assemblyName is null || !_byPrefix.TryGetValue(assemblyName, out var named))
+        if (assemblyName is null)
         {
             return null;
         }
 
-        foreach (var reference in named)
+        foreach (var reference in _byPrefix.GetOrAdd(assemblyName, _named))
         {
             if (string.Equals(reference.Name, assemblyName, StringComparison.OrdinalIgnoreCase) && reference.GetTypeByMetadataName(metadataName) is { } type)
             {

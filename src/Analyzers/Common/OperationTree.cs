@@ -14,7 +14,7 @@ internal static class OperationTree
     /// </summary>
     public static IEnumerable<IOperation> Descendants(IOperation root, Func<IOperation, bool>? skip = null)
     {
-        var stack = new Stack<IOperation>();
+        var stack = new Stack<IOperation>(16);
         Push(stack, root);
         while (stack.Count > 0)
         {
@@ -92,6 +92,51 @@ internal static class OperationTree
         }
 
         return false;
+    }
+
+    /// <summary>
+    /// The operation of type <typeparamref name="T"/> whose syntax is <paramref name="node"/>, found under
+    /// <paramref name="root"/> by following the children whose source holds the node (a path as deep as the node,
+    /// not a walk of everything before it); null when there is none.
+    /// </summary>
+    public static T? FindBySyntax<T>(IOperation root, SyntaxNode node)
+        where T : class, IOperation
+    {
+        var span = node.Span;
+        var current = root;
+        while (true)
+        {
+            if (current is T match && current.Syntax == node)
+            {
+                return match;
+            }
+
+            IOperation? next = null;
+            foreach (var child in current.ChildOperations)
+            {
+                if (child.Syntax.Span.Contains(span) && child is not (IAnonymousFunctionOperation or ILocalFunctionOperation))
+                {
+                    next = child;
+                    break;
+                }
+            }
+
+            if (next is null)
+            {
+                // A child that holds the node without its source spanning it (the body of a using declaration): walk.
+                foreach (var operation in Descendants(root))
+                {
+                    if (operation is T found && operation.Syntax == node)
+                    {
+                        return found;
+                    }
+                }
+
+                return null;
+            }
+
+            current = next;
+        }
     }
 
     /// <summary>Symbol of a local, parameter or field reference; null for anything else.</summary>

@@ -85,11 +85,14 @@ internal static class ControlFlowFacts
     /// </summary>
     public static bool SuccessLeavesLoop(ITryOperation @try, ILoopOperation loop, IOperation? condition, RetryRecognitionContext context)
     {
-        var firstCall = FirstOutboundStart(@try.Body, context);
+        // Where the first outbound call starts: asked only when there is an exit to place (it reads what calls do).
+        int? firstCall = null;
         foreach (var operation in OperationTree.Descendants(@try.Body))
         {
             // An exit that ends before anything is called (if (stopRequested) break;) is a guard, not success.
-            if (IsExit(operation, loop) && operation.Syntax.Span.End > firstCall && IsSuccessExit(operation, @try.Body, context))
+            if (IsExit(operation, loop)
+                && operation.Syntax.Span.End > (firstCall ??= FirstOutboundStart(@try.Body, context))
+                && IsSuccessExit(operation, @try.Body, context))
             {
                 return true;
             }

@@ -34,15 +34,16 @@ public static class LoopRetryRecognizer
                 return null;
         }
 
+        List<TryStatementSyntax>? ownTries = null;
         if (condition?.ConstantValue is { HasValue: true, Value: false } || loop.Body is null || loop.SemanticModel is null
-            || !MayBeRetry(loop, condition))
+            || !MayBeRetry(loop, condition, out ownTries))
         {
             return null;
         }
 
         ITryOperation? @try = null;
         var failureCatches = ImmutableArray<int>.Empty;
-        if (!TryFindRetry(loop, condition, context, out @try, out failureCatches, cancellationToken)
+        if (!TryFindRetry(loop, condition, ownTries, context, out @try, out failureCatches, cancellationToken)
             && !(ResultRetry.IsResultRetry(loop, context) && SameRequest.Holds(loop, loop, context)))
         {
             return null;
@@ -121,18 +122,27 @@ public static class LoopRetryRecognizer
     /// in its body) hands out each result and goes round for the next: a producer, not a retry. A lambda's or local
     /// function's try and yield are theirs, not the loop's.
     /// </summary>
-    private static bool MayBeRetry(ILoopOperation loop, IOperation? condition)
+    private static bool MayBeRetry(ILoopOperation loop, IOperation? condition, out List<TryStatementSyntax>? ownTries)
     {
         var statement = loop.Body.Syntax;
+        ownTries = null;
         var hasTry = false;
-        foreach (var node in statement.DescendantNodes(static n => n is not (AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax)))
+
+        // Statements only: no expression holds a statement (a lambda's are its own).
+        foreach (var node in statement.DescendantNodes(static n => n is StatementSyntax and not LocalFunctionStatementSyntax
+                                                                   or SwitchSectionSyntax or CatchClauseSyntax or FinallyClauseSyntax or ElseClauseSyntax))
         {
             switch (node)
             {
                 case YieldStatementSyntax yield when yield.IsKind(SyntaxKind.YieldReturnStatement):
                     return false;
-                case TryStatementSyntax { Catches.Count: > 0 }:
+                case TryStatementSyntax { Catches.Count: > 0 } @try:
                     hasTry = true;
+                    if (!IsInNestedLoop(@try, statement))
+                    {
+                        (ownTries ??= new List<TryStatementSyntax>()).Add(@try);
+                    }
+
                     break;
             }
         }
@@ -156,6 +166,20 @@ public static class LoopRetryRecognizer
                 {
                     return true;
                 }
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>A loop statement between <paramref name="node"/> and the loop body <paramref name="body"/>: the node is that loop's.</summary>
+    private static bool IsInNestedLoop(SyntaxNode node, SyntaxNode body)
+    {
+        for (var current = node.Parent; current is not null && current != body; current = current.Parent)
+        {
+            if (current is WhileStatementSyntax or DoStatementSyntax or ForStatementSyntax or CommonForEachStatementSyntax)
+            {
+                return true;
             }
         }
 
@@ -220,16 +244,25 @@ public static class LoopRetryRecognizer
     private static bool TryFindRetry(
         ILoopOperation loop,
         IOperation? condition,
+        List<TryStatementSyntax>? ownTries,
         RetryRecognitionContext context,
         out ITryOperation? @try,
         out ImmutableArray<int> failureCatches,
         CancellationToken cancellationToken)
     {
-        // Tries of nested loops belong to those loops, and no expression holds a statement (a lambda's are its own).
-        foreach (var operation in OperationTree.Descendants(loop.Body, skip: static o => o is ILoopOperation || o.Syntax is ExpressionSyntax))
+        @try = null;
+        failureCatches = ImmutableArray<int>.Empty;
+        if (ownTries is null)
+        {
+            return false;
+        }
+
+        // The loop's own tries (a nested loop's belong to it), found from the syntax MayBeRetry read: a path down the
+        // loop's operations to each, not a walk of them all.
+        foreach (var trySyntax in ownTries)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            if (operation is not ITryOperation { Catches.Length: > 0 } candidate
+            if (OperationTree.FindBySyntax<ITryOperation>(loop.Body, trySyntax) is not { Catches.Length: > 0 } candidate
                 || OperationTree.Ancestor<ILoopOperation>(candidate) != loop)
             {
                 continue;
@@ -259,8 +292,6 @@ public static class LoopRetryRecognizer
             }
         }
 
-        @try = null;
-        failureCatches = ImmutableArray<int>.Empty;
         return false;
     }
 

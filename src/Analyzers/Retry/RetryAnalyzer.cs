@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
 using ResilienceAnalyzers.Common;
@@ -137,6 +138,12 @@ public sealed class RetryAnalyzer : DiagnosticAnalyzer
         var self = context.ContainingSymbol.OriginalDefinition;
         foreach (var @catch in ((ITryOperation)context.Operation).Catches)
         {
+            // Most catches neither jump nor name their own method: their tokens say so without reading their operations.
+            if (!MayGoRound(@catch.Handler.Syntax, self.Name))
+            {
+                continue;
+            }
+
             foreach (var operation in OperationTree.Descendants(@catch.Handler, static o => o is ICatchClauseOperation))
             {
                 switch (operation)
@@ -159,5 +166,19 @@ public sealed class RetryAnalyzer : DiagnosticAnalyzer
                 layers.OnConstruct(context, construct, ((ITryOperation)context.Operation).Body);
             }
         }
+    }
+
+    /// <summary>A <c>goto</c>, or the name of the method the catch is in: what a goto retry or a recursive retry needs.</summary>
+    private static bool MayGoRound(SyntaxNode handler, string methodName)
+    {
+        foreach (var token in handler.DescendantTokens())
+        {
+            if (token.IsKind(SyntaxKind.GotoKeyword) || (token.IsKind(SyntaxKind.IdentifierToken) && token.ValueText == methodName))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 }
