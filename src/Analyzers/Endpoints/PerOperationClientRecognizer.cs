@@ -54,6 +54,10 @@ internal sealed class PerOperationClientRecognizer
 {
     private const string HttpConsequence = "each one opens its own connections and asks DNS again, and leaves sockets in TIME_WAIT when disposed: share one (a static readonly HttpClient on a SocketsHttpHandler with a finite PooledConnectionLifetime) or use IHttpClientFactory";
     private const string SdkConsequence = "each one opens its own connections and repeats its setup: create it once and reuse it";
+
+    // Azure.Core's HTTP clients send over one shared transport by default: what each new one repeats is its pipeline, its
+    // retry policy's state and its credential's token cache (a token request per operation with a TokenCredential).
+    private const string AzureHttpConsequence = "each one builds its own pipeline, retry policy and token cache and repeats its setup: create it once per account and reuse it";
     private const string BreakerConsequence = "its circuit breaker starts closed and empty on every call, so it never sees more than one call's failures and never opens: build it once (a static or singleton field, or AddResiliencePipeline) and share it";
     private const string LimiterConsequence = "its limiter starts with every permit free on every call, so it never limits anything: build it once (a static or singleton field, or AddResiliencePipeline) and share it";
 
@@ -95,7 +99,7 @@ internal sealed class PerOperationClientRecognizer
         }
 
         return StaysInOneOperation(creation, containingSymbol)
-            ? new PerOperationClient(creation, subject, isHttpClient ? HttpConsequence : SdkConsequence, isHttpClient && CanHoist(creation))
+            ? new PerOperationClient(creation, subject, isHttpClient ? HttpConsequence : IsAzureHttpClient(type) ? AzureHttpConsequence : SdkConsequence, isHttpClient && CanHoist(creation))
             : null;
     }
 
@@ -291,10 +295,14 @@ internal sealed class PerOperationClientRecognizer
         var space = type.ContainingNamespace?.ToDisplayString();
         var isAzureClient = space is not null
                             && (space.StartsWith("Azure.", System.StringComparison.Ordinal) || space == "Microsoft.Azure.Cosmos")
-                            && type.Name is "ServiceBusClient" or "EventHubProducerClient" or "EventHubConsumerClient" or "CosmosClient"
-                                or "BlobServiceClient" or "QueueServiceClient" or "TableServiceClient" or "ShareServiceClient" or "DataLakeServiceClient";
+                            && (type.Name is "ServiceBusClient" or "EventHubProducerClient" or "EventHubConsumerClient" or "CosmosClient" || IsAzureHttpClient(type));
         return isAzureClient && !_types.IsDeclaredHere(type) ? "This " + type.Name : null;
     }
+
+    /// <summary>An Azure Storage service client: HTTP through Azure.Core.</summary>
+    private static bool IsAzureHttpClient(ITypeSymbol type)
+        => type.Name is "BlobServiceClient" or "QueueServiceClient" or "TableServiceClient" or "ShareServiceClient" or "DataLakeServiceClient"
+           && type.ContainingNamespace?.ToDisplayString() is { } space && space.StartsWith("Azure.", System.StringComparison.Ordinal);
 
     private static bool StaysInOneOperation(IOperation created, ISymbol containingSymbol)
     {
