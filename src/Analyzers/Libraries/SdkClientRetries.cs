@@ -316,6 +316,10 @@ internal sealed class SdkClientRetries
                 => Owner("aws", target.Instance?.Type ?? target.Property.ContainingType, _libraries?.AwsClientConfig),
             "'RetryOptions.MaxRetries'" when operation is ISimpleAssignmentOperation { Target: IPropertyReferenceOperation { Instance: IPropertyReferenceOperation retry } }
                 => Owner("azure", retry.Instance?.Type ?? retry.Property.ContainingType, _azureClientOptions),
+
+            // new BlobClientOptions { Retry = { MaxRetries = 15 } }: the options object is the one the Retry initializer is in.
+            "'RetryOptions.MaxRetries'" when operation is ISimpleAssignmentOperation { Parent: IObjectOrCollectionInitializerOperation { Parent: IMemberInitializerOperation { InitializedMember: IPropertyReferenceOperation retry } } }
+                => Owner("azure", retry.Instance?.Type ?? retry.Property.ContainingType, _azureClientOptions),
             "'MaxRetryAttemptsOnRateLimitedRequests'" => "cosmos",
             "'EnableRetryOnFailure'" when operation is IInvocationOperation enable => ContextConfigured(enable),
             _ => null,

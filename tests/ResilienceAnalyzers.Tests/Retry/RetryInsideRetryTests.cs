@@ -598,6 +598,32 @@ public sealed class RetryInsideRetryTests
             VerifyAzure("", "{|RES006:DownloadAsync|}"),
             VerifyAzure("static void Off(Azure.Storage.Fake.FakeClientOptions o) { o.Retry.MaxRetries = 0; }", "DownloadAsync"));
 
+    // Retries set in a nested initializer (new Options { Retry = { MaxRetries = n } }) count as options.Retry.MaxRetries = n does:
+    // off when zero, and the count the message gives otherwise.
+    [Fact]
+    public async Task AzureRetriesSetInANestedInitializer_AreTheClientsRetries()
+    {
+        await VerifyAzure("static Azure.Storage.Fake.FakeClientOptions Options => new() { Retry = { MaxRetries = 0 } };", "DownloadAsync");
+        var test = VerifyAzureLoopTest(
+                "const int MaxRetries = 15; static Azure.Storage.Fake.FakeClientOptions Options => new() { Retry = { MaxRetries = MaxRetries } };",
+                """
+                    for (var attempt = 0; attempt < 4; attempt++)
+                    {
+                        try
+                        {
+                            return await Task.FromResult<object>(blobs.{|#0:DownloadAsync|}());
+                        }
+                        catch (Azure.RequestFailedException)
+                        {
+                            await Task.Delay(100 * (1 << attempt));
+                        }
+                    }
+            """);
+        test.ExpectedDiagnostics.Add(Verifier.Diagnostic("RES006").WithLocation(0).WithMessage(
+            "Up to 64 calls: the retry loop on line 10 makes 4 attempts and FakeServiceClient.DownloadAsync makes up to 16 of its own; retry in one layer only"));
+        await test.RunAsync(CancellationToken.None);
+    }
+
     /// <summary>
     /// An outer retry that goes round only on a failure the SDK client never retries itself (an HTTP 4xx other than 408 and
     /// 429, a "not found" or "conflict" code), by its filter or by a rethrow-unless check, cannot multiply with the client's
