@@ -118,6 +118,7 @@ public sealed class OutboundOperations
 
     // What the body of a method in another file says, per depth it is read at (the verdict depends on how deep it may look).
     private readonly ConcurrentDictionary<IMethodSymbol, bool>[] _bodies = NewBodyCaches();
+    private readonly ConcurrentDictionary<IMethodSymbol, Verdict>[] _sameFileBodies = NewSameFileCaches();
     private readonly INamedTypeSymbol? _console;
 
     private readonly IAssemblySymbol? _assembly;
@@ -277,6 +278,17 @@ public sealed class OutboundOperations
     /// <summary>How many calls deep a method of the compilation is looked into.</summary>
     private const int MaxVisibleDepth = 3;
 
+    private static ConcurrentDictionary<IMethodSymbol, Verdict>[] NewSameFileCaches()
+    {
+        var caches = new ConcurrentDictionary<IMethodSymbol, Verdict>[MaxVisibleDepth];
+        for (var i = 0; i < caches.Length; i++)
+        {
+            caches[i] = new ConcurrentDictionary<IMethodSymbol, Verdict>(SymbolEqualityComparer.Default);
+        }
+
+        return caches;
+    }
+
     private static ConcurrentDictionary<IMethodSymbol, bool>[] NewBodyCaches()
     {
         var caches = new ConcurrentDictionary<IMethodSymbol, bool>[MaxVisibleDepth];
@@ -333,7 +345,7 @@ public sealed class OutboundOperations
             return false;
         }
 
-        if (model is not null && BodyCallsOut(method, model, inThisFile: true, depth) is { } inThisFile)
+        if (model is not null && SameFileBodyCallsOut(method, model, depth) is { } inThisFile)
         {
             return inThisFile;
         }
@@ -347,6 +359,39 @@ public sealed class OutboundOperations
         return model is null
                || depth >= MaxVisibleDepth
                || _bodies[depth].GetOrAdd(method, m => BodyCallsOut(m, model, inThisFile: false, depth) ?? true);
+    }
+
+    /// <summary>
+    /// <see cref="BodyCallsOut"/> in this file, kept per method declared in one file: every loop and try of the file that
+    /// calls the same helper asks about its body again, and its answer does not change.
+    /// </summary>
+    private bool? SameFileBodyCallsOut(IMethodSymbol method, SemanticModel model, int depth)
+    {
+        var references = method.DeclaringSyntaxReferences;
+        if (references.Length != 1)
+        {
+            return BodyCallsOut(method, model, inThisFile: true, depth);
+        }
+
+        if (references[0].SyntaxTree != model.SyntaxTree)
+        {
+            return null;
+        }
+
+        var cache = _sameFileBodies[depth];
+        if (!cache.TryGetValue(method, out var verdict))
+        {
+            verdict = cache.GetOrAdd(method, BodyCallsOut(method, model, inThisFile: true, depth) switch { true => Verdict.CallsOut, false => Verdict.StaysLocal, null => Verdict.Unseen });
+        }
+
+        return verdict switch { Verdict.CallsOut => true, Verdict.StaysLocal => false, _ => null };
+    }
+
+    private enum Verdict : byte
+    {
+        Unseen,
+        CallsOut,
+        StaysLocal,
     }
 
     /// <summary>

@@ -27,8 +27,10 @@ internal static class ControlFlowFacts
                 return true;
             }
 
-            opaqueCall |= operation is IInvocationOperation invocation && IsOpaque(invocation.TargetMethod)
-                          && !context.Outbound.IsSeenToStayLocal(invocation);
+            // Whether an interface call stays local can mean reading its implementations: asked until one opaque call is found.
+            opaqueCall = opaqueCall
+                         || (operation is IInvocationOperation invocation && IsOpaque(invocation.TargetMethod)
+                             && !context.Outbound.IsSeenToStayLocal(invocation));
         }
 
         if (!opaqueCall)

@@ -161,8 +161,7 @@ public static class LoopRetryRecognizer
         {
             foreach (var child in block.Statements)
             {
-                if (child is IfStatementSyntax check
-                    && (IsCallAnswer(check.Condition) || check.Condition.DescendantTokens().Any(t => t.ValueText == "IsSuccessStatusCode")))
+                if (child is IfStatementSyntax check && (IsCallAnswer(check.Condition) || NamesSuccessStatus(check.Condition)))
                 {
                     return true;
                 }
@@ -178,6 +177,19 @@ public static class LoopRetryRecognizer
         for (var current = node.Parent; current is not null && current != body; current = current.Parent)
         {
             if (current is WhileStatementSyntax or DoStatementSyntax or ForStatementSyntax or CommonForEachStatementSyntax)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool NamesSuccessStatus(ExpressionSyntax condition)
+    {
+        foreach (var node in condition.DescendantNodesAndSelf())
+        {
+            if (node is IdentifierNameSyntax { Identifier.ValueText: "IsSuccessStatusCode" })
             {
                 return true;
             }
