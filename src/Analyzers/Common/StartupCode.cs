@@ -1,4 +1,5 @@
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Operations;
 
 namespace ResilienceAnalyzers.Common;
@@ -37,12 +38,13 @@ internal static class StartupCode
             return true;
         }
 
-        // The entry point's own type: its helpers run as the program starts, and how often cannot be told from here.
+        // The entry point's own type: its helpers run as the program starts, unless the type calls one from a loop (a
+        // request loop in Main, or a lambda inside one): then it runs once per round.
         foreach (var member in method.ContainingType.GetMembers())
         {
             if (member is IMethodSymbol { IsStatic: true, Name: "Main" or "<Main>$" })
             {
-                return true;
+                return !IsCalledFromALoop(method);
             }
         }
 
@@ -58,6 +60,47 @@ internal static class StartupCode
         }
 
         return false;
+    }
+
+    /// <summary>
+    /// A call by the method's name, in its type's own source, with a loop around it inside the member that makes it. Read
+    /// from the syntax (the type is an entry point's: a program's few steps), so another overload of the name counts too.
+    /// </summary>
+    private static bool IsCalledFromALoop(IMethodSymbol method)
+    {
+        foreach (var reference in method.ContainingType.DeclaringSyntaxReferences)
+        {
+            foreach (var node in reference.GetSyntax().DescendantNodes())
+            {
+                if (node is InvocationExpressionSyntax { Expression: var callee } call
+                    && (callee switch
+                    {
+                        IdentifierNameSyntax name => name.Identifier.ValueText,
+                        MemberAccessExpressionSyntax access => access.Name.Identifier.ValueText,
+                        GenericNameSyntax generic => generic.Identifier.ValueText,
+                        _ => null,
+                    }) == method.Name
+                    && InALoop(call))
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
+
+        static bool InALoop(SyntaxNode call)
+        {
+            for (var current = call.Parent; current is not null and not MemberDeclarationSyntax; current = current.Parent)
+            {
+                if (current is WhileStatementSyntax or DoStatementSyntax or ForStatementSyntax or CommonForEachStatementSyntax)
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
     }
 
     /// <summary>

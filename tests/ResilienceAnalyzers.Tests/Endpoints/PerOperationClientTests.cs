@@ -241,6 +241,37 @@ public sealed class PerOperationClientTests
             }
             """);
 
+    // A helper of the entry point's type that the type calls from a loop (a request loop in Main, a lambda inside it)
+    // runs once per round: per operation. The same helper called once, outside any loop, is a step of the start.
+    [Fact]
+    public Task HelpersOfTheEntryPointsType_CalledFromALoop_ArePerOperation()
+        => Verify("""
+            class Program
+            {
+                static async Task Main(string[] args)
+                {
+                    Console.WriteLine(await VersionAsync(args[0]));
+                    while (true)
+                    {
+                        var line = Console.ReadLine();
+                        await Task.Run(async () => Console.WriteLine(await StarsAsync(line!)));
+                    }
+                }
+
+                static async Task<string> StarsAsync(string repository)
+                {
+                    var client = {|RES022:new HttpClient()|};
+                    return await client.GetStringAsync("https://api.example.com/repos/" + repository);
+                }
+
+                static async Task<string> VersionAsync(string url)
+                {
+                    var client = new HttpClient();
+                    return await client.GetStringAsync(url);
+                }
+            }
+            """);
+
     // A host or service-collection builder's extension method runs as the application is configured (StartupCode).
     [Fact]
     public Task AStartupBuildersExtensionMethod_IsNotPerOperation()
