@@ -32,6 +32,12 @@ internal sealed class TimingSummary
 
     public TimingResult Timing { get; }
 
+    /// <summary>Tiered compilation is on unless the runtime was told otherwise (DOTNET_TieredCompilation=0).</summary>
+    public static bool TieredCompilationOn
+        => !(AppContext.TryGetSwitch("System.Runtime.TieredCompilation", out var enabled) && !enabled)
+           && Environment.GetEnvironmentVariable("DOTNET_TieredCompilation") != "0"
+           && Environment.GetEnvironmentVariable("COMPlus_TieredCompilation") != "0";
+
     public IReadOnlyList<Family> Families { get; }
 
     public TimeSpan OursTotal { get; }
@@ -48,6 +54,14 @@ internal sealed class TimingSummary
     public IEnumerable<string> Lines()
     {
         yield return $"Timing: warm, median of {Timing.Passes} measured passes after one uncounted warm-up; single-threaded.";
+        if (TieredCompilationOn)
+        {
+            // With tiering, methods are re-compiled optimised in the background while the passes run: whether a pass ran an
+            // analyzer's code optimised or not depends on when that background work finished, and the same analyzer read
+            // 60 ms in one run and 170 ms in the next on the same machine.
+            yield return "  Tiered compilation is on: analyzer code may still be running unoptimised in the measured passes, and runs vary by a factor of two. Set DOTNET_TieredCompilation=0 for figures that compare (every method optimised from its first call, as in a long-lived compiler server).";
+        }
+
         yield return $"Compiler binding (compilation.GetDiagnostics()): {Ms(Timing.Binding)}";
         foreach (var family in Families)
         {
