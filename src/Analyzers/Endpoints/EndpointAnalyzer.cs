@@ -53,17 +53,20 @@ public sealed class EndpointAnalyzer : DiagnosticAnalyzer
             c =>
             {
                 var literal = (ILiteralOperation)c.Operation;
-                Report(c, types, regions.RecognizeLiteral(literal, c.ContainingSymbol));
-                if (literal.ConstantValue.Value is string)
+
+                // Read once: an operation boxes its constant anew on every ask.
+                var constant = literal.ConstantValue;
+                if (constant.Value is string)
                 {
+                    Report(c, types, regions.RecognizeLiteral(literal, c.ContainingSymbol));
                     Report(c, types, ConcatenationStartingAt(literal, regions));
                 }
-                else if (factory && literal.ConstantValue.HasValue)
+                else if (factory && constant.HasValue)
                 {
                     Report(c, types, InfiniteHandlerLifetime(literal, clients!));
                 }
 
-                if (refreshTimeout && KeptDnsAnswerRecognizer.IsCandidateConstant(literal.ConstantValue.Value))
+                if (refreshTimeout && KeptDnsAnswerRecognizer.IsCandidateConstant(constant.Value))
                 {
                     Report(c, types, dns!.RecognizeRefreshTimeout(literal));
                 }
@@ -91,7 +94,8 @@ public sealed class EndpointAnalyzer : DiagnosticAnalyzer
                     Report(c, types, InfiniteHandlerLifetime(reference, clients!));
                 }
 
-                if (refreshTimeout && KeptDnsAnswerRecognizer.IsCandidateConstant(reference.ConstantValue.Value))
+                // The field's own constant, not the operation's: asking an operation for its constant computes it anew.
+                if (refreshTimeout && reference.Field.HasConstantValue && KeptDnsAnswerRecognizer.IsCandidateConstant(reference.Field.ConstantValue))
                 {
                     Report(c, types, dns!.RecognizeRefreshTimeout(reference));
                 }

@@ -253,8 +253,8 @@ internal sealed class RetryLayerModel
     // The cheap tests first: most calls go to a library's methods, which have no declaring syntax.
     private bool IsFollowed(IMethodSymbol method)
         => method.MethodKind is MethodKind.Ordinary or MethodKind.LocalFunction && !method.IsAbstract
-           && method.DeclaringSyntaxReferences.Length > 0
-           && SymbolEqualityComparer.Default.Equals(method.ContainingAssembly, _assembly);
+           && SymbolEqualityComparer.Default.Equals(method.ContainingAssembly, _assembly)
+           && method.DeclaringSyntaxReferences.Length > 0; // Last: a source method builds this array on every ask.
 
     /// <summary>
     /// The protected work of a recognised retry: nested retry constructs and unsafe requests are reported now; calls to the
