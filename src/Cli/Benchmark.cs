@@ -43,8 +43,8 @@ internal sealed record Spread(TimeSpan Median, TimeSpan Min, TimeSpan Max);
 /// <summary>
 /// --timing: the analyzers' execution time against the compiler's own binding time for the same code, warm.
 /// Each pass starts from a fresh copy of every compilation (no bound state is reused between passes), binds
-/// it with compilation.GetDiagnostics(), then runs all analyzer sets together through CompilationWithAnalyzers
-/// with logAnalyzerExecutionTime and reads each analyzer's ExecutionTime. Both sides run on one thread
+/// it with compilation.GetDiagnostics(), then runs each analyzer set alone, on a fresh copy of its own, through
+/// CompilationWithAnalyzers with logAnalyzerExecutionTime and reads each analyzer's ExecutionTime. Both sides run on one thread
 /// (ConcurrentBuild off, concurrentAnalysis off) so the times are comparable CPU work, not wall time shared
 /// by cores. The heap is collected before each run, so neither run pays for the other's garbage. Pass 1 warms the
 /// JIT and caches and is not counted; the result is the median of the others.
@@ -55,7 +55,6 @@ internal static class Benchmark
         IReadOnlyList<ScanTarget> targets, IReadOnlyList<AnalyzerSet> sets, int measuredPasses, Action<string>? progress)
     {
         var analyzers = sets.SelectMany(s => s.Analyzers.Select(a => (Set: s, Analyzer: a))).ToList();
-        var all = analyzers.Select(a => a.Analyzer).ToImmutableArray();
         var bindings = new List<TimeSpan>();
         var times = analyzers.Select(_ => new List<TimeSpan>()).ToList();
         var diagnostics = ImmutableArray<Diagnostic>.Empty;
@@ -73,25 +72,30 @@ internal static class Benchmark
                 GC.WaitForPendingFinalizers();
                 binding += TimeBinding(target.Compilation);
 
-                // The binding run's garbage is collected before the analyzer run starts, so that the collection it
-                // would otherwise force is not charged to whichever analyzer happens to allocate first.
-                GC.Collect();
-                GC.WaitForPendingFinalizers();
-
-                progress?.Invoke($"{label}: analyzing {target.Name}");
-                var options = new CompilationWithAnalyzersOptions(
-                    target.AnalyzerOptions,
-                    onAnalyzerException: null,
-                    concurrentAnalysis: false,
-                    logAnalyzerExecutionTime: true,
-                    reportSuppressedDiagnostics: false);
-                var withAnalyzers = Fresh(target.Compilation).WithAnalyzers(all, options);
-                BuildNamespaces(withAnalyzers.Compilation);
-                found.AddRange(await withAnalyzers.GetAnalyzerDiagnosticsAsync(CancellationToken.None));
-                for (var i = 0; i < analyzers.Count; i++)
+                // Each set alone, on a fresh copy: a set pays for what it asks first (method bodies bound early, operation
+                // trees), and the garbage and collections of another set's run are not charged to it.
+                foreach (var set in sets)
                 {
-                    var telemetry = await withAnalyzers.GetAnalyzerTelemetryInfoAsync(analyzers[i].Analyzer, CancellationToken.None);
-                    passTimes[i] += telemetry.ExecutionTime;
+                    progress?.Invoke($"{label}: analyzing {target.Name} with {set.Name}");
+                    GC.Collect();
+                    GC.WaitForPendingFinalizers();
+                    var options = new CompilationWithAnalyzersOptions(
+                        target.AnalyzerOptions,
+                        onAnalyzerException: null,
+                        concurrentAnalysis: false,
+                        logAnalyzerExecutionTime: true,
+                        reportSuppressedDiagnostics: false);
+                    var withAnalyzers = Fresh(target.Compilation).WithAnalyzers(set.Analyzers, options);
+                    BuildNamespaces(withAnalyzers.Compilation);
+                    found.AddRange(await withAnalyzers.GetAnalyzerDiagnosticsAsync(CancellationToken.None));
+                    for (var i = 0; i < analyzers.Count; i++)
+                    {
+                        if (analyzers[i].Set == set)
+                        {
+                            var telemetry = await withAnalyzers.GetAnalyzerTelemetryInfoAsync(analyzers[i].Analyzer, CancellationToken.None);
+                            passTimes[i] += telemetry.ExecutionTime;
+                        }
+                    }
                 }
             }
 
