@@ -77,7 +77,10 @@ public sealed class EndpointAnalyzer : DiagnosticAnalyzer
             c =>
             {
                 var reference = (IFieldReferenceOperation)c.Operation;
-                if (!reference.Field.IsStatic && reference.Field.Type.SpecialType != SpecialType.System_String)
+
+                // The reference's type, not the field's: the public field symbol makes a new type symbol on every ask.
+                var isString = reference.Type?.SpecialType == SpecialType.System_String;
+                if (!isString && !reference.Field.IsStatic)
                 {
                     // Most field references: an instance field holds no region constant, no infinite lifetime and no
                     // DNS setting, and only a string one can start a concatenation.
@@ -85,7 +88,7 @@ public sealed class EndpointAnalyzer : DiagnosticAnalyzer
                 }
 
                 Report(c, types, regions.RecognizeField(reference, c.ContainingSymbol));
-                if (reference.Field.Type.SpecialType == SpecialType.System_String)
+                if (isString)
                 {
                     Report(c, types, ConcatenationStartingAt(reference, regions));
                 }

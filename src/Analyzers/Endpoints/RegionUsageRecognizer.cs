@@ -72,7 +72,7 @@ internal sealed class RegionUsageRecognizer
         }
 
         // A string constant or a static readonly string that holds a region code and reaches a region parameter.
-        if (field.Type.SpecialType != SpecialType.System_String || !TryGetStringValue(field, out var value)
+        if (reference.Type?.SpecialType != SpecialType.System_String || !TryGetStringValue(field, out var value)
             || RegionCatalog.Parse(value) is not { } region || WouldReportDeclaration(field))
         {
             return null;
