@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Operations;
@@ -44,7 +45,7 @@ internal static class StartupCode
         {
             if (member is IMethodSymbol { IsStatic: true, Name: "Main" or "<Main>$" })
             {
-                return !IsCalledFromALoop(method);
+                return !CalledFromALoop.GetValue(method, static m => IsCalledFromALoop(m) ? Yes : No).Value;
             }
         }
 
@@ -61,6 +62,11 @@ internal static class StartupCode
 
         return false;
     }
+
+    // Asked for every client or pipeline created in an entry point's type: its answer is kept per method.
+    private static readonly ConditionalWeakTable<IMethodSymbol, StrongBox<bool>> CalledFromALoop = new();
+    private static readonly StrongBox<bool> Yes = new(true);
+    private static readonly StrongBox<bool> No = new(false);
 
     /// <summary>
     /// A call by the method's name, in its type's own source, with a loop around it inside the member that makes it. Read
