@@ -206,8 +206,36 @@ internal static class ControlFlowFacts
             return true;
         }
 
+        // The plain cases from the syntax, without the compiler's flow analysis: a block that ends in a jump does not reach
+        // its end, and one with no jump and no loop anywhere in it (a lambda's are its own) does.
+        if (block.Statements[block.Statements.Count - 1] is ThrowStatementSyntax or ReturnStatementSyntax or BreakStatementSyntax
+            or ContinueStatementSyntax or GotoStatementSyntax)
+        {
+            return false;
+        }
+
+        if (!HasJumpOrLoop(block))
+        {
+            return true;
+        }
+
         var flow = model.AnalyzeControlFlow(block.Statements[0], block.Statements[block.Statements.Count - 1]);
         return flow is { Succeeded: true, EndPointIsReachable: true };
+    }
+
+    private static bool HasJumpOrLoop(BlockSyntax block)
+    {
+        foreach (var node in block.DescendantNodes(static n => n is not (AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax)))
+        {
+            if (node is ThrowStatementSyntax or ThrowExpressionSyntax or ReturnStatementSyntax or BreakStatementSyntax or ContinueStatementSyntax
+                or GotoStatementSyntax or YieldStatementSyntax or WhileStatementSyntax or DoStatementSyntax or ForStatementSyntax
+                or CommonForEachStatementSyntax)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>A statement after the try, in its block, that always leaves the loop (<c>break;</c>, <c>return x;</c>).</summary>
