@@ -741,8 +741,17 @@ public sealed class OutboundOperations
             _ => false,
         };
 
-    private static bool IsLoopbackHost(string host)
-        => string.Equals(host, "localhost", StringComparison.OrdinalIgnoreCase) || host is "127.0.0.1" or "::1" or "[::1]";
+    /// <summary>
+    /// A host that is this machine: <c>localhost</c> and its subdomains (RFC 6761), or a loopback address
+    /// (<c>127.0.0.0/8</c>, <c>::1</c>, bracketed or not).
+    /// </summary>
+    public static bool IsLoopbackHost(string host)
+    {
+        host = host.Trim();
+        return string.Equals(host, "localhost", StringComparison.OrdinalIgnoreCase)
+               || host.EndsWith(".localhost", StringComparison.OrdinalIgnoreCase)
+               || (System.Net.IPAddress.TryParse(host.Trim('[', ']'), out var address) && System.Net.IPAddress.IsLoopback(address));
+    }
 
     private static bool IsSocketClient(INamedTypeSymbol? type)
         => type is { Name: "Socket" or "TcpClient" or "UdpClient" } && type.ContainingNamespace?.ToDisplayString() == "System.Net.Sockets";

@@ -86,7 +86,7 @@ internal static class StartupCode
                         GenericNameSyntax generic => generic.Identifier.ValueText,
                         _ => null,
                     }) == method.Name
-                    && InALoop(call))
+                    && SyntaxShapes.IsInLoopBelow(call, limit: null))
                 {
                     return true;
                 }
@@ -94,19 +94,6 @@ internal static class StartupCode
         }
 
         return false;
-
-        static bool InALoop(SyntaxNode call)
-        {
-            for (var current = call.Parent; current is not null and not MemberDeclarationSyntax; current = current.Parent)
-            {
-                if (current is WhileStatementSyntax or DoStatementSyntax or ForStatementSyntax or CommonForEachStatementSyntax)
-                {
-                    return true;
-                }
-            }
-
-            return false;
-        }
     }
 
     /// <summary>

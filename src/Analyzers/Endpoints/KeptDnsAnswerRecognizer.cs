@@ -499,10 +499,7 @@ internal sealed class KeptDnsAnswerRecognizer
         if (host.ConstantValue is { HasValue: true, Value: string text })
         {
             text = text.Trim();
-            return text.Length == 0
-                   || string.Equals(text, "localhost", StringComparison.OrdinalIgnoreCase)
-                   || text.EndsWith(".localhost", StringComparison.OrdinalIgnoreCase)
-                   || System.Net.IPAddress.TryParse(text, out _);
+            return text.Length == 0 || OutboundOperations.IsLoopbackHost(text) || System.Net.IPAddress.TryParse(text, out _);
         }
 
         return host switch

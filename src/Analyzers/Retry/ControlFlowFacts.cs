@@ -228,8 +228,8 @@ internal static class ControlFlowFacts
         foreach (var node in block.DescendantNodes(static n => n is not (AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax)))
         {
             if (node is ThrowStatementSyntax or ThrowExpressionSyntax or ReturnStatementSyntax or BreakStatementSyntax or ContinueStatementSyntax
-                or GotoStatementSyntax or YieldStatementSyntax or WhileStatementSyntax or DoStatementSyntax or ForStatementSyntax
-                or CommonForEachStatementSyntax)
+                    or GotoStatementSyntax or YieldStatementSyntax
+                || SyntaxShapes.IsLoop(node))
             {
                 return true;
             }

@@ -138,7 +138,7 @@ public static class LoopRetryRecognizer
                     return false;
                 case TryStatementSyntax { Catches.Count: > 0 } @try:
                     hasTry = true;
-                    if (!IsInNestedLoop(@try, statement))
+                    if (!SyntaxShapes.IsInLoopBelow(@try, statement))
                     {
                         (ownTries ??= new List<TryStatementSyntax>()).Add(@try);
                     }
@@ -165,20 +165,6 @@ public static class LoopRetryRecognizer
                 {
                     return true;
                 }
-            }
-        }
-
-        return false;
-    }
-
-    /// <summary>A loop statement between <paramref name="node"/> and the loop body <paramref name="body"/>: the node is that loop's.</summary>
-    private static bool IsInNestedLoop(SyntaxNode node, SyntaxNode body)
-    {
-        for (var current = node.Parent; current is not null && current != body; current = current.Parent)
-        {
-            if (current is WhileStatementSyntax or DoStatementSyntax or ForStatementSyntax or CommonForEachStatementSyntax)
-            {
-                return true;
             }
         }
 

@@ -1,0 +1,29 @@
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+
+namespace ResilienceAnalyzers.Common;
+
+/// <summary>Syntax facts several recognisers read before (or instead of) asking for operations.</summary>
+internal static class SyntaxShapes
+{
+    /// <summary><c>while</c>, <c>do</c>, <c>for</c> or <c>foreach</c>.</summary>
+    public static bool IsLoop(SyntaxNode node)
+        => node is WhileStatementSyntax or DoStatementSyntax or ForStatementSyntax or CommonForEachStatementSyntax;
+
+    /// <summary>
+    /// A loop statement around <paramref name="node"/>, below <paramref name="limit"/> (not included) and inside the member
+    /// that holds the node.
+    /// </summary>
+    public static bool IsInLoopBelow(SyntaxNode node, SyntaxNode? limit)
+    {
+        for (var current = node.Parent; current is not null and not MemberDeclarationSyntax && current != limit; current = current.Parent)
+        {
+            if (IsLoop(current))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+}
