@@ -1,6 +1,4 @@
-using System.Runtime.CompilerServices;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Operations;
 
 namespace ResilienceAnalyzers.Common;
@@ -18,11 +16,13 @@ namespace ResilienceAnalyzers.Common;
 internal static class StartupCode
 {
     /// <summary>An ordinary method that is not start-up code: what it does, it does once per call of an operation.</summary>
-    public static bool RunsPerOperation(ISymbol symbol)
-        => symbol is IMethodSymbol { MethodKind: MethodKind.Ordinary } method && !IsStartup(method);
+    /// <exception cref="MemberUses.NotYetKnownException">A helper of an entry point's type, asked before every call is seen.</exception>
+    public static bool RunsPerOperation(ISymbol symbol, MemberUses uses)
+        => symbol is IMethodSymbol { MethodKind: MethodKind.Ordinary } method && !IsStartup(method, uses);
 
     /// <summary>A method that runs as the process or its configuration starts (see the remarks of the class).</summary>
-    public static bool IsStartup(IMethodSymbol method)
+    /// <exception cref="MemberUses.NotYetKnownException">A helper of an entry point's type, asked before every call is seen.</exception>
+    public static bool IsStartup(IMethodSymbol method, MemberUses uses)
     {
         if (method.Name is "Main" or "<Main>$" || method.Name.StartsWith("Configure", System.StringComparison.Ordinal))
         {
@@ -39,14 +39,11 @@ internal static class StartupCode
             return true;
         }
 
-        // The entry point's own type: its helpers run as the program starts, unless the type calls one from a loop (a
+        // The entry point's own type: its helpers run as the program starts, unless something calls one from a loop (a
         // request loop in Main, or a lambda inside one): then it runs once per round.
-        foreach (var member in method.ContainingType.GetMembers())
+        if (uses.IsEntryPointType(method.ContainingType))
         {
-            if (member is IMethodSymbol { IsStatic: true, Name: "Main" or "<Main>$" })
-            {
-                return !CalledFromALoop.GetValue(method, static m => IsCalledFromALoop(m) ? Yes : No).Value;
-            }
+            return !uses.IsCalledFromALoop(method);
         }
 
         if (method.Name is "ExecuteAsync" or "StartAsync" or "StartingAsync" or "StartedAsync")
@@ -63,48 +60,16 @@ internal static class StartupCode
         return false;
     }
 
-    // Asked for every client or pipeline created in an entry point's type: its answer is kept per method.
-    private static readonly ConditionalWeakTable<IMethodSymbol, StrongBox<bool>> CalledFromALoop = new();
-    private static readonly StrongBox<bool> Yes = new(true);
-    private static readonly StrongBox<bool> No = new(false);
-
-    /// <summary>
-    /// A call by the method's name, in its type's own source, with a loop around it inside the member that makes it. Read
-    /// from the syntax (the type is an entry point's: a program's few steps), so another overload of the name counts too.
-    /// </summary>
-    private static bool IsCalledFromALoop(IMethodSymbol method)
-    {
-        foreach (var reference in method.ContainingType.DeclaringSyntaxReferences)
-        {
-            foreach (var node in reference.GetSyntax().DescendantNodes())
-            {
-                if (node is InvocationExpressionSyntax { Expression: var callee } call
-                    && (callee switch
-                    {
-                        IdentifierNameSyntax name => name.Identifier.ValueText,
-                        MemberAccessExpressionSyntax access => access.Name.Identifier.ValueText,
-                        GenericNameSyntax generic => generic.Identifier.ValueText,
-                        _ => null,
-                    }) == method.Name
-                    && SyntaxShapes.IsInLoopBelow(call, limit: null))
-                {
-                    return true;
-                }
-            }
-        }
-
-        return false;
-    }
-
     /// <summary>
     /// The operation runs once: in start-up code, outside any loop and any lambda, or in a local function that is itself a
     /// configuration callback (<c>void ConfigureDbContext(IServiceProvider sp, DbContextOptionsBuilder options)</c>, named
     /// <c>Configure*</c>) of start-up code. A lambda runs whenever what it is handed to calls it (an event, a timer, a
     /// message handler, middleware), so an operation inside one is never taken to run once.
     /// </summary>
-    public static bool RunsOnce(IOperation operation, ISymbol containingSymbol)
+    /// <exception cref="MemberUses.NotYetKnownException">A helper of an entry point's type, asked before every call is seen.</exception>
+    public static bool RunsOnce(IOperation operation, ISymbol containingSymbol, MemberUses uses)
     {
-        if (containingSymbol is not IMethodSymbol member || !IsStartup(member))
+        if (containingSymbol is not IMethodSymbol member || !IsStartup(member, uses))
         {
             return false;
         }

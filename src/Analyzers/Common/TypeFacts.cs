@@ -48,4 +48,23 @@ internal static class TypeFacts
         => type is INamedTypeSymbol { OriginalDefinition.SpecialType: SpecialType.System_Nullable_T, TypeArguments.Length: 1 } nullable
             ? nullable.TypeArguments[0]
             : type;
+
+    /// <summary>An array, or a type that implements <c>IEnumerable</c> other than <c>string</c>.</summary>
+    public static bool IsCollection(ITypeSymbol type)
+    {
+        if (type is IArrayTypeSymbol)
+        {
+            return true;
+        }
+
+        foreach (var @interface in type.AllInterfaces)
+        {
+            if (@interface.SpecialType is SpecialType.System_Collections_IEnumerable)
+            {
+                return type.SpecialType != SpecialType.System_String;
+            }
+        }
+
+        return false;
+    }
 }

@@ -42,7 +42,11 @@ public sealed class EndpointAnalyzer : DiagnosticAnalyzer
         var factory = clients is not null && (types.Http.HttpClientBuilderExtensions is not null || types.Http.HttpClientFactoryOptions is not null);
 
         // RES023: only where System.Net.Dns is referenced; ServicePointManager.DnsRefreshTimeout = -1 rides on the constants' callbacks.
-        var dns = types.Dns.Dns is null ? null : new KeptDnsAnswerRecognizer(types);
+        // RES022 and RES023 ask about other members' code (who calls a helper, who writes a field): the index of uses answers
+        // once every callback has run, so the findings that ask are judged again at compilation end.
+        var uses = MemberUses.On(context);
+        var deferred = new MemberUses.Deferred();
+        var dns = types.Dns.Dns is null ? null : new KeptDnsAnswerRecognizer(types, uses);
         var refreshTimeout = dns is not null && types.Dns.ServicePointManager is not null;
 
         // The driver's cost is mostly per callback, so the rare shapes ride on callbacks that run anyway
@@ -111,7 +115,7 @@ public sealed class EndpointAnalyzer : DiagnosticAnalyzer
         }
 
         // RES021 judges what is kept for the process, RES022 what is made and dropped per operation: one callback for both.
-        var perOperation = new PerOperationClientRecognizer(types, context.Compilation);
+        var perOperation = new PerOperationClientRecognizer(types, context.Compilation, uses);
         context.RegisterOperationAction(
             c =>
             {
@@ -121,7 +125,21 @@ public sealed class EndpointAnalyzer : DiagnosticAnalyzer
                     Report(c, types, clients.RecognizeClient(creation));
                 }
 
-                Report(c, types, perOperation.RecognizeCreation(creation, c.ContainingSymbol));
+                PerOperationClient? perCall;
+                try
+                {
+                    perCall = perOperation.RecognizeCreation(creation, c.ContainingSymbol);
+                }
+                catch (MemberUses.NotYetKnownException)
+                {
+                    deferred.Add(creation, c.ContainingSymbol);
+                    return;
+                }
+
+                if (perCall is not null)
+                {
+                    Report(c.ReportDiagnostic, c.Options, types, perCall);
+                }
             },
             OperationKind.ObjectCreation);
         // RES022's client factories and Polly policies, RES023's resolutions: one invocation callback, chosen by name first.
@@ -131,21 +149,65 @@ public sealed class EndpointAnalyzer : DiagnosticAnalyzer
                 c =>
                 {
                     var call = (IInvocationOperation)c.Operation;
-                    var name = call.TargetMethod.Name;
-                    if (PerOperationClientRecognizer.IsCandidateFactoryName(name))
+                    if (!IsCandidateCall(call.TargetMethod.Name, perOperation, dns))
                     {
-                        Report(c, types, perOperation.RecognizeFactory(call, c.ContainingSymbol));
+                        return;
                     }
-                    else if (perOperation.JudgesPolicies && PollyStatefulStrategies.IsCandidateName(name))
+
+                    try
                     {
-                        Report(c, types, perOperation.RecognizePolicy(call, c.ContainingSymbol));
+                        JudgeCall(c.ReportDiagnostic, c.Options, types, call, c.ContainingSymbol, perOperation, dns);
                     }
-                    else if (dns is not null && KeptDnsAnswerRecognizer.IsCandidateName(name))
+                    catch (MemberUses.NotYetKnownException)
                     {
-                        Report(c, types, dns.RecognizeResolution(call));
+                        deferred.Add(call, c.ContainingSymbol);
                     }
                 },
                 OperationKind.Invocation);
+        }
+
+        context.RegisterCompilationEndAction(
+            c =>
+            {
+                uses.Complete();
+                foreach (var (operation, symbol) in deferred.Operations(c.Compilation, c.CancellationToken))
+                {
+                    if (operation is IObjectCreationOperation creation)
+                    {
+                        Report(c.ReportDiagnostic, c.Options, types, perOperation.RecognizeCreation(creation, symbol));
+                    }
+                    else if (operation is IInvocationOperation call)
+                    {
+                        JudgeCall(c.ReportDiagnostic, c.Options, types, call, symbol, perOperation, dns);
+                    }
+                }
+            });
+    }
+
+    private static bool IsCandidateCall(string name, PerOperationClientRecognizer perOperation, KeptDnsAnswerRecognizer? dns)
+        => PerOperationClientRecognizer.IsCandidateFactoryName(name)
+           || (perOperation.JudgesPolicies && PollyStatefulStrategies.IsCandidateName(name))
+           || (dns is not null && KeptDnsAnswerRecognizer.IsCandidateName(name));
+
+    /// <summary>
+    /// RES022's client factories and Polly policies, RES023's resolutions, chosen by name first. Asking who calls a helper or
+    /// who writes a field before every use is seen throws <see cref="MemberUses.NotYetKnownException"/>: the callback keeps
+    /// the call to judge again at compilation end.
+    /// </summary>
+    private static void JudgeCall(Action<Diagnostic> report, AnalyzerOptions options, KnownTypes types, IInvocationOperation call, ISymbol containingSymbol, PerOperationClientRecognizer perOperation, KeptDnsAnswerRecognizer? dns)
+    {
+        var name = call.TargetMethod.Name;
+        if (PerOperationClientRecognizer.IsCandidateFactoryName(name))
+        {
+            Report(report, options, types, perOperation.RecognizeFactory(call, containingSymbol));
+        }
+        else if (perOperation.JudgesPolicies && PollyStatefulStrategies.IsCandidateName(name))
+        {
+            Report(report, options, types, perOperation.RecognizePolicy(call, containingSymbol));
+        }
+        else if (dns is not null && KeptDnsAnswerRecognizer.IsCandidateName(name))
+        {
+            Report(report, options, types, dns.RecognizeResolution(call));
         }
     }
 
@@ -273,9 +335,9 @@ public sealed class EndpointAnalyzer : DiagnosticAnalyzer
             finding.Remedy));
     }
 
-    private static void Report(OperationAnalysisContext context, KnownTypes types, PerOperationClient? finding)
+    private static void Report(Action<Diagnostic> report, AnalyzerOptions options, KnownTypes types, PerOperationClient? finding)
     {
-        if (finding is null || !types.ShouldAnalyze(context.Options, context.Operation.Syntax.SyntaxTree))
+        if (finding is null || !types.ShouldAnalyze(options, finding.Creation.Syntax.SyntaxTree))
         {
             return;
         }
@@ -283,7 +345,7 @@ public sealed class EndpointAnalyzer : DiagnosticAnalyzer
         var properties = finding.CanHoist
             ? ImmutableDictionary<string, string?>.Empty.Add(EndpointFixHintKeys.HoistToField, "true")
             : ImmutableDictionary<string, string?>.Empty;
-        context.ReportDiagnostic(Diagnostic.Create(
+        report(Diagnostic.Create(
             DiagnosticDescriptors.ClientCreatedPerOperation,
             finding.Location,
             properties,
@@ -293,12 +355,20 @@ public sealed class EndpointAnalyzer : DiagnosticAnalyzer
 
     private static void Report(OperationAnalysisContext context, KnownTypes types, KeptDnsAnswer? finding)
     {
-        if (finding is null || !types.ShouldAnalyze(context.Options, context.Operation.Syntax.SyntaxTree))
+        if (finding is not null)
+        {
+            Report(context.ReportDiagnostic, context.Options, types, finding);
+        }
+    }
+
+    private static void Report(Action<Diagnostic> report, AnalyzerOptions options, KnownTypes types, KeptDnsAnswer? finding)
+    {
+        if (finding is null || !types.ShouldAnalyze(options, finding.Node.SyntaxTree))
         {
             return;
         }
 
-        context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.DnsAnswerKeptForProcess, finding.Node.GetLocation(), finding.Subject, finding.Remedy));
+        report(Diagnostic.Create(DiagnosticDescriptors.DnsAnswerKeptForProcess, finding.Node.GetLocation(), finding.Subject, finding.Remedy));
     }
 
     private static bool IsAllowed(string code, string[] allowed)

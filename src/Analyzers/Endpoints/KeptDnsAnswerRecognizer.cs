@@ -54,9 +54,11 @@ internal sealed class KeptDnsAnswerRecognizer
     private readonly HttpTypes _http;
     private readonly NetworkWaitTypes _sockets;
     private readonly INamedTypeSymbol? _environment;
+    private readonly MemberUses _uses;
 
-    public KeptDnsAnswerRecognizer(KnownTypes types)
+    public KeptDnsAnswerRecognizer(KnownTypes types, MemberUses uses)
     {
+        _uses = uses;
         _types = types.Dns;
         _http = types.Http;
         _sockets = types.Sockets;
@@ -117,16 +119,16 @@ internal sealed class KeptDnsAnswerRecognizer
         switch (top.Parent)
         {
             case IFieldInitializerOperation { InitializedFields.Length: 1 } initializer:
-                return KeptIn(initializer.InitializedFields[0], resolution);
+                return KeptIn(initializer.InitializedFields[0]);
             case IPropertyInitializerOperation { InitializedProperties.Length: 1 } initializer:
-                return KeptIn(initializer.InitializedProperties[0], resolution);
+                return KeptIn(initializer.InitializedProperties[0]);
             case IAssignmentOperation assignment when assignment.Value == top:
                 if (OperationTree.Unwrap(assignment.Target) is ILocalReferenceOperation written)
                 {
                     return assignment is ISimpleAssignmentOperation ? FollowLocal(written.Local, assignment, trail) : null;
                 }
 
-                return HttpClientLifetimeRecognizer.IsOwnMember(assignment.Target) && OperationTree.ReferencedSymbol(assignment.Target) is { } member ? KeptIn(member, resolution) : null;
+                return HttpClientLifetimeRecognizer.IsOwnMember(assignment.Target) && OperationTree.ReferencedSymbol(assignment.Target) is { } member ? KeptIn(member) : null;
             case IVariableInitializerOperation { Parent: IVariableDeclaratorOperation declarator }:
                 return FollowLocal(declarator.Symbol, declarator, trail);
             case IReturnOperation returned when LazyAround(returned) is { } lazy:
@@ -362,9 +364,9 @@ internal sealed class KeptDnsAnswerRecognizer
     /// once: every write of it is an initializer, a constructor of the right kind, <c>Main</c>, or a lazy first write
     /// (<c>??=</c>, or under a test that it is still null).
     /// </summary>
-    private static string? KeptIn(ISymbol member, IOperation resolution)
+    private string? KeptIn(ISymbol member)
     {
-        if (!HttpClientLifetimeRecognizer.IsProcessLived(member) || !WrittenOnce(member, resolution))
+        if (!HttpClientLifetimeRecognizer.IsProcessLived(member) || !WrittenOnce(member))
         {
             return null;
         }
@@ -376,7 +378,7 @@ internal sealed class KeptDnsAnswerRecognizer
 
     private static string Kind(ISymbol member) => member is IPropertySymbol ? "property" : "field";
 
-    private static bool WrittenOnce(ISymbol member, IOperation seen)
+    private bool WrittenOnce(ISymbol member)
     {
         // Only the type itself can write it: a private or read-only field, a property without a public setter.
         var onlyTheTypeWrites = member switch
@@ -385,98 +387,7 @@ internal sealed class KeptDnsAnswerRecognizer
             IPropertySymbol property => property.SetMethod is null || property.SetMethod.DeclaredAccessibility == Accessibility.Private,
             _ => false,
         };
-        if (!onlyTheTypeWrites || seen.SemanticModel is not { } model)
-        {
-            return false;
-        }
-
-        foreach (var reference in member.ContainingType.DeclaringSyntaxReferences)
-        {
-            if (reference.SyntaxTree != model.SyntaxTree)
-            {
-                // A part of the type in another file may write it: cannot be seen.
-                return false;
-            }
-
-            foreach (var node in reference.GetSyntax().DescendantNodes())
-            {
-                if (node is IdentifierNameSyntax name && name.Identifier.ValueText == member.Name
-                    && model.GetOperation(name) is { } use
-                    && SymbolEqualityComparer.Default.Equals(OperationTree.ReferencedSymbol(use), member)
-                    && !WriteRunsOnce(use, member))
-                {
-                    return false;
-                }
-            }
-        }
-
-        return true;
-    }
-
-    /// <summary>A read, or a write that happens once in the life of the member's holder.</summary>
-    private static bool WriteRunsOnce(IOperation use, ISymbol member)
-    {
-        var outer = OperationTree.Outer(use);
-        switch (outer.Parent)
-        {
-            case ICoalesceAssignmentOperation coalesce when coalesce.Target == outer:
-                return true;
-            case IAssignmentOperation assignment when assignment.Target == outer:
-                return assignment is ISimpleAssignmentOperation && (RunsOnceFor(assignment, member) || OnlyWhileNull(assignment, member));
-            case IIncrementOrDecrementOperation:
-            case IArgumentOperation { Parameter.RefKind: RefKind.Ref or RefKind.Out }:
-                return false;
-            default:
-                return true;
-        }
-    }
-
-    /// <summary>The write is in a static constructor (static member), an instance constructor (singleton's member), or <c>Main</c>.</summary>
-    private static bool RunsOnceFor(IOperation write, ISymbol member)
-    {
-        if (Enclosing<IAnonymousFunctionOperation>(write) is not null
-            || write.SemanticModel?.GetEnclosingSymbol(write.Syntax.SpanStart) is not IMethodSymbol method)
-        {
-            return false;
-        }
-
-        return method.MethodKind switch
-        {
-            MethodKind.StaticConstructor => member.IsStatic,
-            MethodKind.Constructor => !member.IsStatic,
-            _ => method.IsStatic && method.Name is "Main" or "<Main>$",
-        };
-    }
-
-    /// <summary>Under an <c>if</c> whose condition requires the member to be null: lazy initialization, done once.</summary>
-    private static bool OnlyWhileNull(IOperation write, ISymbol member)
-    {
-        for (var conditional = OperationTree.Ancestor<IConditionalOperation>(write); conditional is not null; conditional = OperationTree.Ancestor<IConditionalOperation>(conditional))
-        {
-            if (conditional.WhenTrue is { } whenTrue && (whenTrue == write || OperationTree.IsWithin(write, whenTrue)) && RequiresNull(conditional.Condition, member))
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
-
-    private static bool RequiresNull(IOperation condition, ISymbol member)
-    {
-        condition = OperationTree.Unwrap(condition)!;
-        return condition switch
-        {
-            IBinaryOperation { OperatorKind: BinaryOperatorKind.ConditionalAnd } and => RequiresNull(and.LeftOperand, member) || RequiresNull(and.RightOperand, member),
-            IBinaryOperation { OperatorKind: BinaryOperatorKind.Equals } equals
-                => IsMember(equals.LeftOperand, member) && IsNull(equals.RightOperand) || IsMember(equals.RightOperand, member) && IsNull(equals.LeftOperand),
-            IIsPatternOperation { Pattern: IConstantPatternOperation { Value: var constant } } pattern => IsMember(pattern.Value, member) && IsNull(constant),
-            _ => false,
-        };
-
-        static bool IsMember(IOperation operand, ISymbol member) => SymbolEqualityComparer.Default.Equals(OperationTree.ReferencedSymbol(operand), member);
-
-        static bool IsNull(IOperation operand) => OperationTree.Unwrap(operand)!.ConstantValue is { HasValue: true, Value: null };
+        return onlyTheTypeWrites && !_uses.IsWrittenAgain(member);
     }
 
     /// <summary>

@@ -62,11 +62,13 @@ internal sealed class PerOperationClientRecognizer
     private const string LimiterConsequence = "its limiter starts with every permit free on every call, so it never limits anything: build it once (a static or singleton field, or AddResiliencePipeline) and share it";
 
     private readonly KnownTypes _types;
+    private readonly MemberUses _uses;
     private readonly INamedTypeSymbol? _connectionMultiplexer;
     private readonly INamedTypeSymbol? _grpcChannel;
 
-    public PerOperationClientRecognizer(KnownTypes types, Compilation compilation)
+    public PerOperationClientRecognizer(KnownTypes types, Compilation compilation, MemberUses uses)
     {
+        _uses = uses;
         _types = types;
         JudgesPolicies = types.Polly.HasPolicies;
         var lookup = LibraryTypeLookup.For(compilation);
@@ -304,13 +306,13 @@ internal sealed class PerOperationClientRecognizer
         => type.Name is "BlobServiceClient" or "QueueServiceClient" or "TableServiceClient" or "ShareServiceClient" or "DataLakeServiceClient"
            && type.ContainingNamespace?.ToDisplayString() is { } space && space.StartsWith("Azure.", System.StringComparison.Ordinal);
 
-    private static bool StaysInOneOperation(IOperation created, ISymbol containingSymbol)
+    private bool StaysInOneOperation(IOperation created, ISymbol containingSymbol)
     {
         // A lambda runs when whatever it is handed to calls it: judged only when that is once per request (a Minimal API
         // handler). A method that runs once (Main, start-up) still makes one client per item in a loop.
         var lambda = StartupCode.EnclosingLambda(created);
         var perOperation = lambda is null
-            ? StartupCode.RunsPerOperation(containingSymbol) || OperationTree.Ancestor<ILoopOperation>(created) is not null
+            ? StartupCode.RunsPerOperation(containingSymbol, _uses) || OperationTree.Ancestor<ILoopOperation>(created) is not null
             : StartupCode.IsRequestHandler(lambda);
         if (!perOperation)
         {

@@ -79,11 +79,13 @@ internal sealed class FanOutRecognizer
 
     private readonly LoadTypes _types;
     private readonly OutboundOperations _outbound;
+    private readonly MemberUses _uses;
 
-    public FanOutRecognizer(LoadTypes types, OutboundOperations outbound)
+    public FanOutRecognizer(LoadTypes types, OutboundOperations outbound, MemberUses uses)
     {
         _types = types;
         _outbound = outbound;
+        _uses = uses;
     }
 
     private enum SizeBound
@@ -442,7 +444,7 @@ internal sealed class FanOutRecognizer
                 // new List<T> { a, b } holds what its initializer lists; new List<T>(items) holds items.
                 foreach (var argument in creation.Arguments)
                 {
-                    if (argument.Value.Type is { SpecialType: not SpecialType.System_Int32 } argumentType && IsCollection(argumentType))
+                    if (argument.Value.Type is { SpecialType: not SpecialType.System_Int32 } argumentType && TypeFacts.IsCollection(argumentType))
                     {
                         return Size(argument.Value, depth + 1);
                     }
@@ -630,29 +632,18 @@ internal sealed class FanOutRecognizer
             return false;
         }
 
-        method = method.OriginalDefinition;
-        SyntaxNode? scope = method.MethodKind == MethodKind.LocalFunction
-            ? OperationTree.Root(reference).Syntax
-            : method.ContainingType.DeclaringSyntaxReferences.Length == 1 ? method.ContainingType.DeclaringSyntaxReferences[0].GetSyntax() : null;
-        if (scope is null)
+        // Every call of the method, as the invocation callback saw them (the index throws until all are seen).
+        if (_uses.CallsOf(method) is not { Count: > 0 } calls)
         {
             return false;
         }
 
-        var callers = 0;
-        foreach (var node in scope.DescendantNodes())
+        foreach (var syntax in calls)
         {
-            if (node is not IdentifierNameSyntax { Identifier.ValueText: var name } identifier || name != method.Name
-                || !SymbolEqualityComparer.Default.Equals(model.GetSymbolInfo(identifier).Symbol?.OriginalDefinition, method))
+            var node = syntax.GetSyntax();
+            var callModel = node.SyntaxTree == model.SyntaxTree ? model : model.Compilation.GetSemanticModel(node.SyntaxTree);
+            if (callModel.GetOperation(node) is not IInvocationOperation call)
             {
-                continue;
-            }
-
-            var callee = identifier.Parent is MemberAccessExpressionSyntax access && access.Name == identifier ? (SyntaxNode)access : identifier;
-            if (callee.Parent is not InvocationExpressionSyntax invocation || invocation.Expression != callee
-                || model.GetOperation(invocation) is not IInvocationOperation call)
-            {
-                // Handed over as a delegate: called from where it cannot be seen.
                 return false;
             }
 
@@ -669,11 +660,9 @@ internal sealed class FanOutRecognizer
             {
                 return false;
             }
-
-            callers++;
         }
 
-        return callers > 0;
+        return true;
     }
 
     /// <summary>The method assigns the parameter, or fills the collection it was given (<c>items.Add(…)</c>).</summary>
@@ -686,7 +675,7 @@ internal sealed class FanOutRecognizer
                 ISimpleAssignmentOperation assignment => assignment.Target,
                 ICompoundAssignmentOperation compound => compound.Target,
                 ICoalesceAssignmentOperation coalesce => coalesce.Target,
-                IInvocationOperation call when IsFilling(call.TargetMethod.Name) => OperationTree.Receiver(call),
+                IInvocationOperation call when MemberUses.IsFilling(call.TargetMethod.Name) => OperationTree.Receiver(call),
                 _ => null,
             };
             if (OperationTree.Unwrap(target) is IParameterReferenceOperation written && SymbolEqualityComparer.Default.Equals(written.Parameter, reference.Parameter))
@@ -901,7 +890,7 @@ internal sealed class FanOutRecognizer
         {
             if (operation is IInvocationOperation call
                 && IsOn(call, reference.Local)
-                && IsFilling(call.TargetMethod.Name)
+                && MemberUses.IsFilling(call.TargetMethod.Name)
                 && !FilledWithinBound(call, depth))
             {
                 return true;
@@ -1082,7 +1071,7 @@ internal sealed class FanOutRecognizer
             }
         }
 
-        return !IsFilledInType(field);
+        return !_uses.IsFilled(field);
     }
 
     /// <summary>The values the field's declarations initialise it with; null when it has none, or one is in another file.</summary>
@@ -1109,39 +1098,6 @@ internal sealed class FanOutRecognizer
 
         return values;
     }
-
-    /// <summary>The field's type calls a filling method on it, or passes it as an argument (which may fill it).</summary>
-    private static bool IsFilledInType(IFieldSymbol field)
-    {
-        if (field.ContainingType is not { } type)
-        {
-            return true;
-        }
-
-        foreach (var part in type.DeclaringSyntaxReferences)
-        {
-            foreach (var node in part.GetSyntax().DescendantNodes())
-            {
-                var named = node switch
-                {
-                    MemberAccessExpressionSyntax { Name.Identifier.ValueText: var method } access when IsFilling(method) => access.Expression,
-                    ArgumentSyntax argument => argument.Expression,
-                    _ => null,
-                };
-                if (named is IdentifierNameSyntax { Identifier.ValueText: var name } && name == field.Name
-                    || named is MemberAccessExpressionSyntax { Expression: ThisExpressionSyntax, Name.Identifier.ValueText: var member } && member == field.Name)
-                {
-                    return true;
-                }
-            }
-        }
-
-        return false;
-    }
-
-    private static bool IsFilling(string method)
-        => method.StartsWith("Add", StringComparison.Ordinal) || method.StartsWith("Insert", StringComparison.Ordinal)
-           || method is "Enqueue" or "Push" or "TryAdd";
 
     private static bool HasSpread(CollectionExpressionSyntax collection)
     {
@@ -1209,24 +1165,6 @@ internal sealed class FanOutRecognizer
         }
 
         return null;
-    }
-
-    private static bool IsCollection(ITypeSymbol type)
-    {
-        if (type is IArrayTypeSymbol)
-        {
-            return true;
-        }
-
-        foreach (var @interface in type.AllInterfaces)
-        {
-            if (@interface.SpecialType is SpecialType.System_Collections_IEnumerable)
-            {
-                return type.SpecialType != SpecialType.System_String;
-            }
-        }
-
-        return false;
     }
 
     private static bool AllConstant(System.Collections.Immutable.ImmutableArray<IOperation> values)

@@ -32,7 +32,13 @@ internal sealed class RetryWithoutBreaker
     /// <summary>For each static member or registered key, whether every execution seen so far runs once.</summary>
     private readonly ConcurrentDictionary<string, bool> _runsOnce = new(System.StringComparer.Ordinal);
 
-    public RetryWithoutBreaker(KnownTypes types) => _types = types;
+    private readonly MemberUses _uses;
+
+    public RetryWithoutBreaker(KnownTypes types, MemberUses uses)
+    {
+        _types = types;
+        _uses = uses;
+    }
 
     /// <summary>Cheap filter on the call: builder chains, v7 wraps, and the executions and look-ups of a pipeline.</summary>
     public static bool IsCandidate(IInvocationOperation invocation)
@@ -44,7 +50,7 @@ internal sealed class RetryWithoutBreaker
         => invocation.TargetMethod.Name.StartsWith("Execute", System.StringComparison.Ordinal) && invocation.Instance?.Type is { Name: "ResiliencePipeline" };
 
     /// <summary>One candidate call; <paramref name="report"/> is false in files the rules skip (test code), where registrations are still collected.</summary>
-    public void OnInvocation(OperationAnalysisContext context, IInvocationOperation invocation, bool report)
+    public void OnInvocation(FindingSink context, IInvocationOperation invocation, bool report)
     {
         if (HttpClientBuilderRecognizer.IsBuilderType(invocation.Type))
         {
@@ -101,7 +107,7 @@ internal sealed class RetryWithoutBreaker
         {
             if (OperationTree.Unwrap(invocation.Instance) is IMemberReferenceOperation { Member: { IsStatic: true } member } and (IFieldReferenceOperation or IPropertyReferenceOperation))
             {
-                var once = StartupCode.RunsOnce(invocation, context.ContainingSymbol);
+                var once = StartupCode.RunsOnce(invocation, context.ContainingSymbol, _uses);
                 _runsOnce.AddOrUpdate(MemberIdentity(member), once, (_, before) => before && once);
             }
 
@@ -311,7 +317,7 @@ internal sealed class RetryWithoutBreaker
     /// traffic for a breaker to shed. Built into a static field or property, or registered under a constant key
     /// (<c>AddResiliencePipeline("key", b =&gt; …)</c>), its executions may be anywhere in the compilation: judged at its end.
     /// </summary>
-    private static (PipelineUse Use, string? Identity) Use(IInvocationOperation top, ISymbol containingSymbol)
+    private (PipelineUse Use, string? Identity) Use(IInvocationOperation top, ISymbol containingSymbol)
     {
         if (LambdaReceiver(top) is { } receiver)
         {
@@ -377,12 +383,12 @@ internal sealed class RetryWithoutBreaker
     /// The pipeline <paramref name="pipeline"/> yields is only executed, directly (<c>….Build().Execute(…)</c>) or through a
     /// local of the same body used for nothing else, at least once, and every execution runs once.
     /// </summary>
-    private static bool ExecutedOnlyOnce(IOperation pipeline, ISymbol containingSymbol)
+    private bool ExecutedOnlyOnce(IOperation pipeline, ISymbol containingSymbol)
     {
         var outer = OperationTree.Outer(pipeline);
         if (outer.Parent is IInvocationOperation direct && direct.Instance == outer)
         {
-            return IsExecution(direct) && StartupCode.RunsOnce(direct, containingSymbol);
+            return IsExecution(direct) && StartupCode.RunsOnce(direct, containingSymbol, _uses);
         }
 
         if (outer.Parent is not IVariableInitializerOperation { Parent: IVariableDeclaratorOperation { Symbol: var local } })
@@ -397,7 +403,7 @@ internal sealed class RetryWithoutBreaker
             {
                 var use = OperationTree.Outer(reference);
                 if (use.Parent is not IInvocationOperation execution || execution.Instance != use || !IsExecution(execution)
-                    || !StartupCode.RunsOnce(execution, containingSymbol))
+                    || !StartupCode.RunsOnce(execution, containingSymbol, _uses))
                 {
                     return false;
                 }
@@ -471,7 +477,7 @@ internal sealed class RetryWithoutBreaker
     /// A v7 <c>Policy.Wrap(…)</c>/<c>WrapAsync(…)</c> (or <c>retry.WrapAsync(…)</c>) whose policies, nested wraps included,
     /// are all in sight: a retry and no breaker. A wrap that is itself wrapped again is left to the outermost one.
     /// </summary>
-    private void Wrap(OperationAnalysisContext context, IInvocationOperation wrap)
+    private void Wrap(FindingSink context, IInvocationOperation wrap)
     {
         if (IsWrappedAgain(wrap))
         {

@@ -1,3 +1,4 @@
+using System.Threading;
 using ResilienceAnalyzers.Tests.Verifiers;
 using Analyzer = ResilienceAnalyzers.Tests.Verifiers.CSharpAnalyzerVerifier<ResilienceAnalyzers.Endpoints.EndpointAnalyzer>;
 
@@ -261,6 +262,43 @@ public sealed class KeptDnsAnswerTests
                 public static void OnFailure() => _reset = null;
             }
             """);
+
+    // Every write of the member counts, wherever it is: a constructor's local function or lambda may run again after
+    // construction, and a part of the type in another file writes it as surely as this one.
+    [Fact]
+    public Task AWriteThatMayRunAgain_InAFunctionOrAnotherPart_IsNotWrittenOnce()
+    {
+        var test = new Analyzer.Test { TestLibraries = TestLibraries.None };
+        test.TestState.Sources.Add(Usings + """
+            sealed partial class Directory
+            {
+                public static Directory Instance { get; } = new Directory("dir.example.com");
+
+                private readonly IPAddress[] _kept;
+                private IPAddress[] _refreshed;
+                private IPAddress[] _reloaded;
+
+                private Directory(string host)
+                {
+                    _kept = {|RES023:Dns.GetHostAddresses(host)|};
+                    _refreshed = Dns.GetHostAddresses(host);
+                    _reloaded = Dns.GetHostAddresses(host);
+                    Refresh = () => Reload();
+
+                    void Reload() => _refreshed = Dns.GetHostAddresses(host);
+                }
+
+                public Action Refresh { get; }
+            }
+            """);
+        test.TestState.Sources.Add("""
+            partial class Directory
+            {
+                public void OnFailure(string host) => _reloaded = System.Net.Dns.GetHostAddresses(host);
+            }
+            """);
+        return test.RunAsync(CancellationToken.None);
+    }
 
     // What cannot be followed is not reported: another type may write a public member, a helper may refresh, an
     // instance field of an ordinary object lives as long as its object.

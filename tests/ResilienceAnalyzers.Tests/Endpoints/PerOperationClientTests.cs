@@ -272,6 +272,47 @@ public sealed class PerOperationClientTests
             }
             """);
 
+    // Who calls a helper is read from every call the compilation makes (the index of uses), not from the entry point's
+    // type alone: another type calling it from a loop makes it per operation; a call in a loop of another method that only
+    // shares the helper's name does not.
+    [Fact]
+    public Task HelpersOfTheEntryPointsType_CalledFromALoopOfAnotherType_ArePerOperation_NameAlikesAreNot()
+        => Verify("""
+            class Program
+            {
+                static async Task Main(string[] args) => await new Poller().RunAsync(args[0]);
+
+                internal static async Task<string> FetchAsync(string url)
+                {
+                    var client = {|RES022:new HttpClient()|};
+                    return await client.GetStringAsync(url);
+                }
+
+                internal static async Task<string> Send(string url)
+                {
+                    var client = new HttpClient();
+                    return await client.GetStringAsync(url);
+                }
+            }
+
+            class Poller
+            {
+                private readonly Queue<string> _queue = new();
+
+                public async Task RunAsync(string url)
+                {
+                    Console.WriteLine(await Program.Send(url));
+                    for (var round = 0; round < 10; round++)
+                    {
+                        Console.WriteLine(await Program.FetchAsync(url));
+                        Send(url);
+                    }
+                }
+
+                void Send(string url) => _queue.Enqueue(url);
+            }
+            """);
+
     // A host or service-collection builder's extension method runs as the application is configured (StartupCode).
     [Fact]
     public Task AStartupBuildersExtensionMethod_IsNotPerOperation()

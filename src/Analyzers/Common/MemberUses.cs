@@ -1,0 +1,327 @@
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.Runtime.CompilerServices;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace ResilienceAnalyzers.Common;
+
+/// <summary>
+/// Who calls a method, who hands it over as a delegate, and who fills or rewrites a field or property, as the operation
+/// callbacks the families register anyway see them (invocations, field references, assignments) plus method references:
+/// the questions about other members' code that RES022, RES023, RES030 and RES031 ask, answered without walking any
+/// syntax. One per compilation start context (the composed analyzer's families share it).
+/// </summary>
+/// <remarks>
+/// Every answer needs every use in the compilation, so it is known only once the callbacks are done: a question asked
+/// before then throws <see cref="NotYetKnownException"/>, and the family keeps the finding's place to judge again at
+/// compilation end (<see cref="Deferred"/>). Those findings show in builds and full-solution analysis, not while typing.
+/// The facts kept are symbols and syntax references, never operations or semantic models.
+/// </remarks>
+internal sealed class MemberUses
+{
+    private static readonly ConditionalWeakTable<CompilationStartAnalysisContext, MemberUses> ByContext = new();
+
+    private readonly IAssemblySymbol _assembly;
+    private readonly ConcurrentDictionary<INamedTypeSymbol, bool> _entryPointTypes = new(SymbolEqualityComparer.Default);
+    private readonly ConcurrentDictionary<IMethodSymbol, byte> _calledFromALoop = new(SymbolEqualityComparer.Default);
+    private readonly ConcurrentDictionary<IMethodSymbol, ConcurrentQueue<SyntaxReference>> _calls = new(SymbolEqualityComparer.Default);
+    private readonly ConcurrentDictionary<IMethodSymbol, byte> _handedOver = new(SymbolEqualityComparer.Default);
+    private readonly ConcurrentDictionary<IFieldSymbol, byte> _filled = new(SymbolEqualityComparer.Default);
+    private readonly ConcurrentDictionary<ISymbol, byte> _writtenAgain = new(SymbolEqualityComparer.Default);
+    private volatile bool _complete;
+
+    private MemberUses(Compilation compilation) => _assembly = compilation.Assembly;
+
+    /// <summary>The uses seen through <paramref name="context"/>: registered on it the first time a family asks.</summary>
+    public static MemberUses On(CompilationStartAnalysisContext context)
+    {
+        if (ByContext.TryGetValue(context, out var existing))
+        {
+            return existing;
+        }
+
+        // Families register one after another on one thread: no race between the check and the add.
+        var uses = new MemberUses(context.Compilation);
+        ByContext.Add(context, uses);
+        context.RegisterOperationAction(c => uses.OnInvocation((IInvocationOperation)c.Operation), OperationKind.Invocation);
+        context.RegisterOperationAction(c => uses.OnMethodReference((IMethodReferenceOperation)c.Operation), OperationKind.MethodReference);
+        context.RegisterOperationAction(c => uses.OnFieldReference((IFieldReferenceOperation)c.Operation, c.ContainingSymbol), OperationKind.FieldReference);
+        context.RegisterOperationAction(c => uses.OnAssignment((ISimpleAssignmentOperation)c.Operation, c.ContainingSymbol), OperationKind.SimpleAssignment);
+        return uses;
+    }
+
+    /// <summary>Called first by every compilation end action that judges deferred findings: every use has been seen.</summary>
+    public void Complete() => _complete = true;
+
+    /// <summary>
+    /// A type that declares the program's entry point (<c>static Main</c>, or top-level statements): its helpers run as
+    /// the program starts, unless it calls them from a loop (<see cref="IsCalledFromALoop"/>).
+    /// </summary>
+    public bool IsEntryPointType(INamedTypeSymbol type) => _entryPointTypes.GetOrAdd(type, static t => DeclaresMain(t));
+
+    /// <summary>A method of an entry point's type that some code calls from inside a loop (or a lambda in one).</summary>
+    public bool IsCalledFromALoop(IMethodSymbol method)
+    {
+        EnsureComplete();
+        return _calledFromALoop.ContainsKey(method.OriginalDefinition);
+    }
+
+    /// <summary>
+    /// Every call of a private method or local function that takes a collection (the calls' syntax), or null when it is also
+    /// handed over as a delegate, so that some of its calls cannot be seen.
+    /// </summary>
+    public IReadOnlyCollection<SyntaxReference>? CallsOf(IMethodSymbol method)
+    {
+        EnsureComplete();
+        method = method.OriginalDefinition;
+        if (_handedOver.ContainsKey(method))
+        {
+            return null;
+        }
+
+        return _calls.TryGetValue(method, out var calls) ? calls : (IReadOnlyCollection<SyntaxReference>)System.Array.Empty<SyntaxReference>();
+    }
+
+    /// <summary>Some code of the compilation fills the private field (<c>_items.Add(…)</c>) or hands it to a call that may.</summary>
+    public bool IsFilled(IFieldSymbol field)
+    {
+        EnsureComplete();
+        return _filled.ContainsKey(field.OriginalDefinition);
+    }
+
+    /// <summary>
+    /// Some write of the member (a field or a property that only its type can set) does not run once in the life of its
+    /// holder (<paramref name="runsOnce"/> judged each write as it was seen).
+    /// </summary>
+    public bool IsWrittenAgain(ISymbol member)
+    {
+        EnsureComplete();
+        return _writtenAgain.ContainsKey(member.OriginalDefinition);
+    }
+
+    private void EnsureComplete()
+    {
+        if (!_complete)
+        {
+            throw new NotYetKnownException();
+        }
+    }
+
+    private void OnInvocation(IInvocationOperation call)
+    {
+        var method = call.TargetMethod;
+        if (!SymbolEqualityComparer.Default.Equals(method.ContainingAssembly, _assembly))
+        {
+            return;
+        }
+
+        method = method.OriginalDefinition;
+        if ((method.MethodKind == MethodKind.LocalFunction || method is { MethodKind: MethodKind.Ordinary, DeclaredAccessibility: Accessibility.Private })
+            && TakesACollection(method))
+        {
+            _calls.GetOrAdd(method, static _ => new ConcurrentQueue<SyntaxReference>()).Enqueue(call.Syntax.GetReference());
+        }
+
+        if (method.ContainingType is { } type && IsEntryPointType(type) && SyntaxShapes.IsInLoopBelow(call.Syntax, limit: null))
+        {
+            _calledFromALoop.TryAdd(method, 0);
+        }
+    }
+
+    private void OnMethodReference(IMethodReferenceOperation reference)
+    {
+        if (reference.Method.MethodKind is MethodKind.LocalFunction or MethodKind.Ordinary
+            && SymbolEqualityComparer.Default.Equals(reference.Method.ContainingAssembly, _assembly))
+        {
+            _handedOver.TryAdd(reference.Method.OriginalDefinition, 0);
+        }
+    }
+
+    private void OnFieldReference(IFieldReferenceOperation reference, ISymbol containingSymbol)
+    {
+        var field = reference.Field;
+        var isPrivate = field.DeclaredAccessibility == Accessibility.Private;
+        if (!isPrivate && !field.IsReadOnly)
+        {
+            return;
+        }
+
+        var use = OperationTree.Outer(reference);
+        // Called on (an extension method's receiver included, as it reads): fills when named so. Handed to a call: may fill.
+        var fills = use.Parent switch
+        {
+            IInvocationOperation call => call.Instance == use && IsFilling(call.TargetMethod.Name),
+            IArgumentOperation { Parent: IInvocationOperation { TargetMethod: { IsExtensionMethod: true } extension }, Parameter.Ordinal: 0 } => IsFilling(extension.Name),
+            IArgumentOperation => true,
+            _ => false,
+        };
+        if (isPrivate && fills)
+        {
+            _filled.TryAdd(field.OriginalDefinition, 0);
+        }
+
+        if (IsWrittenAgain(use, field, containingSymbol))
+        {
+            _writtenAgain.TryAdd(field.OriginalDefinition, 0);
+        }
+    }
+
+    private void OnAssignment(ISimpleAssignmentOperation assignment, ISymbol containingSymbol)
+    {
+        if (assignment.Target is IPropertyReferenceOperation { Property: { } property } target
+            && property.SetMethod is null or { DeclaredAccessibility: Accessibility.Private }
+            && IsWrittenAgain(target, property, containingSymbol))
+        {
+            _writtenAgain.TryAdd(property.OriginalDefinition, 0);
+        }
+    }
+
+    /// <summary>A write of the member that may run more than once in the life of its holder.</summary>
+    private static bool IsWrittenAgain(IOperation use, ISymbol member, ISymbol containingSymbol)
+        => use.Parent switch
+        {
+            ICoalesceAssignmentOperation coalesce when coalesce.Target == use => false,
+            IAssignmentOperation assignment when assignment.Target == use
+                => assignment is not ISimpleAssignmentOperation || !(RunsOnceFor(assignment, member, containingSymbol) || OnlyWhileNull(assignment, member)),
+            IIncrementOrDecrementOperation => true,
+            IArgumentOperation { Parameter.RefKind: RefKind.Ref or RefKind.Out } => true,
+            _ => false,
+        };
+
+    /// <summary>The write is in a static constructor (static member), an instance constructor (singleton's member), or <c>Main</c>.</summary>
+    private static bool RunsOnceFor(IOperation write, ISymbol member, ISymbol containingSymbol)
+    {
+        if (InAFunction(write) || containingSymbol is not IMethodSymbol method)
+        {
+            return false;
+        }
+
+        return method.MethodKind switch
+        {
+            MethodKind.StaticConstructor => member.IsStatic,
+            MethodKind.Constructor => !member.IsStatic,
+            _ => method.IsStatic && method.Name is "Main" or "<Main>$",
+        };
+    }
+
+    /// <summary>Inside a lambda or a local function: it runs whenever it is called.</summary>
+    private static bool InAFunction(IOperation operation)
+    {
+        for (var current = operation.Parent; current is not null; current = current.Parent)
+        {
+            if (current is IAnonymousFunctionOperation or ILocalFunctionOperation)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Under an <c>if</c> whose condition requires the member to be null: lazy initialization, done once.</summary>
+    private static bool OnlyWhileNull(IOperation write, ISymbol member)
+    {
+        for (var conditional = OperationTree.Ancestor<IConditionalOperation>(write); conditional is not null; conditional = OperationTree.Ancestor<IConditionalOperation>(conditional))
+        {
+            if (conditional.WhenTrue is { } whenTrue && (whenTrue == write || OperationTree.IsWithin(write, whenTrue)) && RequiresNull(conditional.Condition, member))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool RequiresNull(IOperation condition, ISymbol member)
+    {
+        condition = OperationTree.Unwrap(condition)!;
+        return condition switch
+        {
+            IBinaryOperation { OperatorKind: BinaryOperatorKind.ConditionalAnd } and => RequiresNull(and.LeftOperand, member) || RequiresNull(and.RightOperand, member),
+            IBinaryOperation { OperatorKind: BinaryOperatorKind.Equals } equals
+                => IsMember(equals.LeftOperand, member) && IsNull(equals.RightOperand) || IsMember(equals.RightOperand, member) && IsNull(equals.LeftOperand),
+            IIsPatternOperation { Pattern: IConstantPatternOperation { Value: var constant } } pattern => IsMember(pattern.Value, member) && IsNull(constant),
+            _ => false,
+        };
+
+        static bool IsMember(IOperation operand, ISymbol member) => SymbolEqualityComparer.Default.Equals(OperationTree.ReferencedSymbol(operand), member);
+
+        static bool IsNull(IOperation operand) => OperationTree.Unwrap(operand)!.ConstantValue is { HasValue: true, Value: null };
+    }
+
+    /// <summary>A method that adds to the collection it is called on.</summary>
+    public static bool IsFilling(string method)
+        => method.StartsWith("Add", System.StringComparison.Ordinal) || method.StartsWith("Insert", System.StringComparison.Ordinal)
+           || method is "Enqueue" or "Push" or "TryAdd";
+
+    private static bool TakesACollection(IMethodSymbol method)
+    {
+        foreach (var parameter in method.Parameters)
+        {
+            if (TypeFacts.IsCollection(parameter.Type))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool DeclaresMain(INamedTypeSymbol type)
+    {
+        foreach (var member in type.GetMembers("Main"))
+        {
+            if (member is IMethodSymbol { IsStatic: true })
+            {
+                return true;
+            }
+        }
+
+        foreach (var member in type.GetMembers("<Main>$"))
+        {
+            if (member is IMethodSymbol { IsStatic: true })
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Thrown by a question asked before every use has been seen; caught by the family, which defers the finding.</summary>
+    public sealed class NotYetKnownException : System.Exception
+    {
+    }
+
+    /// <summary>
+    /// The places of findings that asked a question before its answer was known: judged again, in the same way, at
+    /// compilation end. A place is the syntax the callback saw and the symbol it ran for.
+    /// </summary>
+    public sealed class Deferred
+    {
+        private readonly ConcurrentQueue<(SyntaxReference Syntax, ISymbol ContainingSymbol)> _places = new();
+
+        public void Add(IOperation operation, ISymbol containingSymbol) => _places.Enqueue((operation.Syntax.GetReference(), containingSymbol));
+
+        /// <summary>The operations again, bound anew (the callbacks' semantic models are gone), with the symbols they ran for.</summary>
+        public IEnumerable<(IOperation Operation, ISymbol ContainingSymbol)> Operations(Compilation compilation, System.Threading.CancellationToken cancellationToken)
+        {
+            var models = new Dictionary<SyntaxTree, SemanticModel>();
+            foreach (var (syntax, containingSymbol) in _places)
+            {
+                if (!models.TryGetValue(syntax.SyntaxTree, out var model))
+                {
+                    model = compilation.GetSemanticModel(syntax.SyntaxTree);
+                    models.Add(syntax.SyntaxTree, model);
+                }
+
+                if (model.GetOperation(syntax.GetSyntax(cancellationToken), cancellationToken) is { } operation)
+                {
+                    yield return (operation, containingSymbol);
+                }
+            }
+        }
+    }
+}
