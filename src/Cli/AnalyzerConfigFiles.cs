@@ -119,7 +119,21 @@ internal static class AnalyzerConfigFiles
 
         public ConfiguredOptions(IReadOnlyDictionary<SyntaxTree, AnalyzerConfigOptionsResult> perTree, AnalyzerConfigOptionsResult global)
         {
-            _perTree = perTree.ToDictionary(p => p.Key, p => (AnalyzerConfigOptions)new Values(p.Value.AnalyzerOptions));
+            // Files under the same sections get the same options (the configuration set caches them by sections), as
+            // the compiler hands them out: one object each, which analyzers may read once per configuration.
+            var shared = new Dictionary<ImmutableDictionary<string, string>, AnalyzerConfigOptions>(ReferenceEqualityComparer.Instance);
+            _perTree = new Dictionary<SyntaxTree, AnalyzerConfigOptions>();
+            foreach (var (tree, result) in perTree)
+            {
+                if (!shared.TryGetValue(result.AnalyzerOptions, out var options))
+                {
+                    options = new Values(result.AnalyzerOptions);
+                    shared.Add(result.AnalyzerOptions, options);
+                }
+
+                _perTree.Add(tree, options);
+            }
+
             GlobalOptions = new Values(global.AnalyzerOptions);
         }
 

@@ -197,7 +197,7 @@ internal static class Scanner
             var sets = new List<AnalyzerSet> { ours };
             sets.AddRange(options.Compare.Select(AnalyzerSet.Load));
             (timing, diagnostics) = await Benchmark.RunAsync(targets, sets, options.Passes, progress.Report);
-            if (AnalyzerSet.Sdk() is { } sdk)
+            if (!options.NoWall && AnalyzerSet.Sdk() is { } sdk)
             {
                 timing = timing with { Marginal = await Benchmark.MarginalAsync(targets, ours, sdk, sets.Skip(1).ToList(), options.Passes, progress.Report) };
             }

@@ -27,10 +27,16 @@ public interface IAnalyzerOption
 /// </summary>
 public abstract class AnalyzerOption<T> : IAnalyzerOption
 {
+    // .editorconfig keys are matched case-insensitively by the compiler; the documented spelling and its lower-case form
+    // are both tried so either works whatever the host does. Lowered once: options are read on hot paths.
+    private readonly string? _lowerKey;
+
     protected AnalyzerOption(string key, T defaultValue)
     {
         Key = key;
         DefaultValue = defaultValue;
+        var lower = key.ToLowerInvariant();
+        _lowerKey = lower == key ? null : lower;
     }
 
     /// <inheritdoc/>
@@ -47,8 +53,7 @@ public abstract class AnalyzerOption<T> : IAnalyzerOption
     /// <inheritdoc/>
     public bool TryGetInvalid(AnalyzerConfigOptions options, out string text)
     {
-        if ((options.TryGetValue(Key, out var value) || options.TryGetValue(Key.ToLowerInvariant(), out value))
-            && !TryParse(value.Trim(), out _))
+        if (TryGetText(options, out var value) && !TryParse(value.Trim(), out _))
         {
             text = value;
             return true;
@@ -80,15 +85,24 @@ public abstract class AnalyzerOption<T> : IAnalyzerOption
 
     private bool TryRead(AnalyzerConfigOptions options, out T value)
     {
-        // .editorconfig keys are matched case-insensitively by the compiler; try the documented spelling
-        // and its lower-case form so either works whatever the host does.
-        if ((options.TryGetValue(Key, out var text) || options.TryGetValue(Key.ToLowerInvariant(), out text))
-            && TryParse(text.Trim(), out value))
+        if (TryGetText(options, out var text) && TryParse(text.Trim(), out value))
         {
             return true;
         }
 
         value = DefaultValue;
+        return false;
+    }
+
+    private bool TryGetText(AnalyzerConfigOptions options, out string text)
+    {
+        if (options.TryGetValue(Key, out var value) || (_lowerKey is not null && options.TryGetValue(_lowerKey, out value)))
+        {
+            text = value;
+            return true;
+        }
+
+        text = "";
         return false;
     }
 

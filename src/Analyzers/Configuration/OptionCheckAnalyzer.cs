@@ -56,18 +56,26 @@ public sealed class OptionCheckAnalyzer : DiagnosticAnalyzer
 
     private static void Inspect(CompilationAnalysisContext context, AnalyzerConfigOptions options, HashSet<string> reported)
     {
+        // Where the host lists the keys, only those that look like ours are looked at: a build's configuration sets
+        // hundreds of keys for every file, and most files set none of ours. Older hosts cannot list: every option is probed.
+        var ours = KeysOfOurs(options);
         foreach (var option in Options.All)
         {
-            if (option.TryGetInvalid(options, out var text) && reported.Add(option.Key + "=" + text))
+            if ((ours is null || ours.Contains(option.Key)) && option.TryGetInvalid(options, out var text) && reported.Add(option.Key + "=" + text))
             {
                 var why = string.Format(CultureInfo.InvariantCulture, "is not {0}; the default, {1}, is used instead", option.Expected, option.DefaultText);
                 context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.OptionNotUnderstood, Location.None, option.Key, text.Trim(), why));
             }
         }
 
-        foreach (var key in UnknownKeysOfOurs(options))
+        if (ours is null)
         {
-            if (options.TryGetValue(key, out var value) && reported.Add(key + "=" + value))
+            return;
+        }
+
+        foreach (var key in ours)
+        {
+            if (!KnownKeys.Contains(key) && options.TryGetValue(key, out var value) && reported.Add(key + "=" + value))
             {
                 context.ReportDiagnostic(Diagnostic.Create(
                     DiagnosticDescriptors.OptionNotUnderstood, Location.None, key, value.Trim(), "names no option of ResilienceAnalyzers, so it has no effect; check the spelling against the rule's page"));
@@ -78,6 +86,12 @@ public sealed class OptionCheckAnalyzer : DiagnosticAnalyzer
     /// <summary>A rule option (<c>RES001.x</c>) or a shared one (<c>resilience_analyzers.x</c>); severities are the compiler's.</summary>
     private static bool IsOurs(string key)
     {
+        // Every key of every file's configuration passes here: most start with "dotnet_", "csharp_" or "build_".
+        if (key.Length == 0 || (key[0] | 0x20) != 'r')
+        {
+            return false;
+        }
+
         if (key.StartsWith("resilience_analyzers.", StringComparison.OrdinalIgnoreCase))
         {
             return true;
@@ -97,18 +111,18 @@ public sealed class OptionCheckAnalyzer : DiagnosticAnalyzer
     }
 
     /// <summary>
-    /// The keys set that look like ours and are not known, where the host can list them (older hosts cannot: then only
-    /// known keys are checked). Read as they are listed, with nothing copied: a build's editorconfig sets hundreds of
-    /// keys, and every file has its own options object.
+    /// The keys set that look like ours (case as set), where the host can list them; null where it cannot (older hosts).
+    /// Read as they are listed, with nothing copied: a build's editorconfig sets hundreds of keys, and every file has its
+    /// own options object.
     /// </summary>
-    private static List<string> UnknownKeysOfOurs(AnalyzerConfigOptions options)
+    private static HashSet<string>? KeysOfOurs(AnalyzerConfigOptions options)
     {
-        var found = new List<string>();
+        var found = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         try
         {
             foreach (var key in options.Keys)
             {
-                if (IsOurs(key) && !KnownKeys.Contains(key))
+                if (IsOurs(key))
                 {
                     found.Add(key);
                 }
@@ -116,7 +130,7 @@ public sealed class OptionCheckAnalyzer : DiagnosticAnalyzer
         }
         catch (NotImplementedException)
         {
-            // An older host: nothing to list.
+            return null;
         }
 
         return found;

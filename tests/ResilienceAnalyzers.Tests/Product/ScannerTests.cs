@@ -760,6 +760,20 @@ public sealed class ScannerTests : IDisposable
             "(budget 1%)");
     }
 
+    /// <summary>--no-wall keeps --timing's telemetry table and leaves out the wall-time runs; alone it is refused.</summary>
+    [Fact]
+    public void No_wall_times_the_analyzers_without_the_wall_time_runs()
+    {
+        Write("StockClient.cs", RetryLoop);
+
+        var result = Scan(_root, "--format", "markdown", "--timing", "--no-wall", "--passes", "1");
+
+        Assert.Equal(1, result.ExitCode);
+        AssertContainsAll(result.Output, "Compiler binding (compilation.GetDiagnostics()):", "of binding (budget 2%)");
+        Assert.DoesNotContain("(budget 1%)", result.Output, StringComparison.Ordinal);
+        Assert.Equal(2, Scan(_root, "--no-wall").ExitCode);
+    }
+
     /// <summary>
     /// --also-run (for side-by-side comparisons): another analyzer assembly's findings are reported beside ours,
     /// here the SDK's NetAnalyzers (CA2200, on by default); it refuses --timing, which measures instead.
