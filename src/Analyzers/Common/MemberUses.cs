@@ -93,7 +93,8 @@ internal sealed class MemberUses
 
     /// <summary>
     /// Some write of the member (a field or a property that only its type can set) does not run once in the life of its
-    /// holder (<paramref name="runsOnce"/> judged each write as it was seen).
+    /// holder: each write was judged as the callbacks saw it (a constructor of the right kind, <c>Main</c>, a lazy first
+    /// write), outside any lambda or local function.
     /// </summary>
     public bool IsWrittenAgain(ISymbol member)
     {
