@@ -24,7 +24,7 @@ internal sealed class MemberUses
     private static readonly ConditionalWeakTable<CompilationStartAnalysisContext, MemberUses> ByContext = new();
 
     private readonly IAssemblySymbol _assembly;
-    private readonly ConcurrentDictionary<INamedTypeSymbol, bool> _entryPointTypes = new(SymbolEqualityComparer.Default);
+    private readonly System.Lazy<HashSet<INamedTypeSymbol>> _entryPointTypes;
     private readonly ConcurrentDictionary<IMethodSymbol, byte> _calledFromALoop = new(SymbolEqualityComparer.Default);
     private readonly ConcurrentDictionary<IMethodSymbol, ConcurrentQueue<SyntaxReference>> _calls = new(SymbolEqualityComparer.Default);
     private readonly ConcurrentDictionary<IMethodSymbol, byte> _handedOver = new(SymbolEqualityComparer.Default);
@@ -32,7 +32,11 @@ internal sealed class MemberUses
     private readonly ConcurrentDictionary<ISymbol, byte> _writtenAgain = new(SymbolEqualityComparer.Default);
     private volatile bool _complete;
 
-    private MemberUses(Compilation compilation) => _assembly = compilation.Assembly;
+    private MemberUses(Compilation compilation)
+    {
+        _assembly = compilation.Assembly;
+        _entryPointTypes = new System.Lazy<HashSet<INamedTypeSymbol>>(() => EntryPointTypes(compilation));
+    }
 
     /// <summary>The uses seen through <paramref name="context"/>: registered on it the first time a family asks.</summary>
     public static MemberUses On(CompilationStartAnalysisContext context)
@@ -59,7 +63,11 @@ internal sealed class MemberUses
     /// A type that declares the program's entry point (<c>static Main</c>, or top-level statements): its helpers run as
     /// the program starts, unless it calls them from a loop (<see cref="IsCalledFromALoop"/>).
     /// </summary>
-    public bool IsEntryPointType(INamedTypeSymbol type) => _entryPointTypes.GetOrAdd(type, static t => DeclaresMain(t));
+    public bool IsEntryPointType(INamedTypeSymbol type)
+    {
+        var types = _entryPointTypes.Value;
+        return types.Count > 0 && types.Contains(type.OriginalDefinition);
+    }
 
     /// <summary>A method of an entry point's type that some code calls from inside a loop (or a lambda in one).</summary>
     public bool IsCalledFromALoop(IMethodSymbol method)
@@ -112,22 +120,26 @@ internal sealed class MemberUses
 
     private void OnInvocation(IInvocationOperation call)
     {
+        // A private method or a local function is always this compilation's: called from its own type.
+        // Not kept per method: most private methods are called from one or two places, and a dictionary of them cost more
+        // than asking again.
         var method = call.TargetMethod;
-        if (!SymbolEqualityComparer.Default.Equals(method.ContainingAssembly, _assembly))
+        if ((method.MethodKind == MethodKind.LocalFunction || method is { MethodKind: MethodKind.Ordinary, DeclaredAccessibility: Accessibility.Private })
+            && TakesACollection(method.OriginalDefinition))
+        {
+            _calls.GetOrAdd(method.OriginalDefinition, static _ => new ConcurrentQueue<SyntaxReference>()).Enqueue(call.Syntax.GetReference());
+        }
+
+        // Most compilations declare no entry point (a library, a service's class library): then nothing more to look up.
+        if (_entryPointTypes.Value.Count == 0 || !SymbolEqualityComparer.Default.Equals(method.ContainingAssembly, _assembly))
         {
             return;
         }
 
         method = method.OriginalDefinition;
-        if ((method.MethodKind == MethodKind.LocalFunction || method is { MethodKind: MethodKind.Ordinary, DeclaredAccessibility: Accessibility.Private })
-            && TakesACollection(method))
-        {
-            _calls.GetOrAdd(method, static _ => new ConcurrentQueue<SyntaxReference>()).Enqueue(call.Syntax.GetReference());
-        }
-
         if (method.ContainingType is { } type && IsEntryPointType(type) && SyntaxShapes.IsInLoopBelow(call.Syntax, limit: null))
         {
-            _calledFromALoop.TryAdd(method, 0);
+            Mark(_calledFromALoop, method);
         }
     }
 
@@ -136,7 +148,7 @@ internal sealed class MemberUses
         if (reference.Method.MethodKind is MethodKind.LocalFunction or MethodKind.Ordinary
             && SymbolEqualityComparer.Default.Equals(reference.Method.ContainingAssembly, _assembly))
         {
-            _handedOver.TryAdd(reference.Method.OriginalDefinition, 0);
+            Mark(_handedOver, reference.Method.OriginalDefinition);
         }
     }
 
@@ -160,12 +172,12 @@ internal sealed class MemberUses
         };
         if (isPrivate && fills)
         {
-            _filled.TryAdd(field.OriginalDefinition, 0);
+            Mark(_filled, field.OriginalDefinition);
         }
 
         if (IsWrittenAgain(use, field, containingSymbol))
         {
-            _writtenAgain.TryAdd(field.OriginalDefinition, 0);
+            Mark(_writtenAgain, field.OriginalDefinition);
         }
     }
 
@@ -175,7 +187,17 @@ internal sealed class MemberUses
             && property.SetMethod is null or { DeclaredAccessibility: Accessibility.Private }
             && IsWrittenAgain(target, property, containingSymbol))
         {
-            _writtenAgain.TryAdd(property.OriginalDefinition, 0);
+            Mark(_writtenAgain, property.OriginalDefinition);
+        }
+    }
+
+    /// <summary>Adds <paramref name="key"/> unless it is there: a dictionary takes a lock to add, none to look.</summary>
+    private static void Mark<TKey>(ConcurrentDictionary<TKey, byte> set, TKey key)
+        where TKey : notnull
+    {
+        if (!set.ContainsKey(key))
+        {
+            set.TryAdd(key, 0);
         }
     }
 
@@ -270,25 +292,31 @@ internal sealed class MemberUses
         return false;
     }
 
-    private static bool DeclaresMain(INamedTypeSymbol type)
+    /// <summary>
+    /// The types that declare a static <c>Main</c>, or the top-level statements' <c>&lt;Main&gt;$</c>: found by name in the
+    /// compilation's declarations once, not asked of each type a call goes to.
+    /// </summary>
+    private static HashSet<INamedTypeSymbol> EntryPointTypes(Compilation compilation)
     {
-        foreach (var member in type.GetMembers("Main"))
+        var types = new HashSet<INamedTypeSymbol>(SymbolEqualityComparer.Default);
+        foreach (var name in new[] { "Main", "<Main>$" })
         {
-            if (member is IMethodSymbol { IsStatic: true })
+            // The declaration table answers whether the name is declared at all without making a symbol.
+            if (!compilation.ContainsSymbolsWithName(name, SymbolFilter.Member))
             {
-                return true;
+                continue;
+            }
+
+            foreach (var symbol in compilation.GetSymbolsWithName(name, SymbolFilter.Member))
+            {
+                if (symbol is IMethodSymbol { IsStatic: true, ContainingType: { } type })
+                {
+                    types.Add(type.OriginalDefinition);
+                }
             }
         }
 
-        foreach (var member in type.GetMembers("<Main>$"))
-        {
-            if (member is IMethodSymbol { IsStatic: true })
-            {
-                return true;
-            }
-        }
-
-        return false;
+        return types;
     }
 
     /// <summary>Thrown by a question asked before every use has been seen; caught by the family, which defers the finding.</summary>

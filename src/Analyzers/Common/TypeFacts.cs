@@ -57,6 +57,14 @@ internal static class TypeFacts
             return true;
         }
 
+        // Told without listing interfaces (the public symbol builds that list on every ask): enums, delegates, pointers, and
+        // the special types from object to string (the primitives, string itself).
+        if (type.TypeKind is TypeKind.Enum or TypeKind.Delegate or TypeKind.Pointer or TypeKind.FunctionPointer
+            || type.SpecialType is >= SpecialType.System_Object and <= SpecialType.System_String)
+        {
+            return false;
+        }
+
         foreach (var @interface in type.AllInterfaces)
         {
             if (@interface.SpecialType is SpecialType.System_Collections_IEnumerable)
