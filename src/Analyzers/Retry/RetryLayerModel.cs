@@ -32,10 +32,12 @@ internal sealed class RetryLayerModel
     private readonly RetryRecognitionContext _recognition;
     private readonly IAssemblySymbol _assembly;
     private readonly ConcurrentDictionary<IMethodSymbol, RetryLayer> _methodRetries = new(SymbolEqualityComparer.Default);
-    private readonly ConcurrentBag<(IMethodSymbol Caller, IMethodSymbol Callee)> _edges = new();
-    private readonly ConcurrentBag<(IMethodSymbol Method, string Group, string Name)> _sdkCalls = new();
-    private readonly ConcurrentBag<ProtectedCall> _protected = new();
-    private readonly ConcurrentBag<(RetryLayer Inner, RetryLayer Outer, Location At)> _layered = new();
+    // Queues, not bags: a bag keeps a list per thread, found through a thread-local on every add, and the edges are added
+    // on every call between the compilation's methods.
+    private readonly ConcurrentQueue<(IMethodSymbol Caller, IMethodSymbol Callee)> _edges = new();
+    private readonly ConcurrentQueue<(IMethodSymbol Method, string Group, string Name)> _sdkCalls = new();
+    private readonly ConcurrentQueue<ProtectedCall> _protected = new();
+    private readonly ConcurrentQueue<(RetryLayer Inner, RetryLayer Outer, Location At)> _layered = new();
 
     public RetryLayerModel(Compilation compilation, RetryRecognitionContext recognition, LibraryRetryTypes? libraries)
     {
@@ -62,7 +64,7 @@ internal sealed class RetryLayerModel
         => _methodRetries.AddOrUpdate(method.OriginalDefinition, layer, (_, old) => ((layer.Attempts ?? 0) > (old.Attempts ?? 0) ? layer : old) with { GivesUpWith = default });
 
     /// <summary>A layer known to run inside <paramref name="outer"/>, judged when the compilation ends.</summary>
-    public void AddProtectedLayer(RetryLayer outer, RetryLayer inner, Location at) => _layered.Add((inner, outer, at));
+    public void AddProtectedLayer(RetryLayer outer, RetryLayer inner, Location at) => _layered.Enqueue((inner, outer, at));
 
     /// <summary>Every invocation: call edges between methods of the compilation, and the SDK clients each method calls.</summary>
     public void OnInvocation(OperationAnalysisContext context)
@@ -86,14 +88,14 @@ internal sealed class RetryLayerModel
             Sdk.OnInvocation(invocation);
             if (Sdk.GroupOf(invocation, out var client) is { } group)
             {
-                _sdkCalls.Add((caller.OriginalDefinition, group, client + "." + invocation.TargetMethod.Name));
+                _sdkCalls.Enqueue((caller.OriginalDefinition, group, client + "." + invocation.TargetMethod.Name));
                 return;
             }
         }
 
         if (followed)
         {
-            _edges.Add((caller.OriginalDefinition, target));
+            _edges.Enqueue((caller.OriginalDefinition, target));
         }
     }
 
@@ -249,12 +251,14 @@ internal sealed class RetryLayerModel
         return loop.Body;
     }
 
-    /// <summary>A method of this compilation whose body is there to read: not abstract, not an interface's, not partial without one.</summary>
-    // The cheap tests first: most calls go to a library's methods, which have no declaring syntax.
+    /// <summary>
+    /// A method of this compilation that may have a body: not abstract (an interface's included). One without a body after
+    /// all (extern, a partial method never implemented) holds no retry and calls nothing, so the edge to it leads nowhere;
+    /// asking for its declaring syntax instead would build an array on every call of the compilation.
+    /// </summary>
     private bool IsFollowed(IMethodSymbol method)
         => method.MethodKind is MethodKind.Ordinary or MethodKind.LocalFunction && !method.IsAbstract
-           && SymbolEqualityComparer.Default.Equals(method.ContainingAssembly, _assembly)
-           && method.DeclaringSyntaxReferences.Length > 0; // Last: a source method builds this array on every ask.
+           && SymbolEqualityComparer.Default.Equals(method.ContainingAssembly, _assembly);
 
     /// <summary>
     /// The protected work of a recognised retry: nested retry constructs and unsafe requests are reported now; calls to the
@@ -308,11 +312,11 @@ internal sealed class RetryLayerModel
             // Only worth knowing when the outer retry's catches are known; a catch or a lambda between the call and them may
             // turn the failure into another (catch (RequestFailedException e) { throw new IOException(…); }).
             var letsOut = !outer.RoundCatches.IsDefaultOrEmpty && ReachesOuterCatches(call, roots) ? Sdk.FailuresOf(call, group) : null;
-            _protected.Add(new ProtectedCall(outer, method, null, group, client + "." + call.TargetMethod.Name, NameLocation(call)) { LetsOut = letsOut });
+            _protected.Enqueue(new ProtectedCall(outer, method, null, group, client + "." + call.TargetMethod.Name, NameLocation(call)) { LetsOut = letsOut });
         }
         else if (IsFollowed(target))
         {
-            _protected.Add(new ProtectedCall(outer, method, target, null, "'" + target.ContainingType?.Name + "." + target.Name + "'", NameLocation(call)));
+            _protected.Enqueue(new ProtectedCall(outer, method, target, null, "'" + target.ContainingType?.Name + "." + target.Name + "'", NameLocation(call)));
         }
     }
 
