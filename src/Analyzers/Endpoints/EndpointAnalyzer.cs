@@ -58,11 +58,18 @@ public sealed class EndpointAnalyzer : DiagnosticAnalyzer
             {
                 var literal = (ILiteralOperation)c.Operation;
 
-                // Read once: an operation boxes its constant anew on every ask.
-                var constant = literal.ConstantValue;
-                if (constant.Value is string)
+                // Most literals are numbers, null and true/false: their type says whether any check applies before the
+                // constant is read (once: an operation boxes its constant anew on every ask).
+                var type = literal.Type?.SpecialType;
+                if (type != SpecialType.System_String && !factory && !(refreshTimeout && type == SpecialType.System_Int32))
                 {
-                    Report(c, types, regions.RecognizeLiteral(literal, c.ContainingSymbol));
+                    return;
+                }
+
+                var constant = literal.ConstantValue;
+                if (constant.Value is string text)
+                {
+                    Report(c, types, regions.RecognizeLiteral(literal, text, c.ContainingSymbol));
                     Report(c, types, ConcatenationStartingAt(literal, regions));
                 }
                 else if (factory && constant.HasValue)
@@ -101,8 +108,10 @@ public sealed class EndpointAnalyzer : DiagnosticAnalyzer
                     Report(c, types, InfiniteHandlerLifetime(reference, clients!));
                 }
 
-                // The field's own constant, not the operation's: asking an operation for its constant computes it anew.
-                if (refreshTimeout && reference.Field.HasConstantValue && KeptDnsAnswerRecognizer.IsCandidateConstant(reference.Field.ConstantValue))
+                // The field's own constant, not the operation's: asking an operation for its constant computes it anew. Only an
+                // int can be the candidate, and the reference's type says so without asking the field for its constant.
+                if (refreshTimeout && reference.Type?.SpecialType == SpecialType.System_Int32
+                    && reference.Field.HasConstantValue && KeptDnsAnswerRecognizer.IsCandidateConstant(reference.Field.ConstantValue))
                 {
                     Report(c, types, dns!.RecognizeRefreshTimeout(reference));
                 }

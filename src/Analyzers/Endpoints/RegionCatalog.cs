@@ -124,6 +124,16 @@ internal static class RegionCatalog
             return null;
         }
 
+        // Every code and both shapes are lower-case letters, digits and hyphens: most strings fail on a character at once,
+        // before a hash or a regex.
+        foreach (var c in code)
+        {
+            if (c is not ((>= 'a' and <= 'z') or (>= '0' and <= '9') or '-'))
+            {
+                return null;
+            }
+        }
+
         if (Codes.TryGetValue(code, out var provider))
         {
             return provider;

@@ -96,9 +96,10 @@ internal sealed class RegionUsageRecognizer
     }
 
     /// <summary>A string literal: a regional endpoint, or a region code that flows into a region parameter or property.</summary>
-    public RegionFinding? RecognizeLiteral(ILiteralOperation literal, ISymbol containingSymbol)
+    /// <param name="text">The literal's value, read once by the caller (an operation boxes its constant anew on every ask).</param>
+    public RegionFinding? RecognizeLiteral(ILiteralOperation literal, string text, ISymbol containingSymbol)
     {
-        if (literal.ConstantValue is not { HasValue: true, Value: string text } || literal.Parent is IInterpolatedStringTextOperation)
+        if (literal.Parent is IInterpolatedStringTextOperation)
         {
             return null;
         }

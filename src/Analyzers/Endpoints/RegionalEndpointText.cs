@@ -39,12 +39,14 @@ internal static class RegionalEndpointText
 
     private static readonly string[] GoogleDomains = { ".googleapis.com", ".cloudfunctions.net", ".pkg.dev" };
 
-    /// <summary>Substrings one of which every match contains; anything else is rejected at once.</summary>
-    private static readonly string[] PreFilter =
-    {
+    /// <summary>
+    /// Substrings one of which every match contains, in lower case; anything else is rejected at once. Indexed by first
+    /// character, so one pass over a text compares only where a substring may start (every string literal of a compilation
+    /// goes through this test).
+    /// </summary>
+    private static readonly string[]?[] PreFilterByFirst = IndexByFirstCharacter(
         "amazonaws", ".aws", "azure", "windows.net", "microsoft.com", "chinacloudapi", "usgovcloudapi", "azmk8s",
-        "cloudapp", "azureml", "googleapis", "cloudfunctions", "pkg.dev", "locations/",
-    };
+        "cloudapp", "googleapis", "cloudfunctions", "pkg.dev", "locations/");
 
     /// <summary>The region of the first regional endpoint in <paramref name="text"/>, if any.</summary>
     public static RegionMention? Find(string text)
@@ -114,15 +116,37 @@ internal static class RegionalEndpointText
     /// <summary>The cheap test alone: false when <paramref name="text"/> cannot be part of a regional endpoint.</summary>
     public static bool PassesPreFilter(string text)
     {
-        foreach (var needle in PreFilter)
+        for (var i = 0; i + 1 < text.Length; i++)
         {
-            if (text.IndexOf(needle, StringComparison.OrdinalIgnoreCase) >= 0)
+            // ASCII letters compared in lower case by setting the case bit; '.', '/' and digits have it set already.
+            if (text[i] >= 128 || PreFilterByFirst[text[i] | 0x20] is not { } needles)
             {
-                return true;
+                continue;
+            }
+
+            foreach (var needle in needles)
+            {
+                if ((text[i + 1] | 0x20) == needle[1] && needle.Length <= text.Length - i
+                    && string.Compare(text, i, needle, 0, needle.Length, StringComparison.OrdinalIgnoreCase) == 0)
+                {
+                    return true;
+                }
             }
         }
 
         return false;
+    }
+
+    private static string[]?[] IndexByFirstCharacter(params string[] needles)
+    {
+        var index = new string[]?[128];
+        foreach (var needle in needles)
+        {
+            var first = needle[0];
+            index[first] = index[first] is { } others ? [.. others, needle] : [needle];
+        }
+
+        return index;
     }
 
     private static bool IsHostChar(char c) => c is (>= 'a' and <= 'z') or (>= '0' and <= '9') or '.' or '-' or Hole;
