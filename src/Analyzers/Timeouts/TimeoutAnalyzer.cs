@@ -215,7 +215,8 @@ public sealed class TimeoutAnalyzer : DiagnosticAnalyzer
         public void OnLiteral(OperationAnalysisContext context)
         {
             var literal = (ILiteralOperation)context.Operation;
-            if (literal.ConstantValue is not { HasValue: true, Value: string text } || !ConnectionStringTimeouts.MayHold(text))
+            if (literal.Type?.SpecialType != SpecialType.System_String
+                || literal.ConstantValue is not { HasValue: true, Value: string text } || !ConnectionStringTimeouts.MayHold(text))
             {
                 return;
             }

@@ -80,9 +80,10 @@ public sealed class TimeoutTargetRecognizer
         _outbound = outbound;
     }
 
-    /// <summary>Cheap test on the name alone, before any symbol work.</summary>
+    /// <summary>Cheap test on the name alone, before any symbol work; asked of every argument's parameter, so its last letter first.</summary>
     public static bool HasTimeoutName(string name)
-        => name.EndsWith("Timeout", StringComparison.OrdinalIgnoreCase) && !IsNotCallTimeout(name);
+        => name.Length >= 7 && (name[name.Length - 1] | 0x20) == 't'
+           && name.EndsWith("Timeout", StringComparison.OrdinalIgnoreCase) && !IsNotCallTimeout(name);
 
     public TimeoutTarget? Property(IPropertySymbol property)
     {
