@@ -89,20 +89,29 @@ public sealed class LibraryTypeLookup
 
     /// <summary>
     /// A framework type: looked for first in the core library (the assembly of <see cref="object"/>: System.Runtime,
-    /// netstandard or mscorlib), in the reference assembly named <paramref name="assembly"/> that declares it on current
-    /// .NET and in .NET Framework's System.dll, then, when none has it (it does not exist there), in every reference as
-    /// the compiler would.
+    /// netstandard or mscorlib), in the reference assemblies named <paramref name="assemblies"/> that declare it on current
+    /// .NET (more than one when it moved between versions) and in .NET Framework's System.dll, then, when none has it (it
+    /// does not exist there), in every reference as the compiler would: the costly way, which an assembly name that is right
+    /// for the target avoids.
     /// </summary>
-    public INamedTypeSymbol? FindFramework(string metadataName, string? assembly = null)
+    public INamedTypeSymbol? FindFramework(string metadataName, params string[] assemblies)
     {
         if (_compilation.ObjectType.ContainingAssembly?.GetTypeByMetadataName(metadataName) is { } core)
         {
             return core;
         }
 
-        // The reference assembly that declares it on current .NET, then System.dll, where .NET Framework keeps the
+        // The reference assemblies that declare it on current .NET, then System.dll, where .NET Framework keeps the
         // networking and component types that later moved out (Dns, ServicePointManager, IPAddress).
-        return FindIn(assembly, metadataName) ?? FindIn("System", metadataName) ?? _compilation.GetTypeByMetadataName(metadataName);
+        foreach (var assembly in assemblies)
+        {
+            if (FindIn(assembly, metadataName) is { } type)
+            {
+                return type;
+            }
+        }
+
+        return FindIn("System", metadataName) ?? _compilation.GetTypeByMetadataName(metadataName);
     }
 
     /// <summary>The first part of an assembly name, or the first two after <c>Microsoft.</c> or <c>System.</c>.</summary>
@@ -118,13 +127,8 @@ public sealed class LibraryTypeLookup
     }
 
     /// <summary>The type in the reference named exactly <paramref name="assemblyName"/>.</summary>
-    private INamedTypeSymbol? FindIn(string? assemblyName, string metadataName)
+    private INamedTypeSymbol? FindIn(string assemblyName, string metadataName)
     {
-        if (assemblyName is null)
-        {
-            return null;
-        }
-
         foreach (var reference in _byPrefix.GetOrAdd(assemblyName, _named))
         {
             if (string.Equals(reference.Name, assemblyName, StringComparison.OrdinalIgnoreCase) && reference.GetTypeByMetadataName(metadataName) is { } type)

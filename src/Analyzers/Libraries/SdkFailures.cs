@@ -51,9 +51,9 @@ internal sealed class SdkFailures
         var builder = ImmutableArray.CreateBuilder<(INamedTypeSymbol, bool)>(names.Count);
         foreach (var name in names)
         {
-            var type = name.Assembly is { } assembly && name.Subtypes
-                ? lookup.Find(assembly, name.MetadataName)
-                : lookup.FindFramework(name.MetadataName, name.Assembly);
+            var type = name.Assembly is not { } assembly ? lookup.FindFramework(name.MetadataName)
+                : name.Subtypes ? lookup.Find(assembly, name.MetadataName)
+                : lookup.FindFramework(name.MetadataName, assembly);
             if (type is null)
             {
                 return null;

@@ -20,7 +20,9 @@ public sealed class DnsTypes
     {
         var lookup = LibraryTypeLookup.For(compilation);
         Dns = lookup.FindFramework("System.Net.Dns", "System.Net.NameResolution");
-        ServicePointManager = lookup.FindFramework("System.Net.ServicePointManager", "System.Net.ServicePoint");
+        // .NET 10's reference assemblies declare it in System.Net.Requests (System.Net.ServicePoint forwards it there); older
+        // ones in System.Net.ServicePoint. Named both ways, it is never looked for in every reference.
+        ServicePointManager = lookup.FindFramework("System.Net.ServicePointManager", "System.Net.Requests", "System.Net.ServicePoint");
         IPAddress = lookup.FindFramework("System.Net.IPAddress", "System.Net.Primitives");
         EndPoint = lookup.FindFramework("System.Net.EndPoint", "System.Net.Primitives");
     }
