@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Runtime.CompilerServices;
@@ -24,18 +25,23 @@ internal sealed class MemberUses
     private static readonly ConditionalWeakTable<CompilationStartAnalysisContext, MemberUses> ByContext = new();
 
     private readonly IAssemblySymbol _assembly;
-    private readonly System.Lazy<HashSet<INamedTypeSymbol>> _entryPointTypes;
+    private readonly Lazy<HashSet<INamedTypeSymbol>> _entryPointTypes;
     private readonly ConcurrentDictionary<IMethodSymbol, byte> _calledFromALoop = new(SymbolEqualityComparer.Default);
     private readonly ConcurrentDictionary<IMethodSymbol, ConcurrentQueue<SyntaxReference>> _calls = new(SymbolEqualityComparer.Default);
     private readonly ConcurrentDictionary<IMethodSymbol, byte> _handedOver = new(SymbolEqualityComparer.Default);
     private readonly ConcurrentDictionary<IFieldSymbol, byte> _filled = new(SymbolEqualityComparer.Default);
     private readonly ConcurrentDictionary<ISymbol, byte> _writtenAgain = new(SymbolEqualityComparer.Default);
+    private static readonly Func<ITypeSymbol, bool> IsCollection = TypeFacts.IsCollection;
+
+    // Per parameter type, not per method: a compilation's private methods take a few hundred distinct types, and whether one
+    // is a collection means listing its interfaces (two microseconds a time on StackExchange.Redis, asked on every call).
+    private readonly ConcurrentDictionary<ITypeSymbol, bool> _isCollection = new(SymbolEqualityComparer.Default);
     private volatile bool _complete;
 
     private MemberUses(Compilation compilation)
     {
         _assembly = compilation.Assembly;
-        _entryPointTypes = new System.Lazy<HashSet<INamedTypeSymbol>>(() => EntryPointTypes(compilation));
+        _entryPointTypes = new Lazy<HashSet<INamedTypeSymbol>>(() => EntryPointTypes(compilation));
     }
 
     /// <summary>The uses seen through <paramref name="context"/>: registered on it the first time a family asks.</summary>
@@ -121,8 +127,6 @@ internal sealed class MemberUses
     private void OnInvocation(IInvocationOperation call)
     {
         // A private method or a local function is always this compilation's: called from its own type.
-        // Not kept per method: most private methods are called from one or two places, and a dictionary of them cost more
-        // than asking again.
         var method = call.TargetMethod;
         if ((method.MethodKind == MethodKind.LocalFunction || method is { MethodKind: MethodKind.Ordinary, DeclaredAccessibility: Accessibility.Private })
             && TakesACollection(method.OriginalDefinition))
@@ -279,11 +283,11 @@ internal sealed class MemberUses
         => method.StartsWith("Add", System.StringComparison.Ordinal) || method.StartsWith("Insert", System.StringComparison.Ordinal)
            || method is "Enqueue" or "Push" or "TryAdd";
 
-    private static bool TakesACollection(IMethodSymbol method)
+    private bool TakesACollection(IMethodSymbol method)
     {
         foreach (var parameter in method.Parameters)
         {
-            if (TypeFacts.IsCollection(parameter.Type))
+            if (_isCollection.GetOrAdd(parameter.Type, IsCollection))
             {
                 return true;
             }
