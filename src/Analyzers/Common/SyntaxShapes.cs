@@ -1,4 +1,5 @@
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 
 namespace ResilienceAnalyzers.Common;
@@ -25,5 +26,30 @@ internal static class SyntaxShapes
         }
 
         return false;
+    }
+
+    /// <summary>
+    /// The outermost <c>+</c> whose first operand is <paramref name="node"/>, parentheses aside: <c>"https://" + host + path</c>
+    /// for the literal <c>"https://"</c>; null when the node starts no sum.
+    /// </summary>
+    public static BinaryExpressionSyntax? SumStartedBy(ExpressionSyntax node)
+    {
+        SyntaxNode current = node;
+        BinaryExpressionSyntax? top = null;
+        while (current.Parent is { } parent)
+        {
+            if (parent is BinaryExpressionSyntax sum && sum.IsKind(SyntaxKind.AddExpression) && sum.Left == current)
+            {
+                top = sum;
+            }
+            else if (parent is not ParenthesizedExpressionSyntax)
+            {
+                break;
+            }
+
+            current = parent;
+        }
+
+        return top;
     }
 }

@@ -1,6 +1,8 @@
 using System;
 using System.Collections.Immutable;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
 using ResilienceAnalyzers.Common;
@@ -41,7 +43,7 @@ public sealed class EndpointAnalyzer : DiagnosticAnalyzer
         var clients = types.Http.HttpClient is null || types.Http.UsesPlatformHandler ? null : new HttpClientLifetimeRecognizer(types.Http);
         var factory = clients is not null && (types.Http.HttpClientBuilderExtensions is not null || types.Http.HttpClientFactoryOptions is not null);
 
-        // RES023: only where System.Net.Dns is referenced; ServicePointManager.DnsRefreshTimeout = -1 rides on the constants' callbacks.
+        // RES023: only where System.Net.Dns is referenced.
         // RES022 and RES023 ask about other members' code (who calls a helper, who writes a field): the index of uses answers
         // once every callback has run, so the findings that ask are judged again at compilation end.
         var uses = MemberUses.On(context);
@@ -49,40 +51,29 @@ public sealed class EndpointAnalyzer : DiagnosticAnalyzer
         var dns = types.Dns.Dns is null ? null : new KeptDnsAnswerRecognizer(types, uses);
         var refreshTimeout = dns is not null && types.Dns.ServicePointManager is not null;
 
-        // The driver's cost is mostly per callback, so the rare shapes ride on callbacks that run anyway
-        // instead of registering for every binary operator, invocation and assignment: a constant string
-        // concatenation is judged from its first literal or field operand, and an infinite handler lifetime
-        // (SetHandlerLifetime(...), HandlerLifetime = ...) from the infinite value written into it.
-        context.RegisterOperationAction(
+        // The driver's cost is mostly per callback, and literals are among the most numerous operations, most of them numbers,
+        // null and true/false: string literals are seen from their syntax, and their operation is asked for only when the text
+        // may name a region or an endpoint (asking binds the member, which is otherwise bound outside our callbacks). A
+        // constant string concatenation is judged from its first literal or field operand instead of a callback for every
+        // binary operator, and only when one of its literals may name an endpoint.
+        context.RegisterSyntaxNodeAction(
             c =>
             {
-                var literal = (ILiteralOperation)c.Operation;
-
-                // Most literals are numbers, null and true/false: their type says whether any check applies before the
-                // constant is read (once: an operation boxes its constant anew on every ask).
-                var type = literal.Type?.SpecialType;
-                if (type != SpecialType.System_String && !factory && !(refreshTimeout && type == SpecialType.System_Int32))
+                var node = (LiteralExpressionSyntax)c.Node;
+                var text = node.Token.ValueText;
+                var sum = SyntaxShapes.SumStartedBy(node);
+                if ((RegionUsageRecognizer.MayNameARegion(text) || (sum is not null && AnyLiteralMayNameAnEndpoint(sum)))
+                    && c.ContainingSymbol is { } containingSymbol
+                    && c.SemanticModel.GetOperation(node, c.CancellationToken) is ILiteralOperation literal)
                 {
-                    return;
-                }
-
-                var constant = literal.ConstantValue;
-                if (constant.Value is string text)
-                {
-                    Report(c, types, regions.RecognizeLiteral(literal, text, c.ContainingSymbol));
-                    Report(c, types, ConcatenationStartingAt(literal, regions));
-                }
-                else if (factory && constant.HasValue)
-                {
-                    Report(c, types, InfiniteHandlerLifetime(literal, clients!));
-                }
-
-                if (refreshTimeout && KeptDnsAnswerRecognizer.IsCandidateConstant(constant.Value))
-                {
-                    Report(c, types, dns!.RecognizeRefreshTimeout(literal));
+                    Report(c.ReportDiagnostic, c.Options, types, regions.RecognizeLiteral(literal, text, containingSymbol));
+                    if (sum is not null)
+                    {
+                        Report(c.ReportDiagnostic, c.Options, types, ConcatenationStartingAt(literal, regions));
+                    }
                 }
             },
-            OperationKind.Literal);
+            SyntaxKind.StringLiteralExpression);
         context.RegisterOperationAction(c => Report(c, types, regions.RecognizeInterpolation((IInterpolatedStringOperation)c.Operation)), OperationKind.InterpolatedString);
         context.RegisterOperationAction(
             c =>
@@ -93,8 +84,8 @@ public sealed class EndpointAnalyzer : DiagnosticAnalyzer
                 var isString = reference.Type?.SpecialType == SpecialType.System_String;
                 if (!isString && !reference.Field.IsStatic)
                 {
-                    // Most field references: an instance field holds no region constant, no infinite lifetime and no
-                    // DNS setting, and only a string one can start a concatenation.
+                    // Most field references: an instance field holds no region constant, and only a string one can start a
+                    // concatenation.
                     return;
                 }
 
@@ -103,20 +94,35 @@ public sealed class EndpointAnalyzer : DiagnosticAnalyzer
                 {
                     Report(c, types, ConcatenationStartingAt(reference, regions));
                 }
-                else if (factory)
-                {
-                    Report(c, types, InfiniteHandlerLifetime(reference, clients!));
-                }
-
-                // The field's own constant, not the operation's: asking an operation for its constant computes it anew. Only an
-                // int can be the candidate, and the reference's type says so without asking the field for its constant.
-                if (refreshTimeout && reference.Type?.SpecialType == SpecialType.System_Int32
-                    && reference.Field.HasConstantValue && KeptDnsAnswerRecognizer.IsCandidateConstant(reference.Field.ConstantValue))
-                {
-                    Report(c, types, dns!.RecognizeRefreshTimeout(reference));
-                }
             },
             OperationKind.FieldReference);
+
+        // RES021's infinite handler lifetime and RES023's DnsRefreshTimeout = -1 are judged where they are written: the
+        // assignment here, SetHandlerLifetime(...) in the invocation callback below.
+        if (factory || refreshTimeout)
+        {
+            context.RegisterOperationAction(
+                c =>
+                {
+                    var assignment = (ISimpleAssignmentOperation)c.Operation;
+                    if (assignment.Target is not IPropertyReferenceOperation { Property.Name: "HandlerLifetime" or "DnsRefreshTimeout" })
+                    {
+                        return;
+                    }
+
+                    if (factory)
+                    {
+                        Report(c, types, clients!.RecognizeAssignment(assignment));
+                    }
+
+                    if (refreshTimeout)
+                    {
+                        Report(c, types, dns!.RecognizeRefreshTimeout(assignment));
+                    }
+                },
+                OperationKind.SimpleAssignment);
+        }
+
         if (types.Azure.AzureLocation is not null)
         {
             // Timeout.InfiniteTimeSpan is a field; no property reference needs the RES021 check.
@@ -151,13 +157,20 @@ public sealed class EndpointAnalyzer : DiagnosticAnalyzer
                 }
             },
             OperationKind.ObjectCreation);
-        // RES022's client factories and Polly policies, RES023's resolutions: one invocation callback, chosen by name first.
-        if (perOperation.JudgesFactories || perOperation.JudgesPolicies || dns is not null)
+        // RES022's client factories and Polly policies, RES023's resolutions, RES021's SetHandlerLifetime: one invocation
+        // callback, chosen by name first.
+        if (perOperation.JudgesFactories || perOperation.JudgesPolicies || dns is not null || factory)
         {
             context.RegisterOperationAction(
                 c =>
                 {
                     var call = (IInvocationOperation)c.Operation;
+                    if (factory && call.TargetMethod.Name == "SetHandlerLifetime")
+                    {
+                        Report(c, types, clients!.RecognizeInvocation(call));
+                        return;
+                    }
+
                     if (!IsCandidateCall(call.TargetMethod.Name, perOperation, dns))
                     {
                         return;
@@ -240,6 +253,20 @@ public sealed class EndpointAnalyzer : DiagnosticAnalyzer
         return FirstLeaf(top) == operand ? regions.RecognizeConcatenation(top) : null;
     }
 
+    private static bool AnyLiteralMayNameAnEndpoint(BinaryExpressionSyntax sum)
+    {
+        foreach (var node in sum.DescendantNodes())
+        {
+            if (node is LiteralExpressionSyntax literal && literal.IsKind(SyntaxKind.StringLiteralExpression)
+                && RegionalEndpointText.PassesPreFilter(literal.Token.ValueText))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     private static IOperation? FirstLeaf(IOperation operation)
     {
         if (operation is IBinaryOperation binary)
@@ -255,50 +282,25 @@ public sealed class EndpointAnalyzer : DiagnosticAnalyzer
         return operation is ILiteralOperation or IFieldReferenceOperation ? operation : null;
     }
 
-    /// <summary>
-    /// The handler lifetime an infinite value is written into: an argument of an invocation
-    /// (<c>SetHandlerLifetime(Timeout.InfiniteTimeSpan)</c>, the -1 inside <c>TimeSpan.FromMilliseconds(-1)</c>
-    /// reaching it) or the value of an assignment (<c>HandlerLifetime = ...</c>). The recogniser decides.
-    /// </summary>
-    private static HttpClientFinding? InfiniteHandlerLifetime(IOperation value, HttpClientLifetimeRecognizer clients)
+    private static void Report(OperationAnalysisContext context, KnownTypes types, RegionFinding? finding)
     {
-        var top = Climb(value);
-
-        // -1 in TimeSpan.FromMilliseconds(-1): carry on from the call that makes the TimeSpan.
-        if (top.Parent is IArgumentOperation { Parent: IInvocationOperation { TargetMethod.Name: "FromMilliseconds" } make })
+        if (finding is not null)
         {
-            top = Climb(make);
-        }
-
-        return top.Parent switch
-        {
-            IArgumentOperation { Parent: IInvocationOperation invocation } => clients.RecognizeInvocation(invocation),
-            ISimpleAssignmentOperation assignment when assignment.Value == top => clients.RecognizeAssignment(assignment),
-            _ => null,
-        };
-
-        static IOperation Climb(IOperation operation)
-        {
-            while (operation.Parent is IConversionOperation or IParenthesizedOperation or IUnaryOperation)
-            {
-                operation = operation.Parent;
-            }
-
-            return operation;
+            Report(context.ReportDiagnostic, context.Options, types, finding);
         }
     }
 
-    private static void Report(OperationAnalysisContext context, KnownTypes types, RegionFinding? finding)
+    private static void Report(Action<Diagnostic> report, AnalyzerOptions options, KnownTypes types, RegionFinding? finding)
     {
         if (finding is null)
         {
             return;
         }
 
-        var tree = context.Operation.Syntax.SyntaxTree;
-        if (!types.ShouldAnalyze(context.Options, tree)
-            || (finding.IsFallback && !Options.Res020FlagFallbacks.GetValue(context.Options, tree))
-            || IsAllowed(finding.Mention.Code, Options.Res020AllowedRegions.GetValue(context.Options, tree))
+        var tree = finding.Node.SyntaxTree;
+        if (!types.ShouldAnalyze(options, tree)
+            || (finding.IsFallback && !Options.Res020FlagFallbacks.GetValue(options, tree))
+            || IsAllowed(finding.Mention.Code, Options.Res020AllowedRegions.GetValue(options, tree))
             || RegionUsageRecognizer.NamesAnotherRegion(finding.Node, finding.Mention.Code))
         {
             return;
@@ -310,7 +312,7 @@ public sealed class EndpointAnalyzer : DiagnosticAnalyzer
             properties = properties.Add(EndpointFixHintKeys.Rewrite, "DropRegionArgument");
         }
 
-        context.ReportDiagnostic(Diagnostic.Create(
+        report(Diagnostic.Create(
             DiagnosticDescriptors.HardCodedSingleRegionEndpoint,
             finding.Node.GetLocation(),
             properties,

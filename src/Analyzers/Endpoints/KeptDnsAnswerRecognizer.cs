@@ -69,9 +69,6 @@ internal sealed class KeptDnsAnswerRecognizer
     public static bool IsCandidateName(string name)
         => name is "GetHostAddresses" or "GetHostAddressesAsync" or "GetHostEntry" or "GetHostEntryAsync" or "Resolve" or "GetHostByName";
 
-    /// <summary>A constant that may be the -1 of <c>ServicePointManager.DnsRefreshTimeout = -1</c>.</summary>
-    public static bool IsCandidateConstant(object? value) => value is 1 or -1;
-
     public KeptDnsAnswer? RecognizeResolution(IInvocationOperation call)
     {
         if (!IsCandidateName(call.TargetMethod.Name)
@@ -86,22 +83,13 @@ internal sealed class KeptDnsAnswerRecognizer
         return subject is null ? null : new KeptDnsAnswer(call.Syntax, subject, ResolveAgain);
     }
 
-    /// <summary><c>ServicePointManager.DnsRefreshTimeout = -1</c> (or <c>Timeout.Infinite</c>), seen from its constant.</summary>
-    public KeptDnsAnswer? RecognizeRefreshTimeout(IOperation constant)
-    {
-        var top = constant;
-        while (top.Parent is IConversionOperation or IParenthesizedOperation or IUnaryOperation)
-        {
-            top = top.Parent;
-        }
-
-        return top.Parent is ISimpleAssignmentOperation { Target: IPropertyReferenceOperation { Property.Name: "DnsRefreshTimeout" } target } assignment
-               && assignment.Value == top
-               && top.ConstantValue is { HasValue: true, Value: -1 }
-               && SymbolEqualityComparer.Default.Equals(target.Property.ContainingType, _types.ServicePointManager)
+    /// <summary><c>ServicePointManager.DnsRefreshTimeout = -1</c>: any constant -1 (<c>Timeout.Infinite</c>, a const local) counts.</summary>
+    public KeptDnsAnswer? RecognizeRefreshTimeout(ISimpleAssignmentOperation assignment)
+        => assignment.Target is IPropertyReferenceOperation { Property: { Name: "DnsRefreshTimeout" } property }
+           && SymbolEqualityComparer.Default.Equals(property.ContainingType, _types.ServicePointManager)
+           && assignment.Value.ConstantValue is { HasValue: true, Value: -1 }
             ? new KeptDnsAnswer(assignment.Syntax, "DnsRefreshTimeout = -1 makes ServicePointManager keep every DNS answer it gets", "leave the default (2 minutes) or set a finite value")
             : null;
-    }
 
     /// <summary>
     /// Where the answer <paramref name="value"/> goes, once the steps that keep it an answer are climbed; the message's

@@ -95,6 +95,13 @@ internal sealed class RegionUsageRecognizer
         return MemberFinding(reference, new RegionMention(CloudProvider.Azure, property.Name.ToLowerInvariant()), "AzureLocation." + property.Name);
     }
 
+    /// <summary>
+    /// A cheap test on a string's text before its operation is asked for: true when <see cref="RecognizeLiteral"/> may find a
+    /// region code or a regional endpoint in it.
+    /// </summary>
+    public static bool MayNameARegion(string text)
+        => RegionCatalog.Parse(text) is not null || RegionalEndpointText.PassesPreFilter(text);
+
     /// <summary>A string literal: a regional endpoint, or a region code that flows into a region parameter or property.</summary>
     /// <param name="text">The literal's value, read once by the caller (an operation boxes its constant anew on every ask).</param>
     public RegionFinding? RecognizeLiteral(ILiteralOperation literal, string text, ISymbol containingSymbol)

@@ -3,6 +3,7 @@ using System.Collections.Immutable;
 using System.Globalization;
 using System.Linq;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
@@ -59,7 +60,7 @@ public sealed class TimeoutAnalyzer : DiagnosticAnalyzer
         // Timeout arguments are read from the calls and creations that take them: the driver's cost is per callback,
         // and a compilation has about twice as many arguments as calls and creations together.
         context.RegisterOperationAction(analysis.OnAssignment, OperationKind.SimpleAssignment);
-        context.RegisterOperationAction(analysis.OnLiteral, OperationKind.Literal);
+        context.RegisterSyntaxNodeAction(analysis.OnStringText, SyntaxKind.StringLiteralExpression, SyntaxKind.InterpolatedStringText);
         context.RegisterOperationAction(analysis.OnInvocation, OperationKind.Invocation);
         context.RegisterOperationAction(analysis.OnObjectCreation, OperationKind.ObjectCreation);
 
@@ -212,19 +213,33 @@ public sealed class TimeoutAnalyzer : DiagnosticAnalyzer
         }
 
         /// <summary><c>Connect Timeout=0</c> / <c>Command Timeout=0</c> in connection-string text.</summary>
-        public void OnLiteral(OperationAnalysisContext context)
+        /// <remarks>
+        /// Seen from the syntax of string literals and of the text between interpolation holes: the operation is asked for
+        /// only when the text may hold a timeout key.
+        /// </remarks>
+        public void OnStringText(SyntaxNodeAnalysisContext context)
         {
-            var literal = (ILiteralOperation)context.Operation;
-            if (literal.Type?.SpecialType != SpecialType.System_String
-                || literal.ConstantValue is not { HasValue: true, Value: string text } || !ConnectionStringTimeouts.MayHold(text))
+            var text = context.Node switch
+            {
+                LiteralExpressionSyntax literalSyntax => literalSyntax.Token.ValueText,
+                InterpolatedStringTextSyntax part => part.TextToken.ValueText,
+                _ => string.Empty,
+            };
+            if (!ConnectionStringTimeouts.MayHold(text)
+                || context.SemanticModel.GetOperation(context.Node, context.CancellationToken) switch
+                {
+                    ILiteralOperation whole => whole,
+                    IInterpolatedStringTextOperation part => part.Text as ILiteralOperation,
+                    _ => null,
+                } is not { ConstantValue.Value: string value } literal)
             {
                 return;
             }
 
             var isFragment = literal.Parent is IInterpolatedStringTextOperation or IBinaryOperation;
-            if (ConnectionStringTimeouts.FindInfinite(text, isFragment, out var namesConnection) is not { } key
+            if (ConnectionStringTimeouts.FindInfinite(value, isFragment, out var namesConnection) is not { } key
                 || (!namesConnection && !ConnectionStringTimeouts.IsInConnectionStringContext(literal))
-                || !ShouldAnalyze(context))
+                || !TestCode.ShouldAnalyze(_isTestProject, context.Options, context.Node.SyntaxTree))
             {
                 return;
             }

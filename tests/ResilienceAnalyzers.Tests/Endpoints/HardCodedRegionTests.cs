@@ -241,6 +241,23 @@ public sealed class HardCodedRegionTests
             }
             """);
 
+    // A constant sum is judged whole, from its first literal, when one of its literals may name an endpoint: parentheses do
+    // not hide it. A sum that is built at run time, or that holds no endpoint, is not an endpoint written in code.
+    [Fact]
+    public Task ConstantSums_AreJudgedWhole()
+        => Verify("""
+            class Sums
+            {
+                private const string Region = {|RES020:"eu-west-1"|};
+                private const string Queue = {|RES020:("https://sqs." + Region) + ".amazonaws.com/123456789012/orders"|};
+                private const string Docs = "See " + "https://docs.example.com/" + "queues";
+
+                private static string Message(string detail) => "Could not reach the queue: " + detail;
+
+                private static string Built(string region) => "https://sqs." + region + ".amazonaws.com/123456789012/orders";
+            }
+            """);
+
     [Theory]
     [InlineData("https://sts.amazonaws.com")]
     [InlineData("https://s3.amazonaws.com/bucket")]

@@ -81,6 +81,25 @@ public sealed class KeptDnsAnswerTests
             }
             """);
 
+    // The write is judged by the constant it writes, however it is spelled: a named constant is still -1.
+    [Fact]
+    public Task DnsRefreshTimeoutFromANamedConstant_IsReported()
+        => Verify("""
+            static class Setup
+            {
+                const int KeepForever = -1;
+
+                static void Apply(int configured)
+                {
+                    const int never = -1;
+                    {|RES023:ServicePointManager.DnsRefreshTimeout = never|};
+                    {|RES023:ServicePointManager.DnsRefreshTimeout = (KeepForever)|};
+                    ServicePointManager.DnsRefreshTimeout = configured;
+                    ServicePointManager.DnsRefreshTimeout = -KeepForever;
+                }
+            }
+            """);
+
     // RULES.md: "resolved once before a reconnect loop and reused on every reconnect".
     [Fact]
     public Task AnAnswerReusedByAReconnectLoop_IsReported()

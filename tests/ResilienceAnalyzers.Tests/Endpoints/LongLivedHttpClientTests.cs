@@ -260,6 +260,28 @@ public sealed class LongLivedHttpClientTests
             }
             """);
 
+    // Every spelling of an infinite lifetime is judged at the write: a -1 inside FromMilliseconds, TimeSpan.MaxValue,
+    // an object initializer. A lifetime read from configuration is not known to be infinite.
+    [Fact]
+    public Task InfiniteHandlerLifetimeSpellings()
+        => Verify("""
+            using System;
+            using Microsoft.Extensions.DependencyInjection;
+            using Microsoft.Extensions.Http;
+
+            static class Registration
+            {
+                public static void Add(IServiceCollection services, TimeSpan configured)
+                {
+                    services.AddHttpClient("a").SetHandlerLifetime({|RES021:TimeSpan.FromMilliseconds(-1)|});
+                    services.AddHttpClient("b").SetHandlerLifetime({|RES021:TimeSpan.MaxValue|});
+                    services.AddHttpClient("c").SetHandlerLifetime(configured);
+                    services.AddHttpClient("d").SetHandlerLifetime(TimeSpan.FromMilliseconds(1));
+                    var options = new HttpClientFactoryOptions { HandlerLifetime = {|RES021:TimeSpan.FromMilliseconds(-1)|} };
+                }
+            }
+            """);
+
     [Fact]
     public Task FactoryClients_AreSilent()
         => Verify("""
