@@ -62,7 +62,7 @@ public sealed class EndpointAnalyzer : DiagnosticAnalyzer
                 var node = (LiteralExpressionSyntax)c.Node;
                 var text = node.Token.ValueText;
                 var sum = SyntaxShapes.SumStartedBy(node);
-                if ((RegionUsageRecognizer.MayNameARegion(text) || (sum is not null && AnyLiteralMayNameAnEndpoint(sum)))
+                if ((RegionUsageRecognizer.MayNameARegion(text) || (sum is not null && RegionUsageRecognizer.MayBeAnEndpointSum(sum)))
                     && c.ContainingSymbol is { } containingSymbol
                     && c.SemanticModel.GetOperation(node, c.CancellationToken) is ILiteralOperation literal)
                 {
@@ -251,20 +251,6 @@ public sealed class EndpointAnalyzer : DiagnosticAnalyzer
         }
 
         return FirstLeaf(top) == operand ? regions.RecognizeConcatenation(top) : null;
-    }
-
-    private static bool AnyLiteralMayNameAnEndpoint(BinaryExpressionSyntax sum)
-    {
-        foreach (var node in sum.DescendantNodes())
-        {
-            if (node is LiteralExpressionSyntax literal && literal.IsKind(SyntaxKind.StringLiteralExpression)
-                && RegionalEndpointText.PassesPreFilter(literal.Token.ValueText))
-            {
-                return true;
-            }
-        }
-
-        return false;
     }
 
     private static IOperation? FirstLeaf(IOperation operation)

@@ -102,6 +102,37 @@ internal sealed class RegionUsageRecognizer
     public static bool MayNameARegion(string text)
         => RegionCatalog.Parse(text) is not null || RegionalEndpointText.PassesPreFilter(text);
 
+    /// <summary>
+    /// The same test for a <c>+</c> before its operation is asked for: true when one of the string literals it adds may
+    /// name an endpoint (<see cref="RecognizeConcatenation"/> rejects any other sum). Only the sum's own operands are read,
+    /// through parentheses: a constant sum holds nothing else.
+    /// </summary>
+    public static bool MayBeAnEndpointSum(ExpressionSyntax? operand)
+    {
+        while (true)
+        {
+            switch (operand)
+            {
+                case ParenthesizedExpressionSyntax parenthesized:
+                    operand = parenthesized.Expression;
+                    break;
+                case BinaryExpressionSyntax sum when sum.IsKind(SyntaxKind.AddExpression):
+                    // Sums nest to the left: the right operand is a term, the left one the rest of the sum.
+                    if (MayBeAnEndpointSum(sum.Right))
+                    {
+                        return true;
+                    }
+
+                    operand = sum.Left;
+                    break;
+                case LiteralExpressionSyntax literal when literal.IsKind(SyntaxKind.StringLiteralExpression):
+                    return RegionalEndpointText.PassesPreFilter(literal.Token.ValueText);
+                default:
+                    return false;
+            }
+        }
+    }
+
     /// <summary>A string literal: a regional endpoint, or a region code that flows into a region parameter or property.</summary>
     /// <param name="text">The literal's value, read once by the caller (an operation boxes its constant anew on every ask).</param>
     public RegionFinding? RecognizeLiteral(ILiteralOperation literal, string text, ISymbol containingSymbol)
