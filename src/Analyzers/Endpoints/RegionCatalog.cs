@@ -139,7 +139,8 @@ internal static class RegionCatalog
             return provider;
         }
 
-        if (code.IndexOf('-') < 0)
+        // Both shapes end in a digit: most hyphenated words (command names, header names) fail here, before a regex.
+        if (code.IndexOf('-') < 0 || code[code.Length - 1] is < '0' or > '9')
         {
             return null;
         }

@@ -100,38 +100,79 @@ internal sealed class RegionUsageRecognizer
     /// region code or a regional endpoint in it.
     /// </summary>
     public static bool MayNameARegion(string text)
-        => RegionCatalog.Parse(text) is not null || RegionalEndpointText.PassesPreFilter(text);
+        => RegionCatalog.Parse(text) is not null || RegionalEndpointText.MayBeAnEndpoint(text);
 
     /// <summary>
-    /// The same test for a <c>+</c> before its operation is asked for: true when one of the string literals it adds may
-    /// name an endpoint (<see cref="RecognizeConcatenation"/> rejects any other sum). Only the sum's own operands are read,
-    /// through parentheses: a constant sum holds nothing else.
+    /// The same test for a <c>+</c> before its operation is asked for: true when one of the string literals of the constant
+    /// part the sum starts with may name an endpoint (<see cref="RecognizeConcatenation"/> rejects any other sum). A sum
+    /// nests to the left, so its constant part is its first operands up to the first one that cannot be a constant (a call
+    /// other than <c>nameof</c>, an element access, a creation, an await): a literal after that is in no constant sum with
+    /// the first one. Only the sum's own operands are read, through parentheses, and the left spine iteratively.
     /// </summary>
-    public static bool MayBeAnEndpointSum(ExpressionSyntax? operand)
+    public static bool MayBeAnEndpointSum(BinaryExpressionSyntax sum)
     {
+        // The right operand of each sum on the way down the left spine: the operands after the first, last one first.
+        var rights = new List<ExpressionSyntax>();
+        ExpressionSyntax operand = sum;
         while (true)
         {
-            switch (operand)
+            if (operand is ParenthesizedExpressionSyntax parenthesized)
             {
-                case ParenthesizedExpressionSyntax parenthesized:
-                    operand = parenthesized.Expression;
-                    break;
-                case BinaryExpressionSyntax sum when sum.IsKind(SyntaxKind.AddExpression):
-                    // Sums nest to the left: the right operand is a term, the left one the rest of the sum.
-                    if (MayBeAnEndpointSum(sum.Right))
-                    {
-                        return true;
-                    }
-
-                    operand = sum.Left;
-                    break;
-                case LiteralExpressionSyntax literal when literal.IsKind(SyntaxKind.StringLiteralExpression):
-                    return RegionalEndpointText.PassesPreFilter(literal.Token.ValueText);
-                default:
-                    return false;
+                operand = parenthesized.Expression;
+            }
+            else if (operand is BinaryExpressionSyntax add && add.IsKind(SyntaxKind.AddExpression))
+            {
+                rights.Add(add.Right);
+                operand = add.Left;
+            }
+            else
+            {
+                break;
             }
         }
+
+        if (MayHoldAnEndpoint(operand))
+        {
+            return true;
+        }
+
+        for (var i = rights.Count - 1; i >= 0; i--)
+        {
+            var right = rights[i];
+            if (CannotBeConstant(right))
+            {
+                return false;
+            }
+
+            if (MayHoldAnEndpoint(right))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
+
+    /// <summary>A string literal that may be part of an endpoint, possibly inside a parenthesized sum of its own.</summary>
+    private static bool MayHoldAnEndpoint(ExpressionSyntax operand)
+    {
+        while (operand is ParenthesizedExpressionSyntax parenthesized)
+        {
+            operand = parenthesized.Expression;
+        }
+
+        return operand switch
+        {
+            LiteralExpressionSyntax literal => literal.IsKind(SyntaxKind.StringLiteralExpression) && RegionalEndpointText.PassesPreFilter(literal.Token.ValueText),
+            BinaryExpressionSyntax add when add.IsKind(SyntaxKind.AddExpression) => MayBeAnEndpointSum(add),
+            _ => false,
+        };
+    }
+
+    /// <summary>An operand whose value is never a compile-time constant.</summary>
+    private static bool CannotBeConstant(ExpressionSyntax operand)
+        => operand is ElementAccessExpressionSyntax or BaseObjectCreationExpressionSyntax or AwaitExpressionSyntax or ConditionalAccessExpressionSyntax
+           || (operand is InvocationExpressionSyntax call && call.Expression is not IdentifierNameSyntax { Identifier.ValueText: "nameof" });
 
     /// <summary>A string literal: a regional endpoint, or a region code that flows into a region parameter or property.</summary>
     /// <param name="text">The literal's value, read once by the caller (an operation boxes its constant anew on every ask).</param>

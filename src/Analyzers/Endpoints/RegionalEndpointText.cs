@@ -51,14 +51,8 @@ internal static class RegionalEndpointText
     /// <summary>The region of the first regional endpoint in <paramref name="text"/>, if any.</summary>
     public static RegionMention? Find(string text)
     {
-        if (text.Length < 10 || !PassesPreFilter(text))
+        if (!MayBeAnEndpoint(text))
         {
-            return null;
-        }
-
-        if (IsProse(text))
-        {
-            // An error message or a log line that names an endpoint is not a call to it.
             return null;
         }
 
@@ -112,6 +106,12 @@ internal static class RegionalEndpointText
 
         return false;
     }
+
+    /// <summary>
+    /// The tests that need no parsing: long enough, holding one of the substrings every endpoint has, and not prose (an error
+    /// message or a log line that names an endpoint is not a call to it). <see cref="Find"/> looks no further when false.
+    /// </summary>
+    public static bool MayBeAnEndpoint(string text) => text.Length >= 10 && PassesPreFilter(text) && !IsProse(text);
 
     /// <summary>The cheap test alone: false when <paramref name="text"/> cannot be part of a regional endpoint.</summary>
     public static bool PassesPreFilter(string text)

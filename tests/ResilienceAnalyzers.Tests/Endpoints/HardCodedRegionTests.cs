@@ -255,6 +255,11 @@ public sealed class HardCodedRegionTests
                 private static string Message(string detail) => "Could not reach the queue: " + detail;
 
                 private static string Built(string region) => "https://sqs." + region + ".amazonaws.com/123456789012/orders";
+
+                // The constant part a sum starts with is judged, whatever follows it; nameof is a constant, a call is not.
+                private static string Suffixed(string path) => ({|RES020:"https://sqs." + Region + ".amazonaws.com/123456789012/"|}) + path;
+                private const string Named = {|RES020:"https://" + nameof(Sums) + ".dynamodb.eu-west-1.amazonaws.com"|};
+                private static string Called() => "https://sqs." + Region.Trim() + ".amazonaws.com/123456789012/orders";
             }
             """);
 
