@@ -115,6 +115,9 @@ public sealed class OutboundOperations
     private readonly ConcurrentDictionary<IAssemblySymbol, bool> _azureClients = new(SymbolEqualityComparer.Default);
     private readonly ConcurrentDictionary<INamespaceSymbol, bool> _inMemoryNamespaces = new(SymbolEqualityComparer.Default);
     private readonly ConcurrentDictionary<IMethodSymbol, bool> _holdsClient = new(SymbolEqualityComparer.Default);
+    private readonly ConcurrentDictionary<INamedTypeSymbol, bool> _typeHoldsClient = new(SymbolEqualityComparer.Default);
+    private readonly Func<IMethodSymbol, bool> _holdsClientOf;
+    private readonly Func<INamedTypeSymbol, bool> _typeHoldsClientOf;
 
     // What the body of a method in another file says, per depth it is read at (the verdict depends on how deep it may look).
     private readonly ConcurrentDictionary<IMethodSymbol, bool>[] _bodies = NewBodyCaches();
@@ -131,6 +134,8 @@ public sealed class OutboundOperations
     {
         _console = console;
         _assembly = assembly;
+        _holdsClientOf = HoldsClient;
+        _typeHoldsClientOf = TypeHoldsClient;
         _implementers = new Lazy<Dictionary<INamedTypeSymbol, List<INamedTypeSymbol>>>(IndexImplementers, System.Threading.LazyThreadSafetyMode.ExecutionAndPublication);
         _efCoreInProcess = new Lazy<bool>(() => assembly is not null && EfCoreProviders.OnlyInProcess(ReferencedAssemblies(assembly)), System.Threading.LazyThreadSafetyMode.ExecutionAndPublication);
     }
@@ -350,7 +355,7 @@ public sealed class OutboundOperations
             return inThisFile;
         }
 
-        if (!_holdsClient.GetOrAdd(method, HoldsClient))
+        if (!_holdsClient.GetOrAdd(method, _holdsClientOf))
         {
             return false;
         }
@@ -429,7 +434,7 @@ public sealed class OutboundOperations
                         }
 
                         if (depth + 1 >= MaxVisibleDepth && HasSourceBody(inner.TargetMethod)
-                            && _holdsClient.GetOrAdd(inner.TargetMethod.OriginalDefinition, HoldsClient))
+                            && _holdsClient.GetOrAdd(inner.TargetMethod.OriginalDefinition, _holdsClientOf))
                         {
                             return true;
                         }
@@ -579,16 +584,18 @@ public sealed class OutboundOperations
             }
         }
 
-        if (method.IsStatic)
-        {
-            return false;
-        }
+        return !method.IsStatic && method.ContainingType is { } type && _typeHoldsClient.GetOrAdd(type, _typeHoldsClientOf);
+    }
 
-        // The type's own clients and those it inherits from base classes of the compilation (a table manager
-        // deriving from a data manager that holds the TableClient). What a type holds is in its fields, an
-        // auto-property's backing field among them; a computed property holds nothing (an override of
-        // DbTransaction.DbConnection that returns the library's own connection).
-        for (var type = method.ContainingType; type is not null && !type.DeclaringSyntaxReferences.IsEmpty; type = type.BaseType)
+    /// <summary>
+    /// The type's own clients and those it inherits from base classes of the compilation (a table manager deriving from a
+    /// data manager that holds the TableClient). What a type holds is in its fields, an auto-property's backing field among
+    /// them; a computed property holds nothing (an override of DbTransaction.DbConnection that returns the library's own
+    /// connection). Kept per type: every method of a type asks the same question, and answering it lists the type's members.
+    /// </summary>
+    private bool TypeHoldsClient(INamedTypeSymbol containingType)
+    {
+        for (var type = containingType; type is not null && !type.DeclaringSyntaxReferences.IsEmpty; type = type.BaseType)
         {
             foreach (var member in type.GetMembers())
             {
