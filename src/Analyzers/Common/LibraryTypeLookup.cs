@@ -1,7 +1,5 @@
 using System;
-using System.Collections.Concurrent;
 using System.Collections.Generic;
-using System.Collections.Immutable;
 using System.Runtime.CompilerServices;
 using Microsoft.CodeAnalysis;
 
@@ -13,7 +11,7 @@ namespace ResilienceAnalyzers.Common;
 /// <see cref="Compilation.GetTypeByMetadataName"/> searches every reference for every name, present or not, and a
 /// service's compilation has hundreds of references: resolving the libraries the rules know that way cost more than
 /// analysing the code (eShopOnContainers: 15 ms of the retry analyzer's 35 ms). A library that is not referenced costs
-/// a pass over the reference names.
+/// one dictionary lookup.
 /// </summary>
 public sealed class LibraryTypeLookup
 {
@@ -22,38 +20,39 @@ public sealed class LibraryTypeLookup
 
     private readonly Compilation _compilation;
     private readonly IAssemblySymbol _source;
-    private readonly ImmutableArray<IAssemblySymbol> _references;
 
-    // A library's types are looked up by the dozen: the references named by a prefix (Polly.Core under "Polly" and
-    // "Polly.Core") are listed the first time the prefix is asked for, and shared by the analyzers that start together.
-    // A compilation asks for a few dozen prefixes among hundreds of references: listing them per prefix asked costs less
-    // than indexing every prefix of every reference's name.
-    private readonly ConcurrentDictionary<string, IAssemblySymbol[]> _byPrefix = new(StringComparer.OrdinalIgnoreCase);
-    private readonly Func<string, IAssemblySymbol[]> _named;
+    // The references under each name and each dotted prefix of it (Polly.Core under "Polly" and "Polly.Core"), in reference
+    // order, case-insensitive: one pass over the references' names when the compilation starts, where listing them per
+    // prefix asked had cost a pass for each of the few dozen library and framework assemblies the rules look in.
+    private readonly Dictionary<string, List<IAssemblySymbol>> _byPrefix = new(StringComparer.OrdinalIgnoreCase);
 
     private LibraryTypeLookup(Compilation compilation)
     {
         _compilation = compilation;
         _source = compilation.Assembly;
-        _references = compilation.SourceModule.ReferencedAssemblySymbols;
-        _named = Named;
+        foreach (var assembly in compilation.SourceModule.ReferencedAssemblySymbols)
+        {
+            var name = assembly.Name;
+            for (var end = name.IndexOf('.'); ; end = name.IndexOf('.', end + 1))
+            {
+                var prefix = end < 0 ? name : name.Substring(0, end);
+                if (!_byPrefix.TryGetValue(prefix, out var named))
+                {
+                    _byPrefix[prefix] = named = new List<IAssemblySymbol>();
+                }
+
+                named.Add(assembly);
+                if (end < 0)
+                {
+                    break;
+                }
+            }
+        }
     }
 
     /// <summary>The references named <paramref name="prefix"/> or <c>prefix.*</c>, case-insensitive.</summary>
-    private IAssemblySymbol[] Named(string prefix)
-    {
-        List<IAssemblySymbol>? named = null;
-        foreach (var assembly in _references)
-        {
-            var name = assembly.Name;
-            if (name.StartsWith(prefix, StringComparison.OrdinalIgnoreCase) && (name.Length == prefix.Length || name[prefix.Length] == '.'))
-            {
-                (named ??= new List<IAssemblySymbol>()).Add(assembly);
-            }
-        }
-
-        return named?.ToArray() ?? Array.Empty<IAssemblySymbol>();
-    }
+    private IReadOnlyList<IAssemblySymbol> Named(string prefix)
+        => _byPrefix.TryGetValue(prefix, out var named) ? named : Array.Empty<IAssemblySymbol>();
 
     /// <summary>The lookup of <paramref name="compilation"/>, built once and shared by every analyzer of the package.</summary>
     public static LibraryTypeLookup For(Compilation compilation) => Cache.GetValue(compilation, static c => new LibraryTypeLookup(c));
@@ -71,7 +70,7 @@ public sealed class LibraryTypeLookup
         var found = _source.TypeNames.Contains(SimpleName(metadataName))
             ? _source.GetTypeByMetadataName(metadataName)
             : null;
-        foreach (var assembly in _byPrefix.GetOrAdd(assemblyPrefix, _named))
+        foreach (var assembly in Named(assemblyPrefix))
         {
             if (assembly.GetTypeByMetadataName(metadataName) is { } type)
             {
@@ -129,7 +128,7 @@ public sealed class LibraryTypeLookup
     /// <summary>The type in the reference named exactly <paramref name="assemblyName"/>.</summary>
     private INamedTypeSymbol? FindIn(string assemblyName, string metadataName)
     {
-        foreach (var reference in _byPrefix.GetOrAdd(assemblyName, _named))
+        foreach (var reference in Named(assemblyName))
         {
             if (string.Equals(reference.Name, assemblyName, StringComparison.OrdinalIgnoreCase) && reference.GetTypeByMetadataName(metadataName) is { } type)
             {
