@@ -3,6 +3,7 @@ using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Runtime.CompilerServices;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
 
@@ -12,7 +13,9 @@ namespace ResilienceAnalyzers.Common;
 /// Who calls a method, who hands it over as a delegate, and who fills or rewrites a field or property, as the operation
 /// callbacks the families register anyway see them (invocations, field references, assignments) plus method references:
 /// the questions about other members' code that RES022, RES023, RES030 and RES031 ask, answered without walking any
-/// syntax. One per compilation start context (the composed analyzer's families share it).
+/// syntax. The one exception is whether a helper of the entry point's type is called from a loop: asked of few methods,
+/// it is read from the syntax when first asked (<see cref="IsCalledFromALoop"/>). One per compilation start context (the
+/// composed analyzer's families share it).
 /// </summary>
 /// <remarks>
 /// Every answer needs every use in the compilation, so it is known only once the callbacks are done: a question asked
@@ -24,9 +27,11 @@ internal sealed class MemberUses
 {
     private static readonly ConditionalWeakTable<CompilationStartAnalysisContext, MemberUses> ByContext = new();
 
-    private readonly IAssemblySymbol _assembly;
+    private readonly Compilation _compilation;
     private readonly Lazy<HashSet<INamedTypeSymbol>> _entryPointTypes;
-    private readonly ConcurrentDictionary<IMethodSymbol, byte> _calledFromALoop = new(SymbolEqualityComparer.Default);
+    private readonly Lazy<Dictionary<string, List<InvocationExpressionSyntax>>> _callsInLoops;
+    private readonly ConcurrentDictionary<IMethodSymbol, bool> _calledFromALoop = new(SymbolEqualityComparer.Default);
+    private readonly Func<IMethodSymbol, bool> _findCallFromALoop;
     private readonly ConcurrentDictionary<IMethodSymbol, ConcurrentQueue<SyntaxReference>> _calls = new(SymbolEqualityComparer.Default);
     private readonly ConcurrentDictionary<IMethodSymbol, byte> _handedOver = new(SymbolEqualityComparer.Default);
     private readonly ConcurrentDictionary<IFieldSymbol, byte> _filled = new(SymbolEqualityComparer.Default);
@@ -36,12 +41,15 @@ internal sealed class MemberUses
     // Per parameter type, not per method: a compilation's private methods take a few hundred distinct types, and whether one
     // is a collection means listing its interfaces (two microseconds a time on StackExchange.Redis, asked on every call).
     private readonly ConcurrentDictionary<ITypeSymbol, bool> _isCollection = new(SymbolEqualityComparer.Default);
+    private readonly ConcurrentDictionary<IMethodSymbol, bool> _takesACollection = new(SymbolEqualityComparer.Default);
     private volatile bool _complete;
 
     private MemberUses(Compilation compilation)
     {
-        _assembly = compilation.Assembly;
+        _compilation = compilation;
         _entryPointTypes = new Lazy<HashSet<INamedTypeSymbol>>(() => EntryPointTypes(compilation));
+        _callsInLoops = new Lazy<Dictionary<string, List<InvocationExpressionSyntax>>>(() => CallsInLoops(compilation));
+        _findCallFromALoop = FindCallFromALoop;
     }
 
     /// <summary>The uses seen through <paramref name="context"/>: registered on it the first time a family asks.</summary>
@@ -76,10 +84,71 @@ internal sealed class MemberUses
     }
 
     /// <summary>A method of an entry point's type that some code calls from inside a loop (or a lambda in one).</summary>
+    /// <remarks>
+    /// Asked of the few helpers of an entry point's type that hold a finding, so answered from the syntax when first asked
+    /// rather than by looking up every call's target type as the callbacks go: the calls inside loops whose name is the
+    /// method's, each bound to see whether it is that method.
+    /// </remarks>
     public bool IsCalledFromALoop(IMethodSymbol method)
     {
         EnsureComplete();
-        return _calledFromALoop.ContainsKey(method.OriginalDefinition);
+        return _calledFromALoop.GetOrAdd(method.OriginalDefinition, _findCallFromALoop);
+    }
+
+    private bool FindCallFromALoop(IMethodSymbol method)
+    {
+        if (!_callsInLoops.Value.TryGetValue(method.Name, out var calls))
+        {
+            return false;
+        }
+
+        foreach (var call in calls)
+        {
+            if (_compilation.GetSemanticModel(call.SyntaxTree).GetSymbolInfo(call).Symbol is IMethodSymbol target
+                && SymbolEqualityComparer.Default.Equals((target.ReducedFrom ?? target).OriginalDefinition, method))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>The compilation's calls inside a loop (or a lambda in one), by the name they call.</summary>
+    private static Dictionary<string, List<InvocationExpressionSyntax>> CallsInLoops(Compilation compilation)
+    {
+        var calls = new Dictionary<string, List<InvocationExpressionSyntax>>(StringComparer.Ordinal);
+        foreach (var tree in compilation.SyntaxTrees)
+        {
+            foreach (var node in tree.GetRoot().DescendantNodes())
+            {
+                if (node is not InvocationExpressionSyntax call || !SyntaxShapes.IsInLoopBelow(call, limit: null))
+                {
+                    continue;
+                }
+
+                var name = call.Expression switch
+                {
+                    SimpleNameSyntax simple => simple.Identifier.ValueText,
+                    MemberAccessExpressionSyntax access => access.Name.Identifier.ValueText,
+                    MemberBindingExpressionSyntax binding => binding.Name.Identifier.ValueText,
+                    _ => null,
+                };
+                if (name is null)
+                {
+                    continue;
+                }
+
+                if (!calls.TryGetValue(name, out var named))
+                {
+                    calls[name] = named = new List<InvocationExpressionSyntax>();
+                }
+
+                named.Add(call);
+            }
+        }
+
+        return calls;
     }
 
     /// <summary>
@@ -133,24 +202,12 @@ internal sealed class MemberUses
         {
             _calls.GetOrAdd(method.OriginalDefinition, static _ => new ConcurrentQueue<SyntaxReference>()).Enqueue(call.Syntax.GetReference());
         }
-
-        // Most compilations declare no entry point (a library, a service's class library): then nothing more to look up.
-        if (_entryPointTypes.Value.Count == 0 || !SymbolEqualityComparer.Default.Equals(method.ContainingAssembly, _assembly))
-        {
-            return;
-        }
-
-        method = method.OriginalDefinition;
-        if (method.ContainingType is { } type && IsEntryPointType(type) && SyntaxShapes.IsInLoopBelow(call.Syntax, limit: null))
-        {
-            Mark(_calledFromALoop, method);
-        }
     }
 
     private void OnMethodReference(IMethodReferenceOperation reference)
     {
         if (reference.Method.MethodKind is MethodKind.LocalFunction or MethodKind.Ordinary
-            && SymbolEqualityComparer.Default.Equals(reference.Method.ContainingAssembly, _assembly))
+            && SymbolEqualityComparer.Default.Equals(reference.Method.ContainingAssembly, _compilation.Assembly))
         {
             Mark(_handedOver, reference.Method.OriginalDefinition);
         }
@@ -283,7 +340,11 @@ internal sealed class MemberUses
         => method.StartsWith("Add", System.StringComparison.Ordinal) || method.StartsWith("Insert", System.StringComparison.Ordinal)
            || method is "Enqueue" or "Push" or "TryAdd";
 
+    /// <summary>Kept per method: the symbol hands out its parameters as a new array on every ask, and its calls ask again.</summary>
     private bool TakesACollection(IMethodSymbol method)
+        => _takesACollection.TryGetValue(method, out var takes) ? takes : _takesACollection.GetOrAdd(method, AnyCollectionParameter(method));
+
+    private bool AnyCollectionParameter(IMethodSymbol method)
     {
         foreach (var parameter in method.Parameters)
         {
