@@ -32,16 +32,14 @@ internal sealed class MemberUses
     private readonly Lazy<Dictionary<string, List<InvocationExpressionSyntax>>> _callsInLoops;
     private readonly ConcurrentDictionary<IMethodSymbol, bool> _calledFromALoop = new(SymbolEqualityComparer.Default);
     private readonly Func<IMethodSymbol, bool> _findCallFromALoop;
-    private readonly ConcurrentDictionary<IMethodSymbol, ConcurrentQueue<SyntaxReference>> _calls = new(SymbolEqualityComparer.Default);
+
+    // Every call of a private method or local function, in one queue (a queue per method cost a segment of 32 slots for each
+    // of the hundreds of methods called), grouped by method when first asked.
+    private readonly ConcurrentQueue<(IMethodSymbol Method, SyntaxReference Call)> _calls = new();
+    private readonly Lazy<Dictionary<IMethodSymbol, List<SyntaxReference>>> _callsByMethod;
     private readonly ConcurrentDictionary<IMethodSymbol, byte> _handedOver = new(SymbolEqualityComparer.Default);
     private readonly ConcurrentDictionary<IFieldSymbol, byte> _filled = new(SymbolEqualityComparer.Default);
     private readonly ConcurrentDictionary<ISymbol, byte> _writtenAgain = new(SymbolEqualityComparer.Default);
-    private static readonly Func<ITypeSymbol, bool> IsCollection = TypeFacts.IsCollection;
-
-    // Per parameter type, not per method: a compilation's private methods take a few hundred distinct types, and whether one
-    // is a collection means listing its interfaces (two microseconds a time on StackExchange.Redis, asked on every call).
-    private readonly ConcurrentDictionary<ITypeSymbol, bool> _isCollection = new(SymbolEqualityComparer.Default);
-    private readonly ConcurrentDictionary<IMethodSymbol, bool> _takesACollection = new(SymbolEqualityComparer.Default);
     private volatile bool _complete;
 
     private MemberUses(Compilation compilation)
@@ -49,6 +47,7 @@ internal sealed class MemberUses
         _compilation = compilation;
         _entryPointTypes = new Lazy<HashSet<INamedTypeSymbol>>(() => EntryPointTypes(compilation));
         _callsInLoops = new Lazy<Dictionary<string, List<InvocationExpressionSyntax>>>(() => CallsInLoops(compilation));
+        _callsByMethod = new Lazy<Dictionary<IMethodSymbol, List<SyntaxReference>>>(GroupCalls);
         _findCallFromALoop = FindCallFromALoop;
     }
 
@@ -164,7 +163,23 @@ internal sealed class MemberUses
             return null;
         }
 
-        return _calls.TryGetValue(method, out var calls) ? calls : (IReadOnlyCollection<SyntaxReference>)System.Array.Empty<SyntaxReference>();
+        return TakesACollection(method) && _callsByMethod.Value.TryGetValue(method, out var calls) ? calls : System.Array.Empty<SyntaxReference>();
+    }
+
+    private Dictionary<IMethodSymbol, List<SyntaxReference>> GroupCalls()
+    {
+        var byMethod = new Dictionary<IMethodSymbol, List<SyntaxReference>>(SymbolEqualityComparer.Default);
+        foreach (var (method, call) in _calls)
+        {
+            if (!byMethod.TryGetValue(method, out var calls))
+            {
+                byMethod[method] = calls = new List<SyntaxReference>();
+            }
+
+            calls.Add(call);
+        }
+
+        return byMethod;
     }
 
     /// <summary>Some code of the compilation fills the private field (<c>_items.Add(…)</c>) or hands it to a call that may.</summary>
@@ -195,12 +210,13 @@ internal sealed class MemberUses
 
     private void OnInvocation(IInvocationOperation call)
     {
-        // A private method or a local function is always this compilation's: called from its own type.
+        // A private method or a local function is always this compilation's: called from its own type. Every such call is kept
+        // and CallsOf asks whether the method takes a collection: the few methods asked about cost less to judge than the
+        // hundreds called (a parameter type's interfaces, listed anew on every ask, on the first call of each method).
         var method = call.TargetMethod;
-        if ((method.MethodKind == MethodKind.LocalFunction || method is { MethodKind: MethodKind.Ordinary, DeclaredAccessibility: Accessibility.Private })
-            && TakesACollection(method.OriginalDefinition))
+        if (method.MethodKind == MethodKind.LocalFunction || method is { MethodKind: MethodKind.Ordinary, DeclaredAccessibility: Accessibility.Private })
         {
-            _calls.GetOrAdd(method.OriginalDefinition, static _ => new ConcurrentQueue<SyntaxReference>()).Enqueue(call.Syntax.GetReference());
+            _calls.Enqueue((method.OriginalDefinition, call.Syntax.GetReference()));
         }
     }
 
@@ -340,15 +356,11 @@ internal sealed class MemberUses
         => method.StartsWith("Add", System.StringComparison.Ordinal) || method.StartsWith("Insert", System.StringComparison.Ordinal)
            || method is "Enqueue" or "Push" or "TryAdd";
 
-    /// <summary>Kept per method: the symbol hands out its parameters as a new array on every ask, and its calls ask again.</summary>
     private bool TakesACollection(IMethodSymbol method)
-        => _takesACollection.TryGetValue(method, out var takes) ? takes : _takesACollection.GetOrAdd(method, AnyCollectionParameter(method));
-
-    private bool AnyCollectionParameter(IMethodSymbol method)
     {
         foreach (var parameter in method.Parameters)
         {
-            if (_isCollection.GetOrAdd(parameter.Type, IsCollection))
+            if (TypeFacts.IsCollection(parameter.Type))
             {
                 return true;
             }
