@@ -14,6 +14,12 @@ internal sealed record TimingResult(
 {
     /// <summary>Wall times of whole analyzer runs, for the costs no per-analyzer telemetry can attribute.</summary>
     public MarginalResult? Marginal { get; init; }
+
+    /// <summary>Each measured pass's binding time, in pass order.</summary>
+    public IReadOnlyList<TimeSpan> PassBindings { get; init; } = Array.Empty<TimeSpan>();
+
+    /// <summary>Each analyzer's time in each measured pass, aligned with <see cref="Analyzers"/>.</summary>
+    public IReadOnlyList<IReadOnlyList<TimeSpan>> PassTimes { get; init; } = Array.Empty<IReadOnlyList<TimeSpan>>();
 }
 
 /// <summary>
@@ -115,7 +121,11 @@ internal static class Benchmark
         var result = new TimingResult(
             measuredPasses,
             Median(bindings),
-            analyzers.Select((a, i) => (a.Set, a.Analyzer, Median(times[i]))).ToList());
+            analyzers.Select((a, i) => (a.Set, a.Analyzer, Median(times[i]))).ToList())
+        {
+            PassBindings = bindings,
+            PassTimes = times,
+        };
         return (result, diagnostics);
     }
 

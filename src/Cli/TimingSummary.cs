@@ -24,6 +24,12 @@ internal sealed class TimingSummary
             .Select(a => new Family(a.Analyzer.GetType().Name, a.Analyzer.SupportedDiagnostics.Select(d => d.Id).Distinct().Order(StringComparer.Ordinal).ToList(), a.Time))
             .ToList();
         OursTotal = Families.Aggregate(TimeSpan.Zero, (sum, f) => sum + f.Time);
+        PassFractions = Enumerable.Range(0, timing.PassBindings.Count)
+            .Where(pass => timing.PassBindings[pass] > TimeSpan.Zero)
+            .Select(pass => Enumerable.Range(0, timing.Analyzers.Count)
+                .Where(i => timing.Analyzers[i].Set == ours && i < timing.PassTimes.Count)
+                .Aggregate(TimeSpan.Zero, (sum, i) => sum + timing.PassTimes[i][pass]) / timing.PassBindings[pass])
+            .ToList();
         Compared = timing.Analyzers.Where(a => a.Set != ours)
             .GroupBy(a => a.Set)
             .Select(g => new ComparedSet(g.Key.Name, g.Key.Version, g.Aggregate(TimeSpan.Zero, (sum, a) => sum + a.Time), g.Key.EnabledRuleCount, g.Count()))
@@ -44,7 +50,17 @@ internal sealed class TimingSummary
 
     public IReadOnlyList<ComparedSet> Compared { get; }
 
-    public double FractionOfBinding => Timing.Binding > TimeSpan.Zero ? OursTotal / Timing.Binding : 0;
+    /// <summary>
+    /// Our share of binding time: the median of each pass's share (our time in the pass over the binding time of the same
+    /// pass), so that a pass run while the machine was slow is compared with binding measured in that pass, not with the
+    /// median of the others.
+    /// </summary>
+    public double FractionOfBinding => PassFractions is { Count: > 0 } fractions
+        ? Median(fractions)
+        : Timing.Binding > TimeSpan.Zero ? OursTotal / Timing.Binding : 0;
+
+    /// <summary>Our share of binding time in each measured pass.</summary>
+    public IReadOnlyList<double> PassFractions { get; }
 
     public bool WithinBindingBudget => FractionOfBinding <= BindingBudget;
 
@@ -68,7 +84,8 @@ internal sealed class TimingSummary
             yield return $"  {family.Analyzer} ({string.Join(", ", family.Rules)}): {Ms(family.Time)}, per rule {Ms(family.PerRule)}";
         }
 
-        yield return $"ResilienceAnalyzers total: {Ms(OursTotal)} = {FractionOfBinding * 100:F2}% of binding (budget {BindingBudget * 100:F0}%): {(WithinBindingBudget ? "within" : "OVER")}";
+        var range = PassFractions.Count > 1 ? $", passes {PassFractions.Min() * 100:F2}-{PassFractions.Max() * 100:F2}%" : "";
+        yield return $"ResilienceAnalyzers total: {Ms(OursTotal)} = {FractionOfBinding * 100:F2}% of binding (median of the passes' shares{range}; budget {BindingBudget * 100:F0}%): {(WithinBindingBudget ? "within" : "OVER")}";
         foreach (var compared in Compared)
         {
             yield return $"{compared.Name} {compared.Version}: {Ms(compared.Total)} over {compared.Analyzers} analyzers, {compared.EnabledRules} rules enabled by default, average per rule {Ms(compared.PerRule)}";
@@ -131,5 +148,12 @@ internal sealed class TimingSummary
     internal sealed record ComparedSet(string Name, string Version, TimeSpan Total, int EnabledRules, int Analyzers)
     {
         public TimeSpan PerRule => EnabledRules == 0 ? Total : Total / EnabledRules;
+    }
+
+    private static double Median(IReadOnlyList<double> values)
+    {
+        var sorted = values.Order().ToList();
+        var middle = sorted.Count / 2;
+        return sorted.Count % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
     }
 }
