@@ -178,9 +178,10 @@ internal static class OperationTree
     /// <summary>The operation around <paramref name="operation"/> once the conversions and parentheses over it are climbed: the inverse of <see cref="Unwrap"/>.</summary>
     public static IOperation Outer(IOperation operation)
     {
-        while (operation.Parent is IConversionOperation or IParenthesizedOperation)
+        // By kind: an interface type test scans the operation class's interfaces, and every family climbs from hot callbacks.
+        while (operation.Parent is { Kind: OperationKind.Conversion or OperationKind.Parenthesized } parent)
         {
-            operation = operation.Parent;
+            operation = parent;
         }
 
         return operation;
@@ -189,17 +190,20 @@ internal static class OperationTree
     /// <summary>Strips conversions and parentheses.</summary>
     public static IOperation? Unwrap(IOperation? operation)
     {
-        while (operation is IConversionOperation or IParenthesizedOperation)
+        while (true)
         {
-            operation = operation switch
+            switch (operation?.Kind)
             {
-                IConversionOperation conversion => conversion.Operand,
-                IParenthesizedOperation parenthesized => parenthesized.Operand,
-                _ => operation,
-            };
+                case OperationKind.Conversion:
+                    operation = ((IConversionOperation)operation).Operand;
+                    break;
+                case OperationKind.Parenthesized:
+                    operation = ((IParenthesizedOperation)operation).Operand;
+                    break;
+                default:
+                    return operation;
+            }
         }
-
-        return operation;
     }
 
     private static void Push(Stack<IOperation> stack, IOperation operation)
