@@ -38,8 +38,13 @@ internal sealed class MemberUses
     private readonly ConcurrentQueue<(IMethodSymbol Method, SyntaxReference Call)> _calls = new();
     private readonly Lazy<Dictionary<IMethodSymbol, List<SyntaxReference>>> _callsByMethod;
     private readonly ConcurrentDictionary<IMethodSymbol, byte> _handedOver = new(SymbolEqualityComparer.Default);
-    private readonly ConcurrentDictionary<IFieldSymbol, byte> _filled = new(SymbolEqualityComparer.Default);
-    private readonly ConcurrentDictionary<ISymbol, byte> _writtenAgain = new(SymbolEqualityComparer.Default);
+
+    // Filled fields and members written again, one entry per use as the callbacks see them (most field references of a
+    // compilation pass through here, and appending costs no hashing, no lock and no table growth), made sets when first asked.
+    private readonly ConcurrentQueue<ISymbol> _fills = new();
+    private readonly ConcurrentQueue<ISymbol> _writesAgain = new();
+    private readonly Lazy<HashSet<ISymbol>> _filled;
+    private readonly Lazy<HashSet<ISymbol>> _writtenAgain;
     private volatile bool _complete;
 
     private MemberUses(Compilation compilation)
@@ -48,6 +53,8 @@ internal sealed class MemberUses
         _entryPointTypes = new Lazy<HashSet<INamedTypeSymbol>>(() => EntryPointTypes(compilation));
         _callsInLoops = new Lazy<Dictionary<string, List<InvocationExpressionSyntax>>>(() => CallsInLoops(compilation));
         _callsByMethod = new Lazy<Dictionary<IMethodSymbol, List<SyntaxReference>>>(GroupCalls);
+        _filled = new Lazy<HashSet<ISymbol>>(() => new HashSet<ISymbol>(_fills, SymbolEqualityComparer.Default));
+        _writtenAgain = new Lazy<HashSet<ISymbol>>(() => new HashSet<ISymbol>(_writesAgain, SymbolEqualityComparer.Default));
         _findCallFromALoop = FindCallFromALoop;
     }
 
@@ -186,7 +193,7 @@ internal sealed class MemberUses
     public bool IsFilled(IFieldSymbol field)
     {
         EnsureComplete();
-        return _filled.ContainsKey(field.OriginalDefinition);
+        return _filled.Value.Contains(field.OriginalDefinition);
     }
 
     /// <summary>
@@ -197,7 +204,7 @@ internal sealed class MemberUses
     public bool IsWrittenAgain(ISymbol member)
     {
         EnsureComplete();
-        return _writtenAgain.ContainsKey(member.OriginalDefinition);
+        return _writtenAgain.Value.Contains(member.OriginalDefinition);
     }
 
     private void EnsureComplete()
@@ -239,22 +246,35 @@ internal sealed class MemberUses
         }
 
         var use = OperationTree.Outer(reference);
-        // Called on (an extension method's receiver included, as it reads): fills when named so. Handed to a call: may fill.
-        var fills = use.Parent switch
+        if (isPrivate && Fills(use))
         {
-            IInvocationOperation call => call.Instance == use && IsFilling(call.TargetMethod.Name),
-            IArgumentOperation { Parent: IInvocationOperation { TargetMethod: { IsExtensionMethod: true } extension }, Parameter.Ordinal: 0 } => IsFilling(extension.Name),
-            IArgumentOperation => true,
-            _ => false,
-        };
-        if (isPrivate && fills)
-        {
-            Mark(_filled, field.OriginalDefinition);
+            _fills.Enqueue(field.OriginalDefinition);
         }
 
         if (IsWrittenAgain(use, field, containingSymbol))
         {
-            Mark(_writtenAgain, field.OriginalDefinition);
+            _writesAgain.Enqueue(field.OriginalDefinition);
+        }
+    }
+
+    /// <summary>
+    /// Called on (an extension method's receiver included, as it reads): fills when named so. Handed to a call: may fill.
+    /// Told by the parent's kind: this runs on most field references of a compilation, and an interface type test scans the
+    /// operation class's interfaces.
+    /// </summary>
+    private static bool Fills(IOperation use)
+    {
+        switch (use.Parent?.Kind)
+        {
+            case OperationKind.Invocation:
+                var call = (IInvocationOperation)use.Parent;
+                return call.Instance == use && IsFilling(call.TargetMethod.Name);
+            case OperationKind.Argument:
+                var argument = (IArgumentOperation)use.Parent;
+                return argument.Parent is not IInvocationOperation { TargetMethod: { IsExtensionMethod: true } extension } || argument.Parameter is not { Ordinal: 0 }
+                       || IsFilling(extension.Name);
+            default:
+                return false;
         }
     }
 
@@ -264,7 +284,7 @@ internal sealed class MemberUses
             && property.SetMethod is null or { DeclaredAccessibility: Accessibility.Private }
             && IsWrittenAgain(target, property, containingSymbol))
         {
-            Mark(_writtenAgain, property.OriginalDefinition);
+            _writesAgain.Enqueue(property.OriginalDefinition);
         }
     }
 
@@ -279,16 +299,25 @@ internal sealed class MemberUses
     }
 
     /// <summary>A write of the member that may run more than once in the life of its holder.</summary>
+    /// <remarks>Told by the parent's kind, as <see cref="Fills"/>. A <c>??=</c> writes only while the member is null.</remarks>
     private static bool IsWrittenAgain(IOperation use, ISymbol member, ISymbol containingSymbol)
-        => use.Parent switch
+    {
+        var parent = use.Parent;
+        switch (parent?.Kind)
         {
-            ICoalesceAssignmentOperation coalesce when coalesce.Target == use => false,
-            IAssignmentOperation assignment when assignment.Target == use
-                => assignment is not ISimpleAssignmentOperation || !(RunsOnceFor(assignment, member, containingSymbol) || OnlyWhileNull(assignment, member)),
-            IIncrementOrDecrementOperation => true,
-            IArgumentOperation { Parameter.RefKind: RefKind.Ref or RefKind.Out } => true,
-            _ => false,
-        };
+            case OperationKind.SimpleAssignment:
+                var assignment = (ISimpleAssignmentOperation)parent;
+                return assignment.Target == use && !(RunsOnceFor(assignment, member, containingSymbol) || OnlyWhileNull(assignment, member));
+            case OperationKind.CompoundAssignment or OperationKind.DeconstructionAssignment:
+                return ((IAssignmentOperation)parent).Target == use;
+            case OperationKind.Increment or OperationKind.Decrement:
+                return true;
+            case OperationKind.Argument:
+                return ((IArgumentOperation)parent).Parameter?.RefKind is RefKind.Ref or RefKind.Out;
+            default:
+                return false;
+        }
+    }
 
     /// <summary>The write is in a static constructor (static member), an instance constructor (singleton's member), or <c>Main</c>.</summary>
     private static bool RunsOnceFor(IOperation write, ISymbol member, ISymbol containingSymbol)
