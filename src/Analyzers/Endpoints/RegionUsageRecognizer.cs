@@ -708,8 +708,9 @@ internal sealed class RegionUsageRecognizer
             return false;
         }
 
-        if (!field.IsStatic || !field.IsReadOnly || field.DeclaringSyntaxReferences.Length != 1
-            || field.DeclaringSyntaxReferences[0].GetSyntax() is not VariableDeclaratorSyntax { Initializer.Value: LiteralExpressionSyntax literal }
+        // The symbol lists its declarations anew on every ask: asked once.
+        if (!field.IsStatic || !field.IsReadOnly || field.DeclaringSyntaxReferences is not { Length: 1 } declarations
+            || declarations[0].GetSyntax() is not VariableDeclaratorSyntax { Initializer.Value: LiteralExpressionSyntax literal }
             || !literal.IsKind(SyntaxKind.StringLiteralExpression))
         {
             return false;

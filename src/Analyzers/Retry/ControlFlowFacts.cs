@@ -19,7 +19,7 @@ internal static class ControlFlowFacts
     /// </summary>
     public static bool CallsOut(ITryOperation @try, RetryRecognitionContext context)
     {
-        var opaqueCall = false;
+        List<IInvocationOperation>? opaqueCalls = null;
         foreach (var operation in OperationTree.Descendants(@try.Body))
         {
             if (context.Outbound.IsOutbound(operation))
@@ -27,17 +27,32 @@ internal static class ControlFlowFacts
                 return true;
             }
 
-            // Whether an interface call stays local can mean reading its implementations: asked until one opaque call is found.
-            opaqueCall = opaqueCall
-                         || (operation is IInvocationOperation invocation && IsOpaque(invocation.TargetMethod)
-                             && !context.Outbound.IsSeenToStayLocal(invocation));
+            if (operation is IInvocationOperation invocation && IsOpaque(invocation.TargetMethod))
+            {
+                (opaqueCalls ??= new List<IInvocationOperation>()).Add(invocation);
+            }
         }
 
-        if (!opaqueCall)
+        if (opaqueCalls is null || !CatchesARemoteFailure(@try, context))
         {
             return false;
         }
 
+        // Last, as it can mean reading the implementations of an interface (binding their bodies): whether one of the opaque
+        // calls is not seen to stay on this machine.
+        foreach (var invocation in opaqueCalls)
+        {
+            if (!context.Outbound.IsSeenToStayLocal(invocation))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool CatchesARemoteFailure(ITryOperation @try, RetryRecognitionContext context)
+    {
         foreach (var @catch in @try.Catches)
         {
             if (context.Outbound.IsOutboundException(@catch.ExceptionType))
