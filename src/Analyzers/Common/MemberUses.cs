@@ -128,22 +128,13 @@ internal sealed class MemberUses
         {
             foreach (var node in tree.GetRoot().DescendantNodes())
             {
-                if (node is not InvocationExpressionSyntax call || !SyntaxShapes.IsInLoopBelow(call, limit: null))
+                if (node is not InvocationExpressionSyntax call || SyntaxShapes.CalledName(call) is not { } token
+                    || !SyntaxShapes.IsInLoopBelow(call, limit: null))
                 {
                     continue;
                 }
 
-                var name = call.Expression switch
-                {
-                    SimpleNameSyntax simple => simple.Identifier.ValueText,
-                    MemberAccessExpressionSyntax access => access.Name.Identifier.ValueText,
-                    MemberBindingExpressionSyntax binding => binding.Name.Identifier.ValueText,
-                    _ => null,
-                };
-                if (name is null)
-                {
-                    continue;
-                }
+                var name = token.ValueText;
 
                 if (!calls.TryGetValue(name, out var named))
                 {

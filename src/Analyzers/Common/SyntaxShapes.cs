@@ -7,6 +7,20 @@ namespace ResilienceAnalyzers.Common;
 /// <summary>Syntax facts several recognisers read before (or instead of) asking for operations.</summary>
 internal static class SyntaxShapes
 {
+    /// <summary>
+    /// The called method's name token: <c>SayHelloAsync</c> in <c>client.SayHelloAsync(request)</c>, <c>WhenAll</c> in
+    /// <c>Task.WhenAll(tasks)</c>, <c>Send</c> in <c>queue?.Send(x)</c>; null when the call is not made through a name (a
+    /// delegate returned by another call).
+    /// </summary>
+    public static SyntaxToken? CalledName(InvocationExpressionSyntax invocation)
+        => invocation.Expression switch
+        {
+            MemberAccessExpressionSyntax member => member.Name.Identifier,
+            MemberBindingExpressionSyntax binding => binding.Name.Identifier,
+            SimpleNameSyntax simple => simple.Identifier,
+            _ => null,
+        };
+
     /// <summary><c>while</c>, <c>do</c>, <c>for</c> or <c>foreach</c>.</summary>
     public static bool IsLoop(SyntaxNode node)
         => node is WhileStatementSyntax or DoStatementSyntax or ForStatementSyntax or CommonForEachStatementSyntax;

@@ -118,14 +118,5 @@ public sealed class LoadAnalyzer : DiagnosticAnalyzer
 
     /// <summary>The called method's name token: <c>WhenAll</c> in <c>Task.WhenAll(tasks)</c>.</summary>
     private static SyntaxNodeOrToken MethodName(SyntaxNode invocation)
-        => invocation is InvocationExpressionSyntax { Expression: var expression }
-            ? expression switch
-            {
-                MemberAccessExpressionSyntax member => member.Name.Identifier,
-                MemberBindingExpressionSyntax binding => binding.Name.Identifier,
-                GenericNameSyntax generic => generic.Identifier,
-                SimpleNameSyntax simple => simple.Identifier,
-                _ => invocation,
-            }
-            : invocation;
+        => invocation is InvocationExpressionSyntax call && SyntaxShapes.CalledName(call) is { } name ? name : invocation;
 }

@@ -517,14 +517,6 @@ public sealed class TimeoutAnalyzer : DiagnosticAnalyzer
 
         /// <summary>The called method's name token: <c>SayHelloAsync</c> in <c>client.SayHelloAsync(request)</c>.</summary>
         private static SyntaxNodeOrToken MethodName(SyntaxNode invocation)
-            => invocation is InvocationExpressionSyntax { Expression: var expression }
-                ? expression switch
-                {
-                    MemberAccessExpressionSyntax member => member.Name.Identifier,
-                    MemberBindingExpressionSyntax binding => binding.Name.Identifier,
-                    SimpleNameSyntax simple => simple.Identifier,
-                    _ => invocation,
-                }
-                : invocation;
+            => invocation is InvocationExpressionSyntax call && SyntaxShapes.CalledName(call) is { } name ? name : invocation;
     }
 }
