@@ -111,8 +111,9 @@ internal sealed class RegionUsageRecognizer
     /// </summary>
     public static bool MayBeAnEndpointSum(BinaryExpressionSyntax sum)
     {
-        // The right operand of each sum on the way down the left spine: the operands after the first, last one first.
-        var rights = new List<ExpressionSyntax>();
+        // Down the left spine the right operands come last one first: a literal that may hold an endpoint counts until an
+        // operand before it is found that cannot be a constant; the first operand is reached last.
+        var mayHold = false;
         ExpressionSyntax operand = sum;
         while (true)
         {
@@ -122,35 +123,14 @@ internal sealed class RegionUsageRecognizer
             }
             else if (operand is BinaryExpressionSyntax add && add.IsKind(SyntaxKind.AddExpression))
             {
-                rights.Add(add.Right);
+                mayHold = !CannotBeConstant(add.Right) && (mayHold || MayHoldAnEndpoint(add.Right));
                 operand = add.Left;
             }
             else
             {
-                break;
+                return mayHold || MayHoldAnEndpoint(operand);
             }
         }
-
-        if (MayHoldAnEndpoint(operand))
-        {
-            return true;
-        }
-
-        for (var i = rights.Count - 1; i >= 0; i--)
-        {
-            var right = rights[i];
-            if (CannotBeConstant(right))
-            {
-                return false;
-            }
-
-            if (MayHoldAnEndpoint(right))
-            {
-                return true;
-            }
-        }
-
-        return false;
     }
 
     /// <summary>A string literal that may be part of an endpoint, possibly inside a parenthesized sum of its own.</summary>
