@@ -254,11 +254,15 @@ internal static class Benchmark
         compilation.WithOptions(compilation.Options.WithConcurrentBuild(false));
 
     public static TimeSpan Median(IReadOnlyList<TimeSpan> values)
+        => TimeSpan.FromTicks((long)Median(values.Select(value => (double)value.Ticks).ToList()));
+
+    /// <summary>The middle value, or the mean of the two middle ones; zero for none.</summary>
+    public static double Median(IReadOnlyList<double> values)
     {
         var sorted = values.Order().ToList();
         if (sorted.Count == 0)
         {
-            return TimeSpan.Zero;
+            return 0;
         }
 
         return sorted.Count % 2 == 1

@@ -56,7 +56,7 @@ internal sealed class TimingSummary
     /// median of the others.
     /// </summary>
     public double FractionOfBinding => PassFractions is { Count: > 0 } fractions
-        ? Median(fractions)
+        ? Benchmark.Median(fractions)
         : Timing.Binding > TimeSpan.Zero ? OursTotal / Timing.Binding : 0;
 
     /// <summary>Our share of binding time in each measured pass.</summary>
@@ -148,12 +148,5 @@ internal sealed class TimingSummary
     internal sealed record ComparedSet(string Name, string Version, TimeSpan Total, int EnabledRules, int Analyzers)
     {
         public TimeSpan PerRule => EnabledRules == 0 ? Total : Total / EnabledRules;
-    }
-
-    private static double Median(IReadOnlyList<double> values)
-    {
-        var sorted = values.Order().ToList();
-        var middle = sorted.Count / 2;
-        return sorted.Count % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
     }
 }
