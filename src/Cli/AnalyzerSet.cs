@@ -35,13 +35,6 @@ internal sealed class AnalyzerSet
 
     public int EnabledRuleCount => Analyzers.SelectMany(EnabledRuleIds).Distinct(StringComparer.Ordinal).Count();
 
-    /// <summary>One analyzer of this set, as a set of its own (named after the analyzer), for per-family costs.</summary>
-    public AnalyzerSet Only(DiagnosticAnalyzer analyzer)
-        => new(analyzer.GetType().Name, Version, ImmutableArray.Create(analyzer)) { PartOf = this };
-
-    /// <summary>The set this one was cut from by <see cref="Only"/>; null for a whole set.</summary>
-    public AnalyzerSet? PartOf { get; private init; }
-
     public static AnalyzerSet Ours() => FromAssembly(typeof(DiagnosticDescriptors).Assembly);
 
     public static AnalyzerSet Load(string path) => FromAssembly(Assembly.LoadFrom(path));

@@ -23,17 +23,17 @@ internal sealed record TimingResult(
 }
 
 /// <summary>
-/// Median wall times of the analyzer driver over a fresh compilation (binding included, single-threaded): with an
+/// Median processor times of whole runs of the analyzer driver over a fresh compilation (binding included, single-threaded): with an
 /// analyzer that asks for every operation tree and does nothing (the driver, binding and operation trees alone),
-/// with ours alone, with the SDK's default analyzers, and with the SDK's plus ours, plus each of our analyzers
-/// alone, or plus each compared set. Differences are what adding a set costs a build,
-/// whoever is charged for the binding and operation trees the sets share.
+/// with ours alone, with the SDK's default analyzers, and with the SDK's plus ours or plus each compared set.
+/// Differences are what adding a set costs a build, whoever is charged for the binding and operation trees the sets
+/// share.
 /// </summary>
 /// <remarks>
-/// Wall time on a shared machine drifts by several percent between runs, as much as the costs measured, so each
-/// difference is paired (taken within one pass), the runs of a pass go in the opposite order to the pass before
-/// (so neither side of a difference always runs first), and the report gives the median of the per-pass
-/// differences with their range: a range wider than the budget says the machine cannot confirm it.
+/// The speed of a shared machine changes by tens of percent within a minute, far more than the costs measured, so the
+/// two sides of each difference run at the same time in two processes (<see cref="PairedRunWorker"/>), swapping sides from
+/// pass to pass, and the report gives the median of the per-pass differences with their range: a range wider than the
+/// budget says the machine cannot confirm it.
 /// </remarks>
 internal sealed record MarginalResult(
     AnalyzerSet Sdk,
@@ -132,67 +132,87 @@ internal static class Benchmark
     }
 
     /// <summary>
-    /// The wall-time runs of <see cref="MarginalResult"/>: each on a fresh compilation, in a fixed order, once per
-    /// pass after a warm-up pass; medians, and medians of the per-pass differences.
+    /// The whole runs the paired differences are taken between, the same list in the scanner and in its workers: the
+    /// driver with an analyzer that does nothing, ours alone, the SDK's analyzers, then the SDK's plus ours and plus each
+    /// compared set.
     /// </summary>
-    public static async Task<MarginalResult> MarginalAsync(
-        IReadOnlyList<ScanTarget> targets, AnalyzerSet ours, AnalyzerSet sdk, IReadOnlyList<AnalyzerSet> compared, int measuredPasses, Action<string>? progress)
+    public static IReadOnlyList<(string Label, ImmutableArray<DiagnosticAnalyzer> Analyzers)> WholeRuns(
+        AnalyzerSet ours, AnalyzerSet sdk, IReadOnlyList<AnalyzerSet> compared)
     {
-        var nothing = ImmutableArray.Create<DiagnosticAnalyzer>(new DoesNothing());
         var runs = new List<(string Label, ImmutableArray<DiagnosticAnalyzer> Analyzers)>
         {
-            ("driver only", nothing),
-            ("ours alone", ours.Analyzers),
+            ("driver only", ImmutableArray.Create<DiagnosticAnalyzer>(new DoesNothing())),
+            ($"{ours.Name} alone", ours.Analyzers),
             ("SDK analyzers", sdk.Analyzers),
         };
-        var added = new[] { ours }.Concat(ours.Analyzers.Select(a => ours.Only(a))).Concat(compared).ToList();
-        runs.AddRange(added.Select(set => ($"SDK analyzers + {set.Name}", sdk.Analyzers.AddRange(set.Analyzers))));
+        runs.AddRange(new[] { ours }.Concat(compared).Select(set => ($"SDK analyzers + {set.Name}", sdk.Analyzers.AddRange(set.Analyzers))));
+        return runs;
+    }
 
+    /// <summary>
+    /// The paired differences of <see cref="MarginalResult"/>. Each difference is a pair of whole runs made at the same
+    /// time by two workers (<see cref="PairedRunWorker"/>) sharing one core, which side each worker runs swapping from pass
+    /// to pass; one pass of every pair warms the workers up and is not counted. Medians of each run, and medians of the
+    /// per-pass differences with their range.
+    /// </summary>
+    public static async Task<MarginalResult> MarginalAsync(
+        IReadOnlyList<string> arguments, AnalyzerSet ours, AnalyzerSet sdk, IReadOnlyList<AnalyzerSet> compared, int measuredPasses, Action<string>? progress)
+    {
+        var runs = WholeRuns(ours, sdk, compared);
+        const int DriverOnly = 0, OursAlone = 1, SdkAlone = 2;
+        var pairs = new List<(int Without, int With)> { (DriverOnly, OursAlone) };
+        pairs.AddRange(Enumerable.Range(SdkAlone + 1, runs.Count - SdkAlone - 1).Select(with => (SdkAlone, with)));
+
+        progress?.Invoke("starting the paired-run workers");
+        await using var first = await PairedRunWorker.StartAsync(arguments);
+        await using var second = await PairedRunWorker.StartAsync(arguments);
         var times = runs.Select(_ => new List<TimeSpan>()).ToList();
+        var differences = pairs.Select(_ => new List<TimeSpan>()).ToList();
         for (var pass = 0; pass <= measuredPasses; pass++)
         {
-            var order = Enumerable.Range(0, runs.Count).ToList();
-            if (pass % 2 == 1)
+            for (var p = 0; p < pairs.Count; p++)
             {
-                order.Reverse();
-            }
-
-            foreach (var i in order)
-            {
-                progress?.Invoke($"{(pass == 0 ? "warm-up pass" : $"pass {pass}/{measuredPasses}")}: {runs[i].Label}");
-                var elapsed = TimeSpan.Zero;
-                foreach (var target in targets)
-                {
-                    GC.Collect();
-                    GC.WaitForPendingFinalizers();
-                    var options = new CompilationWithAnalyzersOptions(target.AnalyzerOptions, onAnalyzerException: null, concurrentAnalysis: false, logAnalyzerExecutionTime: false);
-                    var withAnalyzers = Fresh(target.Compilation).WithAnalyzers(runs[i].Analyzers, options);
-                    var stopwatch = Stopwatch.StartNew();
-                    await withAnalyzers.GetAnalyzerDiagnosticsAsync(CancellationToken.None);
-                    elapsed += stopwatch.Elapsed;
-                }
-
+                var (without, with) = pairs[p];
+                progress?.Invoke($"{(pass == 0 ? "warm-up pass" : $"pass {pass}/{measuredPasses}")}: {runs[without].Label} beside {runs[with].Label}");
+                var (a, b) = pass % 2 == 0 ? (first, second) : (second, first);
+                var withoutRun = a.RunAsync(without);
+                var withRun = b.RunAsync(with);
+                var (withoutTime, withTime) = (await withoutRun, await withRun);
                 if (pass > 0)
                 {
-                    times[i].Add(elapsed);
+                    times[without].Add(withoutTime);
+                    times[with].Add(withTime);
+                    differences[p].Add(withTime - withoutTime);
                 }
             }
         }
 
-        var medians = times.Select(Median).ToList();
-        Spread Paired(int with, int without)
-        {
-            var differences = times[with].Select((t, pass) => t - times[without][pass]).ToList();
-            return new Spread(Median(differences), differences.Min(), differences.Max());
-        }
+        Spread Paired(int pair) => new(Median(differences[pair]), differences[pair].Min(), differences[pair].Max());
 
         return new MarginalResult(
             sdk,
-            medians[0],
-            medians[1],
-            medians[2],
-            Paired(1, 0),
-            added.Select((set, i) => (set, medians[3 + i], Paired(3 + i, 2))).ToList());
+            Median(times[DriverOnly]),
+            Median(times[OursAlone]),
+            Median(times[SdkAlone]),
+            Paired(0),
+            new[] { ours }.Concat(compared).Select((set, i) => (set, Median(times[SdkAlone + 1 + i]), Paired(1 + i))).ToList());
+    }
+
+    /// <summary>
+    /// One whole run of the driver over a fresh copy of the target, after a collection of the heap: the processor time the
+    /// process spent on it (all its threads: the driver's, and the runtime's collections of the garbage the run made).
+    /// </summary>
+    public static async Task<TimeSpan> TimeRunAsync(ScanTarget target, ImmutableArray<DiagnosticAnalyzer> analyzers)
+    {
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        var options = new CompilationWithAnalyzersOptions(target.AnalyzerOptions, onAnalyzerException: null, concurrentAnalysis: false, logAnalyzerExecutionTime: false);
+        var withAnalyzers = Fresh(target.Compilation).WithAnalyzers(analyzers, options);
+        using var process = Process.GetCurrentProcess();
+        var before = process.TotalProcessorTime;
+        await withAnalyzers.GetAnalyzerDiagnosticsAsync(CancellationToken.None);
+        process.Refresh();
+        return process.TotalProcessorTime - before;
     }
 
     /// <summary>

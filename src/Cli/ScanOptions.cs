@@ -31,7 +31,7 @@ internal sealed class ScanOptions
                                          rule at its default, whatever the scanned code configures)
           --timing                       benchmark: per-analyzer time against the compiler's binding time
           --passes <n>                   measured passes for --timing, after one uncounted warm-up (default 3)
-          --no-wall                      --timing without the wall-time runs (standalone and marginal costs):
+          --no-wall                      --timing without the whole runs (standalone and marginal costs):
                                          the telemetry table only, about a third of the time, for iterating
           --compare <analyzer.dll>       time another analyzer assembly in the same run; repeatable
           --also-run <analyzer.dll>      development: also run another analyzer assembly and report its
@@ -73,7 +73,7 @@ internal sealed class ScanOptions
 
     public int Passes { get; private set; } = 3;
 
-    /// <summary>--no-wall: --timing's telemetry only, without the wall-time runs.</summary>
+    /// <summary>--no-wall: --timing's telemetry only, without the whole runs.</summary>
     public bool NoWall { get; private set; }
 
     public List<string> Compare { get; } = new();
@@ -85,9 +85,20 @@ internal sealed class ScanOptions
 
     public bool ShowVersion { get; private set; }
 
+    /// <summary>
+    /// Internal: the scanner runs as one of --timing's two paired-run workers (<see cref="PairedRunWorker"/>), started with the
+    /// same command line plus this flag. Not in the usage text: nobody types it.
+    /// </summary>
+    public const string PairedRunWorkerFlag = "--paired-run-worker";
+
+    public bool PairedRunWorker { get; private set; }
+
+    /// <summary>The command line as given, which the paired-run workers are started with.</summary>
+    public IReadOnlyList<string> Arguments { get; private set; } = Array.Empty<string>();
+
     public static ScanOptions? Parse(IReadOnlyList<string> args, out string? error)
     {
-        var options = new ScanOptions();
+        var options = new ScanOptions { Arguments = args.ToList() };
         error = null;
         for (var i = 0; i < args.Count; i++)
         {
@@ -208,6 +219,9 @@ internal sealed class ScanOptions
                 case "--progress":
                     options.Progress = true;
                     break;
+                case PairedRunWorkerFlag:
+                    options.PairedRunWorker = true;
+                    break;
                 default:
                     if (arg.StartsWith('-') || options.Input.Length > 0)
                     {
@@ -223,6 +237,12 @@ internal sealed class ScanOptions
         if (options.NoWall && !options.Timing)
         {
             error = "--no-wall leaves out part of --timing: give --timing too.";
+            return null;
+        }
+
+        if (options.PairedRunWorker && (!options.Timing || options.NoWall))
+        {
+            error = $"{PairedRunWorkerFlag} is --timing's own worker: it goes only with --timing.";
             return null;
         }
 

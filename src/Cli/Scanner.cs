@@ -36,6 +36,15 @@ internal static class Scanner
         var progress = new Progress(stderr, options.Progress || !Console.IsErrorRedirected);
         try
         {
+            if (options.PairedRunWorker)
+            {
+                var loaded = await LoadAsync(options, progress, stderr);
+                var sdk = AnalyzerSet.Sdk() ?? throw new LoadException("the SDK's analyzers were not found.");
+                var runs = Benchmark.WholeRuns(AnalyzerSet.Ours(), sdk, options.Compare.Select(AnalyzerSet.Load).ToList());
+                await PairedRunWorker.ServeAsync(loaded.Targets, runs, Console.In, stdout);
+                return Clean;
+            }
+
             if (options.Output is not null)
             {
                 ProbeWritable(options.Output);
@@ -101,7 +110,10 @@ internal static class Scanner
         }
     }
 
-    private static async Task<ScanResult> ScanAsync(ScanOptions options, Progress progress, TextWriter stderr)
+    /// <summary>What a scan reads before it analyses: the compilations, and the files it reports on.</summary>
+    private sealed record Loaded(string Root, IReadOnlyList<Glob> Excludes, IReadOnlyList<ScanTarget> Targets, IReadOnlyList<string> Unresolved, string Mode, IReadOnlyList<string> Trees);
+
+    private static async Task<Loaded> LoadAsync(ScanOptions options, Progress progress, TextWriter stderr)
     {
         var excludes = options.Excludes.Select(g => new Glob(g)).ToList();
         var root = Directory.Exists(options.Input) ? options.Input : Path.GetDirectoryName(options.Input)!;
@@ -160,8 +172,6 @@ internal static class Scanner
             }
         }
 
-        var ours = AnalyzerSet.Ours();
-        var also = options.AlsoRun.Select(AnalyzerSet.Load).ToList();
         var trees = targets.SelectMany(t => t.Compilation.SyntaxTrees)
             .Where(t => !Glob.AnyMatches(excludes, root, t.FilePath) && !t.FilePath.EndsWith(".g.cs", StringComparison.Ordinal))
             .Select(t => t.FilePath)
@@ -173,6 +183,14 @@ internal static class Scanner
             throw new LoadException($"no C# file to scan under '{options.Input}'.");
         }
 
+        return new Loaded(root, excludes, targets, unresolved, mode, trees);
+    }
+
+    private static async Task<ScanResult> ScanAsync(ScanOptions options, Progress progress, TextWriter stderr)
+    {
+        var (root, excludes, targets, unresolved, mode, trees) = await LoadAsync(options, progress, stderr);
+        var ours = AnalyzerSet.Ours();
+        var also = options.AlsoRun.Select(AnalyzerSet.Load).ToList();
         if (options.Fix)
         {
             // Fix first, then scan what is on disk again: the report shows what the fixes left.
@@ -199,7 +217,7 @@ internal static class Scanner
             (timing, diagnostics) = await Benchmark.RunAsync(targets, sets, options.Passes, progress.Report);
             if (!options.NoWall && AnalyzerSet.Sdk() is { } sdk)
             {
-                timing = timing with { Marginal = await Benchmark.MarginalAsync(targets, ours, sdk, sets.Skip(1).ToList(), options.Passes, progress.Report) };
+                timing = timing with { Marginal = await Benchmark.MarginalAsync(options.Arguments, ours, sdk, sets.Skip(1).ToList(), options.Passes, progress.Report) };
             }
         }
         else

@@ -101,7 +101,7 @@ internal sealed class TimingSummary
         }
     }
 
-    /// <summary>The wall-time view: standalone and marginal costs, ours and each compared set's, per rule.</summary>
+    /// <summary>The whole-run view: standalone and marginal costs, ours and each compared set's, per rule.</summary>
     public IEnumerable<string> MarginalLines(AnalyzerSet ours)
     {
         if (Timing.Marginal is not { } marginal)
@@ -111,7 +111,7 @@ internal sealed class TimingSummary
 
         var standalone = marginal.Standalone.Median;
         var standaloneShare = marginal.DriverOnly > TimeSpan.Zero ? standalone / marginal.DriverOnly : 0;
-        yield return $"Wall time, analyzer driver over a fresh compilation (binding included), median of {Timing.Passes}; each cost is the median of per-pass differences [smallest, largest]:";
+        yield return $"Whole runs of the analyzer driver over a fresh compilation (binding included): processor time, the two runs of each difference made at the same time in two processes sharing one core; median of {Timing.Passes}, each cost the median of the per-pass differences [smallest, largest] and a share of the run it was measured beside:";
         yield return $"  driver, binding and operation trees only: {Ms(marginal.DriverOnly)}; with ResilienceAnalyzers alone: {Ms(marginal.Ours)}";
         yield return $"  standalone cost: {Ms(standalone)} {Range(marginal.Standalone)} = {standaloneShare * 100:F2}% of that (budget {BindingBudget * 100:F0}%): {Verdict(marginal.Standalone, marginal.DriverOnly, BindingBudget)}";
         yield return $"  {marginal.Sdk.Name} {marginal.Sdk.Version} ({marginal.Sdk.EnabledRuleCount} rules enabled by default): {Ms(marginal.SdkAlone)}";
@@ -121,8 +121,7 @@ internal sealed class TimingSummary
             var share = marginal.SdkAlone > TimeSpan.Zero ? added / marginal.SdkAlone : 0;
             var rules = set.EnabledRuleCount;
             var verdict = set == ours ? $" (budget {MarginalBudget * 100:F0}%): {Verdict(spread, marginal.SdkAlone, MarginalBudget)}" : "";
-            var name = set.PartOf is null ? $"{set.Name} {set.Version}" : $"  of which {set.Name} alone";
-            yield return $"  + {name}: {Ms(with)}, marginal {Ms(added)} {Range(spread)} = {share * 100:F2}%{verdict}, per rule {Ms(rules == 0 ? added : added / rules)} ({rules} rules)";
+            yield return $"  + {set.Name} {set.Version}: {Ms(with)}, marginal {Ms(added)} {Range(spread)} = {share * 100:F2}%{verdict}, per rule {Ms(rules == 0 ? added : added / rules)} ({rules} rules)";
         }
     }
 

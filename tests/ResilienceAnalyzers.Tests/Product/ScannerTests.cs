@@ -760,7 +760,10 @@ public sealed class ScannerTests : IDisposable
             "(budget 1%)");
     }
 
-    /// <summary>--no-wall keeps --timing's telemetry table and leaves out the wall-time runs; alone it is refused.</summary>
+    /// <summary>
+    /// --no-wall keeps --timing's telemetry table and leaves out the whole runs; alone it is refused, and so is the
+    /// paired-run workers' own flag without the whole runs it serves.
+    /// </summary>
     [Fact]
     public void No_wall_times_the_analyzers_without_the_wall_time_runs()
     {
@@ -772,6 +775,7 @@ public sealed class ScannerTests : IDisposable
         AssertContainsAll(result.Output, "Compiler binding (compilation.GetDiagnostics()):", "of binding (median of the passes' shares", "budget 2%)");
         Assert.DoesNotContain("(budget 1%)", result.Output, StringComparison.Ordinal);
         Assert.Equal(2, Scan(_root, "--no-wall").ExitCode);
+        Assert.Equal(2, Scan(_root, "--timing", "--no-wall", "--paired-run-worker").ExitCode);
     }
 
     /// <summary>
