@@ -61,7 +61,18 @@ internal sealed class PairedRunWorker : IAsyncDisposable
         var worker = new PairedRunWorker(Process.Start(start) ?? throw new IOException("the paired-run worker did not start."));
         if (OperatingSystem.IsLinux() || OperatingSystem.IsWindows())
         {
-            worker._process.ProcessorAffinity = 1;
+            // The lowest core this process may use: both workers get the same one.
+            using var current = Process.GetCurrentProcess();
+            var allowed = (long)current.ProcessorAffinity;
+            try
+            {
+                worker._process.ProcessorAffinity = (nint)(allowed & -allowed);
+            }
+            catch (System.ComponentModel.Win32Exception exception)
+            {
+                worker._process.Kill();
+                throw new IOException($"the paired-run worker could not be held to one core: {exception.Message}");
+            }
         }
 
         worker._process.ErrorDataReceived += (_, e) =>
