@@ -32,7 +32,7 @@ internal sealed class ScanOptions
           --timing                       benchmark: per-analyzer time against the compiler's binding time
           --passes <n>                   measured passes for --timing, after one uncounted warm-up (default 3)
           --no-wall                      --timing without the whole runs (standalone and marginal costs):
-                                         the telemetry table only, about a third of the time, for iterating
+                                         the telemetry table only, a fraction of the time, for iterating
           --compare <analyzer.dll>       time another analyzer assembly in the same run; repeatable
           --also-run <analyzer.dll>      development: also run another analyzer assembly and report its
                                          findings beside ours (side-by-side comparisons); repeatable

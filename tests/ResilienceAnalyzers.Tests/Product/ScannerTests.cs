@@ -765,7 +765,7 @@ public sealed class ScannerTests : IDisposable
     /// paired-run workers' own flag without the whole runs it serves.
     /// </summary>
     [Fact]
-    public void No_wall_times_the_analyzers_without_the_wall_time_runs()
+    public void No_wall_times_the_analyzers_without_the_whole_runs()
     {
         Write("StockClient.cs", RetryLoop);
 
