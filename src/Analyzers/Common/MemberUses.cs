@@ -261,9 +261,9 @@ internal sealed class MemberUses
                 var call = (IInvocationOperation)use.Parent;
                 return call.Instance == use && IsFilling(call.TargetMethod.Name);
             case OperationKind.Argument:
-                var argument = (IArgumentOperation)use.Parent;
-                return argument.Parent is not IInvocationOperation { TargetMethod: { IsExtensionMethod: true } extension } || argument.Parameter is not { Ordinal: 0 }
-                       || IsFilling(extension.Name);
+                return use.Parent is IArgumentOperation { Parent: IInvocationOperation { TargetMethod: { IsExtensionMethod: true } extension }, Parameter.Ordinal: 0 }
+                    ? IsFilling(extension.Name)
+                    : true;
             default:
                 return false;
         }
