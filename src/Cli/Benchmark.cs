@@ -12,7 +12,7 @@ internal sealed record TimingResult(
     TimeSpan Binding,
     IReadOnlyList<(AnalyzerSet Set, DiagnosticAnalyzer Analyzer, TimeSpan Time)> Analyzers)
 {
-    /// <summary>Wall times of whole analyzer runs, for the costs no per-analyzer telemetry can attribute.</summary>
+    /// <summary>Processor times of whole analyzer runs, made in pairs, for the costs no per-analyzer telemetry can attribute.</summary>
     public MarginalResult? Marginal { get; init; }
 
     /// <summary>Each measured pass's binding time, in pass order.</summary>
