@@ -3,81 +3,58 @@ using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Runtime.CompilerServices;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
-using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
 
 namespace ResilienceAnalyzers.Common;
 
 /// <summary>
-/// Who calls a method, who hands it over as a delegate, and who fills or rewrites a field or property, as the operation
-/// callbacks the families register anyway see them (invocations, field references, assignments) plus method references:
-/// the questions about other members' code that RES022, RES023, RES030 and RES031 ask, answered without walking any
-/// syntax. The one exception is whether a helper of the entry point's type is called from a loop: asked of few methods,
-/// it is read from the syntax when first asked (<see cref="IsCalledFromALoop"/>). One per compilation start context (the
-/// composed analyzer's families share it).
+/// Who calls a method, who hands it over as a delegate, and who fills or rewrites a field or property: the questions about
+/// other members' code that RES022, RES023, RES030 and RES031 ask. Each is asked of a member that only its own type can use
+/// (a private method or local function, a private or read-only field, a property without a public setter), so it is
+/// answered from that type's declarations when first asked: the names in them that match the member's, each bound to see
+/// whether it is that member. Whether a helper of the entry point's type is called from a loop is read from the syntax of
+/// the whole compilation, also when first asked (<see cref="IsCalledFromALoop"/>). One per compilation (the composed analyzer's
+/// families share it).
 /// </summary>
 /// <remarks>
-/// Every answer needs every use in the compilation, so it is known only once the callbacks are done: a question asked
-/// before then throws <see cref="NotYetKnownException"/>, and the family keeps the finding's place to judge again at
-/// compilation end (<see cref="Deferred"/>). Those findings show in builds and full-solution analysis, not while typing.
-/// The facts kept are symbols and syntax references, never operations or semantic models.
+/// The questions are asked of a few members per compilation, and the compilation has tens of thousands of invocations and
+/// field references: reading the one type that can hold the uses, when asked, costs far less than indexing every use as the
+/// callbacks go, and the answer is known at once, so the findings that ask show while typing, not only at compilation end.
+/// Binding a use through the compilation's semantic model is the binding the analyzer driver does for that member anyway
+/// (it shares the models), done earlier. The answers are kept per member; no operation or semantic model is.
 /// </remarks>
 internal sealed class MemberUses
 {
-    private static readonly ConditionalWeakTable<CompilationStartAnalysisContext, MemberUses> ByContext = new();
+    private static readonly ConditionalWeakTable<Compilation, MemberUses> ByCompilation = new();
 
     private readonly Compilation _compilation;
     private readonly Lazy<HashSet<INamedTypeSymbol>> _entryPointTypes;
     private readonly Lazy<Dictionary<string, List<InvocationExpressionSyntax>>> _callsInLoops;
     private readonly ConcurrentDictionary<IMethodSymbol, bool> _calledFromALoop = new(SymbolEqualityComparer.Default);
+    private readonly ConcurrentDictionary<IMethodSymbol, IReadOnlyCollection<SyntaxReference>?> _calls = new(SymbolEqualityComparer.Default);
+    private readonly ConcurrentDictionary<ISymbol, bool> _filled = new(SymbolEqualityComparer.Default);
+    private readonly ConcurrentDictionary<ISymbol, bool> _writtenAgain = new(SymbolEqualityComparer.Default);
     private readonly Func<IMethodSymbol, bool> _findCallFromALoop;
-
-    // Every call of a private method or local function, in one queue (a queue per method cost a segment of 32 slots for each
-    // of the hundreds of methods called), grouped by method when first asked.
-    private readonly ConcurrentQueue<(IMethodSymbol Method, SyntaxReference Call)> _calls = new();
-    private readonly Lazy<Dictionary<IMethodSymbol, List<SyntaxReference>>> _callsByMethod;
-    private readonly ConcurrentDictionary<IMethodSymbol, byte> _handedOver = new(SymbolEqualityComparer.Default);
-
-    // Filled fields and members written again, one entry per use as the callbacks see them (most field references of a
-    // compilation pass through here, and appending costs no hashing, no lock and no table growth), made sets when first asked.
-    private readonly ConcurrentQueue<ISymbol> _fills = new();
-    private readonly ConcurrentQueue<ISymbol> _writesAgain = new();
-    private readonly Lazy<HashSet<ISymbol>> _filled;
-    private readonly Lazy<HashSet<ISymbol>> _writtenAgain;
-    private volatile bool _complete;
+    private readonly Func<IMethodSymbol, IReadOnlyCollection<SyntaxReference>?> _findCalls;
+    private readonly Func<ISymbol, bool> _findFill;
+    private readonly Func<ISymbol, bool> _findWriteAgain;
 
     private MemberUses(Compilation compilation)
     {
         _compilation = compilation;
         _entryPointTypes = new Lazy<HashSet<INamedTypeSymbol>>(() => EntryPointTypes(compilation));
         _callsInLoops = new Lazy<Dictionary<string, List<InvocationExpressionSyntax>>>(() => CallsInLoops(compilation));
-        _callsByMethod = new Lazy<Dictionary<IMethodSymbol, List<SyntaxReference>>>(GroupCalls);
-        _filled = new Lazy<HashSet<ISymbol>>(() => new HashSet<ISymbol>(_fills, SymbolEqualityComparer.Default));
-        _writtenAgain = new Lazy<HashSet<ISymbol>>(() => new HashSet<ISymbol>(_writesAgain, SymbolEqualityComparer.Default));
         _findCallFromALoop = FindCallFromALoop;
+        _findCalls = FindCalls;
+        _findFill = FindFill;
+        _findWriteAgain = FindWriteAgain;
     }
 
-    /// <summary>The uses seen through <paramref name="context"/>: registered on it the first time a family asks.</summary>
-    public static MemberUses On(CompilationStartAnalysisContext context)
-    {
-        if (ByContext.TryGetValue(context, out var existing))
-        {
-            return existing;
-        }
-
-        // Families register one after another on one thread: no race between the check and the add.
-        var uses = new MemberUses(context.Compilation);
-        ByContext.Add(context, uses);
-        context.RegisterOperationAction(c => uses.OnInvocation((IInvocationOperation)c.Operation), OperationKind.Invocation);
-        context.RegisterOperationAction(c => uses.OnMethodReference((IMethodReferenceOperation)c.Operation), OperationKind.MethodReference);
-        context.RegisterOperationAction(c => uses.OnFieldReference((IFieldReferenceOperation)c.Operation, c.ContainingSymbol), OperationKind.FieldReference);
-        context.RegisterOperationAction(c => uses.OnAssignment((ISimpleAssignmentOperation)c.Operation, c.ContainingSymbol), OperationKind.SimpleAssignment);
-        return uses;
-    }
-
-    /// <summary>Called first by every compilation end action that judges deferred findings: every use has been seen.</summary>
-    public void Complete() => _complete = true;
+    /// <summary>The uses for <paramref name="compilation"/>, shared by every family that asks.</summary>
+    public static MemberUses For(Compilation compilation)
+        => ByCompilation.GetValue(compilation, static c => new MemberUses(c));
 
     /// <summary>
     /// A type that declares the program's entry point (<c>static Main</c>, or top-level statements): its helpers run as
@@ -96,10 +73,7 @@ internal sealed class MemberUses
     /// method's, each bound to see whether it is that method.
     /// </remarks>
     public bool IsCalledFromALoop(IMethodSymbol method)
-    {
-        EnsureComplete();
-        return _calledFromALoop.GetOrAdd(method.OriginalDefinition, _findCallFromALoop);
-    }
+        => _calledFromALoop.GetOrAdd(method.OriginalDefinition, _findCallFromALoop);
 
     private bool FindCallFromALoop(IMethodSymbol method)
     {
@@ -150,147 +124,162 @@ internal sealed class MemberUses
 
     /// <summary>
     /// Every call of a private method or local function that takes a collection (the calls' syntax), or null when it is also
-    /// handed over as a delegate, so that some of its calls cannot be seen.
+    /// handed over as a delegate, so that some of its calls cannot be seen. Empty for any other method.
     /// </summary>
     public IReadOnlyCollection<SyntaxReference>? CallsOf(IMethodSymbol method)
     {
-        EnsureComplete();
         method = method.OriginalDefinition;
-        if (_handedOver.ContainsKey(method))
-        {
-            return null;
-        }
-
-        return TakesACollection(method) && _callsByMethod.Value.TryGetValue(method, out var calls) ? calls : System.Array.Empty<SyntaxReference>();
+        return IsOwnedByItsType(method) && TakesACollection(method) ? _calls.GetOrAdd(method, _findCalls) : Array.Empty<SyntaxReference>();
     }
 
-    private Dictionary<IMethodSymbol, List<SyntaxReference>> GroupCalls()
+    private IReadOnlyCollection<SyntaxReference>? FindCalls(IMethodSymbol method)
     {
-        var byMethod = new Dictionary<IMethodSymbol, List<SyntaxReference>>(SymbolEqualityComparer.Default);
-        foreach (var (method, call) in _calls)
+        var calls = new List<SyntaxReference>();
+        foreach (var (model, name) in NamesOf(method))
         {
-            if (!byMethod.TryGetValue(method, out var calls))
+            if (name.Parent is InvocationExpressionSyntax invocation && invocation.Expression == name)
             {
-                byMethod[method] = calls = new List<SyntaxReference>();
+                if (model.GetOperation(invocation) is IInvocationOperation call
+                    && SymbolEqualityComparer.Default.Equals((call.TargetMethod.ReducedFrom ?? call.TargetMethod).OriginalDefinition, method))
+                {
+                    calls.Add(invocation.GetReference());
+                }
             }
-
-            calls.Add(call);
+            else if (model.GetOperation(name) is IMethodReferenceOperation reference
+                     && SymbolEqualityComparer.Default.Equals(reference.Method.OriginalDefinition, method))
+            {
+                // Handed over as a delegate: whoever it is handed to may call it with anything.
+                return null;
+            }
         }
 
-        return byMethod;
+        return calls;
     }
 
     /// <summary>Some code of the compilation fills the private field (<c>_items.Add(…)</c>) or hands it to a call that may.</summary>
     public bool IsFilled(IFieldSymbol field)
     {
-        EnsureComplete();
-        return _filled.Value.Contains(field.OriginalDefinition);
+        var original = field.OriginalDefinition;
+        return original.DeclaredAccessibility == Accessibility.Private && _filled.GetOrAdd(original, _findFill);
+    }
+
+    private bool FindFill(ISymbol field)
+    {
+        foreach (var (model, name) in NamesOf(field))
+        {
+            if (model.GetOperation(name) is IFieldReferenceOperation reference
+                && SymbolEqualityComparer.Default.Equals(reference.Field.OriginalDefinition, field)
+                && Fills(OperationTree.Outer(reference)))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>
     /// Some write of the member (a field or a property that only its type can set) does not run once in the life of its
-    /// holder: each write was judged as the callbacks saw it (a constructor of the right kind, <c>Main</c>, a lazy first
-    /// write), outside any lambda or local function.
+    /// holder: a constructor of the right kind, <c>Main</c>, or a lazy first write runs once; any other write, or a write in
+    /// a lambda or local function, may run again.
     /// </summary>
     public bool IsWrittenAgain(ISymbol member)
     {
-        EnsureComplete();
-        return _writtenAgain.Value.Contains(member.OriginalDefinition);
+        member = member.OriginalDefinition;
+        return IsOwnedByItsType(member) && _writtenAgain.GetOrAdd(member, _findWriteAgain);
     }
 
-    private void EnsureComplete()
+    private bool FindWriteAgain(ISymbol member)
     {
-        if (!_complete)
+        foreach (var (model, name) in NamesOf(member))
         {
-            throw new NotYetKnownException();
-        }
-    }
-
-    private void OnInvocation(IInvocationOperation call)
-    {
-        // A private method or a local function is always this compilation's: called from its own type. Every such call is kept
-        // and CallsOf asks whether the method takes a collection: the few methods asked about cost less to judge than the
-        // hundreds called (a parameter type's interfaces, listed anew on every ask, on the first call of each method).
-        var method = call.TargetMethod;
-        if (method.MethodKind == MethodKind.LocalFunction || method is { MethodKind: MethodKind.Ordinary, DeclaredAccessibility: Accessibility.Private })
-        {
-            _calls.Enqueue((method.OriginalDefinition, call.Syntax.GetReference()));
-        }
-    }
-
-    private void OnMethodReference(IMethodReferenceOperation reference)
-    {
-        if (reference.Method.MethodKind is MethodKind.LocalFunction or MethodKind.Ordinary
-            && SymbolEqualityComparer.Default.Equals(reference.Method.ContainingAssembly, _compilation.Assembly))
-        {
-            Mark(_handedOver, reference.Method.OriginalDefinition);
-        }
-    }
-
-    private void OnFieldReference(IFieldReferenceOperation reference, ISymbol containingSymbol)
-    {
-        var field = reference.Field;
-        var isPrivate = field.DeclaredAccessibility == Accessibility.Private;
-        if (!isPrivate && !field.IsReadOnly)
-        {
-            return;
+            var use = model.GetOperation(name) switch
+            {
+                IFieldReferenceOperation field when SymbolEqualityComparer.Default.Equals(field.Field.OriginalDefinition, member) => OperationTree.Outer(field),
+                IPropertyReferenceOperation property when SymbolEqualityComparer.Default.Equals(property.Property.OriginalDefinition, member) => property,
+                _ => null,
+            };
+            if (use is not null && ContainingMember(model, name) is { } containingSymbol && IsWrittenAgain(use, member, containingSymbol))
+            {
+                return true;
+            }
         }
 
-        var use = OperationTree.Outer(reference);
-        if (isPrivate && Fills(use))
-        {
-            _fills.Enqueue(field.OriginalDefinition);
-        }
-
-        if (IsWrittenAgain(use, field, containingSymbol))
-        {
-            _writesAgain.Enqueue(field.OriginalDefinition);
-        }
+        return false;
     }
 
     /// <summary>
-    /// Called on (an extension method's receiver included, as it reads): fills when named so. Handed to a call: may fill.
-    /// Told by the parent's kind: this runs on most field references of a compilation, and an interface type test scans the
-    /// operation class's interfaces.
+    /// A member whose every use is in its own type's declarations: a private method or field, a local function, a read-only
+    /// field (written only by its type's constructors), a property without a setter or with a private one (for its writes).
+    /// </summary>
+    private static bool IsOwnedByItsType(ISymbol member)
+        => member switch
+        {
+            IMethodSymbol method => method.MethodKind == MethodKind.LocalFunction || method is { MethodKind: MethodKind.Ordinary, DeclaredAccessibility: Accessibility.Private },
+            IFieldSymbol field => field.DeclaredAccessibility == Accessibility.Private || field.IsReadOnly,
+            IPropertySymbol property => property.SetMethod is null or { DeclaredAccessibility: Accessibility.Private },
+            _ => false,
+        };
+
+    /// <summary>
+    /// The names in the declarations of <paramref name="member"/>'s type (nested types and every partial part included) that
+    /// match the member's, as the expressions that use it (<c>this._items</c>, <c>other.Run</c>, <c>x?.Field</c>: the
+    /// member access), with the model that binds them. A local function's are in its type too.
+    /// </summary>
+    private IEnumerable<(SemanticModel Model, SyntaxNode Name)> NamesOf(ISymbol member)
+    {
+        if (member.ContainingType is not { } type)
+        {
+            yield break;
+        }
+
+        var name = member.Name;
+        foreach (var declaration in type.DeclaringSyntaxReferences)
+        {
+            var root = declaration.GetSyntax();
+            var model = _compilation.GetSemanticModel(root.SyntaxTree);
+            foreach (var token in root.DescendantTokens())
+            {
+                if (token.IsKind(SyntaxKind.IdentifierToken) && token.ValueText == name && token.Parent is SimpleNameSyntax simpleName)
+                {
+                    yield return (model, simpleName.Parent is MemberAccessExpressionSyntax access && access.Name == simpleName || simpleName.Parent is MemberBindingExpressionSyntax
+                        ? simpleName.Parent
+                        : simpleName);
+                }
+            }
+        }
+    }
+
+    /// <summary>The member the use's code belongs to, as an operation callback's containing symbol: not a lambda or local function.</summary>
+    private static ISymbol? ContainingMember(SemanticModel model, SyntaxNode node)
+    {
+        var symbol = model.GetEnclosingSymbol(node.SpanStart);
+        while (symbol is IMethodSymbol { MethodKind: MethodKind.AnonymousFunction or MethodKind.LocalFunction })
+        {
+            symbol = symbol.ContainingSymbol;
+        }
+
+        return symbol;
+    }
+
+    /// <summary>
+    /// Called on (an extension method's receiver included, as it reads; <c>_items?.Add(…)</c> too): fills when named so.
+    /// Handed to a call: may fill.
     /// </summary>
     private static bool Fills(IOperation use)
-    {
-        switch (use.Parent?.Kind)
+        => use.Parent switch
         {
-            case OperationKind.Invocation:
-                var call = (IInvocationOperation)use.Parent;
-                return call.Instance == use && IsFilling(call.TargetMethod.Name);
-            case OperationKind.Argument:
-                return use.Parent is IArgumentOperation { Parent: IInvocationOperation { TargetMethod: { IsExtensionMethod: true } extension }, Parameter.Ordinal: 0 }
-                    ? IsFilling(extension.Name)
-                    : true;
-            default:
-                return false;
-        }
-    }
-
-    private void OnAssignment(ISimpleAssignmentOperation assignment, ISymbol containingSymbol)
-    {
-        if (assignment.Target is IPropertyReferenceOperation { Property: { } property } target
-            && property.SetMethod is null or { DeclaredAccessibility: Accessibility.Private }
-            && IsWrittenAgain(target, property, containingSymbol))
-        {
-            _writesAgain.Enqueue(property.OriginalDefinition);
-        }
-    }
-
-    /// <summary>Adds <paramref name="key"/> unless it is there: a dictionary takes a lock to add, none to look.</summary>
-    private static void Mark<TKey>(ConcurrentDictionary<TKey, byte> set, TKey key)
-        where TKey : notnull
-    {
-        if (!set.ContainsKey(key))
-        {
-            set.TryAdd(key, 0);
-        }
-    }
+            IInvocationOperation call => call.Instance == use && IsFilling(call.TargetMethod.Name),
+            IConditionalAccessOperation access => access.Operation == use
+                                                 && access.WhenNotNull is IInvocationOperation { Instance: IConditionalAccessInstanceOperation } call
+                                                 && IsFilling(call.TargetMethod.Name),
+            IArgumentOperation { Parent: IInvocationOperation { TargetMethod: { IsExtensionMethod: true } extension }, Parameter.Ordinal: 0 } => IsFilling(extension.Name),
+            IArgumentOperation => true,
+            _ => false,
+        };
 
     /// <summary>A write of the member that may run more than once in the life of its holder.</summary>
-    /// <remarks>Told by the parent's kind, as <see cref="Fills"/>. A <c>??=</c> writes only while the member is null.</remarks>
+    /// <remarks>A <c>??=</c> writes only while the member is null.</remarks>
     private static bool IsWrittenAgain(IOperation use, ISymbol member, ISymbol containingSymbol)
     {
         var parent = use.Parent;
@@ -414,40 +403,5 @@ internal sealed class MemberUses
         }
 
         return types;
-    }
-
-    /// <summary>Thrown by a question asked before every use has been seen; caught by the family, which defers the finding.</summary>
-    public sealed class NotYetKnownException : System.Exception
-    {
-    }
-
-    /// <summary>
-    /// The places of findings that asked a question before its answer was known: judged again, in the same way, at
-    /// compilation end. A place is the syntax the callback saw and the symbol it ran for.
-    /// </summary>
-    public sealed class Deferred
-    {
-        private readonly ConcurrentQueue<(SyntaxReference Syntax, ISymbol ContainingSymbol)> _places = new();
-
-        public void Add(IOperation operation, ISymbol containingSymbol) => _places.Enqueue((operation.Syntax.GetReference(), containingSymbol));
-
-        /// <summary>The operations again, bound anew (the callbacks' semantic models are gone), with the symbols they ran for.</summary>
-        public IEnumerable<(IOperation Operation, ISymbol ContainingSymbol)> Operations(Compilation compilation, System.Threading.CancellationToken cancellationToken)
-        {
-            var models = new Dictionary<SyntaxTree, SemanticModel>();
-            foreach (var (syntax, containingSymbol) in _places)
-            {
-                if (!models.TryGetValue(syntax.SyntaxTree, out var model))
-                {
-                    model = compilation.GetSemanticModel(syntax.SyntaxTree);
-                    models.Add(syntax.SyntaxTree, model);
-                }
-
-                if (model.GetOperation(syntax.GetSyntax(cancellationToken), cancellationToken) is { } operation)
-                {
-                    yield return (operation, containingSymbol);
-                }
-            }
-        }
     }
 }

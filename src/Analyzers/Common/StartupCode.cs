@@ -16,12 +16,10 @@ namespace ResilienceAnalyzers.Common;
 internal static class StartupCode
 {
     /// <summary>An ordinary method that is not start-up code: what it does, it does once per call of an operation.</summary>
-    /// <exception cref="MemberUses.NotYetKnownException">A helper of an entry point's type, asked before every call is seen.</exception>
     public static bool RunsPerOperation(ISymbol symbol, MemberUses uses)
         => symbol is IMethodSymbol { MethodKind: MethodKind.Ordinary } method && !IsStartup(method, uses);
 
     /// <summary>A method that runs as the process or its configuration starts (see the remarks of the class).</summary>
-    /// <exception cref="MemberUses.NotYetKnownException">A helper of an entry point's type, asked before every call is seen.</exception>
     public static bool IsStartup(IMethodSymbol method, MemberUses uses)
     {
         if (method.Name is "Main" or "<Main>$" || method.Name.StartsWith("Configure", System.StringComparison.Ordinal))
@@ -66,7 +64,6 @@ internal static class StartupCode
     /// <c>Configure*</c>) of start-up code. A lambda runs whenever what it is handed to calls it (an event, a timer, a
     /// message handler, middleware), so an operation inside one is never taken to run once.
     /// </summary>
-    /// <exception cref="MemberUses.NotYetKnownException">A helper of an entry point's type, asked before every call is seen.</exception>
     public static bool RunsOnce(IOperation operation, ISymbol containingSymbol, MemberUses uses)
     {
         if (containingSymbol is not IMethodSymbol member || !IsStartup(member, uses))

@@ -44,10 +44,8 @@ public sealed class EndpointAnalyzer : DiagnosticAnalyzer
         var factory = clients is not null && (types.Http.HttpClientBuilderExtensions is not null || types.Http.HttpClientFactoryOptions is not null);
 
         // RES023: only where System.Net.Dns is referenced.
-        // RES022 and RES023 ask about other members' code (who calls a helper, who writes a field): the index of uses answers
-        // once every callback has run, so the findings that ask are judged again at compilation end.
-        var uses = MemberUses.On(context);
-        var deferred = new MemberUses.Deferred();
+        // RES022 and RES023 ask about other members' code (who calls a helper, who writes a field): MemberUses answers.
+        var uses = MemberUses.For(context.Compilation);
         var dns = types.Dns.Dns is null ? null : new KeptDnsAnswerRecognizer(types, uses);
         var refreshTimeout = dns is not null && types.Dns.ServicePointManager is not null;
 
@@ -140,21 +138,7 @@ public sealed class EndpointAnalyzer : DiagnosticAnalyzer
                     Report(c, types, clients.RecognizeClient(creation));
                 }
 
-                PerOperationClient? perCall;
-                try
-                {
-                    perCall = perOperation.RecognizeCreation(creation, c.ContainingSymbol);
-                }
-                catch (MemberUses.NotYetKnownException)
-                {
-                    deferred.Add(creation, c.ContainingSymbol);
-                    return;
-                }
-
-                if (perCall is not null)
-                {
-                    Report(c.ReportDiagnostic, c.Options, types, perCall);
-                }
+                Report(c.ReportDiagnostic, c.Options, types, perOperation.RecognizeCreation(creation, c.ContainingSymbol));
             },
             OperationKind.ObjectCreation);
         // RES022's client factories and Polly policies, RES023's resolutions, RES021's SetHandlerLifetime: one invocation
@@ -176,34 +160,10 @@ public sealed class EndpointAnalyzer : DiagnosticAnalyzer
                         return;
                     }
 
-                    try
-                    {
-                        JudgeCall(c.ReportDiagnostic, c.Options, types, call, c.ContainingSymbol, perOperation, dns);
-                    }
-                    catch (MemberUses.NotYetKnownException)
-                    {
-                        deferred.Add(call, c.ContainingSymbol);
-                    }
+                    JudgeCall(c.ReportDiagnostic, c.Options, types, call, c.ContainingSymbol, perOperation, dns);
                 },
                 OperationKind.Invocation);
         }
-
-        context.RegisterCompilationEndAction(
-            c =>
-            {
-                uses.Complete();
-                foreach (var (operation, symbol) in deferred.Operations(c.Compilation, c.CancellationToken))
-                {
-                    if (operation is IObjectCreationOperation creation)
-                    {
-                        Report(c.ReportDiagnostic, c.Options, types, perOperation.RecognizeCreation(creation, symbol));
-                    }
-                    else if (operation is IInvocationOperation call)
-                    {
-                        JudgeCall(c.ReportDiagnostic, c.Options, types, call, symbol, perOperation, dns);
-                    }
-                }
-            });
     }
 
     private static bool IsCandidateCall(string name, PerOperationClientRecognizer perOperation, KeptDnsAnswerRecognizer? dns)
@@ -211,11 +171,7 @@ public sealed class EndpointAnalyzer : DiagnosticAnalyzer
            || (perOperation.JudgesPolicies && PollyStatefulStrategies.IsCandidateName(name))
            || (dns is not null && KeptDnsAnswerRecognizer.IsCandidateName(name));
 
-    /// <summary>
-    /// RES022's client factories and Polly policies, RES023's resolutions, chosen by name first. Asking who calls a helper or
-    /// who writes a field before every use is seen throws <see cref="MemberUses.NotYetKnownException"/>: the callback keeps
-    /// the call to judge again at compilation end.
-    /// </summary>
+    /// <summary>RES022's client factories and Polly policies, RES023's resolutions, chosen by name first.</summary>
     private static void JudgeCall(Action<Diagnostic> report, AnalyzerOptions options, KnownTypes types, IInvocationOperation call, ISymbol containingSymbol, PerOperationClientRecognizer perOperation, KeptDnsAnswerRecognizer? dns)
     {
         var name = call.TargetMethod.Name;

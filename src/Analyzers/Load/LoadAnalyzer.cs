@@ -37,8 +37,7 @@ public sealed class LoadAnalyzer : DiagnosticAnalyzer
 
         // RES031 needs Task.WhenAll, Parallel loops and LINQ to fan out with; RES030 needs Polly, and judges nothing in an
         // Aspire AppHost or hosting integration: its retries wait for the resources it starts, once each, with one caller.
-        // Both rules ask about other members' code (who calls a helper with what, who fills a field): the index of uses
-        // answers once every callback has run, so the calls that ask are judged again at compilation end.
+        // Both rules ask about other members' code (who calls a helper with what, who fills a field): MemberUses answers.
         var fanOut = load.IsReferenced && load.Enumerable is not null;
         var breaking = (types.Polly.HasV7 || types.Polly.HasV8) && !StartupCode.IsAppHost(context.Compilation);
         if (!fanOut && !breaking)
@@ -46,38 +45,18 @@ public sealed class LoadAnalyzer : DiagnosticAnalyzer
             return;
         }
 
-        var uses = MemberUses.On(context);
-        var deferred = new MemberUses.Deferred();
+        var uses = MemberUses.For(context.Compilation);
         var recognizer = fanOut ? new FanOutRecognizer(load, new OutboundOperations(types.Console, types.Assembly), uses) : null;
         var breakers = breaking ? new RetryWithoutBreaker(types, uses) : null;
-        context.RegisterOperationAction(
-            c =>
-            {
-                try
-                {
-                    OnInvocation(new FindingSink(c), types, recognizer, breakers);
-                }
-                catch (MemberUses.NotYetKnownException)
-                {
-                    deferred.Add(c.Operation, c.ContainingSymbol);
-                }
-            },
-            OperationKind.Invocation);
-        context.RegisterCompilationEndAction(
-            c =>
-            {
-                uses.Complete();
-                foreach (var (operation, symbol) in deferred.Operations(c.Compilation, c.CancellationToken))
-                {
-                    OnInvocation(new FindingSink(c, operation, symbol), types, recognizer, breakers);
-                }
-
-                breakers?.OnCompilationEnd(c, tree => types.ShouldAnalyze(c.Options, tree));
-            });
+        context.RegisterOperationAction(c => OnInvocation(c, types, recognizer, breakers), OperationKind.Invocation);
+        if (breakers is not null)
+        {
+            context.RegisterCompilationEndAction(c => breakers.OnCompilationEnd(c, tree => types.ShouldAnalyze(c.Options, tree)));
+        }
     }
 
     /// <summary>RES030: builder chains and v7 wraps; RES031: <c>Task.WhenAll</c> and <c>Parallel.ForEach*</c> calls.</summary>
-    private static void OnInvocation(FindingSink context, KnownTypes types, FanOutRecognizer? recognizer, RetryWithoutBreaker? breakers)
+    private static void OnInvocation(OperationAnalysisContext context, KnownTypes types, FanOutRecognizer? recognizer, RetryWithoutBreaker? breakers)
     {
         var invocation = (IInvocationOperation)context.Operation;
         if (breakers is not null && RetryWithoutBreaker.IsCandidate(invocation))

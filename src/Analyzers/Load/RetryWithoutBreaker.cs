@@ -50,7 +50,7 @@ internal sealed class RetryWithoutBreaker
         => invocation.TargetMethod.Name.StartsWith("Execute", System.StringComparison.Ordinal) && invocation.Instance?.Type is { Name: "ResiliencePipeline" };
 
     /// <summary>One candidate call; <paramref name="report"/> is false in files the rules skip (test code), where registrations are still collected.</summary>
-    public void OnInvocation(FindingSink context, IInvocationOperation invocation, bool report)
+    public void OnInvocation(OperationAnalysisContext context, IInvocationOperation invocation, bool report)
     {
         if (HttpClientBuilderRecognizer.IsBuilderType(invocation.Type))
         {
@@ -477,7 +477,7 @@ internal sealed class RetryWithoutBreaker
     /// A v7 <c>Policy.Wrap(…)</c>/<c>WrapAsync(…)</c> (or <c>retry.WrapAsync(…)</c>) whose policies, nested wraps included,
     /// are all in sight: a retry and no breaker. A wrap that is itself wrapped again is left to the outermost one.
     /// </summary>
-    private void Wrap(FindingSink context, IInvocationOperation wrap)
+    private void Wrap(OperationAnalysisContext context, IInvocationOperation wrap)
     {
         if (IsWrappedAgain(wrap))
         {

@@ -445,6 +445,47 @@ public sealed class FanOutTests
             }
             """);
 
+    // The fill is found however the field is named where it is filled: through this, through a conditional access, or in a
+    // nested type (which may use its outer type's private members), and in another part of a partial type.
+    [Fact]
+    public Task A_private_field_filled_through_this_a_conditional_access_a_nested_type_or_another_part_is_not_bounded()
+        => Verify("""
+            enum Currency { Eur, Usd, Gbp }
+
+            sealed partial class Rates
+            {
+                private readonly List<Currency> _kept = Enum.GetValues<Currency>().ToList();
+                private readonly List<Currency> _watched = Enum.GetValues<Currency>().ToList();
+                private readonly List<Currency>? _pinned = Enum.GetValues<Currency>().ToList();
+                private readonly List<Currency> _followed = Enum.GetValues<Currency>().ToList();
+                private readonly List<Currency> _listed = Enum.GetValues<Currency>().ToList();
+                private readonly HttpClient _http = new();
+
+                public void Watch(Currency currency) => this._watched.Add(currency);
+
+                public void Pin(Currency currency) => _pinned?.Add(currency);
+
+                public async Task RefreshAsync()
+                {
+                    await Task.WhenAll(this._kept.Select(c => _http.GetStringAsync("https://rates.example/" + c)));
+                    await Task.{|RES031:WhenAll|}(_watched.Select(c => _http.GetStringAsync("https://rates.example/" + c)));
+                    await Task.{|RES031:WhenAll|}(_pinned!.Select(c => _http.GetStringAsync("https://rates.example/" + c)));
+                    await Task.{|RES031:WhenAll|}(_followed.Select(c => _http.GetStringAsync("https://rates.example/" + c)));
+                    await Task.{|RES031:WhenAll|}(_listed.Select(c => _http.GetStringAsync("https://rates.example/" + c)));
+                }
+
+                private sealed class Follower
+                {
+                    public void Follow(Rates rates, Currency currency) => rates._followed.Add(currency);
+                }
+            }
+
+            partial class Rates
+            {
+                public void List(Currency currency) => _listed.Insert(0, currency);
+            }
+            """);
+
     [Fact]
     public Task Chunks_made_inside_SelectMany_count_as_Chunk_upstream()
         => Verify("""
