@@ -875,9 +875,19 @@ public sealed class ScannerTests : IDisposable
         File.WriteAllText(path, text);
     }
 
+    /// <summary>
+    /// A scan in this process (<see cref="InProcessScanner"/>), except one that loads projects through MSBuild, makes the
+    /// whole runs of the benchmark (both start processes of their own) or loads another analyzer assembly (which binds to
+    /// the Roslyn of the default load context, these tests' own): those run as the tool does, in a process.
+    /// </summary>
     private DotNet.Result Scan(params string[] arguments)
     {
-        var result = DotNet.Run(_root, Timeout, new[] { ScannerPath }.Concat(arguments).ToArray());
+        var ownProcess = arguments.Any(a => a.EndsWith(".csproj", StringComparison.Ordinal) || a.EndsWith(".sln", StringComparison.Ordinal) || a.EndsWith(".slnx", StringComparison.Ordinal))
+                         || (arguments.Contains("--timing") && !arguments.Contains("--no-wall"))
+                         || arguments.Contains("--also-run");
+        var result = ownProcess
+            ? DotNet.Run(_root, Timeout, new[] { ScannerPath }.Concat(arguments).ToArray())
+            : InProcessScanner.Run(Timeout, arguments);
         Assert.False(result.TimedOut, result.Output);
         return result;
     }
