@@ -138,7 +138,11 @@ public sealed class EndpointAnalyzer : DiagnosticAnalyzer
                     Report(c, types, clients.RecognizeClient(creation));
                 }
 
-                Report(c.ReportDiagnostic, c.Options, types, perOperation.RecognizeCreation(creation, c.ContainingSymbol));
+                // Only for a finding: a delegate made of the context's ReportDiagnostic boxes the context, on every creation.
+                if (perOperation.RecognizeCreation(creation, c.ContainingSymbol) is { } perCall)
+                {
+                    Report(c.ReportDiagnostic, c.Options, types, perCall);
+                }
             },
             OperationKind.ObjectCreation);
         // RES022's client factories and Polly policies, RES023's resolutions, RES021's SetHandlerLifetime: one invocation
