@@ -138,11 +138,7 @@ public sealed class EndpointAnalyzer : DiagnosticAnalyzer
                     Report(c, types, clients.RecognizeClient(creation));
                 }
 
-                // Only for a finding: a delegate made of the context's ReportDiagnostic boxes the context, on every creation.
-                if (perOperation.RecognizeCreation(creation, c.ContainingSymbol) is { } perCall)
-                {
-                    Report(c.ReportDiagnostic, c.Options, types, perCall);
-                }
+                Report(c, types, perOperation.RecognizeCreation(creation, c.ContainingSymbol));
             },
             OperationKind.ObjectCreation);
         // RES022's client factories and Polly policies, RES023's resolutions, RES021's SetHandlerLifetime: one invocation
@@ -164,7 +160,7 @@ public sealed class EndpointAnalyzer : DiagnosticAnalyzer
                         return;
                     }
 
-                    JudgeCall(c.ReportDiagnostic, c.Options, types, call, c.ContainingSymbol, perOperation, dns);
+                    JudgeCall(c, types, call, perOperation, dns);
                 },
                 OperationKind.Invocation);
         }
@@ -176,20 +172,20 @@ public sealed class EndpointAnalyzer : DiagnosticAnalyzer
            || (dns is not null && KeptDnsAnswerRecognizer.IsCandidateName(name));
 
     /// <summary>RES022's client factories and Polly policies, RES023's resolutions, chosen by name first.</summary>
-    private static void JudgeCall(Action<Diagnostic> report, AnalyzerOptions options, KnownTypes types, IInvocationOperation call, ISymbol containingSymbol, PerOperationClientRecognizer perOperation, KeptDnsAnswerRecognizer? dns)
+    private static void JudgeCall(OperationAnalysisContext context, KnownTypes types, IInvocationOperation call, PerOperationClientRecognizer perOperation, KeptDnsAnswerRecognizer? dns)
     {
         var name = call.TargetMethod.Name;
         if (PerOperationClientRecognizer.IsCandidateFactoryName(name))
         {
-            Report(report, options, types, perOperation.RecognizeFactory(call, containingSymbol));
+            Report(context, types, perOperation.RecognizeFactory(call, context.ContainingSymbol));
         }
         else if (perOperation.JudgesPolicies && PollyStatefulStrategies.IsCandidateName(name))
         {
-            Report(report, options, types, perOperation.RecognizePolicy(call, containingSymbol));
+            Report(context, types, perOperation.RecognizePolicy(call, context.ContainingSymbol));
         }
         else if (dns is not null && KeptDnsAnswerRecognizer.IsCandidateName(name))
         {
-            Report(report, options, types, dns.RecognizeResolution(call));
+            Report(context, types, dns.RecognizeResolution(call));
         }
     }
 
@@ -228,6 +224,7 @@ public sealed class EndpointAnalyzer : DiagnosticAnalyzer
         return operation is ILiteralOperation or IFieldReferenceOperation ? operation : null;
     }
 
+    /// <summary>Reports through a delegate made of the context's ReportDiagnostic only for a finding: making one boxes the context.</summary>
     private static void Report(OperationAnalysisContext context, KnownTypes types, RegionFinding? finding)
     {
         if (finding is not null)
@@ -292,9 +289,9 @@ public sealed class EndpointAnalyzer : DiagnosticAnalyzer
             finding.Remedy));
     }
 
-    private static void Report(Action<Diagnostic> report, AnalyzerOptions options, KnownTypes types, PerOperationClient? finding)
+    private static void Report(OperationAnalysisContext context, KnownTypes types, PerOperationClient? finding)
     {
-        if (finding is null || !types.ShouldAnalyze(options, finding.Creation.Syntax.SyntaxTree))
+        if (finding is null || !types.ShouldAnalyze(context.Options, finding.Creation.Syntax.SyntaxTree))
         {
             return;
         }
@@ -302,7 +299,7 @@ public sealed class EndpointAnalyzer : DiagnosticAnalyzer
         var properties = finding.CanHoist
             ? ImmutableDictionary<string, string?>.Empty.Add(EndpointFixHintKeys.HoistToField, "true")
             : ImmutableDictionary<string, string?>.Empty;
-        report(Diagnostic.Create(
+        context.ReportDiagnostic(Diagnostic.Create(
             DiagnosticDescriptors.ClientCreatedPerOperation,
             finding.Location,
             properties,
@@ -312,20 +309,12 @@ public sealed class EndpointAnalyzer : DiagnosticAnalyzer
 
     private static void Report(OperationAnalysisContext context, KnownTypes types, KeptDnsAnswer? finding)
     {
-        if (finding is not null)
-        {
-            Report(context.ReportDiagnostic, context.Options, types, finding);
-        }
-    }
-
-    private static void Report(Action<Diagnostic> report, AnalyzerOptions options, KnownTypes types, KeptDnsAnswer? finding)
-    {
-        if (finding is null || !types.ShouldAnalyze(options, finding.Node.SyntaxTree))
+        if (finding is null || !types.ShouldAnalyze(context.Options, finding.Node.SyntaxTree))
         {
             return;
         }
 
-        report(Diagnostic.Create(DiagnosticDescriptors.DnsAnswerKeptForProcess, finding.Node.GetLocation(), finding.Subject, finding.Remedy));
+        context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.DnsAnswerKeptForProcess, finding.Node.GetLocation(), finding.Subject, finding.Remedy));
     }
 
     private static bool IsAllowed(string code, string[] allowed)
