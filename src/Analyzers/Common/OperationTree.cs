@@ -20,7 +20,9 @@ internal static class OperationTree
         {
             var current = stack.Pop();
             yield return current;
-            if (current is IAnonymousFunctionOperation or ILocalFunctionOperation || (skip is not null && skip(current)))
+
+            // By kind, as everywhere on the walks: an interface type test scans the operation class's interfaces.
+            if (current.Kind is OperationKind.AnonymousFunction or OperationKind.LocalFunction || (skip is not null && skip(current)))
             {
                 continue;
             }
@@ -71,7 +73,7 @@ internal static class OperationTree
                 return match;
             }
 
-            if (current is IAnonymousFunctionOperation or ILocalFunctionOperation)
+            if (current.Kind is OperationKind.AnonymousFunction or OperationKind.LocalFunction)
             {
                 return null;
             }

@@ -219,14 +219,16 @@ public sealed class OutboundOperations
     /// that visibly makes one. Local files, accepting inbound connections, console input, waiting, and calls whose
     /// target cannot be seen (an interface of the compilation, a delegate) are not.
     /// </summary>
+    /// <remarks>Told by kind: the walks ask this of every operation they visit, and an interface type test scans the operation class's interfaces.</remarks>
     public bool IsOutbound(IOperation operation)
-        => operation switch
+        => operation.Kind switch
         {
-            IInvocationOperation invocation => IsOutboundCall(invocation, depth: 0),
+            OperationKind.Invocation => IsOutboundCall((IInvocationOperation)operation, depth: 0),
 
             // Constructors that connect or open (TcpClient(host, port)); not those that wrap a connection already made
             // (new NetworkStream(socket), new SslStream(stream)) or only make a handle (new Socket(family, type, protocol)).
-            IObjectCreationOperation creation => creation.Arguments.Length > 0 && IsRemoteType(creation.Type)
+            OperationKind.ObjectCreation => operation is IObjectCreationOperation creation
+                && creation.Arguments.Length > 0 && IsRemoteType(creation.Type)
                 && creation.Type?.Name != "Socket" && !WrapsAConnection(creation)
                 && !(IsSocketClient(creation.Type as INamedTypeSymbol) && HasLoopbackArgument(creation.Arguments)),
             _ => false,
@@ -425,9 +427,10 @@ public sealed class OutboundOperations
             var unseen = false;
             foreach (var operation in OperationTree.Descendants(body))
             {
-                switch (operation)
+                switch (operation.Kind)
                 {
-                    case IInvocationOperation inner:
+                    case OperationKind.Invocation:
+                        var inner = (IInvocationOperation)operation;
                         if (IsOutboundCall(inner, depth + 1))
                         {
                             return true;
@@ -440,9 +443,9 @@ public sealed class OutboundOperations
                         }
 
                         break;
-                    case IObjectCreationOperation when IsOutbound(operation):
+                    case OperationKind.ObjectCreation when IsOutbound(operation):
                         return true;
-                    case IAnonymousFunctionOperation or ILocalFunctionOperation:
+                    case OperationKind.AnonymousFunction or OperationKind.LocalFunction:
                         unseen = true;
                         break;
                 }

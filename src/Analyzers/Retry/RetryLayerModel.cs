@@ -211,14 +211,16 @@ internal sealed class RetryLayerModel
     /// </summary>
     private static bool InStoredLambda(IOperation operation)
     {
+        // By kind: this climbs from every call to the compilation's own methods, and an interface type test scans the
+        // operation class's interfaces.
         for (var current = operation.Parent; current is not null; current = current.Parent)
         {
-            if (current is not IAnonymousFunctionOperation lambda)
+            if (current.Kind != OperationKind.AnonymousFunction)
             {
                 continue;
             }
 
-            var outer = OperationTree.Outer(lambda);
+            var outer = OperationTree.Outer(current);
             if (outer.Parent is IDelegateCreationOperation creation)
             {
                 outer = OperationTree.Outer(creation);
