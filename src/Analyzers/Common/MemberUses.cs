@@ -84,8 +84,7 @@ internal sealed class MemberUses
 
         foreach (var call in calls)
         {
-            if (_compilation.GetSemanticModel(call.SyntaxTree).GetSymbolInfo(call).Symbol is IMethodSymbol target
-                && SymbolEqualityComparer.Default.Equals((target.ReducedFrom ?? target).OriginalDefinition, method))
+            if (_compilation.GetSemanticModel(call.SyntaxTree).GetSymbolInfo(call).Symbol is IMethodSymbol target && Is(target, method))
             {
                 return true;
             }
@@ -139,8 +138,7 @@ internal sealed class MemberUses
         {
             if (name.Parent is InvocationExpressionSyntax invocation && invocation.Expression == name)
             {
-                if (model.GetOperation(invocation) is IInvocationOperation call
-                    && SymbolEqualityComparer.Default.Equals((call.TargetMethod.ReducedFrom ?? call.TargetMethod).OriginalDefinition, method))
+                if (model.GetOperation(invocation) is IInvocationOperation call && Is(call.TargetMethod, method))
                 {
                     calls.Add(invocation.GetReference());
                 }
@@ -199,7 +197,7 @@ internal sealed class MemberUses
                 IPropertyReferenceOperation property when SymbolEqualityComparer.Default.Equals(property.Property.OriginalDefinition, member) => property,
                 _ => null,
             };
-            if (use is not null && ContainingMember(model, name) is { } containingSymbol && IsWrittenAgain(use, member, containingSymbol))
+            if (use is not null && EnclosingMember.At(model, name.SpanStart) is { } containingSymbol && IsWrittenAgain(use, member, containingSymbol))
             {
                 return true;
             }
@@ -207,6 +205,10 @@ internal sealed class MemberUses
 
         return false;
     }
+
+    /// <summary>A call's target is <paramref name="method"/>: its definition, an extension method as declared.</summary>
+    private static bool Is(IMethodSymbol target, IMethodSymbol method)
+        => SymbolEqualityComparer.Default.Equals((target.ReducedFrom ?? target).OriginalDefinition, method);
 
     /// <summary>
     /// A member whose every use is in its own type's declarations: a private method or field, a local function, a read-only
@@ -248,18 +250,6 @@ internal sealed class MemberUses
                 }
             }
         }
-    }
-
-    /// <summary>The member the use's code belongs to, as an operation callback's containing symbol: not a lambda or local function.</summary>
-    private static ISymbol? ContainingMember(SemanticModel model, SyntaxNode node)
-    {
-        var symbol = model.GetEnclosingSymbol(node.SpanStart);
-        while (symbol is IMethodSymbol { MethodKind: MethodKind.AnonymousFunction or MethodKind.LocalFunction })
-        {
-            symbol = symbol.ContainingSymbol;
-        }
-
-        return symbol;
     }
 
     /// <summary>

@@ -398,13 +398,7 @@ internal sealed class SdkClientRetries
             }
         }
 
-        var enclosing = enable.SemanticModel?.GetEnclosingSymbol(enable.Syntax.SpanStart);
-        while (enclosing is IMethodSymbol { MethodKind: MethodKind.AnonymousFunction or MethodKind.LocalFunction })
-        {
-            enclosing = enclosing.ContainingSymbol;
-        }
-
-        var method = enclosing as IMethodSymbol;
+        var method = enable.SemanticModel is { } model ? EnclosingMember.At(model, enable.Syntax.SpanStart) as IMethodSymbol : null;
         return method is { Name: "OnConfiguring", IsOverride: true } && TypeFacts.DerivesFromDefinition(method.ContainingType, _dbContext)
             ? "efcore:" + method.ContainingType.ToDisplayString()
             : null;

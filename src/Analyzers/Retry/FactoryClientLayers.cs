@@ -601,12 +601,7 @@ internal sealed class FactoryClientLayers
             verb = null;
         }
 
-        while (containing is IMethodSymbol { MethodKind: MethodKind.AnonymousFunction or MethodKind.LocalFunction })
-        {
-            containing = containing.ContainingSymbol;
-        }
-
-        return new Send((containing as IMethodSymbol)?.OriginalDefinition, key, method.Name, verb, RetryLayerModel.NameLocation(call))
+        return new Send((EnclosingMember.Outside(containing) as IMethodSymbol)?.OriginalDefinition, key, method.Name, verb, RetryLayerModel.NameLocation(call))
         {
             Verb = UnsafeRequests.HttpMethodOf(call, _types),
         };

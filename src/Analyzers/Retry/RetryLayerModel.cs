@@ -148,12 +148,7 @@ internal sealed class RetryLayerModel
             }
 
             var at = NameLocation(execution);
-            var method = model.GetEnclosingSymbol(execution.Syntax.SpanStart, context.CancellationToken);
-            while (method is IMethodSymbol { MethodKind: MethodKind.AnonymousFunction or MethodKind.LocalFunction })
-            {
-                method = method.ContainingSymbol;
-            }
-
+            var method = EnclosingMember.At(model, execution.Syntax.SpanStart, context.CancellationToken);
             if (method is IMethodSymbol executing)
             {
                 AddContainedRetry(executing, layer);

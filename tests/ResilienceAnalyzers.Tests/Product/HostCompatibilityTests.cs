@@ -65,8 +65,7 @@ public sealed class HostCompatibilityTests
         var here = await InProcessAsync(sample);
         Assert.NotEmpty(here);
 
-        var scannerPath = typeof(HostCompatibilityTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "Scanner").Value!;
-        var scan = DotNet.Run(sample, TimeSpan.FromMinutes(3), scannerPath, sample, "--no-msbuild", "--fail-on", "none");
+        var scan = DotNet.Run(sample, TimeSpan.FromMinutes(3), Repository.Scanner, sample, "--no-msbuild", "--fail-on", "none");
         Assert.True(scan.ExitCode == 0, scan.Output);
         var newest = ScannerFindings(scan.Output);
 

@@ -1,7 +1,6 @@
 using System;
 using System.Diagnostics;
 using System.IO;
-using System.Linq;
 using System.Reflection;
 using System.Runtime.Loader;
 using System.Threading;
@@ -50,12 +49,8 @@ internal static class InProcessScanner
 
     private static Func<string[], TextWriter, TextWriter, Task<int>> Load()
     {
-        var scannerPath = typeof(InProcessScanner).Assembly
-            .GetCustomAttributes<AssemblyMetadataAttribute>()
-            .Single(a => a.Key == "Scanner")
-            .Value!;
-        var context = new ScannerLoadContext(scannerPath);
-        var scanner = context.LoadFromAssemblyPath(scannerPath).GetType("ResilienceAnalyzers.Cli.Scanner", throwOnError: true)!;
+        var context = new ScannerLoadContext(Repository.Scanner);
+        var scanner = context.LoadFromAssemblyPath(Repository.Scanner).GetType("ResilienceAnalyzers.Cli.Scanner", throwOnError: true)!;
         var runAsync = scanner.GetMethod("RunAsync", BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Static, new[] { typeof(string[]), typeof(TextWriter), typeof(TextWriter) })
                        ?? throw new InvalidOperationException("The scanner has no RunAsync(string[], TextWriter, TextWriter).");
         return runAsync.CreateDelegate<Func<string[], TextWriter, TextWriter, Task<int>>>();

@@ -15,6 +15,12 @@ internal static class Repository
         .Single(a => a.Key == "RepositoryRoot")
         .Value!;
 
+    /// <summary>The scanner built with the tests (resilience-scan.dll of this configuration), recorded at build time.</summary>
+    public static string Scanner { get; } = typeof(Repository).Assembly
+        .GetCustomAttributes<AssemblyMetadataAttribute>()
+        .Single(a => a.Key == "Scanner")
+        .Value!;
+
     public static string PathOf(string relativePath) => Path.Combine(Root, relativePath.Replace('/', Path.DirectorySeparatorChar));
 
     public static string[] ReadLines(string relativePath) => File.ReadAllLines(PathOf(relativePath));

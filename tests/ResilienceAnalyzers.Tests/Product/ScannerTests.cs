@@ -2,7 +2,6 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
-using System.Reflection;
 using System.Text.Json;
 using ResilienceAnalyzers.Common;
 
@@ -52,11 +51,6 @@ public sealed class ScannerTests : IDisposable
         """;
 
     private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(3);
-
-    private static readonly string ScannerPath = typeof(ScannerTests).Assembly
-        .GetCustomAttributes<AssemblyMetadataAttribute>()
-        .Single(a => a.Key == "Scanner")
-        .Value!;
 
     private readonly string _root = Directory.CreateTempSubdirectory("resilience-scan-").FullName;
 
@@ -210,7 +204,7 @@ public sealed class ScannerTests : IDisposable
         Write("src/Policies.cs", "using Polly;\n" + PollyForeverWithoutUsing);
         var emptyCache = Directory.CreateDirectory(Path.Combine(_root, "empty-cache")).FullName;
 
-        var result = DotNet.RunWith(new Dictionary<string, string> { ["NUGET_PACKAGES"] = emptyCache }, _root, Timeout, ScannerPath, _root, "--exclude", "empty-cache");
+        var result = DotNet.RunWith(new Dictionary<string, string> { ["NUGET_PACKAGES"] = emptyCache }, _root, Timeout, Repository.Scanner, _root, "--exclude", "empty-cache");
 
         Assert.Contains("'RetryForever' retries with no effective attempt limit", result.Output, StringComparison.Ordinal);
         Assert.Contains("Not in the local package cache", result.Output, StringComparison.Ordinal);
@@ -258,7 +252,7 @@ public sealed class ScannerTests : IDisposable
             }
             """);
 
-        var result = DotNet.RunWith(new Dictionary<string, string> { ["NUGET_PACKAGES"] = cache }, _root, Timeout, ScannerPath, _root, "--exclude", "cache");
+        var result = DotNet.RunWith(new Dictionary<string, string> { ["NUGET_PACKAGES"] = cache }, _root, Timeout, Repository.Scanner, _root, "--exclude", "cache");
 
         Assert.Contains("This loop retries with no effective attempt limit", result.Output, StringComparison.Ordinal);
     }
@@ -298,7 +292,7 @@ public sealed class ScannerTests : IDisposable
         Write("Admin/Admin.csproj", """<Project Sdk="Microsoft.NET.Sdk"><ItemGroup><PackageReference Include="Amazon.Stock" Version="2.0.0" /></ItemGroup></Project>""");
         Write("Admin/Report.cs", "public static class Report { }");
 
-        var result = DotNet.RunWith(new Dictionary<string, string> { ["NUGET_PACKAGES"] = cache }, _root, Timeout, ScannerPath, _root, "--exclude", "cache");
+        var result = DotNet.RunWith(new Dictionary<string, string> { ["NUGET_PACKAGES"] = cache }, _root, Timeout, Repository.Scanner, _root, "--exclude", "cache");
 
         // With the newest version the client type would not bind, and the rules stay silent.
         Assert.Contains("This loop retries with no effective attempt limit", result.Output, StringComparison.Ordinal);
@@ -341,7 +335,7 @@ public sealed class ScannerTests : IDisposable
         Write("Admin/Admin.csproj", """<Project Sdk="Microsoft.NET.Sdk"><ItemGroup><PackageReference Include="Amazon.Stock" Version="1.0.0" /></ItemGroup></Project>""");
         Write("Admin/Report.cs", "public static class Report { }");
 
-        var result = DotNet.RunWith(new Dictionary<string, string> { ["NUGET_PACKAGES"] = cache }, _root, Timeout, ScannerPath, _root, "--exclude", "cache");
+        var result = DotNet.RunWith(new Dictionary<string, string> { ["NUGET_PACKAGES"] = cache }, _root, Timeout, Repository.Scanner, _root, "--exclude", "cache");
 
         Assert.Contains("This loop retries with no effective attempt limit", result.Output, StringComparison.Ordinal);
         Assert.Contains("(folder mode, 2 projects)", result.Output, StringComparison.Ordinal);
@@ -413,7 +407,7 @@ public sealed class ScannerTests : IDisposable
             """);
         Write("App/Restock.cs", Reorder.Replace("NAME", "Restock", StringComparison.Ordinal).Replace("StockClient client", "StockGateway client", StringComparison.Ordinal));
 
-        var result = DotNet.RunWith(new Dictionary<string, string> { ["NUGET_PACKAGES"] = cache }, _root, Timeout, ScannerPath, _root, "--exclude", "cache");
+        var result = DotNet.RunWith(new Dictionary<string, string> { ["NUGET_PACKAGES"] = cache }, _root, Timeout, Repository.Scanner, _root, "--exclude", "cache");
 
         AssertContainsAll(result.Output, "  App/Reorder.cs", "  App/Restock.cs", "  docs/Example.cs", "(folder mode, 3 projects)");
         Assert.DoesNotContain("Warmup.cs", result.Output, StringComparison.Ordinal);
@@ -886,7 +880,7 @@ public sealed class ScannerTests : IDisposable
                          || (arguments.Contains("--timing") && !arguments.Contains("--no-wall"))
                          || arguments.Contains("--also-run");
         var result = ownProcess
-            ? DotNet.Run(_root, Timeout, new[] { ScannerPath }.Concat(arguments).ToArray())
+            ? DotNet.Run(_root, Timeout, new[] { Repository.Scanner }.Concat(arguments).ToArray())
             : InProcessScanner.Run(Timeout, arguments);
         Assert.False(result.TimedOut, result.Output);
         return result;
